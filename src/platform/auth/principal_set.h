@@ -1,0 +1,47 @@
+// The principals a resource-based policy statement names in its Principal or NotPrincipal
+// element: "*", {"AWS": "*" | account | ARN | [...]}, {"Service": ...}, {"Federated": ...}.
+// Internal to the evaluator.
+//
+// Immutable after Compile; safe to match from many threads at once.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/json.h"
+#include "platform/auth/request.h"
+
+namespace auth::internal {
+
+class PrincipalSet {
+ public:
+  enum class Match {
+    kNone,
+    // Named the caller itself: the IAM user, or the exact role or federated-user session.
+    kDirect,
+    // Matched through a wildcard, the caller's account, or (for a role session) its role.
+    kIndirect,
+  };
+
+  // Throws PolicyError for an element IAM would refuse ("Invalid principal in policy").
+  static PrincipalSet Compile(const base::Json& element);
+
+  Match Matches(const Principal& caller) const;
+
+ private:
+  struct Named {  // an IAM user or role, identified by account and name (paths aside)
+    std::string account;
+    std::string name;
+  };
+
+  bool everyone_ = false;   // "*"
+  bool every_aws_ = false;  // {"AWS": "*"}
+  std::vector<std::string> accounts_;
+  std::vector<Named> users_;
+  std::vector<Named> roles_;
+  std::vector<std::string> sessions_;  // assumed-role and federated-user ARNs
+  std::vector<std::string> services_;
+  std::vector<std::string> providers_;
+};
+
+}  // namespace auth::internal
