@@ -14,7 +14,8 @@ namespace sql::parquet {
 
 class RowGroupReader {
  public:
-  explicit RowGroupReader(std::vector<std::unique_ptr<ColumnReader>> readers);
+  // `readers` must each cover `num_rows` rows (an empty projection still counts rows).
+  RowGroupReader(int64_t num_rows, std::vector<std::unique_ptr<ColumnReader>> readers);
 
   // Fills out->at(i) with the next rows of the i-th requested column (resizing `out` to the
   // number of columns) and returns the row count, 0 at the end of the row group.

@@ -1,0 +1,70 @@
+// Internal to the Parquet library. ColumnChunkWriter builds one column's chunk of the current
+// row group: it buffers rows for a data page (definition levels and dense physical values),
+// dictionary-encodes while the dictionary stays under its limit and then falls back to the
+// column's value encoding, cuts a page (v1 or v2, compressed) whenever the buffered page
+// reaches the size limit, and on Finish emits the dictionary page and data pages with the
+// chunk's metadata. One thread.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engines/sql/formats/parquet/column_plan.h"
+#include "engines/sql/formats/parquet/dictionary_builder.h"
+#include "engines/sql/formats/parquet/file_metadata_format.h"
+#include "engines/sql/formats/parquet/file_writer.h"
+
+namespace sql::parquet {
+
+class ColumnChunkWriter {
+ public:
+  // `encoding` is the column's value encoding; with `use_dictionary` values are
+  // dictionary-encoded first and fall back to `encoding`.
+  ColumnChunkWriter(const Column& column, const ColumnPlan& plan, const WriterOptions& options,
+                    Encoding encoding, bool use_dictionary);
+
+  // Appends `rows` rows: valid[0, rows) says which hold values (nullptr: all), and their
+  // values are the physical values [from, from + count) of `values`.
+  void Append(const uint8_t* valid, int64_t rows, const ColumnBatch& values, int64_t from,
+              int64_t count);
+
+  // Encoded bytes buffered for this chunk so far, uncompressed.
+  int64_t buffered_bytes() const;
+
+  struct Chunk {
+    std::string bytes;             // dictionary page (if any) then data pages
+    format::ColumnMetaData meta;   // offsets relative to the chunk's first byte
+  };
+  // Finishes the chunk and starts an empty one for the next row group.
+  Chunk Finish(format::Statistics statistics);
+
+ private:
+  int64_t PendingBytes() const;
+  void FlushPage();
+  void AddPage(const format::PageHeader& header, const std::string& body,
+               int64_t uncompressed_size, std::string* out);
+
+  Column column_;
+  ColumnPlan plan_;
+  const WriterOptions& options_;
+  Encoding encoding_;
+  bool use_dictionary_;
+
+  bool dictionary_mode_;
+  bool dictionary_written_ = false;
+  DictionaryBuilder dictionary_;
+  std::vector<uint32_t> pending_indices_;
+  ColumnBatch pending_values_;
+  int64_t pending_value_count_ = 0;
+  std::vector<uint8_t> pending_levels_;
+  int64_t pending_rows_ = 0;
+
+  std::string pages_;
+  int64_t rows_ = 0;
+  int64_t uncompressed_total_ = 0;
+  std::set<int32_t> encodings_;
+};
+
+}  // namespace sql::parquet

@@ -1,0 +1,366 @@
+#include "engines/sql/formats/parquet/column_reader.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "engines/sql/formats/parquet/codec.h"
+#include "engines/sql/formats/parquet/column_chunk.h"
+#include "engines/sql/formats/parquet/file_metadata_format.h"
+#include "engines/sql/formats/parquet/parquet_error.h"
+#include "engines/sql/formats/parquet/rle_decoder.h"
+#include "engines/sql/formats/parquet/thrift_compact.h"
+#include "engines/sql/formats/parquet/value_decoder.h"
+
+namespace sql::parquet {
+namespace {
+
+// Bytes fetched from the source at a time: large enough for few reads per chunk, small
+// enough that a big row group is never held whole.
+constexpr uint64_t kWindowBytes = 4 << 20;
+constexpr size_t kFirstHeaderGuess = 512;
+
+template <typename T>
+void ScatterFixed(T* values, const uint8_t* valid, int64_t rows, int64_t dense) {
+  int64_t j = dense - 1;
+  for (int64_t r = rows - 1; r >= 0; --r) {
+    if (valid[r]) {
+      values[r] = values[j--];
+    } else {
+      values[r] = T{};
+    }
+  }
+}
+
+// offsets[0] is the run's start and offsets[1..dense] the ends of the dense values; spreads
+// them so offsets[1..rows] are the ends of every row, nulls being empty.
+void ScatterOffsets(int64_t* offsets, const uint8_t* valid, int64_t rows, int64_t dense) {
+  int64_t j = dense - 1;
+  for (int64_t r = rows - 1; r >= 0; --r) {
+    offsets[r + 1] = offsets[j + 1];
+    if (valid[r]) --j;
+  }
+}
+
+}  // namespace
+
+struct ColumnReader::Impl {
+  explicit Impl(ColumnChunk c)
+      : chunk(std::move(c)),
+        rows_remaining(chunk.num_values),
+        next_offset(chunk.offset),
+        chunk_end(chunk.offset + chunk.length) {}
+
+  int64_t Read(int64_t max_rows, ColumnBatch* out);
+  const uint8_t* Fetch(uint64_t offset, size_t n);
+  void LoadNextPage();
+  void ReadDictionary(const format::PageHeader& h, const uint8_t* body);
+  void SetupDataPageV1(const format::PageHeader& h, const uint8_t* body);
+  void SetupDataPageV2(const format::PageHeader& h, const uint8_t* body);
+  void SetupValues(int32_t encoding, const uint8_t* data, size_t size, int64_t num_values);
+  void DecodeLevels(int64_t n, uint8_t* out);
+  void DecodeDense(int64_t n, ColumnBatch* out, int64_t pos);
+  [[noreturn]] void Corrupt(const std::string& why) const {
+    throw ParquetError("corrupt column chunk '" + chunk.column.name + "': " + why);
+  }
+
+  ColumnChunk chunk;
+  int64_t rows_remaining;
+  uint64_t next_offset;
+  uint64_t chunk_end;
+  std::string window;
+  uint64_t window_offset = 0;
+
+  bool have_dictionary = false;
+  ColumnBatch dictionary;
+
+  int64_t page_rows_left = 0;
+  bool page_uses_dictionary = false;
+  std::string page_buffer;
+  bool levels_bit_packed = false;
+  RleDecoder rle_levels;
+  const uint8_t* packed_levels = nullptr;
+  size_t packed_levels_bits = 0;
+  size_t packed_levels_pos = 0;
+  std::unique_ptr<ValueDecoder> values;
+  ColumnBatch scratch;
+  ColumnBatch skipped;
+};
+
+const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
+  if (offset < window_offset || offset + n > window_offset + window.size()) {
+    if (offset > chunk_end || n > chunk_end - offset) Corrupt("page runs past the chunk");
+    const uint64_t len = std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes));
+    window.resize(static_cast<size_t>(len));
+    chunk.source->ReadAt(offset, window.size(), window.data());
+    window_offset = offset;
+  }
+  return reinterpret_cast<const uint8_t*>(window.data()) + (offset - window_offset);
+}
+
+void ColumnReader::Impl::LoadNextPage() {
+  while (true) {
+    if (next_offset >= chunk_end) Corrupt("the chunk ends before all its values");
+    const uint64_t left = chunk_end - next_offset;
+    size_t guess = static_cast<size_t>(std::min<uint64_t>(left, kFirstHeaderGuess));
+    format::PageHeader h;
+    size_t header_len;
+    while (true) {
+      try {
+        header_len = format::ParsePageHeader(Fetch(next_offset, guess), guess, &h);
+        break;
+      } catch (const ThriftEndOfInput&) {
+        if (guess == left) Corrupt("page header runs past the chunk");
+        guess = static_cast<size_t>(std::min<uint64_t>(left, uint64_t{guess} * 8));
+      }
+    }
+    const uint64_t body_offset = next_offset + header_len;
+    if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0 ||
+        static_cast<uint64_t>(h.compressed_page_size) > chunk_end - body_offset) {
+      Corrupt("bad page size");
+    }
+    next_offset = body_offset + static_cast<uint64_t>(h.compressed_page_size);
+    switch (h.type) {
+      case format::kDictionaryPage:
+        ReadDictionary(h, Fetch(body_offset, static_cast<size_t>(h.compressed_page_size)));
+        break;
+      case format::kDataPage:
+        SetupDataPageV1(h, Fetch(body_offset, static_cast<size_t>(h.compressed_page_size)));
+        return;
+      case format::kDataPageV2:
+        SetupDataPageV2(h, Fetch(body_offset, static_cast<size_t>(h.compressed_page_size)));
+        return;
+      default:
+        break;  // index pages and page types from the future carry no values
+    }
+  }
+}
+
+void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8_t* body) {
+  if (have_dictionary) Corrupt("a second dictionary page");
+  if (!h.dictionary_page_header) Corrupt("dictionary page without its header");
+  const format::DictionaryPageHeader& d = *h.dictionary_page_header;
+  const auto encoding = static_cast<Encoding>(d.encoding);
+  if (encoding != Encoding::kPlain && encoding != Encoding::kPlainDictionary) {
+    throw ParquetUnsupportedError("dictionary page encoding " +
+                                  std::string(EncodingName(encoding)) + " in column '" +
+                                  chunk.column.name + "'");
+  }
+  Decompress(chunk.codec,
+             std::string_view(reinterpret_cast<const char*>(body),
+                              static_cast<size_t>(h.compressed_page_size)),
+             static_cast<size_t>(h.uncompressed_page_size), &page_buffer);
+  const int64_t n = d.num_values;
+  // Every PLAIN value takes at least one byte (a bit for booleans): bound the allocation.
+  const uint64_t min_bits = chunk.plan.physical == PhysicalType::kBoolean ? 1 : 8;
+  if (n < 0 || static_cast<uint64_t>(n) * min_bits > page_buffer.size() * 8) {
+    Corrupt("dictionary value count larger than its page");
+  }
+  const ColumnPlan& plan = chunk.plan;
+  ColumnBatch physical;
+  physical.Reset(plan.physical_value_type);
+  SizeBatch(plan.physical_value_type, n, &physical);
+  MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length,
+                   reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(), n)
+      ->Decode(n, &physical, 0);
+  if (plan.in_place()) {
+    dictionary = std::move(physical);
+    ConvertToValues(plan, dictionary, 0, n, &dictionary, 0);
+  } else {
+    dictionary.Reset(plan.value_type);
+    SizeBatch(plan.value_type, n, &dictionary);
+    ConvertToValues(plan, physical, 0, n, &dictionary, 0);
+  }
+  dictionary.type = plan.value_type;
+  dictionary.num_rows = n;
+  have_dictionary = true;
+}
+
+void ColumnReader::Impl::SetupValues(int32_t encoding, const uint8_t* data, size_t size,
+                                     int64_t num_values) {
+  const auto e = static_cast<Encoding>(encoding);
+  page_uses_dictionary = e == Encoding::kRleDictionary || e == Encoding::kPlainDictionary;
+  if (page_uses_dictionary) {
+    if (!have_dictionary) Corrupt("dictionary-encoded page without a dictionary page");
+    values = MakeDictionaryDecoder(&dictionary, data, size);
+  } else {
+    values = MakeValueDecoder(e, chunk.plan.physical, chunk.plan.type_length, data, size,
+                              num_values);
+  }
+}
+
+void ColumnReader::Impl::SetupDataPageV1(const format::PageHeader& h, const uint8_t* body) {
+  if (!h.data_page_header) Corrupt("data page without its header");
+  const format::DataPageHeader& d = *h.data_page_header;
+  if (d.num_values < 0) Corrupt("negative value count");
+  Decompress(chunk.codec,
+             std::string_view(reinterpret_cast<const char*>(body),
+                              static_cast<size_t>(h.compressed_page_size)),
+             static_cast<size_t>(h.uncompressed_page_size), &page_buffer);
+  ByteReader in(reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(),
+                "data page");
+  if (chunk.max_definition_level > 0) {
+    const auto level_encoding = static_cast<Encoding>(d.definition_level_encoding);
+    if (level_encoding == Encoding::kRle) {
+      const auto len = in.ReadLE<uint32_t>();
+      rle_levels.Reset(in.Take(len), len, 1);
+      levels_bit_packed = false;
+    } else if (level_encoding == Encoding::kBitPacked) {
+      const size_t bytes = (static_cast<size_t>(d.num_values) + 7) / 8;
+      packed_levels = in.Take(bytes);
+      packed_levels_bits = static_cast<size_t>(d.num_values);
+      packed_levels_pos = 0;
+      levels_bit_packed = true;
+    } else {
+      Corrupt("definition level encoding " + std::to_string(d.definition_level_encoding));
+    }
+  }
+  SetupValues(d.encoding, in.position(), in.remaining(), d.num_values);
+  page_rows_left = d.num_values;
+}
+
+void ColumnReader::Impl::SetupDataPageV2(const format::PageHeader& h, const uint8_t* body) {
+  if (!h.data_page_header_v2) Corrupt("data page v2 without its header");
+  const format::DataPageHeaderV2& d = *h.data_page_header_v2;
+  const int64_t rep_len = d.repetition_levels_byte_length;
+  const int64_t def_len = d.definition_levels_byte_length;
+  const int64_t levels = rep_len + def_len;
+  if (d.num_values < 0 || rep_len < 0 || def_len < 0 || levels > h.compressed_page_size ||
+      levels > h.uncompressed_page_size) {
+    Corrupt("bad data page v2 sizes");
+  }
+  const uint8_t* values_data = body + levels;
+  const auto values_size = static_cast<size_t>(h.compressed_page_size - levels);
+  size_t size = values_size;
+  if (d.is_compressed && chunk.codec != Codec::kUncompressed) {
+    Decompress(chunk.codec,
+               std::string_view(reinterpret_cast<const char*>(values_data), values_size),
+               static_cast<size_t>(h.uncompressed_page_size - levels), &page_buffer);
+    values_data = reinterpret_cast<const uint8_t*>(page_buffer.data());
+    size = page_buffer.size();
+  }
+  if (chunk.max_definition_level > 0) {
+    rle_levels.Reset(body + rep_len, static_cast<size_t>(def_len), 1);
+    levels_bit_packed = false;
+  }
+  SetupValues(d.encoding, values_data, size, d.num_values);
+  page_rows_left = d.num_values;
+}
+
+void ColumnReader::Impl::DecodeLevels(int64_t n, uint8_t* out) {
+  if (!levels_bit_packed) {
+    rle_levels.Get(out, static_cast<size_t>(n));
+    return;
+  }
+  // The deprecated BIT_PACKED level encoding packs most significant bit first.
+  if (static_cast<uint64_t>(n) > packed_levels_bits - packed_levels_pos) {
+    Corrupt("definition levels end early");
+  }
+  for (int64_t i = 0; i < n; ++i, ++packed_levels_pos) {
+    out[i] = (packed_levels[packed_levels_pos / 8] >> (7 - packed_levels_pos % 8)) & 1;
+  }
+}
+
+void ColumnReader::Impl::DecodeDense(int64_t n, ColumnBatch* out, int64_t pos) {
+  if (n == 0) return;
+  const ColumnPlan& plan = chunk.plan;
+  if (page_uses_dictionary || plan.conversion == Conversion::kNone) {
+    values->Decode(n, out, pos);
+  } else if (plan.in_place()) {
+    values->Decode(n, out, pos);
+    ConvertToValues(plan, *out, pos, n, out, pos);
+  } else {
+    scratch.Reset(plan.physical_value_type);
+    SizeBatch(plan.physical_value_type, n, &scratch);
+    values->Decode(n, &scratch, 0);
+    ConvertToValues(plan, scratch, 0, n, out, pos);
+  }
+}
+
+int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out) {
+  const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining);
+  const ValueType type = chunk.plan.value_type;
+  out->Reset(type);
+  out->valid.resize(static_cast<size_t>(n));
+  SizeBatch(type, n, out);
+  int64_t pos = 0;
+  int64_t nulls = 0;
+  while (pos < n) {
+    if (page_rows_left == 0) LoadNextPage();
+    const int64_t m = std::min(n - pos, page_rows_left);
+    uint8_t* valid = out->valid.data() + pos;
+    int64_t dense = m;
+    if (chunk.max_definition_level > 0) {
+      DecodeLevels(m, valid);
+      uint8_t all = 0;
+      int64_t count = 0;
+      for (int64_t i = 0; i < m; ++i) {
+        all |= valid[i];
+        count += valid[i];
+      }
+      if (all > 1) Corrupt("definition level above the column's maximum");
+      dense = count;
+    } else {
+      std::memset(valid, 1, static_cast<size_t>(m));
+    }
+    DecodeDense(dense, out, pos);
+    if (dense < m) {
+      switch (type) {
+        case ValueType::kBool:
+          ScatterFixed(out->bools.data() + pos, valid, m, dense);
+          break;
+        case ValueType::kInt32:
+          ScatterFixed(out->i32.data() + pos, valid, m, dense);
+          break;
+        case ValueType::kInt64:
+          ScatterFixed(out->i64.data() + pos, valid, m, dense);
+          break;
+        case ValueType::kFloat:
+          ScatterFixed(out->f32.data() + pos, valid, m, dense);
+          break;
+        case ValueType::kDouble:
+          ScatterFixed(out->f64.data() + pos, valid, m, dense);
+          break;
+        case ValueType::kInt128:
+          ScatterFixed(out->i128.data() + pos, valid, m, dense);
+          break;
+        case ValueType::kBinary:
+          ScatterOffsets(out->offsets.data() + pos, valid, m, dense);
+          break;
+      }
+    }
+    pos += m;
+    page_rows_left -= m;
+    nulls += m - dense;
+  }
+  out->num_rows = n;
+  out->null_count = nulls;
+  rows_remaining -= n;
+  return n;
+}
+
+ColumnReader::ColumnReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ColumnReader::~ColumnReader() = default;
+
+int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out) {
+  return impl_->Read(max_rows, out);
+}
+
+int64_t ColumnReader::Skip(int64_t rows) {
+  int64_t skipped = 0;
+  while (skipped < rows) {
+    const int64_t n = impl_->Read(std::min<int64_t>(rows - skipped, 4096), &impl_->skipped);
+    if (n == 0) break;
+    skipped += n;
+  }
+  return skipped;
+}
+
+int64_t ColumnReader::rows_remaining() const { return impl_->rows_remaining; }
+const Column& ColumnReader::column() const { return impl_->chunk.column; }
+
+std::unique_ptr<ColumnReader> MakeColumnReader(ColumnChunk chunk) {
+  return std::make_unique<ColumnReader>(std::make_unique<ColumnReader::Impl>(std::move(chunk)));
+}
+
+}  // namespace sql::parquet

@@ -1,0 +1,39 @@
+// Internal to the Parquet library. ValueDecoder turns the value section of one data page into
+// dense values (nulls already removed) in a ColumnBatch, a run at a time: one virtual call per
+// run, bulk loops inside. MakeValueDecoder covers every encoding of the format for each
+// physical type and writes physical values (the array PhysicalValueType names);
+// MakeDictionaryDecoder reads RLE_DICTIONARY / PLAIN_DICTIONARY indices and gathers from a
+// dictionary already converted to the column's in-memory type. One thread per decoder; the
+// page bytes must outlive it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "engines/sql/formats/parquet/column_batch.h"
+#include "engines/sql/formats/parquet/format.h"
+#include "engines/sql/formats/parquet/schema.h"
+
+namespace sql::parquet {
+
+class ValueDecoder {
+ public:
+  virtual ~ValueDecoder() = default;
+  // Writes the next `n` values to positions [pos, pos + n) of `out`'s array. Fixed-width
+  // arrays are already sized; for kBinary, offsets[pos] equals bytes.size() on entry, and the
+  // decoder appends to bytes and sets offsets[pos + 1 .. pos + n]. Throws ParquetError when
+  // the page holds fewer values or is corrupt.
+  virtual void Decode(int64_t n, ColumnBatch* out, int64_t pos) = 0;
+};
+
+// `max_values` bounds how many values the page can hold (its value count, nulls included).
+// Throws ParquetError when the encoding does not apply to the type.
+std::unique_ptr<ValueDecoder> MakeValueDecoder(Encoding encoding, PhysicalType type,
+                                               int32_t type_length, const uint8_t* data,
+                                               size_t size, int64_t max_values);
+
+std::unique_ptr<ValueDecoder> MakeDictionaryDecoder(const ColumnBatch* dictionary,
+                                                    const uint8_t* data, size_t size);
+
+}  // namespace sql::parquet
