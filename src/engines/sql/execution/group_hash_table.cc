@@ -1,0 +1,130 @@
+#include "engines/sql/execution/group_hash_table.h"
+
+#include "engines/sql/common/vector_ops.h"
+
+namespace sql {
+
+namespace {
+constexpr uint32_t kEmpty = UINT32_MAX;
+}
+
+GroupHashTable::GroupHashTable(std::vector<Type> key_types, ExecContext* ctx)
+    : key_types_(std::move(key_types)), ctx_(ctx) {
+  slots_.assign(64, Slot{0, kEmpty});
+  mask_ = slots_.size() - 1;
+  capacity_ = 64;
+  stored_.resize(key_types_.size());
+  for (size_t c = 0; c < key_types_.size(); c++) stored_[c].Initialize(key_types_[c], capacity_);
+}
+
+void GroupHashTable::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  size_t bytes = old.size() * 2 * sizeof(Slot);
+  ctx_->Reserve(static_cast<int64_t>(bytes / 2));
+  slots_.assign(old.size() * 2, Slot{0, kEmpty});
+  mask_ = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.group == kEmpty) continue;
+    size_t p = s.hash & mask_;
+    while (slots_[p].group != kEmpty) p = (p + 1) & mask_;
+    slots_[p] = s;
+  }
+}
+
+bool GroupHashTable::Matches(std::vector<Vector>& keys, size_t row, uint32_t group) const {
+  for (size_t c = 0; c < keys.size(); c++) {
+    if (!RowsEqual(keys[c], row, stored_[c], group)) return false;
+  }
+  return true;
+}
+
+uint32_t GroupHashTable::AddGroup(std::vector<Vector>& keys, size_t row) {
+  if (groups_ == capacity_) {
+    size_t next = capacity_ * 2;
+    int64_t bytes = 0;
+    for (size_t c = 0; c < stored_.size(); c++) {
+      stored_[c].Reserve(next, groups_);
+      bytes += static_cast<int64_t>(capacity_ * PhysicalSize(key_types_[c].physical()));
+    }
+    ctx_->Reserve(bytes);
+    capacity_ = next;
+  }
+  uint32_t g = static_cast<uint32_t>(groups_++);
+  for (size_t c = 0; c < keys.size(); c++) {
+    Vector& dst = stored_[c];
+    const Vector& src = keys[c];
+    size_t k = src.is_constant() ? 0 : row;
+    if (!src.IsValid(k)) {
+      if (dst.type().physical() == PhysicalType::kString) dst.data<std::string_view>()[g] = {};
+      dst.SetNull(g);
+      continue;
+    }
+    dst.SetValid(g);
+    switch (dst.type().physical()) {
+      case PhysicalType::kBool:
+        dst.data<uint8_t>()[g] = src.data<uint8_t>()[k];
+        break;
+      case PhysicalType::kInt64:
+      case PhysicalType::kDouble:
+        dst.data<int64_t>()[g] = src.data<int64_t>()[k];
+        break;
+      case PhysicalType::kInt128:
+        dst.data<int128_t>()[g] = src.data<int128_t>()[k];
+        break;
+      case PhysicalType::kString:
+        dst.data<std::string_view>()[g] = dst.AddString(src.data<std::string_view>()[k]);
+        break;
+    }
+  }
+  return g;
+}
+
+void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) {
+  hashes_.resize(count);
+  if (keys.empty()) {
+    for (size_t i = 0; i < count; i++) group_ids[i] = 0;
+    if (groups_ == 0 && count > 0) groups_ = 1;
+    return;
+  }
+  for (size_t c = 0; c < keys.size(); c++) HashVector(keys[c], count, hashes_.data(), c > 0);
+  for (size_t i = 0; i < count; i++) {
+    if ((groups_ + 1) * 2 > slots_.size()) Grow();
+    uint64_t h = hashes_[i];
+    size_t p = h & mask_;
+    while (true) {
+      Slot& s = slots_[p];
+      if (s.group == kEmpty) {
+        s.hash = h;
+        s.group = AddGroup(keys, i);
+        group_ids[i] = s.group;
+        break;
+      }
+      if (s.hash == h && Matches(keys, i, s.group)) {
+        group_ids[i] = s.group;
+        break;
+      }
+      p = (p + 1) & mask_;
+    }
+  }
+}
+
+void GroupHashTable::Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const {
+  std::vector<uint64_t> hashes(count);
+  for (size_t c = 0; c < keys.size(); c++) HashVector(keys[c], count, hashes.data(), c > 0);
+  for (size_t i = 0; i < count; i++) {
+    uint64_t h = hashes[i];
+    size_t p = h & mask_;
+    group_ids[i] = kEmpty;
+    while (true) {
+      const Slot& s = slots_[p];
+      if (s.group == kEmpty) break;
+      if (s.hash == h && Matches(keys, i, s.group)) {
+        group_ids[i] = s.group;
+        break;
+      }
+      p = (p + 1) & mask_;
+    }
+  }
+}
+
+}  // namespace sql

@@ -1,0 +1,48 @@
+// Maps rows of key columns to dense group ids (0, 1, 2, ...), storing each distinct key
+// once. Open addressing over (hash, group) slots with linear probing; keys are compared
+// column by column with NULLs equal (GROUP BY semantics). Used by aggregation, DISTINCT,
+// set operations and hash joins. Not thread-safe: one table per thread, merged after.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engines/sql/common/vector.h"
+#include "engines/sql/execution/exec_context.h"
+
+namespace sql {
+
+class GroupHashTable {
+ public:
+  GroupHashTable(std::vector<Type> key_types, ExecContext* ctx);
+
+  // Finds or creates the group of each row; writes ids to group_ids[0..count).
+  void FindOrCreate(std::vector<Vector>& keys, size_t count, uint32_t* group_ids);
+  // Finds existing groups only; writes UINT32_MAX where the key is absent.
+  void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
+
+  size_t size() const { return groups_; }
+  // The stored key values, one vector per key column, `size()` rows.
+  std::vector<Vector>& keys() { return stored_; }
+  const std::vector<Type>& key_types() const { return key_types_; }
+
+ private:
+  struct Slot {
+    uint64_t hash;
+    uint32_t group;  // UINT32_MAX = empty
+  };
+  void Grow();
+  bool Matches(std::vector<Vector>& keys, size_t row, uint32_t group) const;
+  uint32_t AddGroup(std::vector<Vector>& keys, size_t row);
+
+  std::vector<Type> key_types_;
+  ExecContext* ctx_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  size_t groups_ = 0;
+  size_t capacity_ = 0;  // stored key capacity
+  std::vector<Vector> stored_;
+  std::vector<uint64_t> hashes_;
+};
+
+}  // namespace sql

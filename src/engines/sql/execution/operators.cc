@@ -1,0 +1,1141 @@
+#include "engines/sql/execution/operators.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "engines/sql/common/vector_ops.h"
+#include "engines/sql/execution/expression_executor.h"
+#include "engines/sql/execution/group_hash_table.h"
+#include "engines/sql/function/aggregate_function.h"
+
+namespace sql {
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+// ---------------------------------------------------------------- scans
+class MemoryScan : public PhysicalOperator {
+ public:
+  MemoryScan(ExecContext* ctx, std::shared_ptr<const std::vector<DataChunk>> chunks,
+             std::vector<uint32_t> column_ids, std::vector<Type> types)
+      : PhysicalOperator(std::move(types)), ctx_(ctx), chunks_(std::move(chunks)), column_ids_(std::move(column_ids)) {}
+  bool Next(DataChunk& out) override {
+    while (pos_ < chunks_->size()) {
+      const DataChunk& c = (*chunks_)[pos_++];
+      if (c.size() == 0) continue;
+      ctx_->CheckCancelled();
+      out.columns().resize(column_ids_.size());
+      for (size_t i = 0; i < column_ids_.size(); i++) out.column(i).Reference(c.column(column_ids_[i]));
+      out.set_size(c.size());
+      return true;
+    }
+    out.set_size(0);
+    return false;
+  }
+
+ private:
+  ExecContext* ctx_;
+  std::shared_ptr<const std::vector<DataChunk>> chunks_;
+  std::vector<uint32_t> column_ids_;
+  size_t pos_ = 0;
+};
+
+class CollectionScan : public PhysicalOperator {
+ public:
+  CollectionScan(std::shared_ptr<ChunkCollection> rows)
+      : PhysicalOperator(rows->types()), rows_(std::move(rows)) {}
+  bool Next(DataChunk& out) override {
+    while (pos_ < rows_->chunk_count()) {
+      const DataChunk& c = rows_->chunk(pos_++);
+      if (c.size() == 0) continue;
+      out.columns().resize(c.column_count());
+      for (size_t i = 0; i < c.column_count(); i++) out.column(i).Reference(c.column(i));
+      out.set_size(c.size());
+      return true;
+    }
+    out.set_size(0);
+    return false;
+  }
+
+ private:
+  std::shared_ptr<ChunkCollection> rows_;
+  size_t pos_ = 0;
+};
+
+// ---------------------------------------------------------------- filter / project
+class Filter : public PhysicalOperator {
+ public:
+  Filter(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> preds)
+      : PhysicalOperator(child->types()), child_(std::move(child)), preds_(std::move(preds)), exec_(ctx) {}
+  bool Next(DataChunk& out) override {
+    DataChunk in;
+    while (child_->Next(in)) {
+      for (const auto& p : preds_) {
+        size_t n = exec_.Select(*p, in, sel_);
+        if (n == 0) {
+          in.set_size(0);
+          break;
+        }
+        if (n < in.size()) in.Slice(sel_, n);
+      }
+      if (in.size() == 0) continue;
+      out = std::move(in);
+      return true;
+    }
+    out.set_size(0);
+    return false;
+  }
+
+ private:
+  PhysicalPtr child_;
+  std::vector<BoundExprPtr> preds_;
+  ExpressionExecutor exec_;
+  uint32_t sel_[kVectorSize];
+};
+
+class Projection : public PhysicalOperator {
+ public:
+  Projection(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> exprs)
+      : PhysicalOperator({}), child_(std::move(child)), exprs_(std::move(exprs)), exec_(ctx) {
+    for (const auto& e : exprs_) types_.push_back(e->type);
+  }
+  bool Next(DataChunk& out) override {
+    DataChunk in;
+    if (!child_->Next(in)) {
+      out.set_size(0);
+      return false;
+    }
+    out.columns().resize(exprs_.size());
+    for (size_t i = 0; i < exprs_.size(); i++) exec_.Execute(*exprs_[i], in, out.column(i));
+    out.set_size(in.size());
+    return true;
+  }
+
+ private:
+  PhysicalPtr child_;
+  std::vector<BoundExprPtr> exprs_;
+  ExpressionExecutor exec_;
+};
+
+// ---------------------------------------------------------------- limit
+class Limit : public PhysicalOperator {
+ public:
+  Limit(PhysicalPtr child, int64_t limit, int64_t offset)
+      : PhysicalOperator(child->types()), child_(std::move(child)), limit_(limit), offset_(offset) {}
+  bool Next(DataChunk& out) override {
+    DataChunk in;
+    while ((limit_ < 0 || emitted_ < limit_) && child_->Next(in)) {
+      size_t start = 0, n = in.size();
+      if (skipped_ < offset_) {
+        int64_t skip = std::min<int64_t>(offset_ - skipped_, static_cast<int64_t>(n));
+        skipped_ += skip;
+        start = static_cast<size_t>(skip);
+      }
+      if (start >= n) continue;
+      size_t take = n - start;
+      if (limit_ >= 0) take = std::min<size_t>(take, static_cast<size_t>(limit_ - emitted_));
+      if (start > 0 || take < n) {
+        std::vector<uint32_t> sel(take);
+        std::iota(sel.begin(), sel.end(), static_cast<uint32_t>(start));
+        in.Slice(sel.data(), take);
+      }
+      emitted_ += static_cast<int64_t>(take);
+      out = std::move(in);
+      return true;
+    }
+    out.set_size(0);
+    return false;
+  }
+
+ private:
+  PhysicalPtr child_;
+  int64_t limit_, offset_;
+  int64_t emitted_ = 0, skipped_ = 0;
+};
+
+// ---------------------------------------------------------------- aggregation
+struct AggregateSpec {
+  AggregateFunction fn;
+  std::vector<BoundExprPtr> args;
+  BoundExprPtr filter;
+  bool distinct = false;
+  size_t offset = 0;  // in the group's state row
+};
+
+class HashAggregate : public PhysicalOperator {
+ public:
+  HashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> groups,
+                std::vector<BoundExprPtr> aggregates, std::vector<std::vector<size_t>> grouping_sets,
+                std::vector<std::vector<size_t>> grouping_calls, std::vector<Type> types)
+      : PhysicalOperator(std::move(types)), ctx_(ctx), child_(std::move(child)), groups_(std::move(groups)),
+        grouping_sets_(std::move(grouping_sets)), grouping_calls_(std::move(grouping_calls)), exec_(ctx) {
+    for (auto& a : aggregates) {
+      AggregateSpec s;
+      std::vector<Type> arg_types;
+      for (auto& x : a->aggregate->args) {
+        arg_types.push_back(x->type);
+        s.args.push_back(x->Copy());
+      }
+      std::string error;
+      auto fn = ResolveAggregate(a->aggregate->name, arg_types, &error);
+      if (!fn) throw ExecutionError("GENERIC_INTERNAL_ERROR", error);
+      s.fn = std::move(*fn);
+      if (a->aggregate->filter) s.filter = a->aggregate->filter->Copy();
+      s.distinct = a->aggregate->distinct;
+      s.offset = state_size_;
+      state_size_ += (s.fn.state_size + 15) / 16 * 16;
+      aggs_.push_back(std::move(s));
+    }
+    if (grouping_sets_.empty()) {
+      std::vector<size_t> all(groups_.size());
+      std::iota(all.begin(), all.end(), 0);
+      grouping_sets_.push_back(all);
+    }
+  }
+
+  ~HashAggregate() override { DestroyStates(); }
+
+  bool Next(DataChunk& out) override {
+    if (!done_) {
+      Build();
+      done_ = true;
+    }
+    if (pos_ >= results_.chunk_count()) {
+      out.set_size(0);
+      return false;
+    }
+    const DataChunk& c = results_.chunk(pos_++);
+    out.columns().resize(c.column_count());
+    for (size_t i = 0; i < c.column_count(); i++) out.column(i).Reference(c.column(i));
+    out.set_size(c.size());
+    return true;
+  }
+
+ private:
+  struct SetState {
+    std::unique_ptr<GroupHashTable> table;
+    std::vector<uint8_t*> state_rows;
+    // Per distinct aggregate: (group, value) pairs already seen.
+    std::vector<std::unique_ptr<GroupHashTable>> distinct_seen;
+  };
+
+  void DestroyStates() {
+    for (auto& s : sets_) {
+      for (uint8_t* row : s.state_rows) {
+        for (auto& a : aggs_) {
+          if (a.fn.destroy) a.fn.destroy(row + a.offset);
+        }
+      }
+    }
+    sets_.clear();
+  }
+
+  uint8_t* NewStateRow() {
+    if (arena_.empty() || arena_used_ + state_size_ > kArenaBlock) {
+      arena_.push_back(std::make_unique<uint8_t[]>(std::max(kArenaBlock, state_size_)));
+      arena_used_ = 0;
+      ctx_->Reserve(static_cast<int64_t>(std::max(kArenaBlock, state_size_)));
+    }
+    uint8_t* row = arena_.back().get() + arena_used_;
+    arena_used_ += std::max<size_t>(state_size_, 16);
+    for (auto& a : aggs_) a.fn.init(a.fn, row + a.offset);
+    return row;
+  }
+
+  void Consume(SetState& set, const std::vector<size_t>& ids, DataChunk& in, std::vector<Vector>& group_vals) {
+    size_t n = in.size();
+    std::vector<Vector> keys;
+    std::vector<Type> key_types;
+    for (size_t id : ids) {
+      keys.push_back(Vector());
+      keys.back().Reference(group_vals[id]);
+      key_types.push_back(groups_[id]->type);
+    }
+    if (!set.table) {
+      set.table = std::make_unique<GroupHashTable>(key_types, ctx_);
+      set.distinct_seen.resize(aggs_.size());
+    }
+    std::vector<uint32_t> gids(n);
+    set.table->FindOrCreate(keys, n, gids.data());
+    while (set.state_rows.size() < set.table->size()) set.state_rows.push_back(NewStateRow());
+    std::vector<uint8_t*> states(n);
+    for (size_t a = 0; a < aggs_.size(); a++) {
+      AggregateSpec& spec = aggs_[a];
+      std::vector<Vector> args(spec.args.size());
+      for (size_t k = 0; k < spec.args.size(); k++) {
+        exec_.Execute(*spec.args[k], in, args[k]);
+        args[k].Flatten(n);
+      }
+      std::vector<uint32_t> rows;
+      bool subset = false;
+      if (spec.filter) {
+        rows.resize(n);
+        size_t m = exec_.Select(*spec.filter, in, rows.data());
+        rows.resize(m);
+        subset = true;
+      }
+      if (spec.distinct) {
+        // Keep only the first occurrence of each (group, args) pair.
+        std::vector<Vector> dkeys;
+        std::vector<Type> dtypes{Type::Bigint()};
+        Vector gv(Type::Bigint(), n);
+        for (size_t i = 0; i < n; i++) gv.data<int64_t>()[i] = gids[i];
+        dkeys.push_back(std::move(gv));
+        for (auto& x : args) {
+          dkeys.push_back(Vector());
+          dkeys.back().Reference(x);
+          dtypes.push_back(x.type());
+        }
+        auto& seen = set.distinct_seen[a];
+        if (!seen) seen = std::make_unique<GroupHashTable>(dtypes, ctx_);
+        size_t before = seen->size();
+        std::vector<uint32_t> ids_out(n);
+        seen->FindOrCreate(dkeys, n, ids_out.data());
+        std::vector<uint32_t> keep;
+        std::vector<bool> allowed(n, !subset);
+        for (uint32_t r : rows) allowed[r] = true;
+        size_t next_new = before;
+        for (size_t i = 0; i < n; i++) {
+          if (ids_out[i] == next_new) {
+            next_new++;
+            if (allowed[i]) keep.push_back(static_cast<uint32_t>(i));
+          }
+        }
+        rows = std::move(keep);
+        subset = true;
+      }
+      if (subset) {
+        if (rows.empty()) continue;
+        std::vector<Vector> sub(args.size());
+        for (size_t k = 0; k < args.size(); k++) sub[k].Gather(args[k], rows.data(), rows.size());
+        for (size_t i = 0; i < rows.size(); i++) states[i] = set.state_rows[gids[rows[i]]] + spec.offset;
+        spec.fn.update(spec.fn, sub, rows.size(), states.data(), heap_);
+      } else {
+        for (size_t i = 0; i < n; i++) states[i] = set.state_rows[gids[i]] + spec.offset;
+        spec.fn.update(spec.fn, args, n, states.data(), heap_);
+      }
+    }
+  }
+
+  void Build() {
+    sets_.resize(grouping_sets_.size());
+    bool global = groups_.empty();
+    DataChunk in;
+    while (child_->Next(in)) {
+      ctx_->CheckCancelled();
+      in.Flatten();
+      std::vector<Vector> group_vals(groups_.size());
+      for (size_t g = 0; g < groups_.size(); g++) {
+        exec_.Execute(*groups_[g], in, group_vals[g]);
+        group_vals[g].Flatten(in.size());
+      }
+      for (size_t s = 0; s < grouping_sets_.size(); s++) Consume(sets_[s], grouping_sets_[s], in, group_vals);
+    }
+    results_.set_types(types_);
+    for (size_t s = 0; s < grouping_sets_.size(); s++) {
+      SetState& set = sets_[s];
+      if (!set.table) {
+        if (!global && !grouping_sets_[s].empty()) continue;
+        // Aggregation without groups over no rows still yields one row.
+        std::vector<Type> none;
+        set.table = std::make_unique<GroupHashTable>(none, ctx_);
+        std::vector<Vector> nokeys;
+        uint32_t gid;
+        set.table->FindOrCreate(nokeys, 1, &gid);
+        set.state_rows.push_back(NewStateRow());
+      }
+      Emit(set, grouping_sets_[s]);
+    }
+  }
+
+  void Emit(SetState& set, const std::vector<size_t>& ids) {
+    size_t total = set.table->size();
+    for (size_t start = 0; start < total; start += kVectorSize) {
+      size_t n = std::min(kVectorSize, total - start);
+      DataChunk chunk(types_, kVectorSize);
+      size_t col = 0;
+      for (size_t g = 0; g < groups_.size(); g++, col++) {
+        auto pos = std::find(ids.begin(), ids.end(), g);
+        Vector& v = chunk.column(col);
+        if (pos == ids.end()) {
+          for (size_t i = 0; i < n; i++) {
+            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+            v.SetNull(i);
+          }
+        } else {
+          v.CopyRange(set.table->keys()[pos - ids.begin()], start, n, 0);
+        }
+      }
+      for (auto& a : aggs_) {
+        Vector& v = chunk.column(col++);
+        for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, set.state_rows[start + i] + a.offset, v, i);
+      }
+      for (const auto& call : grouping_calls_) {
+        Vector& v = chunk.column(col++);
+        int64_t bits = 0;
+        for (size_t arg : call) {
+          bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
+        }
+        for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
+      }
+      chunk.set_size(n);
+      results_.AppendOwned(std::move(chunk));
+    }
+  }
+
+  static constexpr size_t kArenaBlock = 1 << 16;
+  ExecContext* ctx_;
+  PhysicalPtr child_;
+  std::vector<BoundExprPtr> groups_;
+  std::vector<std::vector<size_t>> grouping_sets_;
+  std::vector<std::vector<size_t>> grouping_calls_;
+  std::vector<AggregateSpec> aggs_;
+  size_t state_size_ = 0;
+  ExpressionExecutor exec_;
+  std::vector<SetState> sets_;
+  std::vector<std::unique_ptr<uint8_t[]>> arena_;
+  size_t arena_used_ = 0;
+  StringHeap heap_;
+  ChunkCollection results_;
+  bool done_ = false;
+  size_t pos_ = 0;
+};
+
+// ---------------------------------------------------------------- joins
+// Appends matched pairs (left row, right row or kNone) into an output chunk.
+class PairEmitter {
+ public:
+  PairEmitter(const std::vector<Type>& types, size_t left_width) : types_(types), left_width_(left_width) {}
+  // Builds the output of pairs from `left` (chunk) and `right` (collection rows by global
+  // index; kNone = NULLs).
+  void Build(DataChunk& left, const std::vector<uint32_t>& lrows, const std::vector<DataChunk*>& right_chunks,
+             const std::vector<uint32_t>& rrows, const std::vector<uint32_t>& rchunk, bool include_right,
+             DataChunk& out) {
+    size_t n = lrows.size();
+    out.columns().resize(include_right ? types_.size() : left_width_);
+    for (size_t c = 0; c < left_width_; c++) {
+      if (lrows.empty()) {
+        out.column(c).Initialize(types_[c], kVectorSize);
+      } else {
+        bool identity = lrows.size() == left.size();
+        for (size_t i = 0; identity && i < n; i++) identity = lrows[i] == i;
+        if (identity) {
+          out.column(c).Reference(left.column(c));
+        } else {
+          bool has_none = false;
+          for (uint32_t r : lrows) has_none = has_none || r == kNone;
+          if (!has_none) {
+            out.column(c).Gather(left.column(c), lrows.data(), n);
+          } else {
+            Vector& v = out.column(c);
+            v.Initialize(types_[c], std::max(n, kVectorSize));
+            for (size_t i = 0; i < n; i++) {
+              if (lrows[i] == kNone) {
+                if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+                v.SetNull(i);
+              } else {
+                v.CopyRange(left.column(c), lrows[i], 1, i);
+              }
+            }
+          }
+        }
+      }
+    }
+    if (include_right) {
+      for (size_t c = left_width_; c < types_.size(); c++) {
+        Vector& v = out.column(c);
+        v.Initialize(types_[c], std::max(n, kVectorSize));
+        for (size_t i = 0; i < n; i++) {
+          if (rrows[i] == kNone) {
+            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+            v.SetNull(i);
+          } else {
+            v.CopyRange(right_chunks[rchunk[i]]->column(c - left_width_), rrows[i], 1, i);
+          }
+        }
+      }
+    }
+    out.set_size(n);
+  }
+
+ private:
+  std::vector<Type> types_;
+  size_t left_width_;
+};
+
+class HashJoin : public PhysicalOperator {
+ public:
+  HashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type, std::vector<BoundExprPtr> lkeys,
+           std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal, BoundExprPtr residual,
+           std::vector<Type> types)
+      : PhysicalOperator(std::move(types)), ctx_(ctx), left_(std::move(left)), right_(std::move(right)),
+        type_(type), lkeys_(std::move(lkeys)), rkeys_(std::move(rkeys)), null_equal_(std::move(null_equal)),
+        residual_(std::move(residual)), exec_(ctx),
+        emitter_(types_, left_->types().size()) {}
+
+  bool Next(DataChunk& out) override {
+    if (!built_) {
+      BuildSide();
+      built_ = true;
+    }
+    while (true) {
+      if (!pending_.empty()) {
+        out = std::move(pending_.back());
+        pending_.pop_back();
+        return true;
+      }
+      if (probe_done_) {
+        if (!unmatched_emitted_ && (type_ == JoinType::kRight || type_ == JoinType::kFull)) {
+          EmitUnmatchedBuild();
+          unmatched_emitted_ = true;
+          continue;
+        }
+        out.set_size(0);
+        return false;
+      }
+      DataChunk in;
+      if (!left_->Next(in)) {
+        probe_done_ = true;
+        continue;
+      }
+      Probe(in);
+    }
+  }
+
+ private:
+  void BuildSide() {
+    std::vector<Type> key_types;
+    for (auto& k : rkeys_) key_types.push_back(k->type);
+    table_ = std::make_unique<GroupHashTable>(key_types, ctx_);
+    DataChunk in;
+    while (right_->Next(in)) {
+      ctx_->CheckCancelled();
+      in.Flatten();
+      size_t n = in.size();
+      std::vector<Vector> keys(rkeys_.size());
+      for (size_t k = 0; k < rkeys_.size(); k++) {
+        exec_.Execute(*rkeys_[k], in, keys[k]);
+        keys[k].Flatten(n);
+      }
+      // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
+      std::vector<uint32_t> valid_rows;
+      for (size_t i = 0; i < n; i++) {
+        bool ok = true;
+        for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
+        if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
+      }
+      uint32_t chunk_index = static_cast<uint32_t>(build_.size());
+      std::vector<uint32_t> gids(valid_rows.size());
+      if (!valid_rows.empty()) {
+        std::vector<Vector> vk(keys.size());
+        for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
+        table_->FindOrCreate(vk, valid_rows.size(), gids.data());
+      }
+      if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
+      for (size_t i = 0; i < valid_rows.size(); i++) {
+        uint32_t entry = static_cast<uint32_t>(entries_.size());
+        entries_.push_back({chunk_index, valid_rows[i], heads_[gids[i]]});
+        heads_[gids[i]] = entry;
+      }
+      size_t bytes = 0;
+      for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
+      ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
+      build_.push_back(std::make_unique<DataChunk>(std::move(in)));
+      build_matched_.emplace_back(n, 0);
+      in = DataChunk();
+    }
+  }
+
+  void Probe(DataChunk& in) {
+    in.Flatten();
+    size_t n = in.size();
+    std::vector<Vector> keys(lkeys_.size());
+    for (size_t k = 0; k < lkeys_.size(); k++) {
+      exec_.Execute(*lkeys_[k], in, keys[k]);
+      keys[k].Flatten(n);
+    }
+    std::vector<uint32_t> gids(n, kNone);
+    if (table_->size() > 0) table_->Find(keys, n, gids.data());
+    for (size_t i = 0; i < n; i++) {
+      for (size_t k = 0; k < keys.size() && gids[i] != kNone; k++) {
+        if (!null_equal_[k] && !keys[k].IsValid(i)) gids[i] = kNone;
+      }
+    }
+    std::vector<uint8_t> matched(n, 0);
+    std::vector<uint32_t> lrows, rrows, rchunk;
+    std::vector<DataChunk*> chunks;
+    for (auto& c : build_) chunks.push_back(c.get());
+    bool need_pairs = type_ != JoinType::kSemi && type_ != JoinType::kAnti;
+    auto flush = [&](bool final_flush) {
+      if (lrows.empty()) return;
+      if (!final_flush && lrows.size() < kVectorSize) return;
+      DataChunk pairs;
+      emitter_.Build(in, lrows, chunks, rrows, rchunk, true, pairs);
+      std::vector<uint32_t> keep;
+      if (residual_) {
+        std::vector<uint32_t> sel(pairs.size());
+        size_t m = exec_.Select(*residual_, pairs, sel.data());
+        keep.assign(sel.begin(), sel.begin() + m);
+      } else {
+        keep.resize(pairs.size());
+        std::iota(keep.begin(), keep.end(), 0);
+      }
+      for (uint32_t k : keep) {
+        matched[lrows[k]] = 1;
+        build_matched_[rchunk[k]][rrows[k]] = 1;
+      }
+      if (need_pairs && !keep.empty()) {
+        if (keep.size() < pairs.size()) pairs.Slice(keep.data(), keep.size());
+        pending_.insert(pending_.begin(), std::move(pairs));
+      }
+      lrows.clear();
+      rrows.clear();
+      rchunk.clear();
+    };
+    for (size_t i = 0; i < n; i++) {
+      if (gids[i] == kNone) continue;
+      for (uint32_t e = heads_[gids[i]]; e != kNone; e = entries_[e].next) {
+        lrows.push_back(static_cast<uint32_t>(i));
+        rrows.push_back(entries_[e].row);
+        rchunk.push_back(entries_[e].chunk);
+        if (!need_pairs && !residual_) break;  // one match decides a semi/anti join row
+        flush(false);
+      }
+    }
+    flush(true);
+    if (type_ == JoinType::kLeft || type_ == JoinType::kFull) {
+      std::vector<uint32_t> l, r, rc;
+      for (size_t i = 0; i < n; i++) {
+        if (!matched[i]) {
+          l.push_back(static_cast<uint32_t>(i));
+          r.push_back(kNone);
+          rc.push_back(0);
+        }
+      }
+      if (!l.empty()) {
+        DataChunk o;
+        emitter_.Build(in, l, chunks, r, rc, true, o);
+        pending_.insert(pending_.begin(), std::move(o));
+      }
+    } else if (type_ == JoinType::kSemi || type_ == JoinType::kAnti) {
+      std::vector<uint32_t> l;
+      for (size_t i = 0; i < n; i++) {
+        if (matched[i] == (type_ == JoinType::kSemi)) l.push_back(static_cast<uint32_t>(i));
+      }
+      if (!l.empty()) {
+        DataChunk o;
+        if (l.size() == n) {
+          o = std::move(in);
+        } else {
+          std::vector<uint32_t> none;
+          emitter_.Build(in, l, chunks, none, none, false, o);
+        }
+        pending_.insert(pending_.begin(), std::move(o));
+      }
+    }
+  }
+
+  void EmitUnmatchedBuild() {
+    size_t lw = left_->types().size();
+    for (size_t c = 0; c < build_.size(); c++) {
+      DataChunk& b = *build_[c];
+      std::vector<uint32_t> rows;
+      for (size_t i = 0; i < b.size(); i++) {
+        if (!build_matched_[c][i]) rows.push_back(static_cast<uint32_t>(i));
+      }
+      if (rows.empty()) continue;
+      DataChunk o;
+      o.columns().resize(types_.size());
+      for (size_t k = 0; k < lw; k++) {
+        Vector& v = o.column(k);
+        v.Initialize(types_[k], std::max(rows.size(), kVectorSize));
+        for (size_t i = 0; i < rows.size(); i++) {
+          if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+          v.SetNull(i);
+        }
+      }
+      for (size_t k = lw; k < types_.size(); k++) o.column(k).Gather(b.column(k - lw), rows.data(), rows.size());
+      o.set_size(rows.size());
+      pending_.insert(pending_.begin(), std::move(o));
+    }
+  }
+
+  struct Entry {
+    uint32_t chunk;
+    uint32_t row;
+    uint32_t next;
+  };
+  ExecContext* ctx_;
+  PhysicalPtr left_, right_;
+  JoinType type_;
+  std::vector<BoundExprPtr> lkeys_, rkeys_;
+  std::vector<bool> null_equal_;
+  BoundExprPtr residual_;
+  ExpressionExecutor exec_;
+  PairEmitter emitter_;
+  std::unique_ptr<GroupHashTable> table_;
+  std::vector<uint32_t> heads_;
+  std::vector<Entry> entries_;
+  std::vector<std::unique_ptr<DataChunk>> build_;
+  std::vector<std::vector<uint8_t>> build_matched_;
+  std::vector<DataChunk> pending_;  // consumed from the back
+  bool built_ = false, probe_done_ = false, unmatched_emitted_ = false;
+};
+
+class NestedLoopJoin : public PhysicalOperator {
+ public:
+  NestedLoopJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type, BoundExprPtr pred,
+                 std::vector<Type> types)
+      : PhysicalOperator(std::move(types)), ctx_(ctx), left_(std::move(left)), right_(std::move(right)),
+        type_(type), pred_(std::move(pred)), exec_(ctx), emitter_(types_, left_->types().size()) {}
+
+  bool Next(DataChunk& out) override {
+    if (!built_) {
+      DataChunk in;
+      while (right_->Next(in)) {
+        in.Flatten();
+        size_t bytes = 0;
+        for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * in.size();
+        ctx_->Reserve(static_cast<int64_t>(bytes));
+        build_.push_back(std::make_unique<DataChunk>(std::move(in)));
+        build_matched_.emplace_back(build_.back()->size(), 0);
+        in = DataChunk();
+      }
+      for (auto& c : build_) chunks_.push_back(c.get());
+      built_ = true;
+    }
+    while (true) {
+      if (!pending_.empty()) {
+        out = std::move(pending_.back());
+        pending_.pop_back();
+        return true;
+      }
+      if (probe_done_) {
+        if (!unmatched_emitted_ && (type_ == JoinType::kRight || type_ == JoinType::kFull)) {
+          unmatched_emitted_ = true;
+          EmitUnmatchedBuild();
+          continue;
+        }
+        out.set_size(0);
+        return false;
+      }
+      DataChunk in;
+      if (!left_->Next(in)) {
+        probe_done_ = true;
+        continue;
+      }
+      in.Flatten();
+      Probe(in);
+    }
+  }
+
+ private:
+  void Probe(DataChunk& in) {
+    size_t n = in.size();
+    std::vector<uint8_t> matched(n, 0);
+    bool need_pairs = type_ != JoinType::kSemi && type_ != JoinType::kAnti;
+    std::vector<uint32_t> lrows, rrows, rchunk;
+    auto flush = [&]() {
+      if (lrows.empty()) return;
+      ctx_->CheckCancelled();
+      DataChunk pairs;
+      emitter_.Build(in, lrows, chunks_, rrows, rchunk, true, pairs);
+      std::vector<uint32_t> keep;
+      if (pred_) {
+        keep.resize(pairs.size());
+        keep.resize(exec_.Select(*pred_, pairs, keep.data()));
+      } else {
+        keep.resize(pairs.size());
+        std::iota(keep.begin(), keep.end(), 0);
+      }
+      for (uint32_t k : keep) {
+        matched[lrows[k]] = 1;
+        build_matched_[rchunk[k]][rrows[k]] = 1;
+      }
+      if (need_pairs && !keep.empty()) {
+        if (keep.size() < pairs.size()) pairs.Slice(keep.data(), keep.size());
+        pending_.insert(pending_.begin(), std::move(pairs));
+      }
+      lrows.clear();
+      rrows.clear();
+      rchunk.clear();
+    };
+    for (size_t i = 0; i < n; i++) {
+      for (size_t c = 0; c < build_.size(); c++) {
+        for (size_t r = 0; r < build_[c]->size(); r++) {
+          lrows.push_back(static_cast<uint32_t>(i));
+          rrows.push_back(static_cast<uint32_t>(r));
+          rchunk.push_back(static_cast<uint32_t>(c));
+          if (lrows.size() == kVectorSize) flush();
+        }
+      }
+    }
+    flush();
+    if (type_ == JoinType::kLeft || type_ == JoinType::kFull) {
+      std::vector<uint32_t> l, r, rc;
+      for (size_t i = 0; i < n; i++) {
+        if (!matched[i]) {
+          l.push_back(static_cast<uint32_t>(i));
+          r.push_back(kNone);
+          rc.push_back(0);
+        }
+      }
+      if (!l.empty()) {
+        DataChunk o;
+        emitter_.Build(in, l, chunks_, r, rc, true, o);
+        pending_.insert(pending_.begin(), std::move(o));
+      }
+    } else if (!need_pairs) {
+      std::vector<uint32_t> l;
+      for (size_t i = 0; i < n; i++) {
+        if (matched[i] == (type_ == JoinType::kSemi)) l.push_back(static_cast<uint32_t>(i));
+      }
+      if (!l.empty()) {
+        DataChunk o;
+        std::vector<uint32_t> none;
+        emitter_.Build(in, l, chunks_, none, none, false, o);
+        pending_.insert(pending_.begin(), std::move(o));
+      }
+    }
+  }
+
+  void EmitUnmatchedBuild() {
+    size_t lw = left_->types().size();
+    for (size_t c = 0; c < build_.size(); c++) {
+      DataChunk& b = *build_[c];
+      std::vector<uint32_t> rows;
+      for (size_t i = 0; i < b.size(); i++) {
+        if (!build_matched_[c][i]) rows.push_back(static_cast<uint32_t>(i));
+      }
+      if (rows.empty()) continue;
+      DataChunk o;
+      o.columns().resize(types_.size());
+      for (size_t k = 0; k < lw; k++) {
+        Vector& v = o.column(k);
+        v.Initialize(types_[k], std::max(rows.size(), kVectorSize));
+        for (size_t i = 0; i < rows.size(); i++) {
+          if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+          v.SetNull(i);
+        }
+      }
+      for (size_t k = lw; k < types_.size(); k++) o.column(k).Gather(b.column(k - lw), rows.data(), rows.size());
+      o.set_size(rows.size());
+      pending_.insert(pending_.begin(), std::move(o));
+    }
+  }
+
+  ExecContext* ctx_;
+  PhysicalPtr left_, right_;
+  JoinType type_;
+  BoundExprPtr pred_;
+  ExpressionExecutor exec_;
+  PairEmitter emitter_;
+  std::vector<std::unique_ptr<DataChunk>> build_;
+  std::vector<DataChunk*> chunks_;
+  std::vector<std::vector<uint8_t>> build_matched_;
+  std::vector<DataChunk> pending_;
+  bool built_ = false, probe_done_ = false, unmatched_emitted_ = false;
+};
+
+// ---------------------------------------------------------------- sort
+class Sort : public PhysicalOperator {
+ public:
+  Sort(ExecContext* ctx, PhysicalPtr child, std::vector<BoundOrder> orders, int64_t limit, int64_t offset)
+      : PhysicalOperator(child->types()), ctx_(ctx), child_(std::move(child)), orders_(std::move(orders)),
+        limit_(limit), offset_(offset), exec_(ctx) {}
+
+  bool Next(DataChunk& out) override {
+    if (!done_) {
+      Run();
+      done_ = true;
+    }
+    if (pos_ >= results_.chunk_count()) {
+      out.set_size(0);
+      return false;
+    }
+    const DataChunk& c = results_.chunk(pos_++);
+    out.columns().resize(c.column_count());
+    for (size_t i = 0; i < c.column_count(); i++) out.column(i).Reference(c.column(i));
+    out.set_size(c.size());
+    return true;
+  }
+
+ private:
+  void Run() {
+    ChunkCollection rows(types_);
+    std::vector<Type> key_types;
+    for (auto& o : orders_) key_types.push_back(o.expr->type);
+    ChunkCollection keys(key_types);
+    DataChunk in;
+    while (child_->Next(in)) {
+      ctx_->CheckCancelled();
+      in.Flatten();
+      DataChunk k;
+      k.columns().resize(orders_.size());
+      for (size_t i = 0; i < orders_.size(); i++) {
+        exec_.Execute(*orders_[i].expr, in, k.column(i));
+        k.column(i).Flatten(in.size());
+      }
+      k.set_size(in.size());
+      ctx_->Reserve(static_cast<int64_t>(rows.bytes()) - reserved_);
+      reserved_ = static_cast<int64_t>(rows.bytes());
+      rows.AppendOwned(std::move(in));
+      keys.AppendOwned(std::move(k));
+      in = DataChunk();
+    }
+    // Global row ids (chunk, row).
+    std::vector<std::pair<uint32_t, uint32_t>> ids;
+    ids.reserve(rows.row_count());
+    for (size_t c = 0; c < rows.chunk_count(); c++) {
+      for (size_t r = 0; r < rows.chunk(c).size(); r++) ids.emplace_back(static_cast<uint32_t>(c), static_cast<uint32_t>(r));
+    }
+    auto less = [&](const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+      for (size_t i = 0; i < orders_.size(); i++) {
+        const Vector& va = keys.chunk(a.first).column(i);
+        const Vector& vb = keys.chunk(b.first).column(i);
+        bool an = !va.IsValid(a.second), bn = !vb.IsValid(b.second);
+        if (an || bn) {
+          if (an && bn) continue;
+          // NULLs last by default regardless of direction (Trino).
+          bool a_first = orders_[i].nulls_first ? an : bn;
+          return a_first;
+        }
+        int c = CompareRows(va, a.second, vb, b.second);
+        if (c != 0) return orders_[i].descending ? c > 0 : c < 0;
+      }
+      return false;
+    };
+    size_t want = ids.size();
+    if (limit_ >= 0) want = std::min<size_t>(ids.size(), static_cast<size_t>(limit_ + offset_));
+    if (want < ids.size()) {
+      std::partial_sort(ids.begin(), ids.begin() + want, ids.end(), less);
+      ids.resize(want);
+    } else {
+      std::stable_sort(ids.begin(), ids.end(), less);
+    }
+    size_t start = limit_ >= 0 ? std::min<size_t>(ids.size(), static_cast<size_t>(offset_)) : 0;
+    results_.set_types(types_);
+    for (size_t s = start; s < ids.size(); s += kVectorSize) {
+      size_t n = std::min(kVectorSize, ids.size() - s);
+      DataChunk o(types_, kVectorSize);
+      for (size_t c = 0; c < types_.size(); c++) {
+        Vector& v = o.column(c);
+        for (size_t i = 0; i < n; i++) {
+          const auto& id = ids[s + i];
+          v.CopyRange(rows.chunk(id.first).column(c), id.second, 1, i);
+        }
+      }
+      o.set_size(n);
+      results_.AppendOwned(std::move(o));
+    }
+    ctx_->Reserve(-reserved_);
+    reserved_ = 0;
+  }
+
+  ExecContext* ctx_;
+  PhysicalPtr child_;
+  std::vector<BoundOrder> orders_;
+  int64_t limit_, offset_;
+  ExpressionExecutor exec_;
+  ChunkCollection results_;
+  int64_t reserved_ = 0;
+  bool done_ = false;
+  size_t pos_ = 0;
+};
+
+// ---------------------------------------------------------------- distinct / set ops
+class Distinct : public PhysicalOperator {
+ public:
+  Distinct(ExecContext* ctx, PhysicalPtr child)
+      : PhysicalOperator(child->types()), child_(std::move(child)), table_(child_->types(), ctx) {}
+  bool Next(DataChunk& out) override {
+    DataChunk in;
+    while (child_->Next(in)) {
+      in.Flatten();
+      size_t before = table_.size();
+      std::vector<uint32_t> gids(in.size());
+      table_.FindOrCreate(in.columns(), in.size(), gids.data());
+      std::vector<uint32_t> keep;
+      size_t next = before;
+      for (size_t i = 0; i < in.size(); i++) {
+        if (gids[i] == next) {
+          keep.push_back(static_cast<uint32_t>(i));
+          next++;
+        }
+      }
+      if (keep.empty()) continue;
+      if (keep.size() < in.size()) in.Slice(keep.data(), keep.size());
+      out = std::move(in);
+      return true;
+    }
+    out.set_size(0);
+    return false;
+  }
+
+ private:
+  PhysicalPtr child_;
+  GroupHashTable table_;
+};
+
+class SetOperation : public PhysicalOperator {
+ public:
+  SetOperation(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, SetOp op, bool all)
+      : PhysicalOperator(left->types()), ctx_(ctx), left_(std::move(left)), right_(std::move(right)), op_(op),
+        all_(all), table_(types_, ctx) {}
+
+  bool Next(DataChunk& out) override {
+    if (op_ == SetOp::kUnion) return NextUnion(out);
+    if (!built_) {
+      // Count right-side occurrences per distinct row.
+      DataChunk in;
+      while (right_->Next(in)) {
+        in.Flatten();
+        std::vector<uint32_t> gids(in.size());
+        table_.FindOrCreate(in.columns(), in.size(), gids.data());
+        counts_.resize(table_.size(), 0);
+        for (uint32_t g : gids) counts_[g]++;
+      }
+      emitted_.assign(table_.size(), 0);
+      built_ = true;
+    }
+    DataChunk in;
+    while (left_->Next(in)) {
+      in.Flatten();
+      std::vector<uint32_t> gids(in.size());
+      // Left rows not present on the right get fresh groups with count 0.
+      table_.FindOrCreate(in.columns(), in.size(), gids.data());
+      counts_.resize(table_.size(), 0);
+      emitted_.resize(table_.size(), 0);
+      seen_left_.resize(table_.size(), 0);
+      std::vector<uint32_t> keep;
+      for (size_t i = 0; i < in.size(); i++) {
+        uint32_t g = gids[i];
+        bool take;
+        if (op_ == SetOp::kIntersect) {
+          take = all_ ? emitted_[g] < counts_[g] : (counts_[g] > 0 && emitted_[g] == 0);
+        } else if (all_) {
+          // EXCEPT ALL: the (n+1)-th occurrence survives when n right copies are used up.
+          take = seen_left_[g] >= counts_[g];
+        } else {
+          take = counts_[g] == 0 && emitted_[g] == 0;
+        }
+        seen_left_[g]++;
+        if (take) {
+          emitted_[g]++;
+          keep.push_back(static_cast<uint32_t>(i));
+        }
+      }
+      if (keep.empty()) continue;
+      if (keep.size() < in.size()) in.Slice(keep.data(), keep.size());
+      out = std::move(in);
+      return true;
+    }
+    out.set_size(0);
+    return false;
+  }
+
+ private:
+  bool NextUnion(DataChunk& out) {
+    DataChunk in;
+    while (true) {
+      bool got = !left_done_ ? left_->Next(in) : right_->Next(in);
+      if (!got) {
+        if (!left_done_) {
+          left_done_ = true;
+          continue;
+        }
+        out.set_size(0);
+        return false;
+      }
+      if (all_) {
+        out = std::move(in);
+        return true;
+      }
+      in.Flatten();
+      size_t before = table_.size();
+      std::vector<uint32_t> gids(in.size());
+      table_.FindOrCreate(in.columns(), in.size(), gids.data());
+      std::vector<uint32_t> keep;
+      size_t next = before;
+      for (size_t i = 0; i < in.size(); i++) {
+        if (gids[i] == next) {
+          keep.push_back(static_cast<uint32_t>(i));
+          next++;
+        }
+      }
+      if (keep.empty()) continue;
+      if (keep.size() < in.size()) in.Slice(keep.data(), keep.size());
+      out = std::move(in);
+      return true;
+    }
+  }
+
+  ExecContext* ctx_;
+  PhysicalPtr left_, right_;
+  SetOp op_;
+  bool all_;
+  GroupHashTable table_;
+  std::vector<uint64_t> counts_, emitted_, seen_left_;
+  bool built_ = false, left_done_ = false;
+};
+
+}  // namespace
+
+PhysicalPtr MakeMemoryScan(ExecContext* ctx, std::shared_ptr<const std::vector<DataChunk>> chunks,
+                           std::vector<uint32_t> column_ids, std::vector<Type> types) {
+  return std::make_unique<MemoryScan>(ctx, std::move(chunks), std::move(column_ids), std::move(types));
+}
+PhysicalPtr MakeCollectionScan(ExecContext*, std::shared_ptr<ChunkCollection> rows) {
+  return std::make_unique<CollectionScan>(std::move(rows));
+}
+PhysicalPtr MakeFilter(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> predicates) {
+  return std::make_unique<Filter>(ctx, std::move(child), std::move(predicates));
+}
+PhysicalPtr MakeProjection(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> exprs) {
+  return std::make_unique<Projection>(ctx, std::move(child), std::move(exprs));
+}
+PhysicalPtr MakeHashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> groups,
+                              std::vector<BoundExprPtr> aggregates, std::vector<std::vector<size_t>> grouping_sets,
+                              std::vector<std::vector<size_t>> grouping_calls, std::vector<Type> types) {
+  return std::make_unique<HashAggregate>(ctx, std::move(child), std::move(groups), std::move(aggregates),
+                                         std::move(grouping_sets), std::move(grouping_calls), std::move(types));
+}
+PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,
+                         std::vector<BoundExprPtr> left_keys, std::vector<BoundExprPtr> right_keys,
+                         std::vector<bool> null_equal, BoundExprPtr residual, std::vector<Type> types) {
+  return std::make_unique<HashJoin>(ctx, std::move(left), std::move(right), type, std::move(left_keys),
+                                    std::move(right_keys), std::move(null_equal), std::move(residual),
+                                    std::move(types));
+}
+PhysicalPtr MakeNestedLoopJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,
+                               BoundExprPtr predicate, std::vector<Type> types) {
+  return std::make_unique<NestedLoopJoin>(ctx, std::move(left), std::move(right), type, std::move(predicate),
+                                          std::move(types));
+}
+PhysicalPtr MakeSort(ExecContext* ctx, PhysicalPtr child, std::vector<BoundOrder> orders, int64_t limit,
+                     int64_t offset) {
+  return std::make_unique<Sort>(ctx, std::move(child), std::move(orders), limit, offset);
+}
+PhysicalPtr MakeLimit(ExecContext*, PhysicalPtr child, int64_t limit, int64_t offset) {
+  return std::make_unique<Limit>(std::move(child), limit, offset);
+}
+PhysicalPtr MakeDistinct(ExecContext* ctx, PhysicalPtr child) {
+  return std::make_unique<Distinct>(ctx, std::move(child));
+}
+PhysicalPtr MakeSetOperation(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, SetOp op, bool all) {
+  return std::make_unique<SetOperation>(ctx, std::move(left), std::move(right), op, all);
+}
+
+ChunkCollection Materialize(PhysicalOperator& op, ExecContext* ctx, size_t max_rows) {
+  ChunkCollection out(op.types());
+  DataChunk chunk;
+  while (out.row_count() < max_rows && op.Next(chunk)) {
+    ctx->CheckCancelled();
+    out.AppendOwned(std::move(chunk));
+    chunk = DataChunk();
+  }
+  return out;
+}
+
+}  // namespace sql

@@ -1,0 +1,27 @@
+// Turns an optimized logical plan into physical operators: resolves column bindings to
+// input positions, picks hash joins for equi-conditions (nested loops otherwise), fuses
+// ORDER BY + LIMIT into a top-N sort, and evaluates VALUES rows. Also executes subquery
+// plans for the expression executor. Stateless apart from the query context; one planner
+// per execution.
+#pragma once
+
+#include "engines/sql/execution/physical_operator.h"
+#include "engines/sql/planner/logical_operator.h"
+
+namespace sql {
+
+class PhysicalPlanner {
+ public:
+  explicit PhysicalPlanner(ExecContext* ctx);
+  PhysicalPtr Plan(const LogicalOperator& op);
+
+ private:
+  ExecContext* ctx_;
+};
+
+// Runs `plan` with `params` as the parameter frame and returns all rows (or the first
+// `max_rows`). Used for subqueries and by Connection.
+ChunkCollection ExecutePlan(const LogicalOperator& plan, QueryState* query,
+                            const std::vector<Value>& params, size_t max_rows = SIZE_MAX);
+
+}  // namespace sql

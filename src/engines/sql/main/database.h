@@ -1,0 +1,71 @@
+// The engine's facade. A Database owns the catalog (in-memory tables, views, the external
+// table resolver) and the worker threads; a Connection runs statements against it:
+//
+//   sql::Database db;
+//   sql::Connection conn(db);
+//   sql::QueryResult r = conn.Query("SELECT count(*) FROM read_csv('data/*.csv')");
+//   r.names, r.types, r.rows (chunks), r.RowCount(), r.GetValue(col, row)
+//
+// Errors are thrown as sql::Error subclasses (ParserError, BinderError, ExecutionError).
+// Database is thread-safe; use one Connection per thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engines/sql/catalog/catalog.h"
+#include "engines/sql/catalog/file_system.h"
+#include "engines/sql/common/vector.h"
+
+namespace sql {
+
+class ThreadPool;
+
+struct QueryOptions {
+  int64_t memory_limit = 0;  // bytes per query; 0 = unlimited
+  // Set to true from any thread to cancel the running query (USER_CANCELED).
+  std::shared_ptr<std::atomic<bool>> cancel;
+  // Called periodically while scanning: rows and bytes read so far.
+  std::function<void(uint64_t rows, uint64_t bytes)> progress;
+  int threads = 0;  // 0 = all cores
+};
+
+struct QueryResult {
+  std::vector<std::string> names;
+  std::vector<Type> types;
+  ChunkCollection rows;
+  uint64_t bytes_scanned = 0;
+  // Rows written by INSERT / UPDATE / DELETE / CTAS (-1 for queries).
+  int64_t update_count = -1;
+  size_t RowCount() const { return rows.row_count(); }
+  Value GetValue(size_t column, size_t row) const { return rows.GetValue(column, row); }
+};
+
+class Database {
+ public:
+  explicit Database(std::shared_ptr<FileSystem> fs = nullptr);
+  ~Database();
+  Catalog& catalog() { return catalog_; }
+  const std::shared_ptr<FileSystem>& file_system() const { return fs_; }
+  ThreadPool& pool() { return *pool_; }
+
+ private:
+  Catalog catalog_;
+  std::shared_ptr<FileSystem> fs_;
+  std::unique_ptr<ThreadPool> pool_;
+};
+
+class Connection {
+ public:
+  explicit Connection(Database& db) : db_(db) {}
+  // Runs one or more ';'-separated statements; returns the last statement's result.
+  QueryResult Query(const std::string& sql, const QueryOptions& options = {});
+
+ private:
+  Database& db_;
+};
+
+}  // namespace sql

@@ -1,0 +1,256 @@
+#include "engines/sql/optimizer/optimizer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "engines/sql/binder/binder.h"
+#include "engines/sql/execution/expression_executor.h"
+
+namespace sql {
+
+namespace {
+
+// ---------------------------------------------------------------- constant folding
+BoundExprPtr Fold(BoundExprPtr e, ExecContext* ctx) {
+  for (auto& c : e->children) c = Fold(std::move(c), ctx);
+  if (e->kind == BoundExprKind::kConstant || e->kind == BoundExprKind::kTry) return e;
+  if (!e->IsFoldable()) return e;
+  try {
+    Value v = ExpressionExecutor::EvaluateConstant(*e, ctx);
+    auto c = MakeConstant(v.is_null() ? Value::Null(e->type) : v, e->text);
+    c->type = e->type;
+    return c;
+  } catch (const ExecutionError&) {
+    return e;  // the error surfaces at execution time, if the row is ever evaluated
+  }
+}
+
+void FoldPlan(LogicalOperator& op, ExecContext* ctx) {
+  for (auto& c : op.children) FoldPlan(*c, ctx);
+  for (auto& e : op.expressions) {
+    if (op.kind != LogicalKind::kWindow) e = Fold(std::move(e), ctx);
+  }
+  for (auto& g : op.groups) g = Fold(std::move(g), ctx);
+  if (op.kind == LogicalKind::kFilter) {
+    // Drop TRUE conjuncts; a FALSE/NULL conjunct empties the relation.
+    std::vector<BoundExprPtr> kept;
+    for (auto& e : op.expressions) {
+      if (e->kind == BoundExprKind::kConstant && !e->value.is_null() && e->value.type().id() == TypeId::kBoolean &&
+          e->value.boolean()) {
+        continue;
+      }
+      kept.push_back(std::move(e));
+    }
+    if (kept.empty()) kept.push_back(MakeConstant(Value::Boolean(true), "true"));
+    op.expressions = std::move(kept);
+  }
+}
+
+// ---------------------------------------------------------------- join ordering
+struct Relation {
+  LogicalPtr op;
+  std::vector<ColumnBinding> bindings;
+  double rows = 1;
+};
+
+double Estimate(const LogicalOperator& op) {
+  switch (op.kind) {
+    case LogicalKind::kGet:
+      return std::max(1.0, op.estimated_rows) * (op.pushed_filters.empty() ? 1.0 : 0.25);
+    case LogicalKind::kValues:
+      return static_cast<double>(op.rows.size());
+    case LogicalKind::kDummy:
+      return 1;
+    case LogicalKind::kFilter:
+      return std::max(1.0, Estimate(*op.children[0]) * std::pow(0.3, static_cast<double>(op.expressions.size())));
+    case LogicalKind::kAggregate:
+      return op.groups.empty() ? 1 : std::max(1.0, Estimate(*op.children[0]) * 0.5);
+    case LogicalKind::kLimit:
+      return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), Estimate(*op.children[0]))
+                           : Estimate(*op.children[0]);
+    case LogicalKind::kJoin:
+      return std::max(Estimate(*op.children[0]), Estimate(*op.children[1]));
+    default:
+      return op.children.empty() ? 1000 : Estimate(*op.children[0]);
+  }
+}
+
+bool IsInnerJoin(const LogicalOperator& op) {
+  return op.kind == LogicalKind::kJoin && (op.join_type == JoinType::kInner || op.join_type == JoinType::kCross) &&
+         op.conditions.empty();
+}
+
+LogicalPtr Reorder(LogicalPtr op);
+
+void Collect(LogicalPtr op, std::vector<Relation>* rels, std::vector<BoundExprPtr>* preds) {
+  if (IsInnerJoin(*op)) {
+    for (auto& e : op->expressions) preds->push_back(std::move(e));
+    Collect(std::move(op->children[0]), rels, preds);
+    Collect(std::move(op->children[1]), rels, preds);
+    return;
+  }
+  if (op->kind == LogicalKind::kFilter && IsInnerJoin(*op->children[0])) {
+    for (auto& e : op->expressions) preds->push_back(std::move(e));
+    Collect(std::move(op->children[0]), rels, preds);
+    return;
+  }
+  Relation r;
+  r.op = Reorder(std::move(op));
+  r.bindings = r.op->GetColumnBindings();
+  r.rows = Estimate(*r.op);
+  rels->push_back(std::move(r));
+}
+
+// Which relations an expression references (bit set by index); subqueries' correlated
+// inputs are ordinary children so they count too.
+std::set<size_t> RelationsOf(const BoundExpr& e, const std::vector<Relation>& rels) {
+  std::vector<ColumnBinding> refs;
+  e.CollectBindings(&refs);
+  std::set<size_t> out;
+  for (const auto& b : refs) {
+    for (size_t i = 0; i < rels.size(); i++) {
+      if (std::find(rels[i].bindings.begin(), rels[i].bindings.end(), b) != rels[i].bindings.end()) {
+        out.insert(i);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+bool IsEquiJoinPredicate(const BoundExpr& e) {
+  return e.kind == BoundExprKind::kFunction && e.function->name == "=" && e.children.size() == 2;
+}
+
+LogicalPtr AddFilter(LogicalPtr op, std::vector<BoundExprPtr> preds) {
+  if (preds.empty()) return op;
+  if (op->kind == LogicalKind::kFilter) {
+    for (auto& p : preds) op->expressions.push_back(std::move(p));
+    return op;
+  }
+  auto f = MakeLogical(LogicalKind::kFilter);
+  f->expressions = std::move(preds);
+  f->children.push_back(std::move(op));
+  f->ResolveTypes();
+  return f;
+}
+
+LogicalPtr ReorderJoinTree(LogicalPtr root) {
+  std::vector<Relation> rels;
+  std::vector<BoundExprPtr> preds;
+  Collect(std::move(root), &rels, &preds);
+  std::vector<std::set<size_t>> pred_rels;
+  for (const auto& p : preds) pred_rels.push_back(RelationsOf(*p, rels));
+  std::vector<bool> used(preds.size(), false);
+  // Single-relation predicates go straight onto their relation.
+  for (size_t i = 0; i < preds.size(); i++) {
+    if (pred_rels[i].size() == 1 && !preds[i]->HasSubquery()) {
+      size_t r = *pred_rels[i].begin();
+      std::vector<BoundExprPtr> one;
+      one.push_back(std::move(preds[i]));
+      rels[r].op = AddFilter(std::move(rels[r].op), std::move(one));
+      rels[r].rows = std::max(1.0, rels[r].rows * 0.2);
+      used[i] = true;
+    }
+  }
+  std::vector<bool> joined(rels.size(), false);
+  // Start with the smallest relation.
+  size_t first = 0;
+  for (size_t i = 1; i < rels.size(); i++) {
+    if (rels[i].rows < rels[first].rows) first = i;
+  }
+  std::set<size_t> in_tree{first};
+  joined[first] = true;
+  LogicalPtr tree = std::move(rels[first].op);
+  double tree_rows = rels[first].rows;
+  for (size_t step = 1; step < rels.size(); step++) {
+    // Prefer relations connected to the tree by an equality predicate.
+    size_t best = SIZE_MAX;
+    bool best_connected = false;
+    for (size_t r = 0; r < rels.size(); r++) {
+      if (joined[r]) continue;
+      bool connected = false;
+      for (size_t p = 0; p < preds.size() && !connected; p++) {
+        if (used[p] || !IsEquiJoinPredicate(*preds[p]) || !pred_rels[p].count(r)) continue;
+        bool rest_in_tree = true;
+        for (size_t x : pred_rels[p]) rest_in_tree = rest_in_tree && (x == r || in_tree.count(x));
+        connected = rest_in_tree && pred_rels[p].size() >= 2;
+      }
+      if (best == SIZE_MAX || (connected && !best_connected) ||
+          (connected == best_connected && rels[r].rows < rels[best].rows)) {
+        best = r;
+        best_connected = connected;
+      }
+    }
+    in_tree.insert(best);
+    joined[best] = true;
+    auto join = MakeLogical(LogicalKind::kJoin);
+    join->join_type = JoinType::kInner;
+    for (size_t p = 0; p < preds.size(); p++) {
+      if (used[p] || preds[p]->HasSubquery()) continue;
+      bool inside = true;
+      for (size_t x : pred_rels[p]) inside = inside && in_tree.count(x);
+      if (inside && pred_rels[p].count(best)) {
+        join->expressions.push_back(std::move(preds[p]));
+        used[p] = true;
+      }
+    }
+    if (join->expressions.empty()) join->join_type = JoinType::kCross;
+    double right_rows = rels[best].rows;
+    join->children.push_back(std::move(tree));
+    join->children.push_back(std::move(rels[best].op));
+    // Keep the smaller input on the build (right) side.
+    if (right_rows > tree_rows * 4) std::swap(join->children[0], join->children[1]);
+    join->ResolveTypes();
+    tree_rows = best_connected ? std::max(tree_rows, right_rows) : tree_rows * right_rows;
+    tree = std::move(join);
+  }
+  std::vector<BoundExprPtr> rest;
+  for (size_t p = 0; p < preds.size(); p++) {
+    if (!used[p]) rest.push_back(std::move(preds[p]));
+  }
+  return AddFilter(std::move(tree), std::move(rest));
+}
+
+LogicalPtr Reorder(LogicalPtr op) {
+  if (IsInnerJoin(*op) || (op->kind == LogicalKind::kFilter && IsInnerJoin(*op->children[0]))) {
+    return ReorderJoinTree(std::move(op));
+  }
+  for (auto& c : op->children) c = Reorder(std::move(c));
+  return op;
+}
+
+// Subquery plans are optimized too.
+void OptimizeSubqueries(BoundExpr& e, QueryState* query);
+
+void VisitExpressions(LogicalOperator& op, QueryState* query) {
+  for (auto& c : op.children) VisitExpressions(*c, query);
+  for (auto& e : op.expressions) OptimizeSubqueries(*e, query);
+  for (auto& e : op.groups) OptimizeSubqueries(*e, query);
+  for (auto& e : op.aggregates) OptimizeSubqueries(*e, query);
+  for (auto& e : op.pushed_filters) OptimizeSubqueries(*e, query);
+}
+
+void OptimizeSubqueries(BoundExpr& e, QueryState* query) {
+  if (e.kind == BoundExprKind::kSubquery && e.subquery->plan) {
+    e.subquery->plan = Optimize(std::move(e.subquery->plan), query);
+  }
+  for (auto& c : e.children) OptimizeSubqueries(*c, query);
+  if (e.aggregate) {
+    for (auto& a : e.aggregate->args) OptimizeSubqueries(*a, query);
+  }
+}
+
+}  // namespace
+
+LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
+  ExecContext ctx(query);
+  FoldPlan(*plan, &ctx);
+  plan = Reorder(std::move(plan));
+  VisitExpressions(*plan, query);
+  plan->ResolveTypes();
+  return plan;
+}
+
+}  // namespace sql
