@@ -1,0 +1,197 @@
+#include "engines/storage/committer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "base/log.h"
+#include "engines/storage/storage_error.h"
+
+namespace storage {
+namespace {
+
+void WriteAt(int fd, std::string_view data, uint64_t offset) {
+  while (!data.empty()) {
+    ssize_t w = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw StorageError(ErrorCode::kInternalError,
+                         std::string("blob storage: pack write failed: ") + std::strerror(errno));
+    }
+    data.remove_prefix(static_cast<size_t>(w));
+    offset += static_cast<uint64_t>(w);
+  }
+}
+
+void Sync(int fd) {
+  if (::fdatasync(fd) != 0) {
+    throw StorageError(ErrorCode::kInternalError,
+                       std::string("blob storage: pack sync failed: ") + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+Committer::Committer(meta::Store& meta, BlobFiles& files) : meta_(meta), files_(files) {}
+
+Committer::~Committer() {
+  if (pack_fd_ < 0) return;
+  SealPack();
+  std::vector<Waiter*> none;
+  RunBatch(none);
+}
+
+void Committer::Commit(CommitRequest& request) {
+  Waiter w{&request, {}};
+  Enqueue({&w});
+  if (request.error) std::rethrow_exception(request.error);
+}
+
+void Committer::CommitAll(const std::vector<CommitRequest*>& requests) {
+  std::vector<Waiter> waiters;
+  waiters.reserve(requests.size());
+  for (CommitRequest* r : requests) waiters.push_back(Waiter{r, {}});
+  std::vector<Waiter*> pointers;
+  for (Waiter& w : waiters) pointers.push_back(&w);
+  Enqueue(pointers);
+}
+
+void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (Waiter* w : waiters) queue_.push_back(w);
+  auto all_done = [&] {
+    return std::all_of(waiters.begin(), waiters.end(), [](Waiter* w) { return w->done; });
+  };
+  while (!all_done()) {
+    if (leader_busy_) {
+      cv_.wait(lock);
+      continue;
+    }
+    leader_busy_ = true;
+    std::vector<Waiter*> batch(queue_.begin(), queue_.end());
+    queue_.clear();
+    lock.unlock();
+    RunBatch(batch);
+    lock.lock();
+    for (Waiter* w : batch) w->done = true;
+    leader_busy_ = false;
+    cv_.notify_all();
+  }
+}
+
+void Committer::OpenPack() {
+  auto [id, fd] = files_.CreatePack();
+  pack_id_ = id;
+  pack_fd_ = fd;
+  pack_end_ = 0;
+  active_pack_ = id;
+}
+
+void Committer::SealPack() {
+  ::close(pack_fd_);
+  pack_fd_ = -1;
+  active_pack_ = 0;
+  files_.UnpinOne(pack_id_);
+  candidates_.push_back(pack_id_);
+}
+
+void Committer::WritePayloads(std::vector<Waiter*>& batch, std::map<int64_t, uint64_t>& touched) {
+  std::vector<Waiter*> written;
+  try {
+    for (Waiter* w : batch) {
+      if (w->request->payloads.empty()) continue;
+      written.push_back(w);
+      for (std::string_view p : w->request->payloads) {
+        if (pack_fd_ >= 0 && pack_end_ > 0 && pack_end_ + p.size() > kPackCapacity) {
+          if (touched.count(pack_id_) != 0) Sync(pack_fd_);
+          SealPack();
+        }
+        if (pack_fd_ < 0) OpenPack();
+        WriteAt(pack_fd_, p, pack_end_);
+        w->locations.push_back(PackLocation{pack_id_, pack_end_});
+        pack_end_ += p.size();
+        touched[pack_id_] = pack_end_;
+      }
+    }
+    if (pack_fd_ >= 0 && touched.count(pack_id_) != 0) Sync(pack_fd_);
+  } catch (...) {
+    // The pack's tail is in an unknown state: fail every request with payloads in this batch
+    // and start a new pack next time.
+    auto error = std::current_exception();
+    for (Waiter* w : written) w->request->error = error;
+    touched.clear();
+    if (pack_fd_ >= 0) SealPack();
+  }
+}
+
+void Committer::RunBatch(std::vector<Waiter*>& batch) {
+  ++batches_;
+  requests_ += batch.size();
+  std::map<int64_t, uint64_t> touched;
+  WritePayloads(batch, touched);
+
+  size_t live = 0;
+  for (Waiter* w : batch) live += w->request->error ? 0 : 1;
+  std::vector<int64_t> candidates = std::move(candidates_);
+  candidates_.clear();
+  std::vector<int64_t> garbage;
+  try {
+    meta_.Write([&](meta::Transaction& tx) {
+      garbage.clear();
+      for (const auto& [id, size] : touched) {
+        tx.Exec(
+            "INSERT INTO storage_blobs(id, kind, size) VALUES(?, 1, ?) "
+            "ON CONFLICT(id) DO UPDATE SET size = excluded.size",
+            {meta::Int(id), meta::Int(static_cast<int64_t>(size))});
+      }
+      bool isolate = live > 1;
+      std::vector<int64_t> unreferenced;
+      for (Waiter* w : batch) {
+        if (w->request->error) continue;
+        CommitContext ctx(tx, w->locations);
+        if (!isolate) {
+          w->request->apply(ctx);
+        } else {
+          tx.Exec("SAVEPOINT storage_request");
+          try {
+            w->request->apply(ctx);
+          } catch (...) {
+            w->request->error = std::current_exception();
+            tx.Exec("ROLLBACK TO storage_request");
+            tx.Exec("RELEASE storage_request");
+            continue;
+          }
+          tx.Exec("RELEASE storage_request");
+        }
+        unreferenced.insert(unreferenced.end(), ctx.unreferenced().begin(),
+                            ctx.unreferenced().end());
+      }
+      unreferenced.insert(unreferenced.end(), candidates.begin(), candidates.end());
+      std::sort(unreferenced.begin(), unreferenced.end());
+      unreferenced.erase(std::unique(unreferenced.begin(), unreferenced.end()),
+                         unreferenced.end());
+      for (int64_t id : unreferenced) {
+        if (id == pack_id_ && pack_fd_ >= 0) continue;  // still being appended to
+        if (tx.QueryOne("SELECT 1 FROM storage_segments WHERE blob_id = ? LIMIT 1",
+                        {meta::Int(id)})) {
+          continue;
+        }
+        tx.Exec("DELETE FROM storage_blobs WHERE id = ?", {meta::Int(id)});
+        garbage.push_back(id);
+      }
+    });
+  } catch (...) {
+    auto error = std::current_exception();
+    for (Waiter* w : batch) {
+      if (!w->request->error) w->request->error = error;
+    }
+    // Nothing was committed: check these blobs again next time.
+    candidates_.insert(candidates_.end(), candidates.begin(), candidates.end());
+    return;
+  }
+  for (int64_t id : garbage) files_.Remove(id);
+}
+
+}  // namespace storage

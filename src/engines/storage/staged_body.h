@@ -1,0 +1,61 @@
+// A request body read from a ByteSource, hashed and verified, and staged for a commit: small
+// bodies are kept in memory for the Committer to append to a pack; larger ones are streamed
+// to a temp file and published as their own blob. Until Release() the staged blob belongs to
+// this object, which removes it when destroyed (a failed commit leaves nothing behind).
+// Memory stays bounded: one buffer of at most 1 MiB plus at most kPackedBodyMax held bytes.
+// Used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engines/storage/blob_files.h"
+#include "engines/storage/byte_source.h"
+#include "engines/storage/checksum.h"
+#include "engines/storage/object_types.h"
+
+namespace storage {
+
+// Bodies up to this size go into packs.
+inline constexpr uint64_t kPackedBodyMax = 256 << 10;
+
+struct BodyExpectations {
+  std::optional<uint64_t> size;
+  uint64_t max_size = 0;           // kEntityTooLarge beyond
+  std::optional<std::string> md5;  // raw
+  std::vector<ChecksumAlgorithm> algorithms;
+  Checksums checksums;  // base64, verified
+};
+
+class StagedBody {
+ public:
+  // Reads `source` to its end and verifies it (kIncompleteBody, kEntityTooLarge, kBadDigest,
+  // kChecksumMismatch); on any error nothing remains on disk.
+  StagedBody(ByteSource& source, const BodyExpectations& expect, BlobFiles& files);
+  ~StagedBody();
+  StagedBody(const StagedBody&) = delete;
+  StagedBody& operator=(const StagedBody&) = delete;
+
+  uint64_t size() const { return size_; }
+  const std::string& md5() const { return md5_; }  // raw
+  std::string etag() const;                         // hex MD5
+  const Checksums& checksums() const { return checksums_; }  // base64, every computed one
+  bool packed() const { return !blob_id_.has_value(); }
+  const std::string& packed_bytes() const { return bytes_; }
+  int64_t blob_id() const { return *blob_id_; }
+  // Called once the commit that references the blob succeeded.
+  void Release() { released_ = true; }
+
+ private:
+  BlobFiles& files_;
+  uint64_t size_ = 0;
+  std::string md5_;
+  Checksums checksums_;
+  std::string bytes_;
+  std::optional<int64_t> blob_id_;
+  bool released_ = false;
+};
+
+}  // namespace storage
