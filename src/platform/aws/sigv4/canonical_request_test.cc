@@ -2,12 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include "base/crypto.h"
 #include "platform/aws/sigv4/auth_error.h"
 #include "platform/aws/sigv4/payload_hash.h"
 #include "platform/aws/sigv4/request_signature.h"
 #include "platform/aws/sigv4/sigv4_test_util.h"
-#include "platform/aws/sigv4/signing_key_cache.h"
+#include "platform/aws/sigv4/signing_key.h"
 #include "platform/aws/sigv4/verifier.h"
 
 // testdata/aws_sig_v4_suite.txt, linked in by the build.
@@ -101,13 +100,6 @@ TEST(StringToSign, HasTheAlgorithmDateScopeAndHash) {
                          ""),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/iam/aws4_request\n"
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-}
-
-TEST(SigningKey, MatchesTheDocumentedDerivation) {
-  // The AWS General Reference example: secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY,
-  // 20120215, us-east-1, iam.
-  EXPECT_EQ(base::HexEncode(DeriveSigningKey(kSuiteSecret, "20120215", "us-east-1", "iam")),
-            "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 
 // Every vector of the suite: the signature computed from the request equals the one it

@@ -4,7 +4,7 @@
 
 #include "base/crypto.h"
 #include "platform/aws/sigv4/canonical_request.h"
-#include "platform/aws/sigv4/signing_key_cache.h"
+#include "platform/aws/sigv4/signing_key.h"
 
 namespace aws::sigv4 {
 

@@ -197,6 +197,7 @@ RequestSignature FromAuthorizationHeader(std::string_view header, const http::He
            false, sig.access_key_id);
     }
     sig.request_time = *t;
+    sig.amz_date = std::string(*amz_date);
   } else {
     auto t = ParseDateHeader(*http_date);
     if (!t) {
@@ -206,8 +207,8 @@ RequestSignature FromAuthorizationHeader(std::string_view header, const http::He
            false, sig.access_key_id);
     }
     sig.request_time = *t;
+    sig.amz_date = base::FormatAmzDate(sig.request_time);
   }
-  sig.amz_date = base::FormatAmzDate(sig.request_time);
   if (!Contains(sig.signed_headers, "host")) {
     Fail(AuthFailure::kIncompleteSignature,
          "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", false,

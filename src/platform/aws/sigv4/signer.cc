@@ -8,7 +8,7 @@
 #include "base/strings.h"
 #include "platform/aws/sigv4/canonical_request.h"
 #include "platform/aws/sigv4/request_signature.h"
-#include "platform/aws/sigv4/signing_key_cache.h"
+#include "platform/aws/sigv4/signing_key.h"
 
 namespace aws::sigv4 {
 namespace {

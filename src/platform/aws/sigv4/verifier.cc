@@ -143,8 +143,9 @@ VerifiedRequest Verifier::Verify(const http::Request& request, const RequestSign
   std::string canonical = CanonicalRequest(request, signature.signed_headers, payload.value,
                                            PathStyleFor(signature.service), signature.presigned);
   std::string string_to_sign = StringToSign(signature.amz_date, scope, canonical);
-  std::string key = keys_.Get(secret, signature.date, signature.region, signature.service);
-  std::string expected = SignatureHex(key, string_to_sign);
+  std::shared_ptr<const SigningKey> key =
+      keys_.Get(secret, signature.date, signature.region, signature.service);
+  std::string expected = key->SignHex(string_to_sign);
   if (!base::ConstantTimeEqual(expected, signature.signature)) {
     AuthErrorDetails details = BaseDetails(signature);
     details.canonical_request = std::move(canonical);
@@ -159,7 +160,7 @@ VerifiedRequest Verifier::Verify(const http::Request& request, const RequestSign
   verified.access_key_id = signature.access_key_id;
   verified.session_token = signature.session_token;
   verified.payload = payload;
-  verified.signing_key = std::move(key);
+  verified.signing_key = key->raw();
   verified.amz_date = signature.amz_date;
   verified.scope = std::move(scope);
   verified.seed_signature = signature.signature;
