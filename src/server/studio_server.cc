@@ -1,0 +1,94 @@
+#include "server/studio_server.h"
+
+#include <chrono>
+#include <thread>
+
+#include "base/error.h"
+#include "base/files.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/metrics.h"
+#include "platform/aws/dispatcher.h"
+#include "platform/http/server.h"
+#include "platform/meta/store.h"
+#include "services/iam/iam.h"
+#include "services/identitystore/identity_store.h"
+
+namespace server {
+
+struct StudioServer::Impl {
+  ServeOptions options;
+  std::chrono::steady_clock::time_point started_at;
+  std::unique_ptr<meta::Store> store;
+  Installation installation;
+  std::unique_ptr<iam::Iam> iam;
+  std::unique_ptr<identitystore::IdentityStore> identity_store;
+  std::unique_ptr<aws::Dispatcher> dispatcher;
+  std::unique_ptr<http::Server> http;
+
+  void Route(http::Request& req, http::ResponseWriter& res) {
+    if (req.path == "/_health" && (req.method == "GET" || req.method == "HEAD")) {
+      auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at);
+      base::Json body = {{"status", "ok"}, {"version", UNISTUDIO_VERSION}, {"uptime_seconds", uptime.count()}};
+      res.SetStatus(200);
+      res.headers().Set("Content-Type", "application/json");
+      res.Send(body.dump());
+      return;
+    }
+    if (req.path == "/_metrics" && (req.method == "GET" || req.method == "HEAD")) {
+      res.SetStatus(200);
+      res.headers().Set("Content-Type", "text/plain; version=0.0.4");
+      res.Send(base::Metrics::Global().RenderPrometheus());
+      return;
+    }
+    dispatcher->Handle(req, res);
+  }
+};
+
+StudioServer::StudioServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+}
+
+StudioServer::~StudioServer() { Stop(); }
+
+void StudioServer::Start() {
+  Impl& m = *impl_;
+  m.started_at = std::chrono::steady_clock::now();
+  base::MakeDirs(m.options.data_dir);
+  m.store = meta::OpenSqliteStore((base::fs::path(m.options.data_dir) / "meta.db").string());
+  m.installation = LoadInstallation(*m.store, m.options.data_dir, m.options.root_access_key_id,
+                                    m.options.root_secret_access_key);
+  m.iam = std::make_unique<iam::Iam>(
+      *m.store, m.installation.account_id,
+      iam::RootCredentials{m.installation.root_access_key_id, m.installation.root_secret_access_key});
+  m.identity_store =
+      std::make_unique<identitystore::IdentityStore>(*m.store, m.installation.identity_store_id);
+
+  aws::DispatcherOptions dopts;
+  dopts.default_region = m.options.region;
+  dopts.account_id = m.installation.account_id;
+  m.dispatcher = std::make_unique<aws::Dispatcher>(dopts, *m.iam);
+  m.dispatcher->Register(m.iam->MakeIamService());
+  m.dispatcher->Register(m.iam->MakeStsService());
+  m.dispatcher->Register(m.identity_store->MakeService());
+
+  http::ServerOptions hopts;
+  hopts.address = m.options.listen_address;
+  hopts.port = m.options.listen_port;
+  m.http = std::make_unique<http::Server>(
+      hopts, [this](http::Request& req, http::ResponseWriter& res) { impl_->Route(req, res); });
+  m.http->Start();
+}
+
+void StudioServer::Stop() {
+  if (impl_->http) {
+    impl_->http->Stop();
+    impl_->http.reset();
+  }
+}
+
+const Installation& StudioServer::installation() const { return impl_->installation; }
+
+uint16_t StudioServer::port() const { return impl_->http ? impl_->http->port() : 0; }
+
+}  // namespace server
