@@ -140,6 +140,10 @@ void CheckRestXmlBodyPresent(const OperationModel& op, const WireRequest& reques
 
 // ---- Encoding ------------------------------------------------------------------------------
 
+void WriteNamespace(const std::string& uri, detail::XmlWriter* w) {
+  if (!uri.empty()) w->Attribute("xmlns", uri);
+}
+
 std::string RestXmlNamespace(const ServiceModel& model, const ShapeRef& ref) {
   return ref.xml_namespace_uri.empty() || !ref.xml_namespace_prefix.empty() ? model.xml_namespace()
                                                                             : ref.xml_namespace_uri;
@@ -184,14 +188,14 @@ void EncodeRestXml(const ServiceModel& model, const OperationModel& op, const Js
     std::string root(payload->WireName(payload->name));
     w.Declaration();
     w.Open(root);
-    w.Attribute("xmlns", RestXmlNamespace(model, *payload));
+    WriteNamespace(RestXmlNamespace(model, *payload), &w);
     detail::EncodeXmlMembers(*payload->shape, *it, false, &w);
     w.Close(root);
   } else if (HasBodyMembers(shape)) {
     std::string root = detail::RestXmlRootName(op);
     w.Declaration();
     w.Open(root);
-    w.Attribute("xmlns", RestXmlNamespace(model, output));
+    WriteNamespace(RestXmlNamespace(model, output), &w);
     const Member* only = shape.members().size() == 1 ? &shape.members().front() : nullptr;
     if (only != nullptr && only->shape->is_scalar() && only->WireName(only->name) == root) {
       // A body that is a single scalar element (S3 GetBucketLocation's LocationConstraint).
@@ -215,7 +219,7 @@ void EncodeQuery(const ServiceModel& model, const OperationModel& op, const Json
   std::string root = op.name() + "Response";
   detail::XmlWriter w;
   w.Open(root);
-  w.Attribute("xmlns", model.xml_namespace());
+  WriteNamespace(model.xml_namespace(), &w);
   if (const ShapeRef* output = op.output()) {
     const std::string& wrapper = output->result_wrapper;
     if (!wrapper.empty()) w.Open(wrapper);
@@ -277,7 +281,7 @@ std::string QueryErrorBody(const ServiceModel& model, const ApiError& error,
                            std::string_view request_id) {
   detail::XmlWriter w;
   w.Open("ErrorResponse");
-  w.Attribute("xmlns", model.xml_namespace());
+  WriteNamespace(model.xml_namespace(), &w);
   w.Open("Error");
   w.Element("Type", error.http_status() >= 500 ? "Receiver" : "Sender");
   w.Element("Code", error.code());
