@@ -82,6 +82,7 @@ std::shared_ptr<MemoryTable> Catalog::GetTable(const std::string& name) const {
 
 bool Catalog::DropTable(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
+  if (external_.erase(name)) return true;
   if (!tables_.erase(name)) return false;
   for (auto it = indexes_.begin(); it != indexes_.end();) {
     it = it->second == name ? indexes_.erase(it) : std::next(it);
@@ -127,7 +128,13 @@ std::vector<std::string> Catalog::TableNames() const {
   std::vector<std::string> out;
   for (const auto& [n, t] : tables_) out.push_back(n);
   for (const auto& [n, v] : views_) out.push_back(n);
+  for (const auto& [n, e] : external_) out.push_back(n);
   return out;
+}
+
+void Catalog::RegisterExternal(const std::string& name, std::shared_ptr<const TableDefinition> def) {
+  std::lock_guard<std::mutex> lock(mu_);
+  external_[name] = std::move(def);
 }
 
 void Catalog::SetResolver(TableResolver resolver) {
@@ -140,6 +147,7 @@ std::shared_ptr<const TableDefinition> Catalog::ResolveExternal(
   TableResolver r;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = external_.find(name.back()); it != external_.end()) return it->second;
     r = resolver_;
   }
   if (!r) return nullptr;

@@ -63,6 +63,9 @@ class Catalog {
   bool DropIndex(const std::string& name);
   std::vector<std::string> TableNames() const;
 
+  // Registers an external table by name (CTAS with external_location); it is found before
+  // the resolver is asked.
+  void RegisterExternal(const std::string& name, std::shared_ptr<const TableDefinition> def);
   void SetResolver(TableResolver resolver);
   std::shared_ptr<const TableDefinition> ResolveExternal(const std::vector<std::string>& name) const;
 
@@ -71,6 +74,7 @@ class Catalog {
   std::map<std::string, std::shared_ptr<MemoryTable>> tables_;
   std::map<std::string, ViewDefinition> views_;
   std::map<std::string, std::string> indexes_;  // index name -> table
+  std::map<std::string, std::shared_ptr<const TableDefinition>> external_;
   TableResolver resolver_;
 };
 

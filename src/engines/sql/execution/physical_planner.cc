@@ -5,6 +5,7 @@
 #include "engines/sql/binder/binder.h"
 #include "engines/sql/execution/expression_executor.h"
 #include "engines/sql/execution/operators.h"
+#include "engines/sql/execution/scan_operator.h"
 
 namespace sql {
 
@@ -77,7 +78,7 @@ PhysicalPlanner::PhysicalPlanner(ExecContext* ctx) : ctx_(ctx) {}
 PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
   switch (op.kind) {
     case LogicalKind::kGet: {
-      if (op.external) throw ExecutionError("NOT_SUPPORTED", "Scanning external tables is not supported yet");
+      if (op.external) return MakeExternalScan(ctx_, op);
       std::vector<Type> types;
       for (uint32_t c : op.column_ids) types.push_back(op.table_columns[c].type);
       PhysicalPtr scan = MakeMemoryScan(ctx_, op.snapshot, op.column_ids, types);
@@ -213,8 +214,7 @@ PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
       auto bindings = op.children[0]->GetColumnBindings();
       std::vector<BoundExprPtr> windows;
       for (const auto& e : op.expressions) windows.push_back(Resolve(*e, bindings));
-      (void)child;
-      throw ExecutionError("NOT_SUPPORTED", "Window functions are not supported yet");
+      return MakeWindow(ctx_, std::move(child), std::move(windows), op.types);
     }
   }
   throw ExecutionError("GENERIC_INTERNAL_ERROR", "unknown logical operator");

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <thread>
 
+#include "base/strings.h"
 #include "engines/sql/binder/binder.h"
 #include "engines/sql/common/error.h"
 #include "engines/sql/execution/expression_executor.h"
+#include "engines/sql/formats/table_writer.h"
 #include "engines/sql/function/cast.h"
+#include "engines/sql/main/table_functions.h"
 #include "engines/sql/execution/physical_planner.h"
 #include "engines/sql/execution/thread_pool.h"
 #include "engines/sql/optimizer/optimizer.h"
@@ -46,6 +49,10 @@ class StatementRunner {
     state_.progress = options.progress;
     cancel_ = options.cancel;
     binder_ctx_.catalog = &db.catalog();
+    std::shared_ptr<FileSystem> fs = db.file_system();
+    binder_ctx_.table_function = [fs](const std::string& name, const std::vector<Value>& args) {
+      return ResolveTableFunction(*fs, name, args);
+    };
   }
 
   QueryResult Run(const Statement& stmt) {
@@ -141,6 +148,7 @@ class StatementRunner {
       throw BinderError("TABLE_ALREADY_EXISTS", "Table '" + name + "' already exists");
     }
     BoundQuery b = Bind(*stmt.query);
+    if (!stmt.properties.empty()) return WriteExternal(stmt, name, b);
     std::vector<ColumnDef> cols;
     for (size_t i = 0; i < b.names.size(); i++) {
       Type t = b.plan->types[i].id() == TypeId::kUnknown ? Type::Varchar() : b.plan->types[i];
@@ -152,6 +160,77 @@ class StatementRunner {
     table->Append(typed);
     QueryResult r;
     r.update_count = static_cast<int64_t>(typed.row_count());
+    return r;
+  }
+
+  // Evaluates a table property value (a constant or ARRAY of constants) to strings.
+  std::vector<std::string> PropertyValues(const ParsedExpr& e) {
+    std::vector<std::string> out;
+    if (e.kind == ExprKind::kArray) {
+      for (const auto& c : e.children) {
+        auto v = PropertyValues(*c);
+        out.insert(out.end(), v.begin(), v.end());
+      }
+      return out;
+    }
+    Binder binder(&binder_ctx_);
+    BoundExprPtr v = binder.BindConstantExpression(e);
+    ExecContext ctx(&state_);
+    Value val = ExpressionExecutor::EvaluateConstant(*v, &ctx);
+    if (val.is_null()) throw BinderError("INVALID_TABLE_PROPERTY", "Table property values must not be NULL");
+    out.push_back(val.ToString());
+    return out;
+  }
+
+  // CREATE TABLE ... WITH (format, external_location, partitioned_by, ...) AS SELECT: writes
+  // the result as files and registers the table over them.
+  QueryResult WriteExternal(const Statement& stmt, const std::string& name, BoundQuery& b) {
+    WriteOptions o;
+    o.location = "./" + name;
+    for (const auto& p : stmt.properties) {
+      std::string key = base::ToLower(p.name);
+      std::vector<std::string> values = PropertyValues(*p.value);
+      std::string v = values.empty() ? "" : values[0];
+      if (key == "format") {
+        std::string f = base::ToUpper(v);
+        if (f == "PARQUET") {
+          o.format = FileFormat::kParquet;
+        } else if (f == "JSON") {
+          o.format = FileFormat::kJson;
+        } else if (f == "TEXTFILE") {
+          o.format = FileFormat::kCsv;
+          o.csv.delimiter = '\001';
+          o.csv.quote = 0;
+          o.csv.escape = 0;
+        } else if (f == "CSV") {
+          o.format = FileFormat::kCsv;
+          o.csv.delimiter = ',';
+          o.csv.quote = '"';
+          o.csv.null_marker = "";
+        } else {
+          throw BinderError("INVALID_TABLE_PROPERTY", "Unsupported format '" + v + "' (PARQUET, JSON, TEXTFILE, CSV)");
+        }
+      } else if (key == "external_location" || key == "location") {
+        o.location = v;
+      } else if (key == "partitioned_by") {
+        for (auto& x : values) o.partition_by.push_back(base::ToLower(x));
+      } else if (key == "field_delimiter") {
+        if (v.size() != 1) throw BinderError("INVALID_TABLE_PROPERTY", "field_delimiter must be one character");
+        o.csv.delimiter = v[0];
+      } else if (key == "write_compression" || key == "parquet_compression") {
+        o.parquet_compression = v;
+      } else if (key == "bucketed_by" || key == "bucket_count" || key == "table_type" || key == "is_external") {
+        // Accepted for compatibility; files are not bucketed.
+      } else {
+        throw BinderError("INVALID_TABLE_PROPERTY", "Catalog does not support table property '" + p.name + "'");
+      }
+    }
+    ChunkCollection rows = stmt.with_no_data ? ChunkCollection(b.plan->types) : Execute(*b.plan);
+    auto def = std::make_shared<TableDefinition>(
+        WriteTable(*db_.file_system(), name, b.names, b.plan->types, rows, o));
+    db_.catalog().RegisterExternal(name, def);
+    QueryResult r;
+    r.update_count = static_cast<int64_t>(rows.row_count());
     return r;
   }
 

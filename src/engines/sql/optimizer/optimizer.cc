@@ -242,12 +242,84 @@ void OptimizeSubqueries(BoundExpr& e, QueryState* query) {
   }
 }
 
+// ---------------------------------------------------------------- pushdown and pruning
+// Moves filters that sit directly on a scan into the scan (applied while decoding, and
+// used for partition pruning).
+LogicalPtr PushFiltersIntoScans(LogicalPtr op) {
+  for (auto& c : op->children) c = PushFiltersIntoScans(std::move(c));
+  if (op->kind == LogicalKind::kFilter && op->children[0]->kind == LogicalKind::kGet) {
+    LogicalOperator& get = *op->children[0];
+    std::vector<BoundExprPtr> kept;
+    for (auto& e : op->expressions) {
+      if (e->HasSubquery()) {
+        kept.push_back(std::move(e));
+      } else {
+        get.pushed_filters.push_back(std::move(e));
+      }
+    }
+    if (kept.empty()) return std::move(op->children[0]);
+    op->expressions = std::move(kept);
+  }
+  return op;
+}
+
+void CollectExprBindings(const BoundExpr& e, std::vector<ColumnBinding>* out) { e.CollectBindings(out); }
+
+void CollectPlanBindings(const LogicalOperator& op, std::vector<ColumnBinding>* out) {
+  for (const auto& c : op.children) CollectPlanBindings(*c, out);
+  for (const auto& e : op.expressions) CollectExprBindings(*e, out);
+  for (const auto& e : op.groups) CollectExprBindings(*e, out);
+  for (const auto& e : op.aggregates) CollectExprBindings(*e, out);
+  for (const auto& e : op.pushed_filters) CollectExprBindings(*e, out);
+  for (const auto& o : op.orders) CollectExprBindings(*o.expr, out);
+  for (const auto& c : op.conditions) {
+    CollectExprBindings(*c.left, out);
+    CollectExprBindings(*c.right, out);
+  }
+  for (const auto& row : op.rows) {
+    for (const auto& e : row) CollectExprBindings(*e, out);
+  }
+  // Set operations and the plan root read every column of their inputs.
+  if (op.kind == LogicalKind::kSetOp || op.kind == LogicalKind::kDistinct) {
+    for (const auto& c : op.children) {
+      auto b = c->GetColumnBindings();
+      out->insert(out->end(), b.begin(), b.end());
+    }
+  }
+}
+
+// Scans produce only the columns something above reads.
+void PruneColumns(LogicalOperator& root) {
+  std::vector<ColumnBinding> used = root.GetColumnBindings();
+  CollectPlanBindings(root, &used);
+  std::vector<LogicalOperator*> stack{&root};
+  while (!stack.empty()) {
+    LogicalOperator* op = stack.back();
+    stack.pop_back();
+    for (auto& c : op->children) stack.push_back(c.get());
+    if (op->kind != LogicalKind::kGet) continue;
+    std::vector<uint32_t> keep;
+    for (uint32_t c : op->column_ids) {
+      ColumnBinding b{op->table_index, c};
+      if (std::find(used.begin(), used.end(), b) != used.end()) keep.push_back(c);
+    }
+    if (keep.empty() && !op->column_ids.empty()) {
+      // Row counts still need one column; prefer a partition key (no bytes to read).
+      keep.push_back(op->column_ids.back());
+    }
+    op->column_ids = keep;
+    op->ResolveTypes();
+  }
+}
+
 }  // namespace
 
 LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
   ExecContext ctx(query);
   FoldPlan(*plan, &ctx);
   plan = Reorder(std::move(plan));
+  plan = PushFiltersIntoScans(std::move(plan));
+  PruneColumns(*plan);
   VisitExpressions(*plan, query);
   plan->ResolveTypes();
   return plan;

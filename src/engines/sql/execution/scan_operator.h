@@ -1,0 +1,25 @@
+// The scan of an external table (CSV, JSON Lines, Parquet files). Work is split into
+// morsels (a file, or a Parquet row group) that the worker threads decode in parallel,
+// reading only the projected columns, applying the pushed-down filters, and pruning Hive
+// partitions (`key=value/` folders) whose values fail the filters before any byte is read.
+// Bytes read are added to the query's DataScannedInBytes. One instance per execution.
+#pragma once
+
+#include "engines/sql/execution/physical_operator.h"
+#include "engines/sql/catalog/file_system.h"
+#include "engines/sql/formats/parquet/file_reader.h"
+#include "engines/sql/formats/parquet/schema.h"
+#include "engines/sql/planner/logical_operator.h"
+
+namespace sql {
+
+PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get);
+
+// The engine type a Parquet column reads as.
+Type ParquetColumnType(const parquet::Column& column);
+
+// Opens a Parquet file through the FileSystem (reads only the footer). Throws
+// ExecutionError(HIVE_BAD_DATA) for files that are not valid Parquet.
+std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::string& path);
+
+}  // namespace sql
