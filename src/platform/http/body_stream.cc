@@ -24,6 +24,9 @@ size_t BodyStream::Read(char* buf, size_t n) {
     return k;
   }
   if (complete_) return 0;
+  if (continue_declined_) {
+    throw BodyError(BodyError::Kind::kClientGone, "request body declined by the response");
+  }
   bool send_continue = continue_pending_;
   continue_pending_ = false;
   try {

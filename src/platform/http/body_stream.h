@@ -27,6 +27,9 @@ class BodyStream : public BodyReader {
   size_t Read(char* buf, size_t n) override;
   std::optional<uint64_t> ContentLength() const override { return content_length_; }
 
+  // Called when the final response goes out: a client still waiting for "100 Continue" will
+  // not send the body now, so later reads fail instead of sending 100 after the response.
+  void DeclineContinue() { continue_declined_ = continue_pending_; }
   // True once every byte of the body has been read from the client.
   bool complete() const { return complete_; }
   // True when the connection can stay open: the body is complete, or its rest is known,
@@ -37,6 +40,7 @@ class BodyStream : public BodyReader {
   Transport& transport_;
   const std::optional<uint64_t> content_length_;
   bool continue_pending_;
+  bool continue_declined_ = false;
   std::string prefetched_;
   size_t prefetched_pos_ = 0;
   bool complete_;

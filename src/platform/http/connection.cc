@@ -8,7 +8,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/beast/core/buffer_traits.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -164,12 +166,11 @@ class ServerConnection final : public Connection,
   ReadResult ReadBody(char* buf, size_t n, bool send_continue) override {
     WaitResult r = RunOnStrand([this, buf, n, send_continue] {
       if (!send_continue) return ReadSome(buf, n);
-      stream_.expires_after(idle_timeout_);
-      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                        [self = shared_from_this(), buf, n](beast::error_code ec, size_t) {
-                          if (ec) return self->Complete({ec});
-                          self->ReadSome(buf, n);
-                        });
+      WriteAll({asio::buffer(kContinue.data(), kContinue.size())},
+               [this, buf, n](beast::error_code ec) {
+                 if (ec) return Complete({ec});
+                 ReadSome(buf, n);
+               });
     });
     if (r.ec) throw ToBodyError(r.ec);
     return {r.bytes, r.complete};
@@ -180,10 +181,9 @@ class ServerConnection final : public Connection,
     out.reserve(buffers.size());
     for (std::string_view b : buffers) out.emplace_back(b.data(), b.size());
     WaitResult r = RunOnStrand([this, &out] {
-      stream_.expires_after(idle_timeout_);
-      asio::async_write(stream_, out, [self = shared_from_this()](beast::error_code ec, size_t n) {
-        if (ec) self->write_failed_ = true;
-        self->Complete({ec, n});
+      WriteAll(std::move(out), [this](beast::error_code ec) {
+        if (ec) write_failed_ = true;
+        Complete({ec});
       });
     });
     if (r.ec) {
@@ -197,13 +197,11 @@ class ServerConnection final : public Connection,
     asio::post(stream_.get_executor(), [self = shared_from_this(), b = std::move(bytes)]() mutable {
       self->last_bytes_ = std::move(b);
       self->last_write_pending_ = true;
-      self->stream_.expires_after(self->idle_timeout_);
-      asio::async_write(self->stream_, asio::buffer(self->last_bytes_),
-                        [self](beast::error_code ec, size_t) {
-                          self->last_write_pending_ = false;
-                          if (ec) self->write_failed_ = true;
-                          self->MaybeEndRequest();
-                        });
+      self->WriteAll({asio::buffer(self->last_bytes_)}, [self](beast::error_code ec) {
+        self->last_write_pending_ = false;
+        if (ec) self->write_failed_ = true;
+        self->MaybeEndRequest();
+      });
     });
   }
 
@@ -223,7 +221,7 @@ class ServerConnection final : public Connection,
   void ReadHead() {
     if (context_.stopping() || phase_ == Phase::kClosing) return CloseNow();
     phase_ = Phase::kWaiting;
-    if (buffer_.size() == 0 && buffer_.capacity() > kHeadBufferSize) {
+    if (buffer_.size() == 0 && buffer_.capacity() > 2 * kHeadBufferSize) {
       buffer_ = beast::flat_buffer();  // give back what a body needed
     }
     if (buffer_.capacity() < kHeadBufferSize) buffer_.reserve(kHeadBufferSize);
@@ -244,6 +242,10 @@ class ServerConnection final : public Connection,
     if (ec == bhttp::error::body_limit) return AnswerAndClose(413);
     if (IsSyntaxError(ec)) return AnswerAndClose(400);
     if (ec) return CloseNow();
+    // A request body framed by anything but chunked has no knowable length (RFC 9112 6.3).
+    if (parser_->get().count(bhttp::field::transfer_encoding) > 0 && !parser_->chunked()) {
+      return AnswerAndClose(400);
+    }
     phase_ = Phase::kRequest;
     context_.BeginRequest();
     auto length = parser_->content_length();
@@ -256,7 +258,7 @@ class ServerConnection final : public Connection,
 
   // Reads a small body whole before the handler runs.
   void Prefetch(size_t length) {
-    ReserveForBody();
+    ReserveForBody(length);
     prefetch_.resize(length);
     auto& body = parser_->get().body();
     body.data = prefetch_.data();
@@ -352,7 +354,7 @@ class ServerConnection final : public Connection,
   // Reads and discards the small rest of a body the handler left unread.
   void Drain() {
     if (!scratch_) scratch_ = std::make_unique<char[]>(kScratchSize);
-    ReserveForBody();
+    ReserveForBody(kScratchSize);
     auto& body = parser_->get().body();
     body.data = scratch_.get();
     body.size = kScratchSize;
@@ -374,12 +376,32 @@ class ServerConnection final : public Connection,
     headers.Add("Content-Length", "0");
     headers.Add("Connection", "close");
     last_bytes_ = SerializeResponseHead(status, headers);
+    WriteAll({asio::buffer(last_bytes_)}, [this](beast::error_code ec) {
+      if (ec) return CloseNow();
+      Linger();
+    });
+  }
+
+  // Writes all of `buffers` (which must stay valid until `done` runs), restarting the idle
+  // timer whenever bytes move: a slow client may take as long as it needs, a stalled one
+  // times out. The connection is kept alive until `done` has run. One write at a time.
+  void WriteAll(std::vector<asio::const_buffer> buffers,
+                std::function<void(beast::error_code)> done) {
+    write_rest_.emplace(std::move(buffers));
+    write_done_ = std::move(done);
+    WriteSome();
+  }
+
+  void WriteSome() {
     stream_.expires_after(idle_timeout_);
-    asio::async_write(stream_, asio::buffer(last_bytes_),
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return self->CloseNow();
-                        self->Linger();
-                      });
+    stream_.async_write_some(
+        *write_rest_, [self = shared_from_this()](beast::error_code ec, size_t n) {
+          self->write_rest_->consume(n);
+          if (!ec && beast::buffer_bytes(*self->write_rest_) > 0) return self->WriteSome();
+          self->write_rest_.reset();
+          std::function<void(beast::error_code)> done = std::move(self->write_done_);
+          done(ec);
+        });
   }
 
   // Half-closes, then discards what the client still sends for a short while before
@@ -404,8 +426,10 @@ class ServerConnection final : public Connection,
                             });
   }
 
-  void ReserveForBody() {
-    if (buffer_.capacity() < kBodyBufferSize) buffer_.reserve(kBodyBufferSize);
+  // Makes room to read `bytes` more body bytes in one go (up to kBodyBufferSize).
+  void ReserveForBody(size_t bytes) {
+    size_t want = std::min(buffer_.size() + bytes, kBodyBufferSize);
+    if (buffer_.capacity() < want) buffer_.reserve(want);
   }
 
   void CloseNow() {
@@ -415,7 +439,7 @@ class ServerConnection final : public Connection,
 
   // Body bytes for the handler thread; runs on the strand.
   void ReadSome(char* buf, size_t n) {
-    ReserveForBody();
+    ReserveForBody(n);
     auto& body = parser_->get().body();
     body.data = buf;
     body.size = n;
@@ -469,6 +493,8 @@ class ServerConnection final : public Connection,
   bool write_failed_ = false;
   bool last_write_pending_ = false;
   std::string last_bytes_;
+  std::optional<beast::buffers_suffix<std::vector<asio::const_buffer>>> write_rest_;
+  std::function<void(beast::error_code)> write_done_;
   std::unique_ptr<char[]> scratch_;
   std::chrono::steady_clock::time_point linger_deadline_;
 

@@ -21,7 +21,7 @@ bool HasCloseOption(std::optional<std::string_view> value) {
 
 }  // namespace
 
-ResponseStream::ResponseStream(Transport& transport, const BodyStream& body, bool head_request,
+ResponseStream::ResponseStream(Transport& transport, BodyStream& body, bool head_request,
                                bool http10, bool client_keep_alive)
     : transport_(transport),
       body_(body),
@@ -41,6 +41,7 @@ void ResponseStream::Send(std::string_view body) {
   std::optional<uint64_t> length;
   if (body_allowed || !body.empty() || !headers_.Has("Content-Length")) length = body.size();
   std::string head = MakeHead(body_allowed ? Framing::kLength : Framing::kNone, length);
+  body_.DeclineContinue();
   ended_ = true;
   if (!body_allowed || body.empty()) return transport_.WriteLast(std::move(head));
   if (body.size() <= kCopyLimit) {
@@ -81,7 +82,10 @@ void ResponseStream::Write(std::string_view data) {
   if (framing_ == Framing::kNone || data.empty()) return;
   std::string_view parts[4];
   size_t n = 0;
-  if (!pending_head_.empty()) parts[n++] = pending_head_;
+  if (!pending_head_.empty()) {
+    parts[n++] = pending_head_;
+    body_.DeclineContinue();
+  }
   char chunk_size[20];
   if (framing_ == Framing::kChunked) {
     int len = std::snprintf(chunk_size, sizeof chunk_size, "%zx\r\n", data.size());
@@ -106,6 +110,7 @@ void ResponseStream::End() {
     broken_ = true;
     throw base::Error("response body shorter than its Content-Length");
   }
+  if (!pending_head_.empty()) body_.DeclineContinue();
   std::string last = std::move(pending_head_);
   if (framing_ == Framing::kChunked) last.append("0\r\n\r\n");
   if (!last.empty()) transport_.WriteLast(std::move(last));

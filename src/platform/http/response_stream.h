@@ -23,7 +23,7 @@ class ResponseStream : public ResponseWriter {
 
   // `head_request`: the request's method was HEAD. `http10`: the request was HTTP/1.0.
   // `client_keep_alive`: the request allows a persistent connection.
-  ResponseStream(Transport& transport, const BodyStream& body, bool head_request, bool http10,
+  ResponseStream(Transport& transport, BodyStream& body, bool head_request, bool http10,
                  bool client_keep_alive);
 
   void SetStatus(int status) override;
@@ -52,7 +52,7 @@ class ResponseStream : public ResponseWriter {
   void RequireNotStarted(const char* what) const;
 
   Transport& transport_;
-  const BodyStream& body_;
+  BodyStream& body_;
   const bool head_request_;
   const bool http10_;
   const bool client_keep_alive_;

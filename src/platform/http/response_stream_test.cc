@@ -269,6 +269,27 @@ TEST(BodyStreamTest, SendsContinueOnceBeforeTheFirstPull) {
   EXPECT_EQ(body.ContentLength(), std::optional<uint64_t>(10));
 }
 
+TEST(BodyStreamTest, NoContinueAfterTheResponseWentOut) {
+  Fixture f(false, false, true, uint64_t{10}, /*body_complete=*/false, /*expect_continue=*/true);
+  f.transport.source = "0123456789";
+  f.response.SetStatus(403);
+  f.response.Send("denied");
+  char buf[4];
+  EXPECT_THROW(f.body.Read(buf, 4), BodyError);
+  EXPECT_EQ(f.transport.wire.find("[100 Continue]"), std::string::npos);
+  EXPECT_EQ(f.transport.reads, 0);
+  EXPECT_FALSE(f.response.keep_alive());
+
+  // A streamed response whose head has not gone out yet still lets the body come.
+  Fixture echo(false, false, true, uint64_t{10}, false, true);
+  echo.transport.source = "0123456789";
+  echo.response.Begin(10);
+  EXPECT_EQ(echo.body.ReadAll(10), "0123456789");
+  echo.response.Write("0123456789");
+  echo.response.End();
+  EXPECT_TRUE(echo.transport.wire.starts_with("[100 Continue]HTTP/1.1 200 OK\r\n"));
+}
+
 TEST(BodyStreamTest, ServesAPrefetchedBodyWithoutTransport) {
   FakeTransport transport;
   BodyStream body(transport, 5, false, "hello", true);

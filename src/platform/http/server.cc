@@ -56,6 +56,8 @@ struct Server::Impl {
     tcp::endpoint endpoint = Resolve();
     boost::system::error_code ec;
     auto fail = [&](const char* what) {
+      boost::system::error_code ignored;
+      acceptor.close(ignored);
       throw base::IoError(std::string("cannot ") + what + " " + context.options().address + ":" +
                           std::to_string(context.options().port) + ": " + ec.message());
     };

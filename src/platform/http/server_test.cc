@@ -524,7 +524,12 @@ TEST_F(ServerTest, GarbageGets400AndClose) {
   for (std::string garbage : {std::string("\x16\x03\x01\x02\x00 hello\r\n\r\n"),
                               std::string("GET / HTTP/1.1\r\nNo colon here\r\n\r\n"),
                               std::string("GET / HTTP/9.9\r\n\r\n"),
-                              std::string("POST / HTTP/1.1\r\nContent-Length: x1\r\n\r\n")}) {
+                              std::string("POST / HTTP/1.1\r\nContent-Length: x1\r\n\r\n"),
+                              std::string("POST / HTTP/1.1\r\nContent-Length: 1\r\n"
+                                          "Content-Length: 2\r\n\r\nab"),
+                              std::string("POST / HTTP/1.1\r\nContent-Length: 5\r\n"
+                                          "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                              std::string("POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n")}) {
     Client c(port());
     ASSERT_TRUE(c.Send(garbage));
     Response r = c.ReadResponse();
@@ -724,6 +729,49 @@ TEST_F(ServerTest, StalledBodyTimesOutInTheHandler) {
   ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(future.get(), BodyError::Kind::kTimeout);
   EXPECT_TRUE(c.WaitClosed());
+}
+
+TEST_F(ServerTest, SlowReaderIsServedAndStalledReaderTimesOut) {
+  std::promise<BodyError::Kind> stalled_kind;
+  ServerOptions options;
+  options.idle_timeout = 1s;
+  std::string big(16 * kMiB, '\0');
+  ByteSource().Fill(&big);
+  StartServer(
+      [&](Request& req, ResponseWriter& w) {
+        if (req.path == "/slow") return w.Send(big);  // one write that outlasts the timeout
+        try {
+          w.Begin(256 * kMiB);
+          std::string block(kMiB, 'x');
+          for (int i = 0; i < 256; ++i) w.Write(block);
+          w.End();
+        } catch (const BodyError& e) {
+          stalled_kind.set_value(e.kind());
+          throw;
+        }
+      },
+      options);
+  Client slow(port());
+  ASSERT_TRUE(slow.Send(Get("/slow")));
+  std::string head = slow.ReadHead();
+  ASSERT_FALSE(head.empty());
+  auto start = std::chrono::steady_clock::now();
+  std::string received;
+  std::string buf(256 * 1024, '\0');
+  while (received.size() < big.size()) {
+    std::this_thread::sleep_for(40ms);
+    size_t n = slow.ReadSome(buf.data(), std::min(buf.size(), big.size() - received.size()));
+    if (n == 0) break;
+    received.append(buf.data(), n);
+  }
+  EXPECT_GT(std::chrono::steady_clock::now() - start, 1500ms);
+  EXPECT_TRUE(received == big) << received.size();
+
+  Client stalled(port());
+  ASSERT_TRUE(stalled.Send(Get("/stalled")));
+  auto future = stalled_kind.get_future();
+  ASSERT_EQ(future.wait_for(20s), std::future_status::ready);
+  EXPECT_EQ(future.get(), BodyError::Kind::kTimeout);
 }
 
 TEST_F(ServerTest, ClientVanishingMidBodyIsReportedAsClientGone) {
