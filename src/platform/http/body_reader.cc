@@ -10,7 +10,8 @@ std::string BodyReader::ReadAll(size_t limit) {
   }
   char buf[65536];
   while (size_t n = Read(buf, sizeof buf)) {
-    if (out.size() + n > limit) throw BodyError(BodyError::Kind::kTooLarge, "request body too large");
+    if (out.size() + n > limit)
+      throw BodyError(BodyError::Kind::kTooLarge, "request body too large");
     out.append(buf, n);
   }
   return out;

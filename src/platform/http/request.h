@@ -31,8 +31,9 @@ class BodyError : public base::Error {
 class BodyReader {
  public:
   virtual ~BodyReader() = default;
-  // Reads up to `n` bytes into `buf`; returns 0 once the whole body has been read. Throws
-  // BodyError. Chunked transfer-encoding is removed; the bytes are the entity body.
+  // Reads up to `n` (> 0) bytes into `buf`; returns 0 once the whole body has been read.
+  // Throws BodyError; after one, every later Read throws it again. Chunked transfer-encoding
+  // is removed; the bytes are the entity body.
   virtual size_t Read(char* buf, size_t n) = 0;
   // The Content-Length of the request, when it had one.
   virtual std::optional<uint64_t> ContentLength() const = 0;
@@ -41,10 +42,10 @@ class BodyReader {
 };
 
 struct Request {
-  std::string method;          // "GET", "PUT", ... as sent
-  std::string target;          // raw request-target: "/b/k%20x?list-type=2"
-  std::string path;            // raw, still percent-encoded path part of `target`
-  std::string query;           // raw query string, without '?'; empty if none
+  std::string method;  // "GET", "PUT", ... as sent
+  std::string target;  // raw request-target: "/b/k%20x?list-type=2"
+  std::string path;    // raw, still percent-encoded path part of `target`
+  std::string query;   // raw query string, without '?'; empty if none
   Headers headers;
   std::string remote_address;  // peer IP address, without port
   BodyReader* body = nullptr;  // never null while the handler runs

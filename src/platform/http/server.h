@@ -20,16 +20,17 @@ namespace http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  uint16_t port = 8750;  // 0 picks a free port; see Server::port()
-  size_t io_threads = 0;      // 0: one per core
-  size_t max_workers = 256;   // handler threads (grow on demand up to this many)
+  uint16_t port = 8750;      // 0 picks a free port; see Server::port()
+  size_t io_threads = 0;     // 0: one per core
+  size_t max_workers = 256;  // handler threads (grow on demand up to this many)
   size_t max_header_bytes = 64 * 1024;
   uint64_t max_body_bytes = uint64_t{6} << 40;  // per request
   std::chrono::seconds idle_timeout{60};        // keep-alive idle and stalled reads/writes
 };
 
-// Runs for each request on a worker thread. Exceptions escaping it become a 500 response (if
-// nothing was sent yet) or a closed connection.
+// Runs for each request on a worker thread. Exceptions escaping it become a 500 response with
+// an empty body (if nothing was sent yet) or a closed connection. A BodyError escaping it is
+// answered as what it is: 413 (too large), 400 (malformed or truncated), 408 (timeout).
 using Handler = std::function<void(Request&, ResponseWriter&)>;
 
 class Server {
@@ -45,7 +46,9 @@ class Server {
   // The bound port (useful with port 0).
   uint16_t port() const;
   // Stops accepting, lets in-flight requests finish (up to `grace`), closes idle connections,
-  // and joins all threads.
+  // and joins all threads. Requests still running after `grace` have their connections
+  // closed (their reads and writes fail) and are waited for. Idempotent; must not be called
+  // from a handler. The destructor stops with no grace.
   void Stop(std::chrono::seconds grace = std::chrono::seconds(30));
 
  private:
