@@ -60,7 +60,8 @@ Int128 UnitToInt96(int64_t v, TimeUnit unit) {
   const int64_t per_second = UnitsPerSecond(unit);
   const int64_t per_day = 86400 * per_second;
   const int64_t days = FloorDiv(v, per_day);
-  const int64_t nanos = (v - days * per_day) * (1000000000 / per_second);
+  const auto within_day = static_cast<int64_t>(Int128{v} - Int128{days} * per_day);
+  const int64_t nanos = within_day * (1000000000 / per_second);
   const int64_t julian = days + kJulianEpochDay;
   if (julian < std::numeric_limits<int32_t>::min() || julian > std::numeric_limits<int32_t>::max() ||
       nanos < 0 || nanos >= kNanosPerDay) {

@@ -228,7 +228,7 @@ WriterOptions OptionsFor(const Combo& combo, const Schema& schema) {
   o.codec = combo.codec;
   o.page_version = combo.version;
   o.data_page_bytes = 4000;  // many pages
-  o.max_row_group_rows = 1500;
+  o.max_row_group_rows = 1000;
   if (combo.encodings == "plain") o.dictionary = false;
   if (combo.encodings == "dict-small") o.dictionary_page_bytes = 300;  // forces fallback
   for (const Column& c : schema.columns) {
@@ -260,8 +260,8 @@ TEST_P(RoundTrip, EveryTypeReadsBackBitExact) {
   const Combo combo = GetParam();
   const Schema schema = AllTypesSchema();
   // Two writes of different sizes, so row groups and pages straddle Write calls.
-  const std::vector<ColumnBatch> first = MakeBatches(schema, 2500, 1);
-  const std::vector<ColumnBatch> second = MakeBatches(schema, 1700, 2);
+  const std::vector<ColumnBatch> first = MakeBatches(schema, 1500, 1);
+  const std::vector<ColumnBatch> second = MakeBatches(schema, 1100, 2);
   const WriterOptions options = OptionsFor(combo, schema);
   const std::string bytes = WriteFile(schema, {first, second}, options);
   std::vector<ColumnBatch> expected = first;
@@ -270,15 +270,18 @@ TEST_P(RoundTrip, EveryTypeReadsBackBitExact) {
   }
   const std::string what = std::string(CodecName(combo.codec)) +
                            (combo.version == PageVersion::kV1 ? " v1 " : " v2 ") + combo.encodings;
-  for (int64_t batch_rows : {2048, 1, 333}) {
+  // Row by row stresses every decoder's resumption; once per encoding family is enough.
+  const bool row_by_row = combo.codec == Codec::kSnappy;
+  for (int64_t batch_rows : {int64_t{2048}, int64_t{333}, int64_t{1}}) {
+    if (batch_rows == 1 && !row_by_row) continue;
     ExpectFileHolds(bytes, schema, expected, batch_rows, what);
     if (HasFatalFailure()) return;
   }
   auto file = FileReader::Open(MakeMemorySource(bytes));
   const FileMetadata& m = file->metadata();
-  ASSERT_EQ(m.row_groups.size(), 3u);  // 4200 rows at 1500 per group
-  EXPECT_EQ(m.row_groups[0].num_rows, 1500);
-  EXPECT_EQ(m.row_groups[2].num_rows, 1200);
+  ASSERT_EQ(m.row_groups.size(), 3u);  // 2600 rows at 1000 per group
+  EXPECT_EQ(m.row_groups[0].num_rows, 1000);
+  EXPECT_EQ(m.row_groups[2].num_rows, 600);
   const int str = schema.FindColumn("str");
   const std::vector<Encoding>& enc = m.row_groups[0].columns[str].encodings;
   auto has = [&](Encoding e) { return std::find(enc.begin(), enc.end(), e) != enc.end(); };

@@ -39,6 +39,7 @@ class PlainFixedDecoder : public ValueDecoder {
  public:
   PlainFixedDecoder(const uint8_t* data, size_t size) : in_(data, size, "PLAIN values") {}
   void Decode(int64_t n, ColumnBatch* out, int64_t pos) override {
+    if (n == 0) return;
     const uint8_t* src = in_.Take(static_cast<size_t>(n) * sizeof(T));
     std::memcpy(ArrayOf<T>(out) + pos, src, static_cast<size_t>(n) * sizeof(T));
   }
