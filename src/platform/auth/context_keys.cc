@@ -1,53 +1,46 @@
 #include "platform/auth/context_keys.h"
 
-#include <cstdint>
-
-#include "base/strings.h"
-
 namespace auth {
 
 namespace {
 
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+// Key names are ASCII; lowering them without the C library's locale keeps every path (and
+// every thread) agreeing on the stored form.
+void LowerInto(std::string_view key, char* out) {
+  for (char c : key) *out++ = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string Lower(std::string_view key) {
+  std::string out(key.size(), '\0');
+  LowerInto(key, out.data());
+  return out;
+}
 
 }  // namespace
 
-size_t ContextKeys::Hash::operator()(std::string_view key) const {
-  // FNV-1a over the lower-cased bytes, so that keys differing only in case collide.
-  uint64_t h = 1469598103934665603ull;
-  for (char c : key) {
-    h ^= static_cast<unsigned char>(AsciiLower(c));
-    h *= 1099511628211ull;
-  }
-  return static_cast<size_t>(h);
-}
-
-bool ContextKeys::Equal::operator()(std::string_view a, std::string_view b) const {
-  return base::EqualsIgnoreCase(a, b);
-}
-
 void ContextKeys::Set(std::string_view key, std::vector<std::string> values) {
-  auto it = keys_.find(key);
-  if (it == keys_.end()) {
-    keys_.emplace(std::string(key), std::move(values));
-  } else {
-    it->second = std::move(values);
-  }
+  keys_.insert_or_assign(Lower(key), std::move(values));
 }
 
 void ContextKeys::Add(std::string_view key, std::string_view value) {
-  auto it = keys_.find(key);
-  if (it == keys_.end()) it = keys_.emplace(std::string(key), std::vector<std::string>()).first;
-  it->second.emplace_back(value);
+  keys_[Lower(key)].emplace_back(value);
 }
 
-void ContextKeys::Erase(std::string_view key) {
-  auto it = keys_.find(key);
-  if (it != keys_.end()) keys_.erase(it);
-}
+void ContextKeys::Erase(std::string_view key) { keys_.erase(Lower(key)); }
 
 const std::vector<std::string>* ContextKeys::Find(std::string_view key) const {
-  auto it = keys_.find(key);
+  // This runs for every condition of every request: lower-case into the stack when it fits.
+  char buffer[128];
+  std::string heap;
+  std::string_view lower;
+  if (key.size() <= sizeof buffer) {
+    LowerInto(key, buffer);
+    lower = std::string_view(buffer, key.size());
+  } else {
+    heap = Lower(key);
+    lower = heap;
+  }
+  auto it = keys_.find(lower);
   return it == keys_.end() ? nullptr : &it->second;
 }
 

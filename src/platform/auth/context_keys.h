@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -23,22 +24,20 @@ class ContextKeys {
   void Add(std::string_view key, std::string_view value);
   void Erase(std::string_view key);
   // The values of `key` in any letter case, or nullptr when the request does not carry it.
+  // Does not allocate for keys of up to 128 bytes.
   const std::vector<std::string>* Find(std::string_view key) const;
 
   size_t size() const { return keys_.size(); }
   bool empty() const { return keys_.empty(); }
 
  private:
-  struct Hash {
+  struct Hash : std::hash<std::string_view> {
     using is_transparent = void;
-    size_t operator()(std::string_view key) const;
   };
-  struct Equal {
-    using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const;
-  };
+  using Map = std::unordered_map<std::string, std::vector<std::string>, Hash, std::equal_to<>>;
 
-  std::unordered_map<std::string, std::vector<std::string>, Hash, Equal> keys_;
+  // Keys are stored lower-cased.
+  Map keys_;
 };
 
 }  // namespace auth

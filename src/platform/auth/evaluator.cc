@@ -102,13 +102,23 @@ const char* KindName(PolicyKind kind) {
 std::string Decision::sid() const { return policy == nullptr ? "" : policy->sid(statement); }
 
 std::string Decision::Describe() const {
-  if (result == Result::kNotApplicable) return "no identity-based policy allows the action";
+  if (result == Result::kNotApplicable) {
+    return kind == PolicyKind::kResource ? "no resource-based policy allows the action"
+                                         : "no identity-based policy allows the action";
+  }
   if (policy == nullptr) return "the account root user is allowed every action";
-  std::string where = KindName(kind);
-  std::string id = policy->sid(statement);
-  if (id.empty()) id = "#" + std::to_string(statement + 1);
-  return std::string(result == Result::kDeny ? "explicit deny in " : "allowed by ") + where +
-         " (statement " + id + ")";
+  std::string out = result == Result::kDeny ? "explicit deny in " : "allowed by ";
+  out += KindName(kind);
+  out += " (statement ";
+  const std::string& id = policy->sid(statement);
+  if (id.empty()) {
+    out += '#';
+    out += std::to_string(statement + 1);
+  } else {
+    out += id;
+  }
+  out += ')';
+  return out;
 }
 
 Decision EvaluatePolicy(const Policy& policy, const Request& request, PolicyKind kind) {

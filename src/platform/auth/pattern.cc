@@ -34,10 +34,7 @@ void Pattern::AddLiteral(std::string_view text) {
   storage_.append(text);
 }
 
-void Pattern::AddToken(Kind kind) {
-  tokens_.push_back(Token{kind});
-  has_wildcards_ = true;
-}
+void Pattern::AddToken(Kind kind) { tokens_.push_back(Token{kind}); }
 
 void Pattern::AddVariable(std::string_view key, const std::string* fallback) {
   Token t{Kind::kVariable};
@@ -56,7 +53,6 @@ void Pattern::AddVariable(std::string_view key, const std::string* fallback) {
 
 Pattern Pattern::Compile(std::string_view text, Syntax syntax) {
   Pattern p;
-  p.text_ = std::string(text);
   size_t literal_start = 0;
   size_t i = 0;
   auto flush = [&](size_t end) { p.AddLiteral(text.substr(literal_start, end - literal_start)); };
@@ -117,7 +113,24 @@ Pattern Pattern::Compile(std::string_view text, Syntax syntax) {
     literal_start = i = j + 1;
   }
   flush(text.size());
+  p.Classify();
   return p;
+}
+
+void Pattern::Classify() {
+  auto is = [this](size_t i, Kind k) { return tokens_[i].kind == k; };
+  size_t n = tokens_.size();
+  if (has_variables_) {
+    shape_ = Shape::kGeneral;
+  } else if (n == 0 || (n == 1 && is(0, Kind::kLiteral))) {
+    shape_ = Shape::kLiteral;
+  } else if (n == 1 && is(0, Kind::kStar)) {
+    shape_ = Shape::kAny;
+  } else if (n == 2 && is(0, Kind::kLiteral) && is(1, Kind::kStar)) {
+    shape_ = Shape::kPrefix;
+  } else {
+    shape_ = Shape::kGeneral;
+  }
 }
 
 bool Pattern::Resolve(const ContextKeys& context, std::vector<Piece>& out) const {
@@ -142,34 +155,38 @@ bool Pattern::Resolve(const ContextKeys& context, std::vector<Piece>& out) const
   return true;
 }
 
-// Glob matching over resolved pieces: the classic algorithm that remembers the last `*` and,
-// on a mismatch, lets that star swallow one more character and retries.
-bool Pattern::Glob(const Piece* p, size_t n, std::string_view s, bool ignore_case) {
+// The classic algorithm: remember the last `*` and, on a mismatch, let that star swallow one
+// more character and retry from just after it.
+template <typename PieceAt>
+bool Pattern::Glob(size_t n, PieceAt piece, std::string_view s, bool ignore_case) {
   size_t pi = 0, po = 0, si = 0;
   bool have_star = false;
   size_t star_pi = 0, star_si = 0;
-  auto skip_exhausted = [&] {
-    while (pi < n && p[pi].kind == Kind::kLiteral && po == p[pi].text.size()) {
+  Piece cur{Kind::kStar, {}};
+  auto load = [&] {  // cur = the piece at pi, skipping exhausted literal runs
+    while (pi < n) {
+      cur = piece(pi);
+      if (cur.kind != Kind::kLiteral || po < cur.text.size()) return;
       ++pi;
       po = 0;
     }
   };
-  while (true) {
-    skip_exhausted();
-    if (si == s.size()) break;
+  load();
+  while (si < s.size()) {
     if (pi < n) {
-      const Piece& cur = p[pi];
       if (cur.kind == Kind::kStar) {
         have_star = true;
         star_pi = ++pi;
-        po = 0;
         star_si = si;
+        po = 0;
+        load();
         continue;
       }
       if (cur.kind == Kind::kAnyChar) {
         ++pi;
-        po = 0;
         ++si;
+        po = 0;
+        load();
         continue;
       }
       char a = cur.text[po];
@@ -177,6 +194,7 @@ bool Pattern::Glob(const Piece* p, size_t n, std::string_view s, bool ignore_cas
       if (a == b || (ignore_case && AsciiLower(a) == AsciiLower(b))) {
         ++po;
         ++si;
+        if (po == cur.text.size()) load();
         continue;
       }
     }
@@ -184,33 +202,54 @@ bool Pattern::Glob(const Piece* p, size_t n, std::string_view s, bool ignore_cas
     si = ++star_si;
     pi = star_pi;
     po = 0;
+    load();
   }
   // The subject is consumed: what is left of the pattern may only be stars.
   while (pi < n) {
-    if (p[pi].kind != Kind::kStar) return false;
+    if (cur.kind != Kind::kStar) return false;
     ++pi;
-    po = 0;
-    skip_exhausted();
+    load();
   }
   return true;
 }
 
 MatchResult Pattern::Match(std::string_view subject, const ContextKeys& context,
                            bool ignore_case) const {
-  if (!has_variables_ && !has_wildcards_) {
-    // The common case of a plain string: one comparison, no pieces.
-    std::string_view literal = storage_;
-    if (literal.size() != subject.size()) return MatchResult::kNoMatch;
-    if (!ignore_case) return literal == subject ? MatchResult::kMatch : MatchResult::kNoMatch;
-    for (size_t i = 0; i < literal.size(); ++i) {
-      if (AsciiLower(literal[i]) != AsciiLower(subject[i])) return MatchResult::kNoMatch;
+  auto equal = [ignore_case](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    if (!ignore_case) return a == b;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
     }
-    return MatchResult::kMatch;
+    return true;
+  };
+  auto result = [](bool b) { return b ? MatchResult::kMatch : MatchResult::kNoMatch; };
+  // Literal text, for the shapes that have any, is all of storage_.
+  switch (shape_) {
+    case Shape::kLiteral:
+      return result(equal(storage_, subject));
+    case Shape::kAny:
+      return MatchResult::kMatch;
+    case Shape::kPrefix:
+      return result(subject.size() >= storage_.size() &&
+                    equal(storage_, subject.substr(0, storage_.size())));
+    case Shape::kGeneral:
+      break;
   }
-  thread_local std::vector<Piece> pieces;
-  if (!Resolve(context, pieces)) return MatchResult::kUnresolved;
-  return Glob(pieces.data(), pieces.size(), subject, ignore_case) ? MatchResult::kMatch
-                                                                  : MatchResult::kNoMatch;
+  bool matched;
+  if (!has_variables_) {
+    auto token = [this](size_t i) {
+      const Token& t = tokens_[i];
+      return Piece{t.kind, std::string_view(storage_.data() + t.begin, t.size)};
+    };
+    matched = Glob(tokens_.size(), token, subject, ignore_case);
+  } else {
+    thread_local std::vector<Piece> pieces;
+    if (!Resolve(context, pieces)) return MatchResult::kUnresolved;
+    matched = Glob(
+        pieces.size(), [](size_t i) { return pieces[i]; }, subject, ignore_case);
+  }
+  return matched ? MatchResult::kMatch : MatchResult::kNoMatch;
 }
 
 MatchResult Pattern::MatchArn(std::string_view subject, const ContextKeys& context) const {
@@ -251,7 +290,9 @@ MatchResult Pattern::MatchArn(std::string_view subject, const ContextKeys& conte
   if (component != kComponents - 1) return MatchResult::kNoMatch;
   bounds[kComponents] = split.size();
   for (int c = 0; c < kComponents; ++c) {
-    if (!Glob(split.data() + bounds[c], bounds[c + 1] - bounds[c], parts[c], false)) {
+    const Piece* first = split.data() + bounds[c];
+    if (!Glob(
+            bounds[c + 1] - bounds[c], [first](size_t i) { return first[i]; }, parts[c], false)) {
       return MatchResult::kNoMatch;
     }
   }

@@ -44,8 +44,6 @@ class Pattern {
   // matches.
   MatchResult MatchArn(std::string_view subject, const ContextKeys& context) const;
 
-  const std::string& text() const { return text_; }
-
  private:
   enum class Kind : uint8_t { kLiteral, kStar, kAnyChar, kVariable };
   struct Token {
@@ -60,16 +58,26 @@ class Pattern {
   Pattern() = default;
   void AddLiteral(std::string_view text);
   void AddToken(Kind kind);
+  void Classify();
   void AddVariable(std::string_view key, const std::string* fallback);
   // Resolves tokens into `out`; false when a variable cannot be resolved.
   bool Resolve(const ContextKeys& context, std::vector<Piece>& out) const;
-  static bool Glob(const Piece* p, size_t n, std::string_view s, bool ignore_case);
+  // Glob matching over `n` pieces, the i-th given by `piece(i)`.
+  template <typename PieceAt>
+  static bool Glob(size_t n, PieceAt piece, std::string_view s, bool ignore_case);
 
-  std::string text_;
+  // Variable-free patterns most policies consist of, matched without the general algorithm.
+  enum class Shape : uint8_t {
+    kLiteral,  // "s3:GetObject"
+    kAny,      // "*"
+    kPrefix,   // "s3:Get*", "arn:aws:s3:::bucket/*"
+    kGeneral,
+  };
+
   std::string storage_;
   std::vector<Token> tokens_;
   bool has_variables_ = false;
-  bool has_wildcards_ = false;
+  Shape shape_ = Shape::kGeneral;
 };
 
 }  // namespace auth::internal

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/strings.h"
 #include "platform/auth/policy.h"
 
 namespace auth::internal {
@@ -115,6 +116,12 @@ TEST(ContextKeys, LookupIgnoresCase) {
   EXPECT_EQ(keys.size(), 2u);
   keys.Erase("Aws:SourceIP");
   EXPECT_EQ(keys.Find("aws:SourceIp"), nullptr);
+  // Keys longer than Find's stack buffer take the slow path with the same result.
+  std::string tag = "aws:RequestTag/" + std::string(200, 'X');
+  keys.Set(tag, {"v"});
+  ASSERT_NE(keys.Find(base::ToLower(tag)), nullptr);
+  EXPECT_EQ(keys.Find(base::ToLower(tag))->front(), "v");
+  EXPECT_EQ(keys.Find(tag + "Y"), nullptr);
 }
 
 }  // namespace
