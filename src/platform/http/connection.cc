@@ -197,10 +197,11 @@ class ServerConnection final : public Connection,
     asio::post(stream_.get_executor(), [self = shared_from_this(), b = std::move(bytes)]() mutable {
       self->last_bytes_ = std::move(b);
       self->last_write_pending_ = true;
-      self->WriteAll({asio::buffer(self->last_bytes_)}, [self](beast::error_code ec) {
-        self->last_write_pending_ = false;
-        if (ec) self->write_failed_ = true;
-        self->MaybeEndRequest();
+      ServerConnection* c = self.get();
+      c->WriteAll({asio::buffer(c->last_bytes_)}, [c](beast::error_code ec) {
+        c->last_write_pending_ = false;
+        if (ec) c->write_failed_ = true;
+        c->MaybeEndRequest();
       });
     });
   }
