@@ -11,13 +11,15 @@ AdmissionQueue::AdmissionQueue(HostCapacity capacity, double cpu_overcommit,
     : capacity_(std::move(capacity)),
       cpu_overcommit_(std::max(1.0, cpu_overcommit)),
       memory_overcommit_(std::max(1.0, memory_overcommit)),
-      core_load_(capacity_.cpu_ids.size(), 0.0) {}
+      core_load_(capacity_.cpu_ids.size(), 0.0),
+      gpu_in_use_(static_cast<size_t>(std::max(0, capacity_.gpus)), false) {}
 
 void AdmissionQueue::Enqueue(std::string job_id, const std::vector<ResourceLimits>& hosts) {
   Entry entry{std::move(job_id), hosts, 0, 0};
   for (const ResourceLimits& l : hosts) {
     entry.cpus += l.cpus > 0 ? l.cpus : capacity_.cpus();
     entry.memory_bytes += l.memory_bytes > 0 ? l.memory_bytes : capacity_.memory_bytes;
+    entry.gpus += l.gpus;
   }
   queue_.push_back(std::move(entry));
 }
@@ -38,7 +40,8 @@ bool AdmissionQueue::IsWaiting(std::string_view job_id) const {
 bool AdmissionQueue::Fits(const Entry& entry) const {
   if (admitted_.empty()) return true;
   constexpr double kEpsilon = 1e-9;
-  return used_cpus_ + entry.cpus <= capacity_.cpus() * cpu_overcommit_ + kEpsilon &&
+  return admitted_gpus() + entry.gpus <= capacity_.gpus &&
+         used_cpus_ + entry.cpus <= capacity_.cpus() * cpu_overcommit_ + kEpsilon &&
          static_cast<double>(used_memory_ + entry.memory_bytes) <=
              static_cast<double>(capacity_.memory_bytes) * memory_overcommit_;
 }
@@ -63,6 +66,21 @@ std::vector<int> AdmissionQueue::PickCores(double cpus, Admitted* admitted) {
   return cores;
 }
 
+int AdmissionQueue::admitted_gpus() const {
+  return static_cast<int>(std::count(gpu_in_use_.begin(), gpu_in_use_.end(), true));
+}
+
+std::vector<int> AdmissionQueue::PickGpus(int count, Admitted* admitted) {
+  std::vector<int> gpus;
+  for (size_t id = 0; id < gpu_in_use_.size() && static_cast<int>(gpus.size()) < count; ++id) {
+    if (gpu_in_use_[id]) continue;
+    gpu_in_use_[id] = true;
+    gpus.push_back(static_cast<int>(id));
+    admitted->gpus.push_back(static_cast<int>(id));
+  }
+  return gpus;
+}
+
 std::vector<AdmissionQueue::Admission> AdmissionQueue::AdmitReady() {
   std::vector<Admission> out;
   while (!queue_.empty() && Fits(queue_.front())) {
@@ -73,9 +91,10 @@ std::vector<AdmissionQueue::Admission> AdmissionQueue::AdmitReady() {
     admitted.memory_bytes = entry.memory_bytes;
     used_cpus_ += entry.cpus;
     used_memory_ += entry.memory_bytes;
-    Admission admission{entry.job_id, {}};
+    Admission admission{entry.job_id, {}, {}};
     for (const ResourceLimits& l : entry.hosts) {
       admission.host_cpus.push_back(PickCores(l.cpus, &admitted));
+      admission.host_gpus.push_back(PickGpus(l.gpus, &admitted));
     }
     out.push_back(std::move(admission));
   }
@@ -90,6 +109,7 @@ void AdmissionQueue::Release(std::string_view job_id) {
   for (const auto& [index, load] : it->second.core_load) {
     core_load_[index] = std::max(0.0, core_load_[index] - load);
   }
+  for (int gpu : it->second.gpus) gpu_in_use_[static_cast<size_t>(gpu)] = false;
   admitted_.erase(it);
   if (admitted_.empty()) {
     used_cpus_ = 0;

@@ -4,8 +4,10 @@
 // demands the whole host in that dimension). The head of the queue is admitted when the
 // demands of the admitted jobs plus its own stay within the capacity times the overcommit
 // factor, or when nothing is admitted (so a job larger than the host still runs, alone).
-// Later jobs never overtake the head. Each admitted host whose CPU limit rounds up to fewer
-// CPUs than the host has is given that many CPUs to be pinned to, the least loaded first.
+// Later jobs never overtake the head. GPUs are whole devices and never overcommitted: a job
+// waits until its hosts' GPUs are free, and each host is given the free device ids it asked
+// for. Each admitted host whose CPU limit rounds up to fewer CPUs than the host has is given
+// that many CPUs to be pinned to, the least loaded first.
 // Not thread-safe: the owner serializes calls.
 #pragma once
 
@@ -27,6 +29,8 @@ class AdmissionQueue {
     std::string job_id;
     // Per host, the CPU ids to pin it to; empty = all CPUs.
     std::vector<std::vector<int>> host_cpus;
+    // Per host, the GPU device ids it may use.
+    std::vector<std::vector<int>> host_gpus;
   };
 
   AdmissionQueue(HostCapacity capacity, double cpu_overcommit, double memory_overcommit);
@@ -42,6 +46,7 @@ class AdmissionQueue {
   bool IsWaiting(std::string_view job_id) const;
   size_t waiting() const { return queue_.size(); }
   double admitted_cpus() const { return used_cpus_; }
+  int admitted_gpus() const;
   int64_t admitted_memory_bytes() const { return used_memory_; }
 
  private:
@@ -50,15 +55,18 @@ class AdmissionQueue {
     std::vector<ResourceLimits> hosts;
     double cpus = 0;
     int64_t memory_bytes = 0;
+    int gpus = 0;
   };
   struct Admitted {
     double cpus = 0;
     int64_t memory_bytes = 0;
     std::vector<std::pair<size_t, double>> core_load;  // index into capacity_.cpu_ids, load
+    std::vector<int> gpus;
   };
 
   bool Fits(const Entry& entry) const;
   std::vector<int> PickCores(double cpus, Admitted* admitted);
+  std::vector<int> PickGpus(int count, Admitted* admitted);
 
   HostCapacity capacity_;
   double cpu_overcommit_;
@@ -66,6 +74,7 @@ class AdmissionQueue {
   std::deque<Entry> queue_;
   std::map<std::string, Admitted, std::less<>> admitted_;
   std::vector<double> core_load_;
+  std::vector<bool> gpu_in_use_;
   double used_cpus_ = 0;
   int64_t used_memory_ = 0;
 };

@@ -103,6 +103,32 @@ TEST(AdmissionQueueTest, PinsHostsToTheLeastLoadedCpus) {
   EXPECT_EQ(admitted[0].host_cpus, (std::vector<std::vector<int>>{{}}));
 }
 
+TEST(AdmissionQueueTest, GpusAreAssignedWholeAndNeverOvercommitted) {
+  HostCapacity c = FourCpus();
+  c.gpus = 2;
+  AdmissionQueue q(c, 4.0, 4.0);
+  ResourceLimits one_gpu = Limits(1, kGiB);
+  one_gpu.gpus = 1;
+  ResourceLimits two_gpus = Limits(1, kGiB);
+  two_gpus.gpus = 2;
+  q.Enqueue("a", {one_gpu});
+  q.Enqueue("cpu-only", {Limits(1, kGiB)});
+  q.Enqueue("b", {one_gpu});
+  q.Enqueue("both", {two_gpus});
+  auto admitted = q.AdmitReady();
+  ASSERT_EQ(Ids(admitted), std::vector<std::string>({"a", "cpu-only", "b"}));
+  EXPECT_EQ(admitted[0].host_gpus, (std::vector<std::vector<int>>{{0}}));
+  EXPECT_EQ(admitted[1].host_gpus, (std::vector<std::vector<int>>{{}}));
+  EXPECT_EQ(admitted[2].host_gpus, (std::vector<std::vector<int>>{{1}}));
+  EXPECT_EQ(q.admitted_gpus(), 2);
+  q.Release("a");
+  EXPECT_TRUE(q.AdmitReady().empty());  // "both" needs the two devices
+  q.Release("b");
+  admitted = q.AdmitReady();
+  ASSERT_EQ(Ids(admitted), std::vector<std::string>({"both"}));
+  EXPECT_EQ(admitted[0].host_gpus, (std::vector<std::vector<int>>{{0, 1}}));
+}
+
 TEST(AdmissionQueueTest, RemoveTakesAWaitingJobOut) {
   AdmissionQueue q(FourCpus(), 1.0, 1.0);
   q.Enqueue("a", {Limits(4, kGiB)});

@@ -114,6 +114,16 @@ std::unique_ptr<CgroupV2::Group> CgroupV2::CreateGroup(const std::string& name,
   return group;
 }
 
+void CgroupV2::RemoveGroup(const std::string& name) {
+  std::error_code ec;
+  if (!fs::is_directory(parent_ / name, ec)) return;
+  Group group(parent_ / name);  // its destructor kills and removes
+}
+
+std::string CgroupV2::GroupName(const std::string& job_id, const std::string& host) {
+  return "unistudio-" + job_id + "-" + host;
+}
+
 int CgroupV2::Group::OpenProcs() {
   if (procs_fd_ < 0) {
     procs_fd_ = ::open((path_ / "cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC);

@@ -48,6 +48,11 @@ class CgroupV2 {
 
   // Creates <parent>/<name> with `limits`. Throws base::IoError.
   std::unique_ptr<Group> CreateGroup(const std::string& name, const ResourceLimits& limits);
+  // Kills what is left in <parent>/<name> and removes it, if it exists (a group of a job that
+  // ran when the server died).
+  void RemoveGroup(const std::string& name);
+  // The group name of one host of a job.
+  static std::string GroupName(const std::string& job_id, const std::string& host);
 
   const std::filesystem::path& parent() const { return parent_; }
 

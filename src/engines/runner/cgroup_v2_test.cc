@@ -63,6 +63,19 @@ TEST_F(CgroupV2Test, EnablesControllersAndWritesLimits) {
   EXPECT_TRUE(group->OomKilled());
 }
 
+TEST_F(CgroupV2Test, RemovesTheGroupOfAnInterruptedJob) {
+  base::WriteFileAtomic(root / "cgroup.controllers", "cpu memory pids\n");
+  base::WriteFileAtomic(root / "cgroup.subtree_control", "cpu memory pids\n");
+  std::string why;
+  auto cgroups = CgroupV2::Open(root, &why);
+  ASSERT_NE(cgroups, nullptr);
+  EXPECT_EQ(CgroupV2::GroupName("job-1", "algo-2"), "unistudio-job-1-algo-2");
+  fs::create_directories(root / "unistudio-job-1-algo-2");
+  cgroups->RemoveGroup("unistudio-job-1-algo-2");
+  EXPECT_FALSE(fs::exists(root / "unistudio-job-1-algo-2"));
+  cgroups->RemoveGroup("unistudio-never-existed");
+}
+
 TEST_F(CgroupV2Test, LeavesEnabledControllersAlone) {
   base::WriteFileAtomic(root / "cgroup.controllers", "cpu memory pids\n");
   base::WriteFileAtomic(root / "cgroup.subtree_control", "cpu memory pids\n");

@@ -1,5 +1,6 @@
 // How strongly the runner separates a job's processes from the rest of the machine. The best
 // mode this machine allows is found by probing (sandbox.h); the mode is fixed per runner.
+// Plain values; thread-safe.
 #pragma once
 
 #include <string_view>
@@ -10,8 +11,9 @@ enum class Isolation {
   // Probe and use the best of the modes below.
   kAuto,
   // A private mount namespace (the host directory bind-mounted at /opt/ml, the rest of the
-  // filesystem the host's, configured paths masked) and a private pid namespace (its own
-  // /proc; the kernel kills every process of the tree when its leader dies).
+  // filesystem the host's, configured paths masked), a private pid namespace (its own /proc;
+  // the kernel kills every process of the tree when its leader dies) and a private UTS
+  // namespace (the host name is the job host's name, "algo-1").
   kNamespaces,
   // A private mount namespace only: processes see each other and the host's /proc.
   kMountNamespace,

@@ -45,6 +45,11 @@ void ValidateJobSpec(const JobSpec& spec) {
       if (key.empty() || key.find('=') != std::string::npos || HasNul(key) || HasNul(value))
         throw RunnerError("host " + host.name + ": invalid environment variable");
     }
+    for (const BindMount& b : host.binds) {
+      if (!b.source.is_absolute() || b.target.empty() || b.target.front() != '/' ||
+          HasNul(b.source.string()) || HasNul(b.target))
+        throw RunnerError("host " + host.name + ": bind mounts need absolute paths");
+    }
     if (host.working_dir.empty() || host.working_dir.front() != '/' || HasNul(host.working_dir))
       throw RunnerError("host " + host.name + ": working_dir must be absolute");
     const ResourceLimits& l = host.limits;

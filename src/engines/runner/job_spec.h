@@ -16,6 +16,13 @@
 
 namespace runner {
 
+// A host path shown to the job's processes at another path.
+struct BindMount {
+  std::filesystem::path source;  // on the host
+  std::string target;            // as the process sees it; must exist once /opt/ml is mounted
+  bool read_only = true;
+};
+
 struct HostSpec {
   // Unique within the job; [A-Za-z0-9._-], used in the log file name ("algo-1").
   std::string name;
@@ -30,6 +37,10 @@ struct HostSpec {
   std::map<std::string, std::string> env;
   // Working directory as the process sees it.
   std::string working_dir = "/opt/ml";
+  // More host paths shown to the process (read-only by default), mounted after /opt/ml so
+  // targets may lie under it: a generated /etc/hosts naming algo-1..N, a data channel at
+  // /opt/ml/input/data/<name> without copying. Needs a mount namespace (Isolation).
+  std::vector<BindMount> binds;
   ResourceLimits limits;
 };
 

@@ -18,6 +18,7 @@
 #include "base/crypto.h"
 #include "base/files.h"
 #include "base/log.h"
+#include "base/strings.h"
 #include "base/time.h"
 #include "engines/runner/admission_queue.h"
 #include "engines/runner/cgroup_v2.h"
@@ -106,7 +107,7 @@ struct LocalBackend::Impl {
   void Run();
   void TakeCommands();
   void Admit();
-  void Launch(Job& job, const std::vector<std::vector<int>>& host_cpus);
+  void Launch(Job& job, const AdmissionQueue::Admission& admission);
   int PollTimeoutMs(SteadyTime now) const;
   void PollOnce(int timeout_ms);
   void ReadOutput(Job& job, HostRun& host, OutputStream stream);
@@ -169,8 +170,6 @@ LocalBackend::Impl::Impl(Options opts)
         mount_point.starts_with(path + "/"))
       throw RunnerError("masked paths must be absolute and must not contain the mount point");
   }
-  Recover();
-  sandbox = std::make_unique<Sandbox>(options.isolation, options.mount_point, options.masked_paths);
   if (options.use_cgroups) {
     std::optional<fs::path> parent =
         options.cgroup_parent ? options.cgroup_parent : CgroupV2::OwnCgroup();
@@ -180,6 +179,8 @@ LocalBackend::Impl::Impl(Options opts)
       LOG_INFO("job limits enforced with rlimits and the memory watchdog", {{"why", why}});
     }
   }
+  Recover();
+  sandbox = std::make_unique<Sandbox>(options.isolation, options.mount_point, options.masked_paths);
   wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (wake_fd < 0) throw RunnerError(std::string("eventfd failed: ") + std::strerror(errno));
   thread = std::thread([this] { Run(); });
@@ -208,6 +209,10 @@ void LocalBackend::Impl::Recover() {
       killed += KillProcessTree({host.pid, host.start_ticks, marker}, kRecoveryKillTimeout.count());
     }
     killed += KillProcessTree({0, 0, marker}, kRecoveryKillTimeout.count());
+    if (cgroups) {
+      for (const JobRecord::Host& host : record.hosts)
+        cgroups->RemoveGroup(CgroupV2::GroupName(record.job_id, host.name));
+    }
     JobStatus status;
     status.id = record.job_id;
     status.state = JobState::kFailed;
@@ -339,11 +344,11 @@ void LocalBackend::Impl::Admit() {
     auto it = jobs.find(admission.job_id);
     if (it == jobs.end()) continue;
     it->second->admitted = true;
-    Launch(*it->second, admission.host_cpus);
+    Launch(*it->second, admission);
   }
 }
 
-void LocalBackend::Impl::Launch(Job& job, const std::vector<std::vector<int>>& host_cpus) {
+void LocalBackend::Impl::Launch(Job& job, const AdmissionQueue::Admission& admission) {
   job.grace = job.spec.stop_grace.value_or(options.stop_grace);
   job.status.state = JobState::kStarting;
   job.status.start_time_ms = NowMs();
@@ -356,15 +361,23 @@ void LocalBackend::Impl::Launch(Job& job, const std::vector<std::vector<int>>& h
       base::MakeDirs(host.spec->ml_dir);
       host.log = std::make_unique<JobLog>(log_dir / (host.spec->name + ".log"));
       LaunchSpec launch;
+      launch.hostname = host.spec->name;
       launch.ml_dir = host.spec->ml_dir;
+      launch.binds = host.spec->binds;
       launch.argv = host.spec->argv;
       launch.env = host.spec->env;
       launch.working_dir = host.spec->working_dir;
       launch.limits = host.spec->limits;
-      launch.cpus = i < host_cpus.size() ? host_cpus[i] : std::vector<int>{};
+      launch.cpus = admission.host_cpus[i];
+      // On a host with GPUs, a job sees only the devices it was given (none for CPU jobs).
+      if (capacity.gpus > 0) {
+        std::vector<std::string> ids;
+        for (int gpu : admission.host_gpus[i]) ids.push_back(std::to_string(gpu));
+        launch.env["CUDA_VISIBLE_DEVICES"] = base::Join(ids, ",");
+      }
       launch.run_token = job.status.run_token;
       if (cgroups) {
-        host.cgroup = cgroups->CreateGroup("unistudio-" + job.spec.id + "-" + host.spec->name,
+        host.cgroup = cgroups->CreateGroup(CgroupV2::GroupName(job.spec.id, host.spec->name),
                                            host.spec->limits);
         launch.cgroup_procs_fd = host.cgroup->OpenProcs();
       }
@@ -738,6 +751,12 @@ LocalBackend::~LocalBackend() = default;
 
 void LocalBackend::Submit(JobSpec spec) {
   ValidateJobSpec(spec);
+  if (impl_->sandbox->isolation() == Isolation::kNone) {
+    for (const HostSpec& host : spec.hosts) {
+      if (!host.binds.empty())
+        throw RunnerError("bind mounts need a mount namespace, which this machine does not allow");
+    }
+  }
   JobStatus status;
   status.id = spec.id;
   status.state = JobState::kPending;

@@ -1,13 +1,14 @@
 // The backend that runs jobs as sandboxed processes on this machine.
 //
 // One thread of its own ("the runner thread") admits jobs from the FIFO queue while the host
-// has room, starts each host of a job in its sandbox (sandbox.h), reads their output line by
-// line into the job's log files and the on_output callback, enforces the wall-clock limit and,
-// without cgroup v2, the memory limit (a watchdog sums the proportional memory of each tree
-// every watchdog_interval and kills a tree over its limit: reason "OutOfMemory"), stops jobs
-// (SIGTERM to the process group, SIGKILL after the grace period), and reports every state
-// change through on_status. When one host of a job fails, the others are stopped and the job
-// fails.
+// has room (admission_queue.h: CPUs, memory, whole GPUs), starts each host of a job in its
+// sandbox (sandbox.h: /opt/ml and extra bind mounts, rlimits, CPU pinning, GPU devices), reads
+// their output line by line into the job's log files and the on_output callback, enforces the
+// wall-clock limit and, without cgroup v2, the memory limit (a watchdog sums the proportional
+// memory of each tree every watchdog_interval and kills a tree over its limit: reason
+// "OutOfMemory"), stops jobs (SIGTERM to the process group, SIGKILL after the grace period), and
+// reports every state change through on_status. When one host of a job fails, the others are
+// stopped and the job fails.
 //
 // Restart safety: every running job has a record in state_dir. The processes die with the
 // server (the death signal of each tree's leader; with a pid namespace the kernel then kills

@@ -393,6 +393,66 @@ TEST_F(LocalBackendTest, APidNamespaceHidesTheHostsProcesses) {
   EXPECT_EQ(recorder_.Texts("pid"), (std::vector<std::string>{"2", "host-hidden"}));
 }
 
+TEST_F(LocalBackendTest, AppliesCpuAffinityRlimitsAndGpuDevices) {
+  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  HostCapacity capacity = HostCapacity::Detect();
+  capacity.gpus = 2;  // device ids are only handed out; nothing here uses a GPU
+  options.capacity = capacity;
+  Start(std::move(options));
+  const std::string script =
+      "grep Cpus_allowed_list /proc/self/status | cut -f2; ulimit -n; ulimit -c; "
+      "echo \"gpus=$CUDA_VISIBLE_DEVICES\"";
+  JobSpec spec = ShellJob("limits", script);
+  spec.hosts[0].limits.cpus = 1;
+  spec.hosts[0].limits.max_open_files = 1234;
+  spec.hosts[0].limits.gpus = 1;
+  EXPECT_EQ(RunToEnd(std::move(spec)).state, JobState::kCompleted);
+  auto lines = recorder_.Texts("limits");
+  ASSERT_EQ(lines.size(), 4u);
+  if (capacity.cpu_ids.size() > 1) {
+    EXPECT_EQ(lines[0], std::to_string(capacity.cpu_ids[0]));  // one CPU, the least loaded
+  }
+  EXPECT_EQ(lines[1], "1234");
+  EXPECT_EQ(lines[2], "0");
+  EXPECT_EQ(lines[3], "gpus=0");
+  // A CPU job on a GPU host sees no device.
+  EXPECT_EQ(RunToEnd(ShellJob("cpu", "echo \"gpus=$CUDA_VISIBLE_DEVICES\"")).state,
+            JobState::kCompleted);
+  EXPECT_EQ(recorder_.Texts("cpu"), std::vector<std::string>{"gpus="});
+}
+
+TEST_F(LocalBackendTest, BindsExtraPathsAndNamesTheHost) {
+  Start(Isolation::kNamespaces);
+  const fs::path shared = root_ / "shared";
+  base::MakeDirs(shared / "train");
+  base::WriteFileAtomic(shared / "train" / "data.csv", "1,2,3\n");
+  base::WriteFileAtomic(shared / "hosts", "127.0.0.1 localhost\n127.0.0.1 algo-1 algo-2\n");
+  JobSpec spec = ShellJob("binds",
+                          "hostname; getent hosts algo-2 | cut -d' ' -f1; "
+                          "cat /opt/ml/input/data/train/data.csv; "
+                          "touch /opt/ml/input/data/train/new 2>/dev/null && echo writable || "
+                          "echo read-only");
+  base::MakeDirs(spec.hosts[0].ml_dir / "input" / "data" / "train");
+  spec.hosts[0].binds = {{shared / "hosts", "/etc/hosts", true},
+                         {shared / "train", "/opt/ml/input/data/train", true}};
+  EXPECT_EQ(RunToEnd(std::move(spec)).state, JobState::kCompleted);
+  EXPECT_EQ(recorder_.Texts("binds"),
+            (std::vector<std::string>{"algo-1", "127.0.0.1", "1,2,3", "read-only"}));
+  EXPECT_FALSE(fs::exists(shared / "train" / "new"));
+
+  JobSpec missing = ShellJob("missing", "true");
+  missing.hosts[0].binds = {{shared / "hosts", "/no/such/target", true}};
+  EXPECT_EQ(RunToEnd(std::move(missing)).reason,
+            "could not start: bind mount: No such file or directory");
+}
+
+TEST_F(LocalBackendTest, WithoutNamespacesBindsAreRefused) {
+  Start(Isolation::kNone);
+  JobSpec spec = ShellJob("binds", "true");
+  spec.hosts[0].binds = {{"/etc/hosts", "/etc/hosts", true}};
+  EXPECT_THROW(backend_->Submit(std::move(spec)), RunnerError);
+}
+
 TEST_F(LocalBackendTest, BackgroundProcessesDieWithTheJob) {
   Start();
   JobStatus s = RunToEnd(ShellJob("bg", "sleep 300 & sleep 301 & echo started"));

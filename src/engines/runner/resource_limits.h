@@ -28,6 +28,8 @@ struct ResourceLimits {
   int64_t max_processes = 0;
   // Open files per process (RLIMIT_NOFILE); 0 = inherit.
   int64_t max_open_files = 0;
+  // Whole GPU devices. On a host with GPUs the scheduler assigns device ids and the process
+  // sees only those, through CUDA_VISIBLE_DEVICES (empty for a host given none).
   int gpus = 0;
 };
 

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "base/log.h"
 #include "base/strings.h"
@@ -39,6 +40,11 @@ struct ChildPlan {
   const char* mount_point = nullptr;
   const char* ml_dir = nullptr;
   const char* const* masked = nullptr;  // null-terminated
+  const char* const* bind_sources = nullptr;
+  const char* const* bind_targets = nullptr;
+  const bool* bind_read_only = nullptr;
+  size_t bind_count = 0;
+  const char* hostname = nullptr;  // set in a new UTS namespace, or nullptr
   int death_signal = SIGKILL;
   int lifeline_fd = -1;
   int stdin_fd = -1;
@@ -207,6 +213,8 @@ int CommandMain(void* arg) {
   // The server may have died before the death signal was armed.
   if (ServerGone(p.lifeline_fd)) ::_exit(1);
   if (!p.pid_namespace) ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  if (p.hostname != nullptr && ::sethostname(p.hostname, std::strlen(p.hostname)) != 0)
+    FailSetup(p.status_fd, SetupStep::kHostname);
   if (p.cgroup_fd >= 0) {
     if (::write(p.cgroup_fd, "0", 1) != 1) FailSetup(p.status_fd, SetupStep::kCgroup);
     ::close(p.cgroup_fd);
@@ -216,6 +224,13 @@ int CommandMain(void* arg) {
       FailSetup(p.status_fd, SetupStep::kMountPrivate);
     if (::mount(p.ml_dir, p.mount_point, nullptr, MS_BIND | MS_REC, nullptr) != 0)
       FailSetup(p.status_fd, SetupStep::kBindMount);
+    for (size_t i = 0; i < p.bind_count; ++i) {
+      if (::mount(p.bind_sources[i], p.bind_targets[i], nullptr, MS_BIND | MS_REC, nullptr) != 0)
+        FailSetup(p.status_fd, SetupStep::kExtraBind);
+      if (p.bind_read_only[i] && ::mount(nullptr, p.bind_targets[i], nullptr,
+                                         MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0)
+        FailSetup(p.status_fd, SetupStep::kExtraBind);
+    }
     for (const char* const* m = p.masked; *m != nullptr; ++m) {
       if (::mount("tmpfs", *m, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                   "size=4k,mode=755") != 0 &&
@@ -297,7 +312,7 @@ int CommandMain(void* arg) {
 unsigned long CloneFlags(Isolation isolation) {
   switch (isolation) {
     case Isolation::kNamespaces:
-      return CLONE_NEWPID | CLONE_NEWNS;
+      return CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS;
     case Isolation::kMountNamespace:
       return CLONE_NEWNS;
     default:
@@ -318,6 +333,7 @@ bool ProbeMode(Isolation isolation, const std::string& mount_point) {
     if (pid_namespace &&
         ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
       ::_exit(3);
+    if (pid_namespace && ::sethostname("probe", 5) != 0) ::_exit(4);
     ::_exit(0);
   }
   int status = 0;
@@ -358,6 +374,10 @@ std::string_view SetupStepName(SetupStep step) {
       return "join cgroup";
     case SetupStep::kMountPrivate:
       return "private mounts";
+    case SetupStep::kHostname:
+      return "host name";
+    case SetupStep::kExtraBind:
+      return "bind mount";
     case SetupStep::kBindMount:
       return "bind mount /opt/ml";
     case SetupStep::kMask:
@@ -480,6 +500,15 @@ SandboxedProcess Sandbox::Start(const LaunchSpec& spec) {
   std::vector<const char*> masked;
   for (const std::string& m : masked_paths_) masked.push_back(m.c_str());
   masked.push_back(nullptr);
+  std::vector<std::string> bind_source_strings;
+  for (const BindMount& b : spec.binds) bind_source_strings.push_back(b.source.string());
+  std::vector<const char*> bind_sources, bind_targets;
+  std::unique_ptr<bool[]> bind_read_only(new bool[spec.binds.size() + 1]);
+  for (size_t i = 0; i < spec.binds.size(); ++i) {
+    bind_sources.push_back(bind_source_strings[i].c_str());
+    bind_targets.push_back(spec.binds[i].target.c_str());
+    bind_read_only[i] = spec.binds[i].read_only;
+  }
 
   ChildPlan plan;
   plan.pid_namespace = isolation_ == Isolation::kNamespaces;
@@ -487,6 +516,15 @@ SandboxedProcess Sandbox::Start(const LaunchSpec& spec) {
   plan.mount_point = mount_point_.c_str();
   plan.ml_dir = ml_dir.c_str();
   plan.masked = masked.data();
+  if (plan.mount_namespace) {
+    plan.bind_sources = bind_sources.data();
+    plan.bind_targets = bind_targets.data();
+    plan.bind_read_only = bind_read_only.get();
+    plan.bind_count = spec.binds.size();
+  } else if (!spec.binds.empty()) {
+    throw RunnerError("bind mounts need a mount namespace, which this machine does not allow");
+  }
+  if (plan.pid_namespace && !spec.hostname.empty()) plan.hostname = spec.hostname.c_str();
   plan.death_signal = plan.pid_namespace ? SIGKILL : SIGHUP;
   plan.lifeline_fd = lifeline_read_;
   plan.stdin_fd = dev_null_;

@@ -3,10 +3,11 @@
 // Process tree: the server's thread that calls Start forks a leader (the "shepherd") that is
 // a new session and process group (its pid is the group and session id), gets SIGKILL (pid
 // namespace) or a cleanup signal when that thread dies, enters the namespaces of the chosen
-// Isolation, joins its cgroup, sets rlimits and CPU affinity, then forks the job's command and
-// stays as its init: it reaps orphans, ignores the stop signals sent to the group (the command
-// gets them directly), and when the command ends reports its wait status and kills whatever
-// the command left behind. Between fork and exec only async-signal-safe system calls run;
+// Isolation (mounting the host directory at /opt/ml, then the extra bind mounts, then empty
+// tmpfs over the masked paths), joins its cgroup, sets rlimits and CPU affinity, then forks the
+// job's command and stays as its init: it reaps orphans, ignores the stop signals sent to the group
+// (the command gets them directly), and when the command ends reports its wait status and kills
+// whatever the command left behind. Between fork and exec only async-signal-safe system calls run;
 // everything is prepared before the fork.
 //
 // The shepherd reports on a pipe, in fixed-size messages: started (exec succeeded), setup
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "engines/runner/isolation.h"
+#include "engines/runner/job_spec.h"
 #include "engines/runner/resource_limits.h"
 
 namespace runner {
@@ -40,9 +42,11 @@ inline constexpr std::string_view kMlRootVariable = "UNISTUDIO_ML_ROOT";
 enum class SetupStep : int32_t {
   kSession = 1,
   kDeathSignal,
+  kHostname,
   kCgroup,
   kMountPrivate,
   kBindMount,
+  kExtraBind,
   kMask,
   kProc,
   kLimits,
@@ -62,7 +66,10 @@ struct ShepherdMessage {
 };
 
 struct LaunchSpec {
+  // The host name the process sees (under kNamespaces) and the source of /opt/ml.
+  std::string hostname;
   std::filesystem::path ml_dir;
+  std::vector<BindMount> binds;  // mount namespaces only
   std::vector<std::string> argv;
   std::map<std::string, std::string> env;
   std::string working_dir;
