@@ -89,7 +89,8 @@ Int128 DecimalFromBytes(const uint8_t* p, size_t len) {
 }
 
 // Writes `v` as `len` big-endian bytes; false when it does not fit.
-bool DecimalToBytes(Int128 v, size_t len, char* out) {
+bool DecimalToBytes(Int128 v, size_t len, char (&out)[16]) {
+  if (len == 0 || len > 16) return false;
   if (len < 16) {
     const Int128 limit = static_cast<Int128>(U128{1} << (8 * len - 1));
     if (v < -limit || v >= limit) return false;
@@ -442,7 +443,7 @@ void ConvertToPhysical(const ColumnPlan& plan, const ColumnBatch& in, const int6
             plan.value_type == ValueType::kInt64 ? Int128{in.i64[rows[i]]} : in.i128[rows[i]];
         const size_t len = fixed ? static_cast<size_t>(plan.type_length) : MinimalDecimalBytes(v);
         char buf[16];
-        if (len > 16 || !DecimalToBytes(v, len, buf)) OutOfRange("decimal");
+        if (!DecimalToBytes(v, len, buf)) OutOfRange("decimal");
         out->bytes.append(buf, len);
         out->offsets[i + 1] = static_cast<int64_t>(out->bytes.size());
       }

@@ -133,16 +133,24 @@ class PlainByteArrayDecoder : public ValueDecoder {
       total += len;
       offsets[i + 1] = base + total;
     }
+    // Short values are copied as one 32-byte block (a fixed-size copy the compiler inlines),
+    // which needs 32 bytes of slack after the last value, in the output and in the input.
     const size_t old = out->bytes.size();
-    out->bytes.resize(old + static_cast<size_t>(total));
+    out->bytes.resize(old + static_cast<size_t>(total) + 32);
     char* dst = out->bytes.data() + old;
     const uint8_t* p = start;
+    const uint8_t* end = in_.position() + in_.remaining();
     for (int64_t i = 0; i < n; ++i) {
       const size_t len = static_cast<size_t>(offsets[i + 1] - offsets[i]);
-      std::memcpy(dst, p + 4, len);
+      if (len <= 32 && end - (p + 4) >= 32) {
+        std::memcpy(dst, p + 4, 32);
+      } else {
+        std::memcpy(dst, p + 4, len);
+      }
       dst += len;
       p += 4 + len;
     }
+    out->bytes.resize(old + static_cast<size_t>(total));
   }
 
  private:
