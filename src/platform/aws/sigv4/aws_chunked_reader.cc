@@ -12,7 +12,6 @@
 namespace aws::sigv4 {
 namespace {
 
-constexpr size_t kReadSize = 64 * 1024;
 // A chunk header is "<16 hex digits at most>;chunk-signature=<64 hex>"; trailers are short.
 constexpr size_t kMaxLine = 4096;
 constexpr size_t kMaxTrailerBytes = 16 * 1024;
@@ -67,7 +66,7 @@ bool HasControl(std::string_view s) {
 }  // namespace
 
 AwsChunkedReader::AwsChunkedReader(http::BodyReader* raw, Options options)
-    : raw_(raw), options_(std::move(options)) {
+    : raw_(raw), options_(std::move(options)), in_(std::make_unique<char[]>(kBufferSize)) {
   if (is_signed() && !options_.chain) {
     throw std::invalid_argument("a signed aws-chunked body needs a signature chain");
   }
@@ -109,52 +108,46 @@ void AwsChunkedReader::Step() {
 
 bool AwsChunkedReader::Fill() {
   if (raw_eof_) return false;
-  if (in_pos_ > 0) {
-    in_.erase(0, in_pos_);
-    in_pos_ = 0;
+  // Callers fill only when less than a line is pending, so compacting always leaves room.
+  if (in_begin_ > 0) {
+    std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+    in_end_ -= in_begin_;
+    in_begin_ = 0;
   }
-  size_t old = in_.size();
-  in_.resize(old + kReadSize);
-  size_t got = 0;
-  try {
-    got = raw_->Read(in_.data() + old, kReadSize);
-  } catch (...) {
-    in_.resize(old);
-    throw;
-  }
-  in_.resize(old + got);
+  size_t got = raw_->Read(in_.get() + in_end_, kBufferSize - in_end_);
+  in_end_ += got;
   if (got == 0) raw_eof_ = true;
   return got > 0;
 }
 
 std::optional<std::string> AwsChunkedReader::ReadLine() {
   while (true) {
-    std::string_view pending(in_.data() + in_pos_, in_.size() - in_pos_);
+    std::string_view pending(in_.get() + in_begin_, in_end_ - in_begin_);
     size_t crlf = pending.find("\r\n");
     if (crlf != std::string_view::npos) {
       if (crlf > kMaxLine) Malformed("a line is longer than " + std::to_string(kMaxLine) + " bytes");
       std::string line(pending.substr(0, crlf));
-      in_pos_ += crlf + 2;
+      in_begin_ += crlf + 2;
       return line;
     }
     if (pending.size() > kMaxLine) {
       Malformed("a line is longer than " + std::to_string(kMaxLine) + " bytes");
     }
     if (!Fill()) {
-      if (in_pos_ == in_.size()) return std::nullopt;
+      if (in_begin_ == in_end_) return std::nullopt;
       Incomplete();
     }
   }
 }
 
 void AwsChunkedReader::ExpectCrlf() {
-  while (in_.size() - in_pos_ < 2) {
+  while (in_end_ - in_begin_ < 2) {
     if (!Fill()) Incomplete();
   }
-  if (in_[in_pos_] != '\r' || in_[in_pos_ + 1] != '\n') {
+  if (in_[in_begin_] != '\r' || in_[in_begin_ + 1] != '\n') {
     Malformed("chunk " + std::to_string(chunk_index_) + " is not followed by CRLF");
   }
-  in_pos_ += 2;
+  in_begin_ += 2;
 }
 
 void AwsChunkedReader::VerifySignature(const std::string& expected, const std::string& provided) {
@@ -210,13 +203,13 @@ void AwsChunkedReader::ReadChunkData() {
   // Unsigned data goes out as it arrives; signed data is held until verified or until the hold
   // is full (and then more of the chunk, with its signature, is still to come).
   while (chunk_remaining_ > 0 && (is_signed() ? out_.size() < kMaxHeldChunkBytes : out_.empty())) {
-    if (in_pos_ == in_.size() && !Fill()) Incomplete();
-    size_t take = std::min<uint64_t>(chunk_remaining_, in_.size() - in_pos_);
+    if (in_begin_ == in_end_ && !Fill()) Incomplete();
+    size_t take = std::min<uint64_t>(chunk_remaining_, in_end_ - in_begin_);
     if (is_signed()) take = std::min(take, kMaxHeldChunkBytes - out_.size());
-    std::string_view data(in_.data() + in_pos_, take);
+    std::string_view data(in_.get() + in_begin_, take);
     out_.append(data);
     if (is_signed()) chunk_digest_->Update(data);
-    in_pos_ += take;
+    in_begin_ += take;
     chunk_remaining_ -= take;
     decoded_ += take;
   }
@@ -285,7 +278,7 @@ void AwsChunkedReader::ReadTrailers() {
                                            : "The x-amz-trailer-signature is missing.");
     }
   }
-  if (in_pos_ != in_.size() || Fill()) Malformed("data follows the end of the aws-chunked body");
+  if (in_begin_ != in_end_ || Fill()) Malformed("data follows the end of the aws-chunked body");
   if (options_.decoded_length && decoded_ != *options_.decoded_length) {
     throw PayloadError(Reason::kDecodedLengthMismatch,
                        "You did not provide the number of bytes specified by "

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <exception>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ class AwsChunkedReader : public http::BodyReader {
   };
 
   static constexpr size_t kMaxHeldChunkBytes = 1 << 20;
+  // The read-ahead buffer of raw bytes.
+  static constexpr size_t kBufferSize = 64 * 1024;
 
   // `raw` is not owned and must outlive this reader. Throws std::invalid_argument if a signed
   // variant comes without a chain.
@@ -77,8 +80,9 @@ class AwsChunkedReader : public http::BodyReader {
   http::BodyReader* raw_;
   Options options_;
   State state_ = State::kChunkHeader;
-  std::string in_;  // raw bytes read ahead; in_[in_pos_..] not consumed yet
-  size_t in_pos_ = 0;
+  std::unique_ptr<char[]> in_;  // raw bytes read ahead; in_[in_begin_, in_end_) not consumed
+  size_t in_begin_ = 0;
+  size_t in_end_ = 0;
   bool raw_eof_ = false;
   std::string out_;  // decoded bytes ready for the caller; out_[out_pos_..] not delivered yet
   size_t out_pos_ = 0;
