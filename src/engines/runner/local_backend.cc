@@ -157,6 +157,7 @@ LocalBackend::Impl::Impl(Options opts)
       capacity(options.capacity ? *options.capacity : HostCapacity::Detect()),
       queue(capacity, options.cpu_overcommit, options.memory_overcommit) {
   if (options.state_dir.empty()) throw RunnerError("the runner needs a state directory");
+  options.watchdog_interval = std::max(options.watchdog_interval, milliseconds(10));
   try {
     base::MakeDirs(options.state_dir);
   } catch (const base::IoError& e) {

@@ -61,7 +61,7 @@ class LocalBackend : public Backend {
     std::optional<std::filesystem::path> cgroup_parent;
     // Longer output lines are split.
     size_t max_line_bytes = 64 * 1024;
-    std::chrono::milliseconds watchdog_interval{200};
+    std::chrono::milliseconds watchdog_interval{200};  // at least 10 ms
     // Finished jobs kept for Status/List.
     size_t max_finished_jobs = 1000;
   };

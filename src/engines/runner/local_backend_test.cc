@@ -110,6 +110,29 @@ bool Eventually(const std::function<bool()>& pred, milliseconds timeout = 5s) {
   return pred();
 }
 
+// The best isolation this machine allows (CI machines may not allow namespaces).
+Isolation BestIsolation() {
+  static const Isolation best = [] {
+    Sandbox probe(Isolation::kAuto, "/opt/ml", {});
+    return probe.isolation();
+  }();
+  return best;
+}
+
+bool Allows(Isolation isolation) {
+  switch (isolation) {
+    case Isolation::kNamespaces:
+      return BestIsolation() == Isolation::kNamespaces;
+    case Isolation::kMountNamespace:
+      return BestIsolation() != Isolation::kNone;
+    default:
+      return true;
+  }
+}
+
+#define REQUIRE_ISOLATION(mode) \
+  if (!Allows(mode)) GTEST_SKIP() << "this machine does not allow " << IsolationName(mode)
+
 class RunnerTestBase : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -136,7 +159,7 @@ class RunnerTestBase : public ::testing::Test {
     return o;
   }
 
-  void Start(Isolation isolation = Isolation::kNamespaces) { Start(BaseOptions(isolation)); }
+  void Start(Isolation isolation = Isolation::kAuto) { Start(BaseOptions(isolation)); }
   void Start(LocalBackend::Options options) {
     backend_ = std::make_unique<LocalBackend>(std::move(options));
   }
@@ -193,12 +216,28 @@ INSTANTIATE_TEST_SUITE_P(Modes, IsolationModeTest,
                            return name;
                          });
 
-TEST_F(LocalBackendTest, ThisMachineAllowsNamespaces) {
+TEST_F(LocalBackendTest, AutoPicksTheStrongestIsolationThisMachineAllows) {
   Start(Isolation::kAuto);
-  EXPECT_EQ(backend_->isolation(), Isolation::kNamespaces);
+  const Isolation chosen = backend_->isolation();
+  std::printf("isolation on this machine: %s\n", std::string(IsolationName(chosen)).c_str());
+  backend_.reset();
+  auto allowed = [&](Isolation mode) {
+    try {
+      LocalBackend backend(BaseOptions(mode));
+      return backend.isolation() == mode;
+    } catch (const RunnerError&) {
+      return false;
+    }
+  };
+  const Isolation strongest = allowed(Isolation::kNamespaces)       ? Isolation::kNamespaces
+                              : allowed(Isolation::kMountNamespace) ? Isolation::kMountNamespace
+                                                                    : Isolation::kNone;
+  EXPECT_EQ(chosen, strongest);
+  EXPECT_TRUE(allowed(Isolation::kNone));
 }
 
 TEST_P(IsolationModeTest, CapturesOutputLinesInOrderWithTimestamps) {
+  REQUIRE_ISOLATION(GetParam());
   Start(GetParam());
   const int64_t before = base::ToUnixMillis(base::Now());
   JobStatus s = RunToEnd(
@@ -313,11 +352,11 @@ TEST_F(LocalBackendTest, RejectsInvalidAndDuplicateJobs) {
 
 TEST_F(LocalBackendTest, RefusesToMaskTheMountPoint) {
   for (const char* masked : {"/opt", "/opt/", "/", "/opt/ml", "relative"}) {
-    LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+    LocalBackend::Options options = BaseOptions(Isolation::kAuto);
     options.masked_paths = {masked};
     EXPECT_THROW(LocalBackend backend(std::move(options)), RunnerError) << masked;
   }
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   options.masked_paths = {"/optx", "/opt/mlx", "/opt/ml/inner"};
   EXPECT_NO_THROW(LocalBackend backend(std::move(options)));
 }
@@ -330,9 +369,12 @@ TEST_F(LocalBackendTest, GivesTheJobItsEnvironmentAndWorkingDirectory) {
   spec.hosts[0].env["HYPER"] = "epochs=3 lr=0.1";
   JobStatus s = RunToEnd(std::move(spec));
   EXPECT_EQ(s.state, JobState::kCompleted);
+  const std::string ml = backend_->isolation() == Isolation::kNone
+                             ? (JobDir("env") / "algo-1").string()
+                             : std::string("/opt/ml");
   EXPECT_EQ(
       recorder_.Texts("env"),
-      (std::vector<std::string>{"/opt/ml", "epochs=3 lr=0.1", "/opt/ml",
+      (std::vector<std::string>{ml, "epochs=3 lr=0.1", ml,
                                 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
                                 s.run_token, "unset"}));
   EXPECT_EQ(s.run_token.size(), 32u);
@@ -341,6 +383,7 @@ TEST_F(LocalBackendTest, GivesTheJobItsEnvironmentAndWorkingDirectory) {
 // Two concurrent jobs write /opt/ml/model/x; each sees only its own, and the files land in
 // the right host directories.
 TEST_P(IsolationModeTest, EachJobSeesOnlyItsOwnOptMl) {
+  REQUIRE_ISOLATION(GetParam());
   Start(GetParam());
   const bool literal = GetParam() != Isolation::kNone;
   // Without namespaces, scripts reach their directory through rewritten paths.
@@ -384,6 +427,7 @@ TEST_F(LocalBackendTest, WithoutNamespacesOptMlPathsAreRewritten) {
 }
 
 TEST_F(LocalBackendTest, APidNamespaceHidesTheHostsProcesses) {
+  REQUIRE_ISOLATION(Isolation::kNamespaces);
   Start(Isolation::kNamespaces);
   JobStatus s = RunToEnd(ShellJob("pid", "echo $$; test -e /proc/" + std::to_string(::getpid()) +
                                              " && echo host-visible || "
@@ -394,7 +438,7 @@ TEST_F(LocalBackendTest, APidNamespaceHidesTheHostsProcesses) {
 }
 
 TEST_F(LocalBackendTest, AppliesCpuAffinityRlimitsAndGpuDevices) {
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   HostCapacity capacity = HostCapacity::Detect();
   capacity.gpus = 2;  // device ids are only handed out; nothing here uses a GPU
   options.capacity = capacity;
@@ -422,6 +466,7 @@ TEST_F(LocalBackendTest, AppliesCpuAffinityRlimitsAndGpuDevices) {
 }
 
 TEST_F(LocalBackendTest, BindsExtraPathsAndNamesTheHost) {
+  REQUIRE_ISOLATION(Isolation::kNamespaces);
   Start(Isolation::kNamespaces);
   const fs::path shared = root_ / "shared";
   base::MakeDirs(shared / "train");
@@ -462,7 +507,7 @@ TEST_F(LocalBackendTest, BackgroundProcessesDieWithTheJob) {
 }
 
 TEST_F(LocalBackendTest, KillsAJobOverItsMemoryLimit) {
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   options.watchdog_interval = 50ms;
   Start(std::move(options));
   JobSpec spec = Job("oom", {Host("oom", "algo-1",
@@ -505,9 +550,10 @@ TEST_F(LocalBackendTest, StopsAJobAtItsWallClockLimit) {
 }
 
 TEST_P(IsolationModeTest, StopLetsATrappingJobExitCleanly) {
+  REQUIRE_ISOLATION(GetParam());
   Start(GetParam());
   backend_->Submit(ShellJob("trap",
-                            "trap 'echo saving; echo saved > /opt/ml/ckpt 2>/dev/null; exit 0' "
+                            "trap 'echo saving; echo saved > \"$UNISTUDIO_ML_ROOT/ckpt\"; exit 0' "
                             "TERM; echo ready; while true; do sleep 0.1; done"));
   ASSERT_TRUE(recorder_.WaitForLine("trap", "ready"));
   auto begin = std::chrono::steady_clock::now();
@@ -518,6 +564,7 @@ TEST_P(IsolationModeTest, StopLetsATrappingJobExitCleanly) {
   EXPECT_EQ(s.reason, "Stopped by user");
   EXPECT_EQ(s.exit_code, 0);
   EXPECT_EQ(recorder_.Texts("trap"), (std::vector<std::string>{"ready", "saving"}));
+  EXPECT_EQ(*base::ReadFile(JobDir("trap") / "algo-1" / "ckpt"), "saved\n");
   EXPECT_EQ(recorder_.States("trap"),
             (std::vector<JobState>{JobState::kPending, JobState::kStarting, JobState::kRunning,
                                    JobState::kStopping, JobState::kStopped}));
@@ -525,6 +572,7 @@ TEST_P(IsolationModeTest, StopLetsATrappingJobExitCleanly) {
 }
 
 TEST_P(IsolationModeTest, StopKillsAJobThatIgnoresSigtermAfterTheGrace) {
+  REQUIRE_ISOLATION(GetParam());
   Start(GetParam());
   JobSpec spec = ShellJob("stubborn", "trap '' TERM; echo ready; while true; do sleep 0.1; done");
   spec.stop_grace = 500ms;
@@ -542,7 +590,7 @@ TEST_P(IsolationModeTest, StopKillsAJobThatIgnoresSigtermAfterTheGrace) {
 }
 
 TEST_F(LocalBackendTest, StopsAPendingJobWithoutRunningIt) {
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   HostCapacity capacity;
   capacity.cpu_ids = {0};
   capacity.memory_bytes = 1LL << 30;
@@ -571,11 +619,12 @@ TEST_F(LocalBackendTest, StopsAPendingJobWithoutRunningIt) {
 TEST_F(LocalBackendTest, AFailingHostStopsTheOthersAndFailsTheJob) {
   Start();
   const std::string id = "dist";
-  JobSpec spec = Job(id, {Shell(id, "algo-1", "echo algo-1 > /opt/ml/who; echo up; sleep 30"),
-                          Shell(id, "algo-2", "echo algo-2 > /opt/ml/who; sleep 0.5; exit 4"),
-                          Shell(id, "algo-3",
-                                "echo algo-3 > /opt/ml/who; trap 'echo term; exit 0' TERM; "
-                                "while true; do sleep 0.1; done")});
+  JobSpec spec =
+      Job(id, {Shell(id, "algo-1", "echo algo-1 > $UNISTUDIO_ML_ROOT/who; echo up; sleep 30"),
+               Shell(id, "algo-2", "echo algo-2 > $UNISTUDIO_ML_ROOT/who; sleep 0.5; exit 4"),
+               Shell(id, "algo-3",
+                     "echo algo-3 > $UNISTUDIO_ML_ROOT/who; trap 'echo term; exit 0' TERM; "
+                     "while true; do sleep 0.1; done")});
   for (HostSpec& h : spec.hosts) h.env["SM_CURRENT_HOST"] = h.name;
   auto begin = std::chrono::steady_clock::now();
   JobStatus s = RunToEnd(std::move(spec));
@@ -591,7 +640,7 @@ TEST_F(LocalBackendTest, AFailingHostStopsTheOthersAndFailsTheJob) {
   std::set<int> pids;
   for (const HostStatus& h : s.hosts) pids.insert(h.pid);
   EXPECT_EQ(pids.size(), 3u);
-  // Each host had its own /opt/ml.
+  // Each host had its own /opt/ml (UNISTUDIO_ML_ROOT is /opt/ml under namespaces).
   for (const char* host : {"algo-1", "algo-2", "algo-3"}) {
     EXPECT_EQ(*base::ReadFile(JobDir(id) / host / "who"), std::string(host) + "\n");
   }
@@ -602,7 +651,7 @@ TEST_F(LocalBackendTest, AFailingHostStopsTheOthersAndFailsTheJob) {
 }
 
 TEST_F(LocalBackendTest, QueuesJobsThatDoNotFitAndRunsThemInOrder) {
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   HostCapacity capacity;
   capacity.cpu_ids = {0, 1};
   capacity.memory_bytes = 4LL << 30;
@@ -631,7 +680,7 @@ TEST_F(LocalBackendTest, QueuesJobsThatDoNotFitAndRunsThemInOrder) {
 }
 
 TEST_F(LocalBackendTest, SplitsLongLines) {
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   options.max_line_bytes = 1000;
   Start(std::move(options));
   JobStatus s = RunToEnd(ShellJob("long", "head -c 2500 /dev/zero | tr '\\0' 'a'; echo; echo end"));
@@ -642,7 +691,7 @@ TEST_F(LocalBackendTest, SplitsLongLines) {
 }
 
 TEST_F(LocalBackendTest, ShutdownStopsRunningJobsAndFailsWaitingOnes) {
-  LocalBackend::Options options = BaseOptions(Isolation::kNamespaces);
+  LocalBackend::Options options = BaseOptions(Isolation::kAuto);
   options.shutdown_grace = 300ms;
   HostCapacity capacity;
   capacity.cpu_ids = {0};
@@ -692,7 +741,8 @@ class RestartTest : public RunnerTestBase, public ::testing::WithParamInterface<
         }
         std::this_thread::sleep_for(5ms);
       }
-      std::this_thread::sleep_for(300ms);  // let the script get going
+      // Wait for the script to have put a process outside its session.
+      while (!fs::exists(JobDir("doomed") / "algo-1" / "escaped")) std::this_thread::sleep_for(5ms);
       [[maybe_unused]] ssize_t n = ::write(ready[1], "!", 1);
       while (true) ::pause();
     }
@@ -716,9 +766,11 @@ INSTANTIATE_TEST_SUITE_P(Modes, RestartTest,
                          [](const auto& info) { return std::string(IsolationName(info.param)); });
 
 TEST_P(RestartTest, ANewRunnerKillsSurvivorsAndReportsThem) {
+  REQUIRE_ISOLATION(GetParam());
   std::string token;
   // The script puts a process outside its session, where only the marker can find it.
-  pid_t server = StartDoomedServer("setsid sleep 300 & sleep 300", &token);
+  pid_t server = StartDoomedServer(
+      "setsid sh -c 'touch \"$UNISTUDIO_ML_ROOT/escaped\"; exec sleep 300' & sleep 300", &token);
   ASSERT_EQ(token.size(), 32u);
   EXPECT_GE(ProcessesWithToken(token).size(), 2u);
   ASSERT_EQ(::kill(server, SIGKILL), 0);
@@ -731,8 +783,7 @@ TEST_P(RestartTest, ANewRunnerKillsSurvivorsAndReportsThem) {
     EXPECT_TRUE(Eventually([&] { return ProcessesWithToken(token).empty(); }));
   } else {
     // The leader's death signal killed its process group; the escaped process lives on.
-    std::this_thread::sleep_for(200ms);
-    EXPECT_EQ(ProcessesWithToken(token).size(), 1u);
+    EXPECT_TRUE(Eventually([&] { return ProcessesWithToken(token).size() == 1; }));
   }
 
   Start(GetParam());
