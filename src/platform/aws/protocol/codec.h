@@ -15,7 +15,8 @@
 // - timestamp: decoded input holds epoch seconds (an integer, or a number with a fraction).
 //   Output may hold epoch seconds or an ISO 8601 string; the encoder writes what the protocol
 //   and the member's timestampFormat require (json bodies: epoch seconds; query and rest-xml
-//   bodies: "2015-08-30T12:36:00.000Z"; headers: RFC 1123 dates).
+//   bodies: "2015-08-30T12:36:00.000Z"; headers: RFC 1123 dates). Times outside years
+//   1678-2261 (the range of base::TimePoint) are refused as input.
 // - blob: the raw bytes in a JSON string; the codecs base64 them where the protocol does.
 //   Such strings may hold any bytes: dump them with an error handler, or not at all.
 // - integer, long: JSON integers (range-checked: int32, int64); float, double: JSON numbers;

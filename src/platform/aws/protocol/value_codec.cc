@@ -16,9 +16,24 @@ using base::Json;
 
 namespace {
 
-// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
-constexpr double kMinEpoch = -62135596800.0;
-constexpr double kMaxEpoch = 253402300799.0;
+// base::TimePoint counts nanoseconds in 64 bits, so years 1678 to 2261 fit; timestamps
+// outside are refused before any conversion could overflow.
+constexpr double kMinEpoch = -9214560000.0;  // 1678-01-01T00:00:00Z
+constexpr double kMaxEpoch = 9214646399.0;   // 2261-12-31T23:59:59Z
+constexpr int kMinYear = 1678;
+constexpr int kMaxYear = 2261;
+
+// False when the four digits at `pos` name a year outside the representable range (text
+// that has no digits there is left for the parsers to refuse).
+bool YearRepresentable(std::string_view text, size_t pos) {
+  int year = 0;
+  if (pos + 4 > text.size()) return true;
+  for (size_t i = pos; i < pos + 4; ++i) {
+    if (text[i] < '0' || text[i] > '9') return true;
+    year = year * 10 + (text[i] - '0');
+  }
+  return year >= kMinYear && year <= kMaxYear;
+}
 
 std::optional<base::TimePoint> FromEpochSeconds(double seconds) {
   if (!std::isfinite(seconds) || seconds < kMinEpoch || seconds > kMaxEpoch) return std::nullopt;
@@ -68,6 +83,11 @@ std::optional<int64_t> ParseInt64(std::string_view text) {
 
 std::optional<base::TimePoint> ParseTimestampText(std::string_view text) {
   text = base::Trim(text);
+  // ISO 8601 starts with the year; HTTP dates have it at offset 12 ("Sun, 06 Nov 1994 ...").
+  if ((text.size() > 4 && text[4] == '-' && !YearRepresentable(text, 0)) ||
+      (text.size() > 3 && text[3] == ',' && !YearRepresentable(text, 12))) {
+    return std::nullopt;
+  }
   if (auto t = base::ParseIso8601(text)) return InEpochRange(*t) ? t : std::nullopt;
   if (auto t = base::ParseHttpDate(text)) return t;
   if (auto seconds = ParseDouble(text)) return FromEpochSeconds(*seconds);

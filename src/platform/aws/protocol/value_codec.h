@@ -15,7 +15,7 @@ namespace aws::protocol::detail {
 
 // Parses a timestamp in any of the wire forms: ISO 8601, RFC 1123 (HTTP date), or epoch
 // seconds ("1440938160", "1440938160.5"). nullopt when none fits or the time is outside
-// years 0001-9999.
+// years 1678-2261, the range of base::TimePoint.
 std::optional<base::TimePoint> ParseTimestampText(std::string_view text);
 
 // A time as epoch seconds (handler input, json wire bodies): an integer when whole, else a
