@@ -376,7 +376,8 @@ void Dispatcher::Handle(http::Request& req, http::ResponseWriter& res) {
   const Entry* entry = nullptr;
   std::string op_name = "-";
   auto answer_error = [&](const ApiError& e) {
-    if (res.started()) return;
+    // Once a streaming response has begun, the HTTP layer can only cut it short.
+    if (res.started()) std::rethrow_exception(std::current_exception());
     const protocol::ServiceModel* model =
         entry ? entry->model
               : (impl_->fallback ? impl_->fallback->model : impl_->entries.front().model);
