@@ -173,7 +173,9 @@ TEST(EvaluatePolicy, ResourceKindNeedsAMatchingPrincipalButIdentityKindIgnoresIt
       R"({"Sid":"Bob","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:user/bob"},
           "Action":"s3:*","Resource":"*"})");
   Request alice = Req("s3:GetObject", "arn:aws:s3:::b/k", "user/alice");
-  EXPECT_EQ(EvaluatePolicy(p, alice, PolicyKind::kResource).result, Result::kNotApplicable);
+  Decision none = EvaluatePolicy(p, alice, PolicyKind::kResource);
+  EXPECT_EQ(none.result, Result::kNotApplicable);
+  EXPECT_EQ(none.Describe(), "no resource-based policy allows the action");
   EXPECT_EQ(
       EvaluatePolicy(p, Req("s3:GetObject", "arn:aws:s3:::b/k", "user/bob"), PolicyKind::kResource)
           .result,
