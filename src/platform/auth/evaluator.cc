@@ -36,23 +36,25 @@ bool ResourceApplies(const internal::Statement& st, const Request& request) {
   return true;
 }
 
+// How the statement's principals cover the caller; for policies without principals (identity
+// and session policies) every statement covers it.
 PrincipalSet::Match PrincipalApplies(const internal::Statement& st, const Request& request,
                                      PolicyKind kind) {
-  if (kind != PolicyKind::kResource) return PrincipalSet::Match::kIndirect;
+  if (kind != PolicyKind::kResource) return PrincipalSet::Match::kExact;
   if (!st.has_principal) return PrincipalSet::Match::kNone;
   PrincipalSet::Match m = st.principals.Matches(request.principal);
   if (!st.not_principal) return m;
-  return m == PrincipalSet::Match::kNone ? PrincipalSet::Match::kIndirect
-                                         : PrincipalSet::Match::kNone;
+  return m == PrincipalSet::Match::kNone ? PrincipalSet::Match::kGrant : PrincipalSet::Match::kNone;
 }
 
-// EvaluatePolicy, also reporting whether an Allow named the caller directly (which lets a
-// resource-based policy's grant stand even where a session policy does not allow).
+// EvaluatePolicy, also reporting how strongly the recorded Allow's principals cover the
+// caller (Authorize needs it for resource-based policies). Among several Allows, the one that
+// covers the caller most strongly is recorded.
 Decision Evaluate(const Policy& policy, const Request& request, PolicyKind kind,
-                  bool* direct_allow) {
+                  PrincipalSet::Match* allow_strength) {
   Decision d;
   d.kind = kind;
-  *direct_allow = false;
+  *allow_strength = PrincipalSet::Match::kNone;
   const std::vector<internal::Statement>& statements = policy.document().statements;
   for (size_t i = 0; i < statements.size(); ++i) {
     const internal::Statement& st = statements[i];
@@ -74,12 +76,11 @@ Decision Evaluate(const Policy& policy, const Request& request, PolicyKind kind,
       d.statement = i;
       return d;
     }
-    bool direct = principal == PrincipalSet::Match::kDirect;
-    if (d.result == Decision::Result::kNotApplicable || (direct && !*direct_allow)) {
+    if (principal > *allow_strength) {
       d.result = Decision::Result::kAllow;
       d.policy = &policy;
       d.statement = i;
-      *direct_allow = direct;
+      *allow_strength = principal;
     }
   }
   return d;
@@ -122,37 +123,41 @@ std::string Decision::Describe() const {
 }
 
 Decision EvaluatePolicy(const Policy& policy, const Request& request, PolicyKind kind) {
-  bool direct = false;
-  return Evaluate(policy, request, kind, &direct);
+  PrincipalSet::Match strength;
+  return Evaluate(policy, request, kind, &strength);
 }
 
 Decision Authorize(std::span<const Policy* const> identity, const Policy* resource,
                    const Request& request, const Policy* session) {
   // Every policy is evaluated before any Allow counts, since a Deny anywhere wins.
+  PrincipalSet::Match strength;
   Decision identity_allow;
-  bool unused = false;
   for (const Policy* p : identity) {
     if (p == nullptr) continue;
-    Decision d = Evaluate(*p, request, PolicyKind::kIdentity, &unused);
+    Decision d = Evaluate(*p, request, PolicyKind::kIdentity, &strength);
     if (d.explicit_deny()) return d;
     if (d.allowed() && !identity_allow.allowed()) identity_allow = d;
   }
   Decision session_decision;
   if (session != nullptr) {
-    session_decision = Evaluate(*session, request, PolicyKind::kSession, &unused);
+    session_decision = Evaluate(*session, request, PolicyKind::kSession, &strength);
     if (session_decision.explicit_deny()) return session_decision;
   }
-  bool direct = false;
+  PrincipalSet::Match resource_strength = PrincipalSet::Match::kNone;
   Decision resource_decision;
   if (resource != nullptr) {
-    resource_decision = Evaluate(*resource, request, PolicyKind::kResource, &direct);
+    resource_decision = Evaluate(*resource, request, PolicyKind::kResource, &resource_strength);
     if (resource_decision.explicit_deny()) return resource_decision;
   }
 
-  // A session policy caps everything granted to the role (or the account, or everyone), but
-  // not a grant a resource-based policy makes to the session itself.
+  // A session policy caps what the role's policies grant, and what a resource-based policy
+  // grants to the role or to everyone, but not a grant made to the session itself. A grant to
+  // the caller's account only delegates to the identity-based policies.
   bool session_allows = session == nullptr || session_decision.allowed();
-  if (resource_decision.allowed() && (direct || session_allows)) return resource_decision;
+  if (resource_strength == PrincipalSet::Match::kExact ||
+      (resource_strength == PrincipalSet::Match::kGrant && session_allows)) {
+    return resource_decision;
+  }
   if (request.principal.type == Principal::Type::kAccount) {
     Decision root;
     root.result = Decision::Result::kAllow;

@@ -1,15 +1,19 @@
 // Decides whether a request is allowed, following AWS's policy evaluation logic for requests
-// within one account: an explicit Deny in any policy wins; otherwise an Allow from an
-// identity-based policy (limited by the session policy, if any) or from a resource-based
-// policy that names the principal allows; otherwise the request is implicitly denied.
+// within one account: an explicit Deny in any policy wins; otherwise the request is allowed
+// by an identity-based policy (within the session policy, if any), or by a resource-based
+// policy that names the caller (a user, a session, a service) or everyone ("*"), or the
+// role a session belongs to (within the session policy); otherwise it is implicitly denied.
+// A resource-based policy that names only the caller's account delegates to the account's
+// identity-based policies and grants nothing by itself.
 //
 //   std::vector<const auth::Policy*> identity = {&user_inline, &group_managed};
 //   auth::Decision d = auth::Authorize(identity, bucket_policy_or_null, request);
 //   if (!d.allowed()) throw AccessDenied(...);   // d.explicit_deny() picks the wording
 //
-// Role trust policies are resource-based policies that must themselves allow: for
-// sts:AssumeRole, require EvaluatePolicy(trust, request, kResource).allowed() as well as
-// Authorize(...) with the trust policy as the resource policy.
+// Role trust policies are resource-based policies that must allow by themselves: authorize
+// sts:AssumeRole with EvaluatePolicy(trust, request, kResource).allowed() &&
+// Authorize(identity, &trust, request).allowed(). (A trust policy naming the account thus
+// still needs the caller's identity-based policies to allow sts:AssumeRole.)
 //
 // Evaluation is re-entrant: any number of threads may evaluate shared Policies at once.
 // Decisions point into the Policies they came from and are valid while those live.

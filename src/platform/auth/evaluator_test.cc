@@ -183,6 +183,17 @@ TEST(EvaluatePolicy, ResourceKindNeedsAMatchingPrincipalButIdentityKindIgnoresIt
   EXPECT_EQ(EvaluatePolicy(p, alice, PolicyKind::kIdentity).result, Result::kAllow);
 }
 
+TEST(EvaluatePolicy, AccountPrincipalStatementAppliesOnItsOwn) {
+  // The statement applies (a trust policy naming the account "allows"); only Authorize
+  // decides that such a grant needs the identity-based policies too.
+  Policy trust = Statements(
+      R"({"Sid":"Trust","Effect":"Allow","Principal":{"AWS":"111122223333"},
+          "Action":"sts:AssumeRole"})");
+  Request r = Req("sts:AssumeRole", "arn:aws:iam::111122223333:role/analyst", "user/alice");
+  EXPECT_TRUE(EvaluatePolicy(trust, r, PolicyKind::kResource).allowed());
+  EXPECT_FALSE(Authorize({}, &trust, r).allowed());
+}
+
 TEST(Authorize, DenyNamesTheResourcePolicy) {
   Policy bucket = Statements(
       R"({"Sid":"Lock","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"})");

@@ -1,5 +1,6 @@
 #include "platform/auth/principal_set.h"
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -137,22 +138,20 @@ PrincipalSet PrincipalSet::Compile(const base::Json& element) {
 
 PrincipalSet::Match PrincipalSet::Matches(const Principal& caller) const {
   using Type = Principal::Type;
-  Match best = everyone_ ? Match::kIndirect : Match::kNone;
-  auto consider = [&best](Match m) {
-    if (m == Match::kDirect || best == Match::kNone) best = m;
-  };
+  Match best = everyone_ ? Match::kGrant : Match::kNone;
+  auto consider = [&best](Match m) { best = std::max(best, m); };
   switch (caller.type) {
     case Type::kAnonymous:
-      if (every_aws_) consider(Match::kIndirect);
+      if (every_aws_) consider(Match::kGrant);
       return best;
     case Type::kService:
       for (const std::string& s : services_) {
-        if (base::EqualsIgnoreCase(s, caller.arn)) consider(Match::kDirect);
+        if (base::EqualsIgnoreCase(s, caller.arn)) consider(Match::kExact);
       }
       return best;
     case Type::kWebIdentity:
       for (const std::string& p : providers_) {
-        if (p == caller.arn) consider(Match::kDirect);
+        if (p == caller.arn) consider(Match::kExact);
       }
       return best;
     case Type::kAccount:
@@ -161,26 +160,26 @@ PrincipalSet::Match PrincipalSet::Matches(const Principal& caller) const {
     case Type::kFederatedUser:
       break;
   }
-  if (every_aws_) consider(Match::kIndirect);
+  if (every_aws_) consider(Match::kGrant);
   for (const std::string& a : accounts_) {
-    if (a == caller.account) consider(Match::kIndirect);
+    if (a == caller.account) consider(Match::kAccount);
   }
   std::optional<PrincipalArn> arn = SplitArn(caller.arn);
   if (!arn) return best;
   if (caller.type == Type::kUser) {
     std::string_view name = NameOf(arn->resource, "user");
     for (const Named& u : users_) {
-      if (u.account == arn->account && u.name == name) consider(Match::kDirect);
+      if (u.account == arn->account && u.name == name) consider(Match::kExact);
     }
   } else if (caller.type == Type::kAssumedRole) {
     std::string_view role = RoleOfSession(arn->resource);
     for (const Named& r : roles_) {
-      if (r.account == arn->account && r.name == role) consider(Match::kIndirect);
+      if (r.account == arn->account && r.name == role) consider(Match::kGrant);
     }
   }
   if (caller.type == Type::kAssumedRole || caller.type == Type::kFederatedUser) {
     for (const std::string& s : sessions_) {
-      if (s == caller.arn) consider(Match::kDirect);
+      if (s == caller.arn) consider(Match::kExact);
     }
   }
   return best;

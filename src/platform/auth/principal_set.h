@@ -15,12 +15,19 @@ namespace auth::internal {
 
 class PrincipalSet {
  public:
+  // How a statement's principals cover the caller, weakest first; Matches returns the
+  // strongest. The strength decides what an Allow grants (AWS's same-account rules).
   enum class Match {
     kNone,
-    // Named the caller itself: the IAM user, or the exact role or federated-user session.
-    kDirect,
-    // Matched through a wildcard, the caller's account, or (for a role session) its role.
-    kIndirect,
+    // Through the caller's account: delegates to the account's identity-based policies and
+    // grants nothing by itself.
+    kAccount,
+    // Through "*", NotPrincipal, or (for a role session) its role: grants, but within any
+    // session policy.
+    kGrant,
+    // Names the caller itself (the IAM user, this exact session, the service, the identity
+    // provider): grants outright.
+    kExact,
   };
 
   // Throws PolicyError for an element IAM would refuse ("Invalid principal in policy").
