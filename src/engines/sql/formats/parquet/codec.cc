@@ -85,8 +85,8 @@ bool TryHadoopLz4(std::string_view input, std::string* out) {
     const uint32_t packed = LoadBE32(input.data() + 4);
     input.remove_prefix(8);
     if (packed > input.size() || raw > out->size() - written) return false;
-    const int n = LZ4_decompress_safe(input.data(), out->data() + written,
-                                      static_cast<int>(packed), static_cast<int>(raw));
+    const int n = LZ4_decompress_safe(input.data(), out->data() + written, static_cast<int>(packed),
+                                      static_cast<int>(raw));
     if (n < 0 || static_cast<uint32_t>(n) != raw) return false;
     written += raw;
     input.remove_prefix(packed);
@@ -141,9 +141,9 @@ void Compress(Codec codec, int level, std::string_view input, std::string* out) 
       }
       const size_t start = out->size();
       out->resize(start + LZ4_compressBound(static_cast<int>(input.size())));
-      const int n = LZ4_compress_default(input.data(), out->data() + start,
-                                         static_cast<int>(input.size()),
-                                         static_cast<int>(out->size() - start));
+      const int n =
+          LZ4_compress_default(input.data(), out->data() + start, static_cast<int>(input.size()),
+                               static_cast<int>(out->size() - start));
       if (n <= 0) throw ParquetError("LZ4_RAW compression failed");
       out->resize(start + n);
       return;
@@ -201,8 +201,7 @@ void Decompress(Codec codec, std::string_view input, size_t uncompressed_size, s
       if (!TryHadoopLz4(input, out)) Lz4RawDecompress(codec, input, out->data(), uncompressed_size);
       return;
     default:
-      throw ParquetUnsupportedError("codec " + std::string(CodecName(codec)) +
-                                    " is not supported");
+      throw ParquetUnsupportedError("codec " + std::string(CodecName(codec)) + " is not supported");
   }
 }
 

@@ -93,11 +93,11 @@ int64_t ColumnChunkWriter::PendingBytes() const {
   } else if (plan_.physical == PhysicalType::kBoolean) {
     bytes += pending_value_count_ / 8;
   } else {
-    bytes += pending_value_count_ * (plan_.physical == PhysicalType::kInt96 ? 12
-                                     : plan_.physical == PhysicalType::kInt32 ||
-                                             plan_.physical == PhysicalType::kFloat
-                                         ? 4
-                                         : 8);
+    bytes +=
+        pending_value_count_ *
+        (plan_.physical == PhysicalType::kInt96                                             ? 12
+         : plan_.physical == PhysicalType::kInt32 || plan_.physical == PhysicalType::kFloat ? 4
+                                                                                            : 8);
   }
   return bytes;
 }
@@ -147,10 +147,9 @@ void ColumnChunkWriter::FlushPage() {
     Compress(options_.codec, options_.compression_level, raw, &body);
     uncompressed = static_cast<int64_t>(raw.size());
     h.type = format::kDataPage;
-    h.data_page_header = format::DataPageHeader{static_cast<int32_t>(pending_rows_),
-                                                static_cast<int32_t>(encoding),
-                                                static_cast<int32_t>(Encoding::kRle),
-                                                static_cast<int32_t>(Encoding::kRle)};
+    h.data_page_header = format::DataPageHeader{
+        static_cast<int32_t>(pending_rows_), static_cast<int32_t>(encoding),
+        static_cast<int32_t>(Encoding::kRle), static_cast<int32_t>(Encoding::kRle)};
   } else {
     body = levels;
     Compress(options_.codec, options_.compression_level, values, &body);

@@ -34,8 +34,8 @@ class ColumnChunkWriter {
   int64_t buffered_bytes() const;
 
   struct Chunk {
-    std::string bytes;             // dictionary page (if any) then data pages
-    format::ColumnMetaData meta;   // offsets relative to the chunk's first byte
+    std::string bytes;            // dictionary page (if any) then data pages
+    format::ColumnMetaData meta;  // offsets relative to the chunk's first byte
   };
   // Finishes the chunk and starts an empty one for the next row group.
   Chunk Finish(format::Statistics statistics);
@@ -43,8 +43,8 @@ class ColumnChunkWriter {
  private:
   int64_t PendingBytes() const;
   void FlushPage();
-  void AddPage(const format::PageHeader& header, const std::string& body,
-               int64_t uncompressed_size, std::string* out);
+  void AddPage(const format::PageHeader& header, const std::string& body, int64_t uncompressed_size,
+               std::string* out);
 
   Column column_;
   ColumnPlan plan_;

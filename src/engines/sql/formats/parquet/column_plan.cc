@@ -48,9 +48,11 @@ int64_t Int96ToUnit(Int128 raw, TimeUnit unit) {
   const auto julian = static_cast<int32_t>(static_cast<uint32_t>(bits >> 64));
   const int64_t per_second = UnitsPerSecond(unit);
   // In 128 bits: the day part alone may pass the int64 range while the sum does not.
-  const Int128 result = Int128{static_cast<int64_t>(julian) - kJulianEpochDay} * 86400 * per_second +
-                        FloorDiv(nanos, 1000000000 / per_second);
-  if (result < std::numeric_limits<int64_t>::min() || result > std::numeric_limits<int64_t>::max()) {
+  const Int128 result =
+      Int128{static_cast<int64_t>(julian) - kJulianEpochDay} * 86400 * per_second +
+      FloorDiv(nanos, 1000000000 / per_second);
+  if (result < std::numeric_limits<int64_t>::min() ||
+      result > std::numeric_limits<int64_t>::max()) {
     OutOfRange("INT96 timestamp");
   }
   return static_cast<int64_t>(result);
@@ -63,12 +65,12 @@ Int128 UnitToInt96(int64_t v, TimeUnit unit) {
   const auto within_day = static_cast<int64_t>(Int128{v} - Int128{days} * per_day);
   const int64_t nanos = within_day * (1000000000 / per_second);
   const int64_t julian = days + kJulianEpochDay;
-  if (julian < std::numeric_limits<int32_t>::min() || julian > std::numeric_limits<int32_t>::max() ||
-      nanos < 0 || nanos >= kNanosPerDay) {
+  if (julian < std::numeric_limits<int32_t>::min() ||
+      julian > std::numeric_limits<int32_t>::max() || nanos < 0 || nanos >= kNanosPerDay) {
     OutOfRange("INT96 timestamp");
   }
-  const U128 bits = static_cast<U128>(static_cast<uint32_t>(julian)) << 64 |
-                    static_cast<uint64_t>(nanos);
+  const U128 bits =
+      static_cast<U128>(static_cast<uint32_t>(julian)) << 64 | static_cast<uint64_t>(nanos);
   return static_cast<Int128>(bits);
 }
 
@@ -325,8 +327,8 @@ void ConvertToValues(const ColumnPlan& plan, const ColumnBatch& in, int64_t from
       const auto* bytes = reinterpret_cast<const uint8_t*>(in.bytes.data());
       for (int64_t i = 0; i < n; ++i) {
         const int64_t begin = in.offsets[from + i];
-        const Int128 v = DecimalFromBytes(bytes + begin,
-                                          static_cast<size_t>(in.offsets[from + i + 1] - begin));
+        const Int128 v =
+            DecimalFromBytes(bytes + begin, static_cast<size_t>(in.offsets[from + i + 1] - begin));
         if (plan.value_type == ValueType::kInt64) {
           if (v < std::numeric_limits<int64_t>::min() || v > std::numeric_limits<int64_t>::max()) {
             OutOfRange("decimal");

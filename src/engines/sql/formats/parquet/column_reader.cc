@@ -90,7 +90,8 @@ struct ColumnReader::Impl {
 const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
   if (offset < window_offset || offset + n > window_offset + window.size()) {
     if (offset > chunk_end || n > chunk_end - offset) Corrupt("page runs past the chunk");
-    const uint64_t len = std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes));
+    const uint64_t len =
+        std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes));
     window.resize(static_cast<size_t>(len));
     chunk.source->ReadAt(offset, window.size(), window.data());
     window_offset = offset;
@@ -184,8 +185,8 @@ void ColumnReader::Impl::SetupValues(int32_t encoding, const uint8_t* data, size
     if (!have_dictionary) Corrupt("dictionary-encoded page without a dictionary page");
     values = MakeDictionaryDecoder(&dictionary, data, size);
   } else {
-    values = MakeValueDecoder(e, chunk.plan.physical, chunk.plan.type_length, data, size,
-                              num_values);
+    values =
+        MakeValueDecoder(e, chunk.plan.physical, chunk.plan.type_length, data, size, num_values);
   }
 }
 

@@ -41,8 +41,7 @@ void DeltaBinaryPackedDecoder<T>::LoadMiniblock() {
   }
   const int width = widths_[miniblock_index_++];
   if (width > 64) reader_.Corrupt("bit width above 64");
-  const size_t count =
-      static_cast<size_t>(std::min<uint64_t>(values_per_miniblock_, undecoded_));
+  const size_t count = static_cast<size_t>(std::min<uint64_t>(values_per_miniblock_, undecoded_));
   const size_t needed = (count * width + 7) / 8;
   if (needed > reader_.remaining()) reader_.Truncated();
   if (deltas_.size() < values_per_miniblock_) deltas_.resize(values_per_miniblock_);
@@ -100,8 +99,8 @@ void DeltaBinaryPackedEncode(const T* values, size_t count, std::string* out) {
     T deltas[kBlock];
     T min_delta = 0;
     for (size_t i = 0; i < n; ++i) {
-      deltas[i] = static_cast<T>(static_cast<U>(values[start + i]) -
-                                 static_cast<U>(values[start + i - 1]));
+      deltas[i] =
+          static_cast<T>(static_cast<U>(values[start + i]) - static_cast<U>(values[start + i - 1]));
       min_delta = i == 0 ? deltas[i] : std::min(min_delta, deltas[i]);
     }
     AppendZigZag(min_delta, out);
@@ -117,8 +116,8 @@ void DeltaBinaryPackedEncode(const T* values, size_t count, std::string* out) {
     for (size_t m = 0; m * kPerMiniblock < n; ++m) {
       for (size_t i = 0; i < kPerMiniblock; ++i) {
         const size_t j = m * kPerMiniblock + i;
-        packed[i] = j < n ? static_cast<U>(static_cast<U>(deltas[j]) - static_cast<U>(min_delta))
-                          : 0;
+        packed[i] =
+            j < n ? static_cast<U>(static_cast<U>(deltas[j]) - static_cast<U>(min_delta)) : 0;
       }
       PackBits(packed, kPerMiniblock, widths[m], out);
     }

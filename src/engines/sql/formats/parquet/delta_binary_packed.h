@@ -39,8 +39,8 @@ class DeltaBinaryPackedDecoder {
   uint64_t values_per_miniblock_ = 0;
   uint64_t miniblocks_per_block_ = 0;
   int64_t total_ = 0;
-  int64_t left_ = 0;            // values not yet returned
-  int64_t undecoded_ = 0;       // values not yet unpacked from the data
+  int64_t left_ = 0;       // values not yet returned
+  int64_t undecoded_ = 0;  // values not yet unpacked from the data
   bool first_pending_ = false;
   U last_ = 0;
   U min_delta_ = 0;

@@ -39,7 +39,9 @@ void DictionaryBuilder::Clear() {
 }
 
 std::string_view DictionaryBuilder::KeyOf(const ColumnBatch& v, int64_t i) const {
-  auto view = [](const void* p, size_t n) { return std::string_view(static_cast<const char*>(p), n); };
+  auto view = [](const void* p, size_t n) {
+    return std::string_view(static_cast<const char*>(p), n);
+  };
   switch (v.type) {
     case ValueType::kInt32:
       return view(&v.i32[i], 4);

@@ -131,18 +131,14 @@ std::vector<T> DeltaRoundTrip(const std::vector<T>& values, size_t step) {
 }
 
 TEST(DeltaBinaryPacked, RoundTripsExtremesAndWraparound) {
-  std::vector<int64_t> v64 = {0,
-                              std::numeric_limits<int64_t>::max(),
-                              std::numeric_limits<int64_t>::min(),
-                              -1,
-                              1,
-                              std::numeric_limits<int64_t>::min(),
-                              std::numeric_limits<int64_t>::max()};
+  std::vector<int64_t> v64 = {
+      0, std::numeric_limits<int64_t>::max(), std::numeric_limits<int64_t>::min(), -1,
+      1, std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()};
   std::mt19937_64 rng(3);
   for (int i = 0; i < 1000; ++i) v64.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
   for (size_t step : {1u, 5u, 32u, 1000u}) EXPECT_EQ(DeltaRoundTrip(v64, step), v64);
-  std::vector<int32_t> v32 = {std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max(),
-                              0, -5};
+  std::vector<int32_t> v32 = {std::numeric_limits<int32_t>::min(),
+                              std::numeric_limits<int32_t>::max(), 0, -5};
   for (int i = 0; i < 777; ++i) v32.push_back(static_cast<int32_t>(i * 3 - 100));
   EXPECT_EQ(DeltaRoundTrip(v32, 7), v32);
   EXPECT_EQ(DeltaRoundTrip(std::vector<int32_t>{42}, 1), std::vector<int32_t>{42});
@@ -295,8 +291,8 @@ TEST(Thrift, RoundTripsFileMetadata) {
 TEST(Codec, RoundTripsEveryWritableCodec) {
   std::string input;
   for (int i = 0; i < 100000; ++i) input += std::to_string(i % 977);
-  for (Codec c : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
-                  Codec::kLz4Raw}) {
+  for (Codec c :
+       {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd, Codec::kLz4Raw}) {
     std::string packed;
     Compress(c, 0, input, &packed);
     if (c != Codec::kUncompressed) {

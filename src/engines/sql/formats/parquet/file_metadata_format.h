@@ -43,12 +43,12 @@ struct LogicalType {
     kFloat16 = 15,
   };
   int16_t kind = kAbsent;
-  int32_t scale = 0;           // kDecimal
-  int32_t precision = 0;       // kDecimal
+  int32_t scale = 0;             // kDecimal
+  int32_t precision = 0;         // kDecimal
   bool adjusted_to_utc = false;  // kTime, kTimestamp
-  int32_t unit = 1;            // kTime, kTimestamp: 1 MILLIS, 2 MICROS, 3 NANOS
-  int32_t bit_width = 0;       // kInteger
-  bool is_signed = true;       // kInteger
+  int32_t unit = 1;              // kTime, kTimestamp: 1 MILLIS, 2 MICROS, 3 NANOS
+  int32_t bit_width = 0;         // kInteger
+  bool is_signed = true;         // kInteger
 };
 
 struct SchemaElement {

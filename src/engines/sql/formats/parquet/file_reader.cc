@@ -298,8 +298,8 @@ struct FileReader::Contents {
 
   std::shared_ptr<const RandomAccessSource> source;
   FileMetadata metadata;
-  std::vector<ColumnPlan> plans;          // per schema column
-  std::vector<int> max_definition_level;  // per schema column
+  std::vector<ColumnPlan> plans;           // per schema column
+  std::vector<int> max_definition_level;   // per schema column
   std::vector<std::vector<Chunk>> chunks;  // [row group][schema column]
 };
 
@@ -407,8 +407,7 @@ FileReader::Contents::Chunk LocateChunk(const format::ColumnChunk& cc, const Col
       *m.dictionary_page_offset < start) {
     start = *m.dictionary_page_offset;
   }
-  if (start < 4 || m.total_compressed_size < 0 ||
-      static_cast<uint64_t>(start) > data_end ||
+  if (start < 4 || m.total_compressed_size < 0 || static_cast<uint64_t>(start) > data_end ||
       static_cast<uint64_t>(m.total_compressed_size) > data_end - static_cast<uint64_t>(start)) {
     return fail("chunk lies outside the file's data", false);
   }
@@ -423,8 +422,7 @@ FileReader::Contents::Chunk LocateChunk(const format::ColumnChunk& cc, const Col
 
 }  // namespace
 
-FileReader::FileReader(std::shared_ptr<const Contents> contents)
-    : contents_(std::move(contents)) {}
+FileReader::FileReader(std::shared_ptr<const Contents> contents) : contents_(std::move(contents)) {}
 FileReader::~FileReader() = default;
 
 std::unique_ptr<FileReader> FileReader::Open(std::shared_ptr<const RandomAccessSource> source,
@@ -479,7 +477,8 @@ std::unique_ptr<FileReader> FileReader::Open(std::shared_ptr<const RandomAccessS
   const uint64_t data_end = contents->source->Size() - 8 - footer_len;
   for (const format::RowGroup& g : raw.row_groups) {
     if (g.num_rows < 0) Corrupt("negative row count");
-    if (g.columns.size() != layout.leaf_count) Corrupt("row group column count differs from schema");
+    if (g.columns.size() != layout.leaf_count)
+      Corrupt("row group column count differs from schema");
     RowGroupInfo info;
     info.num_rows = g.num_rows;
     info.total_byte_size = g.total_byte_size;
@@ -505,7 +504,8 @@ std::unique_ptr<FileReader> FileReader::Open(std::shared_ptr<const RandomAccessS
           const auto& orders = *raw.column_orders;
           type_defined = leaf < orders.size() && (orders[leaf].kind == 1 || orders[leaf].kind == 2);
         }
-        ci.statistics = ReadStatistics(*m.statistics, file_column, contents->plans[c], type_defined);
+        ci.statistics =
+            ReadStatistics(*m.statistics, file_column, contents->plans[c], type_defined);
       }
     }
     contents->chunks.push_back(std::move(chunks));

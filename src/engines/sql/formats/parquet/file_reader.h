@@ -6,7 +6,7 @@
 //   auto file = FileReader::Open(OpenLocalFileSource("t.parquet"));
 //   const FileMetadata& meta = file->metadata();
 //   int col = meta.schema.FindColumn("price");
-//   for (int rg = 0; rg < meta.row_groups.size(); ++rg) {
+//   for (int rg = 0; rg < static_cast<int>(meta.row_groups.size()); ++rg) {
 //     const auto& stats = meta.row_groups[rg].columns[col].statistics;  // skip on min/max
 //     auto reader = file->OpenColumn(rg, col);   // on any thread
 //     ColumnBatch batch;

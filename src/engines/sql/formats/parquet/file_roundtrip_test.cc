@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -106,14 +107,20 @@ std::vector<ColumnBatch> MakeBatches(const Schema& schema, int64_t rows, uint32_
                                          std::numeric_limits<int64_t>::max(), 0, -1};
         b.I64(n == "i64" && r < 4 ? kEdges[r] : static_cast<int64_t>(repeat ? x % 9 : x));
       } else if (n == "f32") {
-        static const float kEdges[] = {nan_f, -0.0f, 0.0f, std::numeric_limits<float>::infinity(),
+        static const float kEdges[] = {nan_f,
+                                       -0.0f,
+                                       0.0f,
+                                       std::numeric_limits<float>::infinity(),
                                        -std::numeric_limits<float>::infinity(),
                                        std::numeric_limits<float>::denorm_min(),
                                        std::numeric_limits<float>::max(),
                                        std::numeric_limits<float>::lowest()};
         b.F32(r < 8 ? kEdges[r] : repeat ? 1.5f : static_cast<float>(static_cast<int32_t>(x)) / 7);
       } else if (n == "f64") {
-        static const double kEdges[] = {nan_d, -0.0, 0.0, std::numeric_limits<double>::infinity(),
+        static const double kEdges[] = {nan_d,
+                                        -0.0,
+                                        0.0,
+                                        std::numeric_limits<double>::infinity(),
                                         std::numeric_limits<double>::denorm_min(),
                                         std::numeric_limits<double>::max(),
                                         std::numeric_limits<double>::lowest()};
@@ -141,25 +148,36 @@ std::vector<ColumnBatch> MakeBatches(const Schema& schema, int64_t rows, uint32_
       } else if (n == "date") {
         b.I32(static_cast<int32_t>(x % 40000) - 20000);
       } else if (n == "ts_us" || n == "ts_ms" || n == "ts_ns") {
-        b.I64(r == 0 ? std::numeric_limits<int64_t>::min() : static_cast<int64_t>(x >> 2) - (1LL << 61));
+        b.I64(r == 0 ? std::numeric_limits<int64_t>::min()
+                     : static_cast<int64_t>(x >> 2) - (1LL << 61));
       } else if (n == "int96") {
         // Nanoseconds, spanning before and after the epoch.
         static const int64_t kEdges[] = {0, -1, std::numeric_limits<int64_t>::min(),
                                          std::numeric_limits<int64_t>::max()};
         b.I64(r < 4 ? kEdges[r] : static_cast<int64_t>(x >> 1) - (1LL << 62));
       } else if (n == "dec9") {
-        b.I64(r == 0 ? 999999999 : r == 1 ? -999999999 : static_cast<int64_t>(x % 1999999999) - 999999999);
+        b.I64(r == 0   ? 999999999
+              : r == 1 ? -999999999
+                       : static_cast<int64_t>(x % 1999999999) - 999999999);
       } else if (n == "dec18") {
         const int64_t max = 999999999999999999LL;
-        b.I64(r == 0 ? max : r == 1 ? -max : static_cast<int64_t>(x % (2 * static_cast<uint64_t>(max))) - max);
+        b.I64(r == 0   ? max
+              : r == 1 ? -max
+                       : static_cast<int64_t>(x % (2 * static_cast<uint64_t>(max))) - max);
       } else if (n == "dec38") {
         const Int128 max = Pow10(38) - 1;
         b.I128(r == 0 ? max : r == 1 ? -max : (static_cast<Int128>(x) << 60) * (repeat ? -1 : 1));
       } else if (n == "dec_ba") {
         const Int128 max = Pow10(20) - 1;
-        b.I128(r == 0 ? max : r == 1 ? -max : r == 2 ? 0 : r == 3 ? -1 : static_cast<Int128>(static_cast<int64_t>(x)));
+        b.I128(r == 0   ? max
+               : r == 1 ? -max
+               : r == 2 ? 0
+               : r == 3 ? -1
+                        : static_cast<Int128>(static_cast<int64_t>(x)));
       } else if (n == "dec_fixed5") {
-        b.I64(r == 0 ? 9999999999LL : r == 1 ? -9999999999LL : static_cast<int64_t>(x % 1000) - 500);
+        b.I64(r == 0   ? 9999999999LL
+              : r == 1 ? -9999999999LL
+                       : static_cast<int64_t>(x % 1000) - 500);
       } else if (n == "u8") {
         b.I32(static_cast<int32_t>(x % 256));
       } else if (n == "u16") {
@@ -173,8 +191,9 @@ std::vector<ColumnBatch> MakeBatches(const Schema& schema, int64_t rows, uint32_
       } else if (n == "i16") {
         b.I32(static_cast<int32_t>(x % 65536) - 32768);
       } else if (n == "f16") {
-        static const float kEdges[] = {nan_f, -0.0f, 65504.0f, -65504.0f, 5.9604645e-8f,
-                                       std::numeric_limits<float>::infinity()};
+        static const float kEdges[] = {nan_f,         -0.0f,
+                                       65504.0f,      -65504.0f,
+                                       5.9604645e-8f, std::numeric_limits<float>::infinity()};
         b.F32(r < 6 ? kEdges[r] : static_cast<float>(static_cast<int>(x % 2000) - 1000) / 8);
       } else if (n == "time_ms") {
         b.I32(static_cast<int32_t>(x % 86400000));
@@ -300,8 +319,8 @@ TEST_P(RoundTrip, EveryTypeReadsBackBitExact) {
 
 std::vector<Combo> AllCombos() {
   std::vector<Combo> combos;
-  for (Codec codec : {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
-                      Codec::kLz4Raw}) {
+  for (Codec codec :
+       {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd, Codec::kLz4Raw}) {
     for (PageVersion v : {PageVersion::kV1, PageVersion::kV2}) {
       for (const char* e : {"dict", "plain", "delta", "bss", "dict-small"}) {
         combos.push_back({codec, v, e});
@@ -313,10 +332,10 @@ std::vector<Combo> AllCombos() {
 
 INSTANTIATE_TEST_SUITE_P(AllCombos, RoundTrip, ::testing::ValuesIn(AllCombos()),
                          [](const ::testing::TestParamInfo<Combo>& info) {
-                           std::string name = std::string(CodecName(info.param.codec)) +
-                                              (info.param.version == PageVersion::kV1 ? "_v1_"
-                                                                                      : "_v2_") +
-                                              info.param.encodings;
+                           std::string name =
+                               std::string(CodecName(info.param.codec)) +
+                               (info.param.version == PageVersion::kV1 ? "_v1_" : "_v2_") +
+                               info.param.encodings;
                            for (char& ch : name) {
                              if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
                            }
@@ -345,13 +364,13 @@ TEST(Writer, StatisticsFollowTheColumnOrder) {
                  Col("z", P::kFloat, false)}};
   std::vector<ColumnBatch> cols = {
       BatchBuilder(ValueType::kInt32).I32(5).Null().I32(-3).I32(9).Build(),
-      BatchBuilder(ValueType::kDouble)
-          .F64(std::nan(""))
-          .F64(2.5)
+      BatchBuilder(ValueType::kDouble).F64(std::nan("")).F64(2.5).Null().F64(-7.25).Build(),
+      BatchBuilder(ValueType::kBinary)
+          .Bytes("pear")
+          .Bytes("\xc3\xa9t\xc3\xa9")
+          .Bytes("apple")
           .Null()
-          .F64(-7.25)
           .Build(),
-      BatchBuilder(ValueType::kBinary).Bytes("pear").Bytes("\xc3\xa9t\xc3\xa9").Bytes("apple").Null().Build(),
       BatchBuilder(ValueType::kInt64).I64(1).I64(-1).I64(7).I64(0).Build(),
       BatchBuilder(ValueType::kInt128).I128(-5).I128(Pow10(29)).I128(3).I128(0).Build(),
       BatchBuilder(ValueType::kBool).Bool(true).Bool(true).Bool(true).Bool(true).Build(),
@@ -462,13 +481,13 @@ TEST(Writer, RejectsInvalidSchemasAndOptions) {
   };
   using P = PhysicalType;
   EXPECT_THROW(make(Schema{{Col("", P::kInt32, true)}}), ParquetError);
-  EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true), Col("a", P::kInt64, true)}}),
-               ParquetError);
+  EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true), Col("a", P::kInt64, true)}}), ParquetError);
   EXPECT_THROW(make(Schema{{Col("a", P::kFixedLenByteArray, true)}}), ParquetError);
   EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true, LogicalType::Decimal(10, 2))}}),
                ParquetError);
-  EXPECT_THROW(make(Schema{{Col("a", P::kFixedLenByteArray, true, LogicalType::Decimal(20, 2), 8)}}),
-               ParquetError);
+  EXPECT_THROW(
+      make(Schema{{Col("a", P::kFixedLenByteArray, true, LogicalType::Decimal(20, 2), 8)}}),
+      ParquetError);
   EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true, LogicalType::Of(LogicalKind::kString))}}),
                ParquetError);
   WriterOptions o;
@@ -498,15 +517,20 @@ TEST(Writer, LocalFileSinkAndSourceRoundTrip) {
 }
 
 TEST(Reader, TimestampUnitOptionConvertsEveryTimestamp) {
-  Schema schema{{Col("ms", PhysicalType::kInt64, true, LogicalType::Timestamp(TimeUnit::kMillis, true)),
-                 Col("ns", PhysicalType::kInt64, true, LogicalType::Timestamp(TimeUnit::kNanos, true)),
-                 Col("i96", PhysicalType::kInt96, true, LogicalType::Timestamp(TimeUnit::kNanos, false))}};
-  const std::string bytes = WriteFile(
-      schema,
-      {{BatchBuilder(ValueType::kInt64).I64(1500).I64(-1).Null().Build(),
-        BatchBuilder(ValueType::kInt64).I64(1999).I64(-1).I64(-1000).Build(),
-        BatchBuilder(ValueType::kInt64).I64(86400000000001LL).I64(-1).I64(-86400000000000LL * 365 * 200).Build()}},
-      WriterOptions());
+  Schema schema{
+      {Col("ms", PhysicalType::kInt64, true, LogicalType::Timestamp(TimeUnit::kMillis, true)),
+       Col("ns", PhysicalType::kInt64, true, LogicalType::Timestamp(TimeUnit::kNanos, true)),
+       Col("i96", PhysicalType::kInt96, true, LogicalType::Timestamp(TimeUnit::kNanos, false))}};
+  const std::string bytes =
+      WriteFile(schema,
+                {{BatchBuilder(ValueType::kInt64).I64(1500).I64(-1).Null().Build(),
+                  BatchBuilder(ValueType::kInt64).I64(1999).I64(-1).I64(-1000).Build(),
+                  BatchBuilder(ValueType::kInt64)
+                      .I64(86400000000001LL)
+                      .I64(-1)
+                      .I64(-86400000000000LL * 365 * 200)
+                      .Build()}},
+                WriterOptions());
   ReaderOptions options;
   options.timestamp_unit = TimeUnit::kMicros;
   auto file = FileReader::Open(MakeMemorySource(bytes), options);
@@ -517,9 +541,12 @@ TEST(Reader, TimestampUnitOptionConvertsEveryTimestamp) {
                   ReadWholeColumn(*file, 0, 100), "ms->us");
   ExpectSameBatch(BatchBuilder(ValueType::kInt64).I64(1).I64(-1).I64(-1).Build(),
                   ReadWholeColumn(*file, 1, 100), "ns->us floors");
-  ExpectSameBatch(
-      BatchBuilder(ValueType::kInt64).I64(86400000000LL).I64(-1).I64(-86400000000LL * 365 * 200).Build(),
-      ReadWholeColumn(*file, 2, 100), "int96->us");
+  ExpectSameBatch(BatchBuilder(ValueType::kInt64)
+                      .I64(86400000000LL)
+                      .I64(-1)
+                      .I64(-86400000000LL * 365 * 200)
+                      .Build(),
+                  ReadWholeColumn(*file, 2, 100), "int96->us");
   const auto& s = *file->metadata().row_groups[0].columns[0].statistics;
   EXPECT_EQ(std::get<int64_t>(*s.min), -1000);
   EXPECT_EQ(std::get<int64_t>(*s.max), 1500000);
@@ -556,6 +583,60 @@ TEST(Reader, RowGroupReaderProjectsAndSkips) {
   EXPECT_THROW(file->OpenColumn(0, 99), ParquetError);
   EXPECT_THROW(file->OpenRowGroup(5, {}), ParquetError);
   EXPECT_EQ(file->OpenRowGroup(0, {})->rows_remaining(), 5000);
+}
+
+TEST(Reader, ChunksDecodeConcurrently) {
+  const Schema schema = AllTypesSchema();
+  const std::vector<ColumnBatch> cols = MakeBatches(schema, 3000, 5);
+  WriterOptions o;
+  o.max_row_group_rows = 1000;
+  o.data_page_bytes = 3000;
+  const std::string path = ::testing::TempDir() + "/parquet_concurrent.parquet";
+  {
+    auto sink = OpenLocalFileSink(path);
+    FileWriter writer(sink.get(), schema, o);
+    writer.Write(cols);
+    writer.Close();
+  }
+  auto file = FileReader::Open(OpenLocalFileSource(path));
+  const int groups = static_cast<int>(file->metadata().row_groups.size());
+  const int columns = static_cast<int>(schema.columns.size());
+  // Open every (row group, column) chunk from four threads at once, then drop the file and
+  // decode them from four threads at once: the readers keep what they need.
+  const int tasks = groups * columns;
+  std::vector<std::unique_ptr<ColumnReader>> readers(static_cast<size_t>(tasks));
+  auto on_threads = [&](auto work) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int task = t; task < tasks; task += 4) work(task);
+      });
+    }
+    for (auto& th : threads) th.join();
+  };
+  on_threads([&](int task) {
+    readers[static_cast<size_t>(task)] = file->OpenColumn(task / columns, task % columns);
+  });
+  file.reset();
+  std::vector<ColumnBatch> results(static_cast<size_t>(tasks));
+  on_threads([&](int task) {
+    ColumnBatch batch;
+    ColumnBatch& all = results[static_cast<size_t>(task)];
+    all.Reset(schema.columns[task % columns].value_type());
+    while (readers[static_cast<size_t>(task)]->Read(256, &batch) > 0) {
+      testing::AppendRows(batch, 0, batch.num_rows, &all);
+    }
+  });
+  for (int c = 0; c < columns; ++c) {
+    ColumnBatch joined;
+    joined.Reset(schema.columns[c].value_type());
+    for (int g = 0; g < groups; ++g) {
+      const ColumnBatch& part = results[static_cast<size_t>(g * columns + c)];
+      testing::AppendRows(part, 0, part.num_rows, &joined);
+    }
+    ExpectSameBatch(cols[c], joined, "concurrent " + schema.columns[c].name);
+  }
+  std::remove(path.c_str());
 }
 
 }  // namespace

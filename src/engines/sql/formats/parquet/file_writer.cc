@@ -225,8 +225,8 @@ FileWriter::Impl::Impl(Sink* sink, Schema schema, WriterOptions options)
     Encoding encoding = Encoding::kPlain;
     bool dictionary = options_.dictionary && c.physical_type != PhysicalType::kBoolean;
     if (auto it = options_.column_encodings.find(c.name); it != options_.column_encodings.end()) {
-      dictionary = it->second == Encoding::kRleDictionary ||
-                   it->second == Encoding::kPlainDictionary;
+      dictionary =
+          it->second == Encoding::kRleDictionary || it->second == Encoding::kPlainDictionary;
       if (!dictionary) encoding = it->second;
     }
     if (encoding != Encoding::kPlain) uses_v2_features_ = true;

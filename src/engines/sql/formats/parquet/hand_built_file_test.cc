@@ -44,8 +44,8 @@ RawPage DataPageV1(int32_t num_values, Encoding encoding, std::string body,
   p.header.uncompressed_page_size =
       uncompressed >= 0 ? uncompressed : static_cast<int32_t>(body.size());
   p.header.compressed_page_size = static_cast<int32_t>(body.size());
-  p.header.data_page_header = format::DataPageHeader{
-      num_values, static_cast<int32_t>(encoding), static_cast<int32_t>(levels), 3};
+  p.header.data_page_header = format::DataPageHeader{num_values, static_cast<int32_t>(encoding),
+                                                     static_cast<int32_t>(levels), 3};
   p.body = std::move(body);
   return p;
 }
@@ -67,8 +67,8 @@ struct FileSpec {
   std::vector<format::SchemaElement> elements;  // without the root
   int32_t root_children = -1;                   // default: elements.size()
   int64_t rows = 0;
-  std::vector<std::vector<RawPage>> chunks;     // one per leaf
-  std::vector<int32_t> codecs;                  // per leaf, default UNCOMPRESSED
+  std::vector<std::vector<RawPage>> chunks;  // one per leaf
+  std::vector<int32_t> codecs;               // per leaf, default UNCOMPRESSED
   std::vector<std::optional<format::Statistics>> stats;
   std::optional<std::vector<format::ColumnOrder>> column_orders;
   std::vector<int32_t> leaf_types;  // per leaf, physical type for ColumnMetaData
@@ -80,8 +80,8 @@ std::string Build(const FileSpec& spec) {
   m.version = 1;
   format::SchemaElement root;
   root.name = "schema";
-  root.num_children = spec.root_children >= 0 ? spec.root_children
-                                              : static_cast<int32_t>(spec.elements.size());
+  root.num_children =
+      spec.root_children >= 0 ? spec.root_children : static_cast<int32_t>(spec.elements.size());
   m.schema.push_back(root);
   for (const auto& e : spec.elements) m.schema.push_back(e);
   m.num_rows = spec.rows;
@@ -97,7 +97,8 @@ std::string Build(const FileSpec& spec) {
     md.num_values = spec.rows;
     const auto start = static_cast<int64_t>(out.size());
     for (const RawPage& p : spec.chunks[c]) {
-      if (p.header.type == format::kDictionaryPage) md.dictionary_page_offset = static_cast<int64_t>(out.size());
+      if (p.header.type == format::kDictionaryPage)
+        md.dictionary_page_offset = static_cast<int64_t>(out.size());
       out += format::SerializePageHeader(p.header);
       out += p.body;
     }
@@ -133,7 +134,15 @@ TEST(HandBuilt, DeprecatedBitPackedLevelsAreMostSignificantBitFirst) {
   spec.chunks = {{DataPageV1(9, Encoding::kPlain, body, Encoding::kBitPacked)}};
   auto file = FileReader::Open(MakeMemorySource(Build(spec)));
   ExpectSameBatch(BatchBuilder(ValueType::kInt32)
-                      .I32(5).Null().I32(7).Null().Null().I32(9).I32(11).Null().I32(13)
+                      .I32(5)
+                      .Null()
+                      .I32(7)
+                      .Null()
+                      .Null()
+                      .I32(9)
+                      .I32(11)
+                      .Null()
+                      .I32(13)
                       .Build(),
                   ReadWholeColumn(*file, 0, 4), "bit-packed levels");
 }
@@ -154,11 +163,12 @@ TEST(HandBuilt, PlainDictionaryPagesAndSkippedPages) {
   spec.elements = {Leaf("s", 6, 0)};
   spec.leaf_types = {6};
   spec.rows = 4;
-  spec.chunks = {{DictionaryPage(2, Encoding::kPlainDictionary, dict), index_page, future_page,
-                  data}};
+  spec.chunks = {
+      {DictionaryPage(2, Encoding::kPlainDictionary, dict), index_page, future_page, data}};
   auto file = FileReader::Open(MakeMemorySource(Build(spec)));
-  ExpectSameBatch(BatchBuilder(ValueType::kBinary).Bytes("yy").Bytes("x").Bytes("yy").Bytes("yy").Build(),
-                  ReadWholeColumn(*file, 0, 3), "PLAIN_DICTIONARY");
+  ExpectSameBatch(
+      BatchBuilder(ValueType::kBinary).Bytes("yy").Bytes("x").Bytes("yy").Bytes("yy").Build(),
+      ReadWholeColumn(*file, 0, 3), "PLAIN_DICTIONARY");
 }
 
 TEST(HandBuilt, HadoopLz4AndLz4RawPages) {
@@ -266,14 +276,15 @@ TEST(HandBuilt, NestedAndRepeatedColumnsAreUnsupportedByName) {
   group.repetition_type = 1;
   group.num_children = 2;
   FileSpec spec;
-  spec.elements = {Leaf("a", 1, 0), group, Leaf("x", 2, 1), Leaf("y", 2, 1), Leaf("r", 1, 2),
-                   Leaf("b", 1, 0)};
+  spec.elements = {Leaf("a", 1, 0), group,           Leaf("x", 2, 1),
+                   Leaf("y", 2, 1), Leaf("r", 1, 2), Leaf("b", 1, 0)};
   spec.root_children = 4;
   spec.leaf_types = {1, 2, 2, 1, 1};
   spec.rows = 1;
   std::string one = Le32(1);
   std::string two = Le32(2);
-  spec.chunks = {{DataPageV1(1, Encoding::kPlain, one)}, {}, {}, {}, {DataPageV1(1, Encoding::kPlain, two)}};
+  spec.chunks = {
+      {DataPageV1(1, Encoding::kPlain, one)}, {}, {}, {}, {DataPageV1(1, Encoding::kPlain, two)}};
   auto file = FileReader::Open(MakeMemorySource(Build(spec)));
   const Schema& schema = file->metadata().schema;
   ASSERT_EQ(schema.columns.size(), 4u);
@@ -290,8 +301,10 @@ TEST(HandBuilt, NestedAndRepeatedColumnsAreUnsupportedByName) {
   } catch (const ParquetUnsupportedError& e) {
     EXPECT_NE(std::string(e.what()).find("'r'"), std::string::npos) << e.what();
   }
-  ExpectSameBatch(BatchBuilder(ValueType::kInt32).I32(1).Build(), ReadWholeColumn(*file, 0, 10), "a");
-  ExpectSameBatch(BatchBuilder(ValueType::kInt32).I32(2).Build(), ReadWholeColumn(*file, 3, 10), "b");
+  ExpectSameBatch(BatchBuilder(ValueType::kInt32).I32(1).Build(), ReadWholeColumn(*file, 0, 10),
+                  "a");
+  ExpectSameBatch(BatchBuilder(ValueType::kInt32).I32(2).Build(), ReadWholeColumn(*file, 3, 10),
+                  "b");
 }
 
 TEST(HandBuilt, StatisticsTrustRules) {
@@ -361,17 +374,22 @@ TEST(HandBuilt, CorruptStructuresAreErrors) {
   };
   // Dictionary-encoded page without a dictionary; a second dictionary page; an index past
   // the dictionary; too few values for the row count; an unknown encoding.
-  EXPECT_THROW(read_all(file_with({DataPageV1(1, Encoding::kRleDictionary, std::string("\x01\x02\x00", 3))})),
+  EXPECT_THROW(read_all(file_with(
+                   {DataPageV1(1, Encoding::kRleDictionary, std::string("\x01\x02\x00", 3))})),
                ParquetError);
   const RawPage dict = DictionaryPage(1, Encoding::kPlain, one_value);
-  EXPECT_THROW(read_all(file_with({dict, dict, DataPageV1(1, Encoding::kRleDictionary, std::string("\x00\x02\x00", 3))})),
-               ParquetError);
+  EXPECT_THROW(
+      read_all(file_with(
+          {dict, dict, DataPageV1(1, Encoding::kRleDictionary, std::string("\x00\x02\x00", 3))})),
+      ParquetError);
   EXPECT_THROW(read_all(file_with({dict, DataPageV1(1, Encoding::kRleDictionary, "\x01\x02\x01")})),
                ParquetError);
   EXPECT_THROW(read_all(file_with({DataPageV1(1, Encoding::kPlain, one_value)}, 2)), ParquetError);
   EXPECT_THROW(read_all(file_with({DataPageV1(1, static_cast<Encoding>(1), one_value)})),
                ParquetUnsupportedError);
-  EXPECT_EQ(read_all(file_with({dict, DataPageV1(1, Encoding::kRleDictionary, std::string("\x01\x02\x00", 3))})).i32[0],
+  EXPECT_EQ(read_all(file_with({dict, DataPageV1(1, Encoding::kRleDictionary,
+                                                 std::string("\x01\x02\x00", 3))}))
+                .i32[0],
             7);
   // Not Parquet, truncated, encrypted footer.
   const std::string good = file_with({DataPageV1(1, Encoding::kPlain, one_value)});

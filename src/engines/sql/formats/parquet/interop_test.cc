@@ -93,7 +93,8 @@ std::optional<std::string> Canonical(const Column& c, const ColumnBatch& b, int6
         return std::to_string(static_cast<uint64_t>(v));
       }
       if (lt.kind == LogicalKind::kDecimal) return FormatDecimal(v, lt.scale);
-      if (lt.kind == LogicalKind::kTime) return std::to_string(ConvertUnit(v, PerSecond(lt.unit), 1000000));
+      if (lt.kind == LogicalKind::kTime)
+        return std::to_string(ConvertUnit(v, PerSecond(lt.unit), 1000000));
       if (lt.kind == LogicalKind::kTimestamp) {
         int64_t to = PerSecond(lt.unit);
         if (duck_type == "TIMESTAMP_MS") {
@@ -138,7 +139,8 @@ std::optional<std::string> Canonical(const Column& c, const ColumnBatch& b, int6
 }
 
 // Compares every cell of `file` with `expected` ({columns, rows[, types]}).
-void ExpectFileMatches(const FileReader& file, const base::Json& expected, const std::string& what) {
+void ExpectFileMatches(const FileReader& file, const base::Json& expected,
+                       const std::string& what) {
   const Schema& schema = file.metadata().schema;
   const auto& names = expected.at("columns");
   ASSERT_EQ(names.size(), schema.columns.size()) << what;
@@ -153,7 +155,8 @@ void ExpectFileMatches(const FileReader& file, const base::Json& expected, const
     ASSERT_EQ(values.num_rows, static_cast<int64_t>(rows.size())) << what << " " << col.name;
     for (size_t r = 0; r < rows.size(); ++r) {
       const base::Json& cell = rows[r][c];
-      const std::optional<std::string> got = Canonical(col, values, static_cast<int64_t>(r), duck_type);
+      const std::optional<std::string> got =
+          Canonical(col, values, static_cast<int64_t>(r), duck_type);
       const std::string want = cell.is_null() ? "null" : cell.get<std::string>();
       ASSERT_EQ(want, got.value_or("null")) << what << " column " << col.name << " row " << r;
     }
@@ -203,8 +206,9 @@ TEST_F(Interop, ReadsFilesFromIndependentWriters) {
       continue;
     }
     const base::Json values =
-        expected.contains("values") ? LoadJson(fixtures_ + "/" + expected["values"].get<std::string>())
-                                    : expected;
+        expected.contains("values")
+            ? LoadJson(fixtures_ + "/" + expected["values"].get<std::string>())
+            : expected;
     auto file = FileReader::Open(OpenLocalFileSource(path));
     ExpectFileMatches(*file, values, expected.at("writer").get<std::string>());
     if (HasFatalFailure()) return;
@@ -299,7 +303,9 @@ std::vector<ColumnBatch> DuckCheckBatches(const Schema& schema, int64_t rows) {
       } else if (n == "b") {
         b.Bool(i % 3 != 1);
       } else if (n == "i32") {
-        b.I32(i == 0 ? INT32_MIN : i == 1 ? INT32_MAX : static_cast<int32_t>(i * 7919 % 100000) - 50000);
+        b.I32(i == 0   ? INT32_MIN
+              : i == 1 ? INT32_MAX
+                       : static_cast<int32_t>(i * 7919 % 100000) - 50000);
       } else if (n == "i64") {
         b.I64(i == 0 ? INT64_MIN : i == 1 ? INT64_MAX : (i % 50) * 1000000000007LL - 7);
       } else if (n == "i8") {
@@ -315,13 +321,16 @@ std::vector<ColumnBatch> DuckCheckBatches(const Schema& schema, int64_t rows) {
       } else if (n == "u64") {
         b.I64(i == 0 ? -1 : i * 1000000007LL);
       } else if (n == "f32") {
-        static const float kEdges[] = {std::nanf(""), -0.0f, INFINITY, -INFINITY, 1e-45f, 3.4028235e38f};
+        static const float kEdges[] = {std::nanf(""), -0.0f,  INFINITY,
+                                       -INFINITY,     1e-45f, 3.4028235e38f};
         b.F32(i < 6 ? kEdges[i] : static_cast<float>(i % 300) / 7);
       } else if (n == "f64") {
-        static const double kEdges[] = {std::nan(""), -0.0, -INFINITY, 5e-324, 1.7976931348623157e308};
+        static const double kEdges[] = {std::nan(""), -0.0, -INFINITY, 5e-324,
+                                        1.7976931348623157e308};
         b.F64(i < 5 ? kEdges[i] : static_cast<double>(i) / 3 - 100);
       } else if (n == "s") {
-        b.Bytes(i % 7 == 0 ? "" : "v" + std::to_string(i % 40) + (i % 5 == 0 ? "\xe6\x97\xa5" : ""));
+        b.Bytes(i % 7 == 0 ? ""
+                           : "v" + std::to_string(i % 40) + (i % 5 == 0 ? "\xe6\x97\xa5" : ""));
       } else if (n == "blob") {
         b.Bytes(std::string("\x00\xff", 2) + std::to_string(i % 30));
       } else if (n == "flba") {
@@ -349,7 +358,9 @@ std::vector<ColumnBatch> DuckCheckBatches(const Schema& schema, int64_t rows) {
       } else if (n == "dec38") {
         Int128 max = 1;
         for (int k = 0; k < 38; ++k) max *= 10;
-        b.I128(i == 0 ? max - 1 : i == 1 ? 1 - max : static_cast<Int128>(i) * 123456789012345678LL * -7);
+        b.I128(i == 0   ? max - 1
+               : i == 1 ? 1 - max
+                        : static_cast<Int128>(i) * 123456789012345678LL * -7);
       } else if (n == "dec_ba") {
         b.I128(static_cast<Int128>(i - 1000) * 1000000000000000007LL);
       } else if (n == "dec_f5") {
@@ -382,7 +393,8 @@ TEST_F(Interop, DuckDbReadsWhatWeWrite) {
   const std::vector<ColumnBatch> batches = DuckCheckBatches(schema, 2000);
   const Codec codecs[] = {Codec::kUncompressed, Codec::kSnappy, Codec::kGzip, Codec::kZstd,
                           Codec::kLz4Raw};
-  const std::string node = Env("PARQUET_INTEROP_NODE").empty() ? "node" : Env("PARQUET_INTEROP_NODE");
+  const std::string node =
+      Env("PARQUET_INTEROP_NODE").empty() ? "node" : Env("PARQUET_INTEROP_NODE");
   int index = 0;
   for (PageVersion version : {PageVersion::kV1, PageVersion::kV2}) {
     for (const std::string encodings : {"dict", "plain", "delta", "bss"}) {
@@ -443,7 +455,8 @@ TEST_F(Interop, DuckDbReadsWhatWeWrite) {
           const std::string got = cell.is_null() ? "null" : cell.get<std::string>();
           const std::string want =
               Canonical(col, batches[c], static_cast<int64_t>(r), duck_type).value_or("null");
-          ASSERT_EQ(want, got) << "column " << col.name << " (DuckDB " << duck_type << ") row " << r;
+          ASSERT_EQ(want, got) << "column " << col.name << " (DuckDB " << duck_type << ") row "
+                               << r;
         }
       }
       // And we read our own file back the same way.

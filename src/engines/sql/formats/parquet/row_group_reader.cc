@@ -6,8 +6,7 @@
 
 namespace sql::parquet {
 
-RowGroupReader::RowGroupReader(int64_t num_rows,
-                               std::vector<std::unique_ptr<ColumnReader>> readers)
+RowGroupReader::RowGroupReader(int64_t num_rows, std::vector<std::unique_ptr<ColumnReader>> readers)
     : readers_(std::move(readers)), rows_remaining_(num_rows) {
   for (const auto& reader : readers_) {
     if (reader->rows_remaining() != num_rows) {

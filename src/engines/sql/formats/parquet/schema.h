@@ -11,7 +11,8 @@
 //                                               (or ReaderOptions::timestamp_unit)
 //   FLOAT, FIXED[2] FLOAT16         -> kFloat
 //   DOUBLE                          -> kDouble
-//   DECIMAL (any physical type)     -> kInt64 unscaled when precision <= 18, else kInt128
+//   DECIMAL on INT32 or INT64       -> kInt64 (the unscaled value)
+//   DECIMAL on byte arrays          -> kInt64 unscaled when precision <= 18, else kInt128
 //   BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY (strings, JSON, UUID, INTERVAL, raw) -> kBinary
 // Plain value types: thread-safe for concurrent reads.
 #pragma once

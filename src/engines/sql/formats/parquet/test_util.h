@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -52,12 +52,24 @@ class BatchBuilder {
     ++batch_.num_rows;
     return *this;
   }
-  BatchBuilder& Bool(bool v) { return Add([&] { batch_.bools.push_back(v); }); }
-  BatchBuilder& I32(int32_t v) { return Add([&] { batch_.i32.push_back(v); }); }
-  BatchBuilder& I64(int64_t v) { return Add([&] { batch_.i64.push_back(v); }); }
-  BatchBuilder& F32(float v) { return Add([&] { batch_.f32.push_back(v); }); }
-  BatchBuilder& F64(double v) { return Add([&] { batch_.f64.push_back(v); }); }
-  BatchBuilder& I128(Int128 v) { return Add([&] { batch_.i128.push_back(v); }); }
+  BatchBuilder& Bool(bool v) {
+    return Add([&] { batch_.bools.push_back(v); });
+  }
+  BatchBuilder& I32(int32_t v) {
+    return Add([&] { batch_.i32.push_back(v); });
+  }
+  BatchBuilder& I64(int64_t v) {
+    return Add([&] { batch_.i64.push_back(v); });
+  }
+  BatchBuilder& F32(float v) {
+    return Add([&] { batch_.f32.push_back(v); });
+  }
+  BatchBuilder& F64(double v) {
+    return Add([&] { batch_.f64.push_back(v); });
+  }
+  BatchBuilder& I128(Int128 v) {
+    return Add([&] { batch_.i128.push_back(v); });
+  }
   BatchBuilder& Bytes(std::string_view v) {
     return Add([&] {
       batch_.bytes.append(v);
@@ -131,8 +143,7 @@ inline bool SlotIsZero(const ColumnBatch& b, int64_t row) {
 // Whether the value arrays of `a` and `b` (same type and row count) are bitwise equal.
 inline bool SameValueBits(const ColumnBatch& a, const ColumnBatch& b) {
   auto same = [](const auto& x, const auto& y, size_t n) {
-    return x.size() >= n && y.size() >= n &&
-           std::memcmp(x.data(), y.data(), n * sizeof(x[0])) == 0;
+    return x.size() >= n && y.size() >= n && std::memcmp(x.data(), y.data(), n * sizeof(x[0])) == 0;
   };
   const auto n = static_cast<size_t>(a.num_rows);
   switch (a.type) {
