@@ -43,13 +43,13 @@ std::string DecimalToString(int128_t unscaled, int scale) {
   unsigned __int128 u =
       neg ? -static_cast<unsigned __int128>(unscaled) : static_cast<unsigned __int128>(unscaled);
   std::string digits = Int128ToString(static_cast<int128_t>(u));
-  if (static_cast<int>(digits.size()) <= scale) {
-    digits = std::string(scale - digits.size() + 1, '0') + digits;
-  }
-  std::string out = neg ? "-" : "";
-  out += digits.substr(0, digits.size() - scale);
-  out += '.';
-  out += digits.substr(digits.size() - scale);
+  if (static_cast<int>(digits.size()) <= scale) digits.insert(0, scale - digits.size() + 1, '0');
+  std::string out;
+  out.reserve(digits.size() + 2);
+  if (neg) out.push_back('-');
+  out.append(digits, 0, digits.size() - scale);
+  out.push_back('.');
+  out.append(digits, digits.size() - scale, std::string::npos);
   return out;
 }
 
@@ -170,11 +170,18 @@ std::string RenderFloating(double v, int max_digits) {
   }
   int int_digits = point < 0 ? static_cast<int>(digits.size()) : point;
   exp10 += int_digits - 1;
-  std::string frac = digits.substr(1);
-  while (!frac.empty() && frac.back() == '0') frac.pop_back();
-  if (frac.empty()) frac = "0";
-  return std::string(neg ? "-" : "") + digits.substr(0, 1) + "." + frac + "E" +
-         std::to_string(exp10);
+  size_t frac_len = digits.size() - 1;
+  while (frac_len > 0 && digits[frac_len] == '0') frac_len--;
+  std::string_view frac = frac_len == 0 ? std::string_view("0") : std::string_view(digits).substr(1, frac_len);
+  std::string out;
+  out.reserve(frac.size() + 16);
+  if (neg) out.push_back('-');
+  out.push_back(digits[0]);
+  out.push_back('.');
+  out.append(frac);
+  out.push_back('E');
+  out.append(std::to_string(exp10));
+  return out;
 }
 
 }  // namespace

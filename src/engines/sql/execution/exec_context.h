@@ -22,7 +22,8 @@ class ThreadPool;
 struct BoundSubquery;
 
 struct QueryState {
-  std::atomic<bool> cancelled{false};
+  // Shared with the caller (QueryOptions::cancel) so another thread can cancel.
+  std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
   std::atomic<int64_t> memory_used{0};
   int64_t memory_limit = 0;  // bytes; 0 = unlimited
   std::atomic<uint64_t> bytes_scanned{0};
@@ -42,7 +43,7 @@ class ExecContext {
   const std::vector<Value>& params() const { return params_; }
 
   void CheckCancelled() const {
-    if (query_->cancelled.load(std::memory_order_relaxed)) {
+    if (query_->cancel->load(std::memory_order_relaxed)) {
       throw ExecutionError("USER_CANCELED", "Query was canceled");
     }
   }

@@ -47,7 +47,7 @@ class StatementRunner {
     state_.pool = &db.pool();
     state_.threads = options.threads > 0 ? options.threads : db.pool().size();
     state_.progress = options.progress;
-    cancel_ = options.cancel;
+    if (options.cancel) state_.cancel = options.cancel;
     binder_ctx_.catalog = &db.catalog();
     std::shared_ptr<FileSystem> fs = db.file_system();
     binder_ctx_.table_function = [fs](const std::string& name, const std::vector<Value>& args) {
@@ -56,7 +56,7 @@ class StatementRunner {
   }
 
   QueryResult Run(const Statement& stmt) {
-    if (cancel_ && cancel_->load()) throw ExecutionError("USER_CANCELED", "Query was canceled");
+    if (state_.cancel->load()) throw ExecutionError("USER_CANCELED", "Query was canceled");
     switch (stmt.kind) {
       case StatementKind::kSelect:
         return RunSelect(*stmt.query);
@@ -98,15 +98,7 @@ class StatementRunner {
     return b;
   }
 
-  ChunkCollection Execute(const LogicalOperator& plan) {
-    if (cancel_) {
-      // Propagate an external cancel flag into the query state while running.
-      if (cancel_->load()) state_.cancelled = true;
-    }
-    auto rows = ExecutePlan(plan, &state_, {});
-    if (cancel_ && cancel_->load()) throw ExecutionError("USER_CANCELED", "Query was canceled");
-    return rows;
-  }
+  ChunkCollection Execute(const LogicalOperator& plan) { return ExecutePlan(plan, &state_, {}); }
 
   QueryResult RunSelect(const Query& q) {
     BoundQuery b = Bind(q);
@@ -513,7 +505,6 @@ class StatementRunner {
 
   Database& db_;
   QueryState state_;
-  std::shared_ptr<std::atomic<bool>> cancel_;
   BinderContext binder_ctx_;
 };
 

@@ -29,6 +29,17 @@ const std::unordered_set<std::string>& ReservedWords() {
   return kWords;
 }
 
+// Trino's reserved words: never identifiers unless quoted.
+bool IsStrictlyReserved(const std::string& w) {
+  static const std::unordered_set<std::string> kWords = {
+      "select", "from",   "where",  "group",  "having", "order",    "union", "intersect", "except",
+      "join",   "inner",  "left",   "right",  "full",   "cross",    "on",    "using",     "natural",
+      "and",    "or",     "not",    "is",     "in",     "between",  "like",  "case",      "when",
+      "then",   "else",   "end",    "with",   "values", "null",     "true",  "false",     "exists",
+      "distinct", "by",   "as",     "create", "drop",   "insert",   "escape", "cast",     "extract"};
+  return kWords.count(w) > 0;
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view text) : text_(text), tokens_(Tokenize(text)) {}
@@ -121,7 +132,7 @@ class Parser {
       Next();
       return t.text;
     }
-    if (t.kind == TokenKind::kIdentifier) {
+    if (t.kind == TokenKind::kIdentifier && !IsStrictlyReserved(t.text)) {
       Next();
       return t.text;
     }

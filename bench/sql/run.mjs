@@ -1,0 +1,128 @@
+// Runs the TPC-H-shaped queries on UniStudio (unistudio-sql over Parquet), SQLite (sqlite3
+// CLI over a loaded database) and DuckDB (@duckdb/node-api over the same Parquet files),
+// best of N runs each, and prints the table with ratios. See run.sh.
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : def;
+};
+const sf = opt('--sf', '1');
+const runs = Number(opt('--runs', '3'));
+const bin = opt('--bin');
+const gen = opt('--gen');
+const skipSqlite = args.includes('--skip-sqlite');
+const writeResults = args.includes('--write-results');
+const tables = ['region', 'nation', 'supplier', 'customer', 'part', 'orders', 'lineitem'];
+const dataDir = path.join(here, 'data', `sf${sf}`);
+const csvDir = path.join(dataDir, 'csv');
+const pqDir = path.join(dataDir, 'parquet');
+
+function log(msg) {
+  process.stderr.write(msg + '\n');
+}
+
+// 1. Data.
+if (!fs.existsSync(path.join(csvDir, 'lineitem.csv'))) {
+  log(`generating SF${sf} CSV in ${csvDir}`);
+  execFileSync(gen, [sf, csvDir], { stdio: 'inherit' });
+}
+if (!fs.existsSync(path.join(pqDir, 'lineitem'))) {
+  log('writing Parquet with UniStudio (CTAS)');
+  for (const t of tables) {
+    const sql = `CREATE TABLE ${t} WITH (format = 'PARQUET', external_location = '${pqDir}/${t}') ` +
+      `AS SELECT * FROM read_csv('${csvDir}/${t}.csv')`;
+    execFileSync(bin, ['sql', sql], { stdio: 'inherit' });
+  }
+}
+const sqliteDb = path.join(dataDir, 'tpch.sqlite');
+if (!skipSqlite && !fs.existsSync(sqliteDb)) {
+  log('loading SQLite');
+  const script = tables.map((t) => `.import --csv --skip 1 ${csvDir}/${t}.csv ${t}`).join('\n');
+  // Typed tables so that comparisons are numeric.
+  const ddl = {
+    region: 'r_regionkey INTEGER, r_name TEXT, r_comment TEXT',
+    nation: 'n_nationkey INTEGER, n_name TEXT, n_regionkey INTEGER, n_comment TEXT',
+    supplier: 's_suppkey INTEGER, s_name TEXT, s_address TEXT, s_nationkey INTEGER, s_phone TEXT, s_acctbal REAL, s_comment TEXT',
+    customer: 'c_custkey INTEGER, c_name TEXT, c_address TEXT, c_nationkey INTEGER, c_phone TEXT, c_acctbal REAL, c_mktsegment TEXT, c_comment TEXT',
+    part: 'p_partkey INTEGER, p_name TEXT, p_mfgr TEXT, p_brand TEXT, p_type TEXT, p_size INTEGER, p_container TEXT, p_retailprice REAL, p_comment TEXT',
+    orders: 'o_orderkey INTEGER, o_custkey INTEGER, o_orderstatus TEXT, o_totalprice REAL, o_orderdate TEXT, o_orderpriority TEXT, o_clerk TEXT, o_shippriority INTEGER, o_comment TEXT',
+    lineitem: 'l_orderkey INTEGER, l_partkey INTEGER, l_suppkey INTEGER, l_linenumber INTEGER, l_quantity REAL, l_extendedprice REAL, l_discount REAL, l_tax REAL, l_returnflag TEXT, l_linestatus TEXT, l_shipdate TEXT, l_commitdate TEXT, l_receiptdate TEXT, l_shipinstruct TEXT, l_shipmode TEXT, l_comment TEXT',
+  };
+  const create = tables.map((t) => `CREATE TABLE ${t}(${ddl[t]});`).join('\n');
+  // Indexes on the join keys, as a SQLite user would create them.
+  const idx = ['CREATE INDEX l_ok ON lineitem(l_orderkey);', 'CREATE INDEX o_ok ON orders(o_orderkey);',
+    'CREATE INDEX c_ck ON customer(c_custkey);', 'CREATE INDEX p_pk ON part(p_partkey);',
+    'CREATE INDEX s_sk ON supplier(s_suppkey);', 'ANALYZE;'].join('\n');
+  spawnSync('sqlite3', [sqliteDb], { input: create + '\n' + script + '\n' + idx + '\n', stdio: ['pipe', 'inherit', 'inherit'] });
+}
+
+// 2. Queries.
+const queryFiles = fs.readdirSync(path.join(here, 'queries')).filter((f) => f.endsWith('.sql')).sort();
+const dialect = (sql, engine) =>
+  sql.replace(/\{DATE (\d{4}-\d{2}-\d{2})\}/g, (_, d) => (engine === 'sqlite' ? `'${d}'` : `DATE '${d}'`));
+const views = tables.map((t) => `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${pqDir}/${t}/*.parquet')`).join(';\n');
+
+function timeProcess(cmd, cmdArgs, input) {
+  let best = Infinity;
+  let out = '';
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(cmd, cmdArgs, { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+    out = r.stdout;
+    best = Math.min(best, ms);
+  }
+  return { ms: best, out };
+}
+
+const duck = await (await DuckDBInstance.create(':memory:', { threads: '2' })).connect();
+for (const t of tables) await duck.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet('${pqDir}/${t}/*.parquet')`);
+
+const rows = [];
+for (const f of queryFiles) {
+  const name = f.replace('.sql', '').toUpperCase();
+  const text = fs.readFileSync(path.join(here, 'queries', f), 'utf8');
+  const uni = timeProcess(bin, ['sql', '--format', 'csv', `${views};\n${dialect(text, 'trino')}`]);
+  let duckMs = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    await duck.runAndReadAll(dialect(text, 'trino'));
+    duckMs = Math.min(duckMs, Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  let sqliteMs = NaN;
+  if (!skipSqlite) sqliteMs = timeProcess('sqlite3', [sqliteDb], dialect(text, 'sqlite') + ';\n').ms;
+  rows.push({ name, uni: uni.ms, sqlite: sqliteMs, duck: duckMs, resultRows: uni.out.trim().split('\n').length - 1 });
+  log(`${name}: unistudio ${uni.ms.toFixed(0)} ms, sqlite ${sqliteMs.toFixed(0)} ms, duckdb ${duckMs.toFixed(0)} ms`);
+}
+
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
+let table = `| query | UniStudio ms | SQLite ms | DuckDB ms | SQLite / UniStudio | UniStudio / DuckDB | rows |\n`;
+table += `|---|---:|---:|---:|---:|---:|---:|\n`;
+let totU = 0, totS = 0, totD = 0;
+for (const r of rows) {
+  totU += r.uni;
+  totS += r.sqlite;
+  totD += r.duck;
+  table += `| ${r.name} | ${fmt(r.uni)} | ${fmt(r.sqlite)} | ${fmt(r.duck)} | ${ratio(r.sqlite, r.uni)} | ${ratio(r.uni, r.duck)} | ${r.resultRows} |\n`;
+}
+table += `| total | ${fmt(totU)} | ${fmt(totS)} | ${fmt(totD)} | ${ratio(totS, totU)} | ${ratio(totU, totD)} | |\n`;
+process.stdout.write(table);
+if (writeResults) {
+  const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+  const md = `# SQL engine benchmark results\n\n` +
+    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu}, 2 cores. Scale factor ${sf}, best of ${runs} runs, ` +
+    `wall-clock per query. UniStudio (\`unistudio-sql\`, Release build, process start included) and DuckDB ` +
+    `(@duckdb/node-api, 2 threads, in-process) read the same Parquet files written by UniStudio; SQLite (sqlite3 CLI, ` +
+    `process start included) reads a database loaded from the same CSV with indexes on the join keys.\n\n` +
+    `Command: \`bench/sql/run.sh --sf ${sf} --runs ${runs} --write-results\`\n\n` + table;
+  fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
+}
