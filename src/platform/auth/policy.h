@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "base/error.h"
-#include "platform/auth/context_keys.h"
+#include "platform/auth/context_keys.h"  // for callers: policies are used with context keys
 
 namespace auth {
 
