@@ -33,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!authorization.empty()) request.headers.Add("Authorization", std::string(authorization));
   request.headers.Add("Host", "localhost");
   std::string_view date = NextPart(&rest);
-  if (!date.empty()) request.headers.Add(date.size() == 16 ? "X-Amz-Date" : "Date", std::string(date));
+  if (!date.empty())
+    request.headers.Add(date.size() == 16 ? "X-Amz-Date" : "Date", std::string(date));
   std::string_view content_sha = NextPart(&rest);
   if (!content_sha.empty()) request.headers.Add("x-amz-content-sha256", std::string(content_sha));
 

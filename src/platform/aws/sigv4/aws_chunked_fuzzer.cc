@@ -7,8 +7,8 @@
 
 #include "platform/aws/sigv4/aws_chunked_reader.h"
 #include "platform/aws/sigv4/payload_error.h"
-#include "platform/aws/sigv4/sigv4_test_util.h"
 #include "platform/aws/sigv4/signing_key.h"
+#include "platform/aws/sigv4/sigv4_test_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;

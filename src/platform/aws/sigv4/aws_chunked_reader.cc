@@ -125,7 +125,8 @@ std::optional<std::string> AwsChunkedReader::ReadLine() {
     std::string_view pending(in_.get() + in_begin_, in_end_ - in_begin_);
     size_t crlf = pending.find("\r\n");
     if (crlf != std::string_view::npos) {
-      if (crlf > kMaxLine) Malformed("a line is longer than " + std::to_string(kMaxLine) + " bytes");
+      if (crlf > kMaxLine)
+        Malformed("a line is longer than " + std::to_string(kMaxLine) + " bytes");
       std::string line(pending.substr(0, crlf));
       in_begin_ += crlf + 2;
       return line;
@@ -271,7 +272,8 @@ void AwsChunkedReader::ReadTrailers() {
     }
   }
   if (options_.variant == Variant::kSignedTrailer) {
-    std::string expected = options_.chain->Trailer(ChunkSignatureChain::CanonicalTrailers(trailers_));
+    std::string expected =
+        options_.chain->Trailer(ChunkSignatureChain::CanonicalTrailers(trailers_));
     if (!trailer_signature || !base::ConstantTimeEqual(expected, *trailer_signature)) {
       throw PayloadError(Reason::kTrailerSignatureMismatch,
                          trailer_signature ? "The x-amz-trailer-signature does not match."

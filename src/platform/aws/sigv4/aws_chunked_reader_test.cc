@@ -8,8 +8,8 @@
 #include "base/strings.h"
 #include "platform/aws/sigv4/canonical_request.h"
 #include "platform/aws/sigv4/payload_error.h"
-#include "platform/aws/sigv4/sigv4_test_util.h"
 #include "platform/aws/sigv4/signing_key.h"
+#include "platform/aws/sigv4/sigv4_test_util.h"
 #include "platform/aws/sigv4/verifier.h"
 
 // testdata/botocore_vectors.txt, linked in by the build.
@@ -150,12 +150,12 @@ TEST(AwsChunkedReader, VerifiesTheSignedTrailer) {
   };
   const std::string signature_line = std::string("x-amz-trailer-signature:") + kDocTrailer + "\r\n";
 
-  testing::StringBodyReader raw(body("first:1st\r\nSecond: 2nd \r\nthird:3rd\r\n" + signature_line));
+  testing::StringBodyReader raw(
+      body("first:1st\r\nSecond: 2nd \r\nthird:3rd\r\n" + signature_line));
   AwsChunkedReader reader(&raw, options());
   EXPECT_EQ(testing::ReadAllWith(reader, 10000), std::string(66560, 'a'));
-  EXPECT_EQ(reader.trailers(),
-            (std::map<std::string, std::string>{
-                {"first", "1st"}, {"second", "2nd"}, {"third", "3rd"}}));
+  EXPECT_EQ(reader.trailers(), (std::map<std::string, std::string>{
+                                   {"first", "1st"}, {"second", "2nd"}, {"third", "3rd"}}));
 
   struct Case {
     std::string trailer_lines;
@@ -214,8 +214,8 @@ TEST(AwsChunkedReader, TamperedChunkFailsAtThatChunkBeforeAnyOfItIsDelivered) {
 
 TEST(AwsChunkedReader, ChunksCannotBeDroppedOrReordered) {
   // Without the 1 KiB chunk the final chunk's signature no longer chains.
-  std::string dropped = SignedChunk(std::string(65536, 'a'), kDocChunk1) +
-                        SignedChunk("", kDocFinal);
+  std::string dropped =
+      SignedChunk(std::string(65536, 'a'), kDocChunk1) + SignedChunk("", kDocFinal);
   testing::StringBodyReader raw(dropped);
   AwsChunkedReader::Options options = DocOptions();
   options.decoded_length.reset();
@@ -270,8 +270,8 @@ TEST(AwsChunkedReader, ChecksTheDecodedLength) {
 
 TEST(AwsChunkedReader, RejectsBrokenFraming) {
   const std::string chunk1 = SignedChunk(std::string(65536, 'a'), kDocChunk1);
-  const std::string rest = SignedChunk(std::string(1024, 'a'), kDocChunk2) +
-                           SignedChunk("", kDocFinal);
+  const std::string rest =
+      SignedChunk(std::string(1024, 'a'), kDocChunk2) + SignedChunk("", kDocFinal);
   struct Case {
     std::string name;
     std::string body;
@@ -280,8 +280,10 @@ TEST(AwsChunkedReader, RejectsBrokenFraming) {
   std::string no_crlf = chunk1;
   no_crlf.replace(no_crlf.size() - 2, 2, "xx");
   const Case cases[] = {
-      {"bad size", "1zzzz;chunk-signature=" + std::string(kDocChunk1) + "\r\n", Reason::kMalformedChunk},
-      {"empty size", ";chunk-signature=" + std::string(kDocChunk1) + "\r\n", Reason::kMalformedChunk},
+      {"bad size", "1zzzz;chunk-signature=" + std::string(kDocChunk1) + "\r\n",
+       Reason::kMalformedChunk},
+      {"empty size", ";chunk-signature=" + std::string(kDocChunk1) + "\r\n",
+       Reason::kMalformedChunk},
       {"huge size", "11111111111111111;chunk-signature=" + std::string(kDocChunk1) + "\r\n",
        Reason::kMalformedChunk},
       {"no signature", "10000\r\n" + std::string(65536, 'a') + "\r\n", Reason::kMalformedChunk},
@@ -293,16 +295,17 @@ TEST(AwsChunkedReader, RejectsBrokenFraming) {
        Reason::kMalformedChunk},
       {"data not followed by CRLF", no_crlf + rest, Reason::kMalformedChunk},
       {"endless header line", std::string(10000, '1'), Reason::kMalformedChunk},
-      {"bare LF", "10000;chunk-signature=" + std::string(kDocChunk1) + "\n" +
-                      std::string(65536, 'a') + "\r\n" + rest,
+      {"bare LF",
+       "10000;chunk-signature=" + std::string(kDocChunk1) + "\n" + std::string(65536, 'a') +
+           "\r\n" + rest,
        Reason::kMalformedChunk},
       {"ends inside a chunk", chunk1.substr(0, 1000), Reason::kIncompleteBody},
       {"ends inside a header", chunk1 + "400;chunk-sig", Reason::kIncompleteBody},
       {"ends after a chunk", chunk1, Reason::kIncompleteBody},
       {"empty body", "", Reason::kIncompleteBody},
       {"data after the end", chunk1 + rest + "extra", Reason::kMalformedChunk},
-      {"trailer in the plain signed mode", chunk1 + rest.substr(0, rest.size() - 2) +
-                                               "x-amz-checksum-crc32:AAAAAA==\r\n\r\n",
+      {"trailer in the plain signed mode",
+       chunk1 + rest.substr(0, rest.size() - 2) + "x-amz-checksum-crc32:AAAAAA==\r\n\r\n",
        Reason::kMalformedTrailer},
   };
   for (const Case& c : cases) {
@@ -369,15 +372,16 @@ TEST(AwsChunkedReader, DecodesBotocoresUnsignedTrailerUpload) {
   for (testing::TextRequest& c : testing::ParseTextRequests(kBotocoreVectors)) {
     if (c.name == "s3-put-object-unsigned-trailer") put = c;
   }
-  const std::string object = "Hello, aws-chunked world!Hello, aws-chunked world!Hello, aws-chunked world!";
+  const std::string object =
+      "Hello, aws-chunked world!Hello, aws-chunked world!Hello, aws-chunked world!";
   const std::string wire = "4b\r\n" + object + "\r\n0\r\nx-amz-checksum-crc32:aA45NQ==\r\n\r\n";
   auto sig = RequestSignature::Extract(put.request);
   ASSERT_TRUE(sig.has_value());
   PayloadHash payload = PayloadHash::Resolve(put.request, *sig);
   Verifier verifier;
-  VerifiedRequest verified = verifier.Verify(put.request, *sig,
-                                             "uS3cr3t/Key+With/Slashes0123456789abcdEF", payload,
-                                             *base::ParseAmzDate("20240309T140507Z"));
+  VerifiedRequest verified =
+      verifier.Verify(put.request, *sig, "uS3cr3t/Key+With/Slashes0123456789abcdEF", payload,
+                      *base::ParseAmzDate("20240309T140507Z"));
   testing::StringBodyReader raw(wire, 5);
   std::unique_ptr<http::BodyReader> body = verified.WrapBody(&raw, put.request.headers);
   ASSERT_NE(body, nullptr);
@@ -412,8 +416,8 @@ TEST(AwsChunkedReader, WrapBodyRejectsAMalformedDecodedLength) {
   http::Request request = DocRequest();
   auto sig = RequestSignature::Extract(request);
   Verifier verifier;
-  VerifiedRequest verified = verifier.Verify(
-      request, *sig, kDocSecret, PayloadHash::Resolve(request, *sig), kDocTime);
+  VerifiedRequest verified =
+      verifier.Verify(request, *sig, kDocSecret, PayloadHash::Resolve(request, *sig), kDocTime);
   http::Headers headers = request.headers;
   headers.Set("x-amz-decoded-content-length", "12a");
   testing::StringBodyReader raw(DocBody());

@@ -5,8 +5,8 @@
 #include "platform/aws/sigv4/auth_error.h"
 #include "platform/aws/sigv4/payload_hash.h"
 #include "platform/aws/sigv4/request_signature.h"
-#include "platform/aws/sigv4/sigv4_test_util.h"
 #include "platform/aws/sigv4/signing_key.h"
+#include "platform/aws/sigv4/sigv4_test_util.h"
 #include "platform/aws/sigv4/verifier.h"
 
 // testdata/aws_sig_v4_suite.txt, linked in by the build.
@@ -58,8 +58,7 @@ TEST(CanonicalQueryString, DecodesAndReencodesPerRfc3986) {
 }
 
 TEST(CanonicalQueryString, PresignedLeavesOutTheSignatureOnly) {
-  EXPECT_EQ(CanonicalQueryString("X-Amz-Signature=ab&X-Amz-Date=1&x=y", true),
-            "X-Amz-Date=1&x=y");
+  EXPECT_EQ(CanonicalQueryString("X-Amz-Signature=ab&X-Amz-Date=1&x=y", true), "X-Amz-Date=1&x=y");
   EXPECT_EQ(CanonicalQueryString("X-Amz-Signature=ab&x=y", false), "X-Amz-Signature=ab&x=y");
 }
 
@@ -96,8 +95,7 @@ TEST(CanonicalRequest, MatchesTheSuitesPresignedCanonicalRequest) {
 }
 
 TEST(StringToSign, HasTheAlgorithmDateScopeAndHash) {
-  EXPECT_EQ(StringToSign("20150830T123600Z", CredentialScope("20150830", "us-east-1", "iam"),
-                         ""),
+  EXPECT_EQ(StringToSign("20150830T123600Z", CredentialScope("20150830", "us-east-1", "iam"), ""),
             "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/iam/aws4_request\n"
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }

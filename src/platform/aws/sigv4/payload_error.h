@@ -17,14 +17,14 @@ namespace aws::sigv4 {
 class PayloadError : public http::BodyError {
  public:
   enum class Reason {
-    kContentSha256Mismatch,    // the body's SHA-256 is not x-amz-content-sha256
-    kChunkSignatureMismatch,   // an aws-chunked chunk signature does not match
-    kTrailerSignatureMismatch, // x-amz-trailer-signature is missing or does not match
-    kMalformedChunk,           // broken aws-chunked framing
-    kIncompleteBody,           // the body ended inside the aws-chunked framing
-    kDecodedLengthMismatch,    // decoded size differs from x-amz-decoded-content-length
-    kInvalidDecodedLength,     // x-amz-decoded-content-length is not a number
-    kMalformedTrailer,         // a trailer line is malformed, repeated, or not declared
+    kContentSha256Mismatch,     // the body's SHA-256 is not x-amz-content-sha256
+    kChunkSignatureMismatch,    // an aws-chunked chunk signature does not match
+    kTrailerSignatureMismatch,  // x-amz-trailer-signature is missing or does not match
+    kMalformedChunk,            // broken aws-chunked framing
+    kIncompleteBody,            // the body ended inside the aws-chunked framing
+    kDecodedLengthMismatch,     // decoded size differs from x-amz-decoded-content-length
+    kInvalidDecodedLength,      // x-amz-decoded-content-length is not a number
+    kMalformedTrailer,          // a trailer line is malformed, repeated, or not declared
   };
 
   // `expected` and `actual` are set for kContentSha256Mismatch (the client's and the computed

@@ -27,8 +27,7 @@ bool IsHexSha256(std::string_view s) {
 
 std::string HashPayload(std::string_view body) { return base::HexEncode(base::Sha256(body)); }
 
-PayloadHash PayloadHash::Resolve(const http::Request& request,
-                                 const RequestSignature& signature) {
+PayloadHash PayloadHash::Resolve(const http::Request& request, const RequestSignature& signature) {
   std::optional<std::string_view> header = request.headers.Get("x-amz-content-sha256");
   bool s3 = UsesS3Rules(signature.service);
   if (!header) {

@@ -13,12 +13,12 @@
 namespace aws::sigv4 {
 
 enum class PayloadMode {
-  kSha256,                     // x-amz-content-sha256 is the body's hex SHA-256
-  kUnsigned,                   // UNSIGNED-PAYLOAD, or an S3 presigned URL without the header
-  kStreamingSigned,            // STREAMING-AWS4-HMAC-SHA256-PAYLOAD
-  kStreamingSignedTrailer,     // STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER
-  kStreamingUnsignedTrailer,   // STREAMING-UNSIGNED-PAYLOAD-TRAILER
-  kWholeBody,                  // no header, not S3: the hash of the whole body
+  kSha256,                    // x-amz-content-sha256 is the body's hex SHA-256
+  kUnsigned,                  // UNSIGNED-PAYLOAD, or an S3 presigned URL without the header
+  kStreamingSigned,           // STREAMING-AWS4-HMAC-SHA256-PAYLOAD
+  kStreamingSignedTrailer,    // STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER
+  kStreamingUnsignedTrailer,  // STREAMING-UNSIGNED-PAYLOAD-TRAILER
+  kWholeBody,                 // no header, not S3: the hash of the whole body
 };
 
 // The lower-case hex SHA-256 of a body, as the canonical request's payload line wants it.

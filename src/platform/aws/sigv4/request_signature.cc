@@ -33,8 +33,7 @@ std::string Echo(std::string_view text) {
 }
 
 bool IsDigits(std::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 bool HasNoSpaceOrControl(std::string_view s) {
@@ -60,7 +59,8 @@ void ParseCredential(std::string_view text, bool presigned, RequestSignature* si
   }
   if (parts[4] != "aws4_request") {
     Fail(AuthFailure::kMalformedCredential,
-         prefix + "incorrect terminal \"" + Echo(parts[4]) + "\". This endpoint uses \"aws4_request\".",
+         prefix + "incorrect terminal \"" + Echo(parts[4]) +
+             "\". This endpoint uses \"aws4_request\".",
          presigned, parts[0]);
   }
   sig->access_key_id = std::move(parts[0]);
@@ -100,8 +100,8 @@ void CheckCredentialDate(const RequestSignature& sig) {
     Fail(AuthFailure::kMalformedCredential,
          std::string(sig.presigned ? "Error parsing the X-Amz-Credential parameter; "
                                    : "The authorization header is malformed; ") +
-             "Invalid credential date \"" + sig.date + "\". Date is not the same as X-Amz-Date: \"" +
-             sig.amz_date.substr(0, 8) + "\".",
+             "Invalid credential date \"" + sig.date +
+             "\". Date is not the same as X-Amz-Date: \"" + sig.amz_date.substr(0, 8) + "\".",
          sig.presigned, sig.access_key_id);
   }
 }
@@ -251,8 +251,8 @@ RequestSignature FromQuery(const QueryParams& params) {
          true);
   }
   if (algorithm && *algorithm != kAlgorithm) {
-    Fail(AuthFailure::kUnsupportedAlgorithm,
-         "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\".", true);
+    Fail(AuthFailure::kUnsupportedAlgorithm, "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\".",
+         true);
   }
   auto credential = SingleParam(params, "X-Amz-Credential");
   auto date = SingleParam(params, "X-Amz-Date");
@@ -284,13 +284,16 @@ RequestSignature FromQuery(const QueryParams& params) {
     Fail(AuthFailure::kInvalidExpires, "X-Amz-Expires should be a number.", true,
          sig.access_key_id);
   }
-  // More than 7 digits already exceeds the limit; the check keeps stoll in range.
-  if (expires->size() > 7 || std::stoll(*expires) > kMaxPresignedExpiry.count()) {
-    Fail(AuthFailure::kInvalidExpires,
-         "X-Amz-Expires must be less than a week (in seconds) that is 604800.", true,
-         sig.access_key_id);
+  int64_t seconds = 0;
+  for (char c : *expires) {
+    seconds = seconds * 10 + (c - '0');
+    if (seconds > kMaxPresignedExpiry.count()) {
+      Fail(AuthFailure::kInvalidExpires,
+           "X-Amz-Expires must be less than a week (in seconds) that is 604800.", true,
+           sig.access_key_id);
+    }
   }
-  sig.expires = std::chrono::seconds(std::stoll(*expires));
+  sig.expires = std::chrono::seconds(seconds);
   auto names = ParseSignedHeaders(*signed_headers);
   if (!names) {
     Fail(AuthFailure::kIncompleteSignature,
@@ -322,8 +325,7 @@ std::optional<RequestSignature> RequestSignature::Extract(const http::Request& r
   QueryParams params;
   if (!request.query.empty()) params = DecodeQuery(request.query);
   bool presigned = HasParam(params, "X-Amz-Algorithm") || HasParam(params, "X-Amz-Credential") ||
-                   HasParam(params, "X-Amz-Signature") ||
-                   HasParam(params, "X-Amz-SignedHeaders");
+                   HasParam(params, "X-Amz-Signature") || HasParam(params, "X-Amz-SignedHeaders");
   bool sigv2_query = HasParam(params, "AWSAccessKeyId") && HasParam(params, "Signature");
   if (!authorization.empty() && (presigned || sigv2_query)) {
     Fail(AuthFailure::kConflictingAuth,

@@ -73,9 +73,9 @@ TEST(RequestSignature, ParsesTheAuthorizationHeader) {
 }
 
 TEST(RequestSignature, AcceptsComponentsWithoutSpacesAndInAnyOrder) {
-  auto sig = RequestSignature::Extract(HeaderRequest(
-      "AWS4-HMAC-SHA256 Signature=ff,SignedHeaders=host;x-amz-date,"
-      "Credential=AKID/20150830/eu-west-1/s3/aws4_request"));
+  auto sig = RequestSignature::Extract(
+      HeaderRequest("AWS4-HMAC-SHA256 Signature=ff,SignedHeaders=host;x-amz-date,"
+                    "Credential=AKID/20150830/eu-west-1/s3/aws4_request"));
   ASSERT_TRUE(sig.has_value());
   EXPECT_EQ(sig->signature, "ff");
   EXPECT_EQ(sig->region, "eu-west-1");
@@ -192,8 +192,8 @@ TEST(RequestSignature, RejectsOtherAlgorithms) {
   EXPECT_NE(std::string(v4a.what()).find("Signature Version 4A"), std::string::npos);
   AuthError v2 = ExtractError(HeaderRequest("AWS AKIDEXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg="));
   EXPECT_NE(std::string(v2.what()).find("Signature Version 2"), std::string::npos);
-  AuthError v2_query = ExtractError(
-      QueryRequest("AWSAccessKeyId=AKID&Expires=1141889120&Signature=vjbyPxybd%2FO3"));
+  AuthError v2_query =
+      ExtractError(QueryRequest("AWSAccessKeyId=AKID&Expires=1141889120&Signature=vjbyPxybd%2FO3"));
   EXPECT_EQ(v2_query.kind(), AuthFailure::kUnsupportedAlgorithm);
 }
 
@@ -270,8 +270,9 @@ TEST(RequestSignature, PresignedParameterErrors) {
         << c.request.query << " -> " << e.what();
     EXPECT_TRUE(e.details().presigned);
   }
-  // The largest validity allowed is accepted.
+  // The largest validity allowed is accepted, leading zeros or not.
   EXPECT_EQ(RequestSignature::Extract(with("X-Amz-Expires", "604800"))->expires->count(), 604800);
+  EXPECT_EQ(RequestSignature::Extract(with("X-Amz-Expires", "000000000060"))->expires->count(), 60);
 }
 
 TEST(RequestSignature, RejectsTwoMechanismsOrTwoHeaders) {

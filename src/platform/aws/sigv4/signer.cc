@@ -14,10 +14,18 @@ namespace aws::sigv4 {
 namespace {
 
 // Headers a proxy may add, drop or rewrite, which must therefore stay unsigned.
-constexpr std::string_view kUnsignedHeaders[] = {
-    "authorization", "connection",          "expect",  "keep-alive",        "proxy-authenticate",
-    "proxy-authorization", "te",            "trailer", "transfer-encoding", "upgrade",
-    "user-agent",    "x-amzn-trace-id"};
+constexpr std::string_view kUnsignedHeaders[] = {"authorization",
+                                                 "connection",
+                                                 "expect",
+                                                 "keep-alive",
+                                                 "proxy-authenticate",
+                                                 "proxy-authorization",
+                                                 "te",
+                                                 "trailer",
+                                                 "transfer-encoding",
+                                                 "upgrade",
+                                                 "user-agent",
+                                                 "x-amzn-trace-id"};
 
 std::vector<std::string> HeadersToSign(const http::Headers& headers) {
   if (!headers.Has("Host")) throw base::Error("a request to sign needs a Host header");
@@ -63,10 +71,9 @@ std::string Signer::Sign(http::Request* request, std::string_view payload_hash,
   std::string signature =
       SignatureHex(DeriveSigningKey(credentials_.secret_access_key, date, region_, service_),
                    StringToSign(amz_date, scope, canonical));
-  headers.Set("Authorization", std::string(kAlgorithm) + " Credential=" +
-                                   credentials_.access_key_id + "/" + scope +
-                                   ", SignedHeaders=" + JoinNames(signed_headers) +
-                                   ", Signature=" + signature);
+  headers.Set("Authorization",
+              std::string(kAlgorithm) + " Credential=" + credentials_.access_key_id + "/" + scope +
+                  ", SignedHeaders=" + JoinNames(signed_headers) + ", Signature=" + signature);
   return signature;
 }
 

@@ -107,9 +107,9 @@ TEST(Signer, PresignsLikeBotocore) {
 
   http::Request sts = NewRequest("GET", "/", "Action=GetCallerIdentity&Version=2011-06-15");
   sts.headers.Add("Host", "sts.amazonaws.com");
-  EXPECT_EQ(Signer(kCredentials, "us-east-1", "sts")
-                .Presign(sts, kSignedAt, std::chrono::seconds(900)),
-            Vector("sts-presigned").request.target);
+  EXPECT_EQ(
+      Signer(kCredentials, "us-east-1", "sts").Presign(sts, kSignedAt, std::chrono::seconds(900)),
+      Vector("sts-presigned").request.target);
 }
 
 TEST(Signer, WhatItSignsVerifies) {
@@ -161,16 +161,17 @@ TEST(Signer, SignedTrailerUploadRoundTrips) {
     std::string chunk = object.substr(at, 65536);
     char size[16];
     std::snprintf(size, sizeof size, "%zx", chunk.size());
-    body += std::string(size) + ";chunk-signature=" +
-            chain.NextChunk(base::HexEncode(base::Sha256(chunk))) + "\r\n" + chunk + "\r\n";
+    body += std::string(size) +
+            ";chunk-signature=" + chain.NextChunk(base::HexEncode(base::Sha256(chunk))) + "\r\n" +
+            chunk + "\r\n";
   }
   body += "0;chunk-signature=" + chain.NextChunk(kEmptySha256) + "\r\n";
   std::string checksum = base::Base64Encode(base::BigEndianBytes(base::Crc32c(object)));
   body += "x-amz-checksum-crc32c:" + checksum + "\r\n";
-  body += "x-amz-trailer-signature:" +
-          chain.Trailer(ChunkSignatureChain::CanonicalTrailers({{"x-amz-checksum-crc32c",
-                                                                 checksum}})) +
-          "\r\n\r\n";
+  body +=
+      "x-amz-trailer-signature:" +
+      chain.Trailer(ChunkSignatureChain::CanonicalTrailers({{"x-amz-checksum-crc32c", checksum}})) +
+      "\r\n\r\n";
 
   auto sig = RequestSignature::Extract(request);
   PayloadHash payload = PayloadHash::Resolve(request, *sig);

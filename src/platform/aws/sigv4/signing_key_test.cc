@@ -13,8 +13,8 @@ namespace {
 
 TEST(SigningKey, MatchesTheDocumentedDerivation) {
   // The AWS General Reference example of deriving a signing key.
-  EXPECT_EQ(base::HexEncode(DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-                                             "20120215", "us-east-1", "iam")),
+  EXPECT_EQ(base::HexEncode(DeriveSigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215",
+                                             "us-east-1", "iam")),
             "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d");
 }
 

@@ -19,8 +19,7 @@ namespace aws::sigv4::testing {
 
 class StringBodyReader : public http::BodyReader {
  public:
-  explicit StringBodyReader(std::string data,
-                            size_t max_read = std::numeric_limits<size_t>::max())
+  explicit StringBodyReader(std::string data, size_t max_read = std::numeric_limits<size_t>::max())
       : data_(std::move(data)), max_read_(max_read) {}
 
   size_t Read(char* buf, size_t n) override {
@@ -71,7 +70,8 @@ inline std::vector<TextRequest> ParseTextRequests(std::string_view text) {
     item.request.target = request_line[1];
     size_t question = item.request.target.find('?');
     item.request.path = item.request.target.substr(0, question);
-    if (question != std::string::npos) item.request.query = item.request.target.substr(question + 1);
+    if (question != std::string::npos)
+      item.request.query = item.request.target.substr(question + 1);
     for (; i < lines.size() && !lines[i].empty(); ++i) {
       size_t colon = lines[i].find(':');
       item.request.headers.Add(lines[i].substr(0, colon), lines[i].substr(colon + 1));

@@ -47,8 +47,8 @@ void CheckTime(const RequestSignature& signature, base::TimePoint now,
   details.server_time = now;
   details.max_skew = max_skew;
   if (!signature.presigned) {
-    auto skew = signature.request_time > now ? signature.request_time - now
-                                             : now - signature.request_time;
+    auto skew =
+        signature.request_time > now ? signature.request_time - now : now - signature.request_time;
     if (skew > max_skew) {
       throw AuthError(AuthFailure::kRequestTimeTooSkewed,
                       "The difference between the request time and the current time is too "
@@ -60,8 +60,8 @@ void CheckTime(const RequestSignature& signature, base::TimePoint now,
   if (signature.request_time - now > max_skew) {
     throw AuthError(AuthFailure::kNotYetValid, "Request is not valid yet.", std::move(details));
   }
-  base::TimePoint expires_at = signature.request_time + signature.expires.value_or(
-                                                            std::chrono::seconds(0));
+  base::TimePoint expires_at =
+      signature.request_time + signature.expires.value_or(std::chrono::seconds(0));
   if (now > expires_at) {
     details.expires_at = expires_at;
     throw AuthError(AuthFailure::kExpired, "Request has expired.", std::move(details));
@@ -71,8 +71,9 @@ void CheckTime(const RequestSignature& signature, base::TimePoint now,
 std::optional<uint64_t> DecodedLength(const http::Headers& headers) {
   std::optional<std::string_view> value = headers.Get("x-amz-decoded-content-length");
   if (!value) return std::nullopt;
-  bool digits = !value->empty() && value->size() <= 19 &&
-                std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
+  bool digits =
+      !value->empty() && value->size() <= 19 &&
+      std::all_of(value->begin(), value->end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) {
     throw PayloadError(PayloadError::Reason::kInvalidDecodedLength,
                        "x-amz-decoded-content-length must be a non-negative integer.");
@@ -94,7 +95,7 @@ std::vector<std::string> DeclaredTrailers(const http::Headers& headers) {
 }  // namespace
 
 std::unique_ptr<http::BodyReader> VerifiedRequest::WrapBody(http::BodyReader* raw,
-                                                           const http::Headers& headers) const {
+                                                            const http::Headers& headers) const {
   AwsChunkedReader::Options options;
   switch (payload.mode) {
     case PayloadMode::kUnsigned:

@@ -56,16 +56,14 @@ class Verifier {
   };
 
   Verifier() : Verifier(Options{}) {}
-  explicit Verifier(Options options)
-      : options_(options), keys_(options.key_cache_capacity) {}
+  explicit Verifier(Options options) : options_(options), keys_(options.key_cache_capacity) {}
 
   // Verifies `signature` (extracted from `request`) with the secret of its access key, at
   // server time `now`. `payload` must have its value (needs_body() false); otherwise throws
   // std::invalid_argument. Throws AuthError on any failure; kSignatureDoesNotMatch carries the
   // canonical request and string to sign in its details.
   VerifiedRequest Verify(const http::Request& request, const RequestSignature& signature,
-                         std::string_view secret, const PayloadHash& payload,
-                         base::TimePoint now);
+                         std::string_view secret, const PayloadHash& payload, base::TimePoint now);
 
   const SigningKeyCache& key_cache() const { return keys_; }
 

@@ -1,7 +1,6 @@
 #include "platform/aws/sigv4/verifier.h"
 
 #include <gtest/gtest.h>
-
 #include <time.h>
 
 #include <chrono>
@@ -12,8 +11,9 @@
 #include "platform/aws/sigv4/payload_error.h"
 #include "platform/aws/sigv4/sigv4_test_util.h"
 
-// testdata/botocore_vectors.txt, linked in by the build.
+// testdata/botocore_vectors.txt and js_sdk_vectors.txt, linked in by the build.
 extern const std::string_view kBotocoreVectors;
+extern const std::string_view kJsSdkVectors;
 
 namespace aws::sigv4 {
 namespace {
@@ -56,9 +56,10 @@ AuthError VerifyError(Verifier& verifier, const http::Request& request, const st
   return AuthError(AuthFailure::kIncompleteSignature, "none");
 }
 
-TEST(VerifierBotocore, AcceptsEveryRequestAndItsBody) {
-  std::vector<testing::TextRequest> cases = testing::ParseTextRequests(kBotocoreVectors);
-  ASSERT_EQ(cases.size(), 17u);
+// Verifies every request of a vector file, and reads each signed body through its decorator.
+void ExpectAllVerify(std::string_view vectors, size_t count) {
+  std::vector<testing::TextRequest> cases = testing::ParseTextRequests(vectors);
+  ASSERT_EQ(cases.size(), count);
   Verifier verifier;
   for (testing::TextRequest& c : cases) {
     SCOPED_TRACE(c.name);
@@ -72,31 +73,10 @@ TEST(VerifierBotocore, AcceptsEveryRequestAndItsBody) {
   }
 }
 
-TEST(VerifierBotocore, ReportsThePayloadModeAndSessionToken) {
-  Verifier verifier;
-  auto mode_of = [&](std::string_view name) {
-    testing::TextRequest c = Vector(name);
-    return VerifyVector(verifier, c.request, c.body, kSignedAt).payload.mode;
-  };
-  EXPECT_EQ(mode_of("s3-put-object-unsigned-trailer"), PayloadMode::kStreamingUnsignedTrailer);
-  EXPECT_EQ(mode_of("s3-put-signed-payload"), PayloadMode::kSha256);
-  EXPECT_EQ(mode_of("s3-list-unsigned-payload"), PayloadMode::kUnsigned);
-  EXPECT_EQ(mode_of("s3-presigned-get-object"), PayloadMode::kUnsigned);
-  EXPECT_EQ(mode_of("iam-list-users"), PayloadMode::kWholeBody);
-  EXPECT_EQ(mode_of("sts-presigned"), PayloadMode::kWholeBody);
-
-  testing::TextRequest glue = Vector("glue-get-databases-session-token");
-  EXPECT_EQ(VerifyVector(verifier, glue.request, glue.body, kSignedAt).session_token,
-            "IQoJb3JpZ2luX2VjEXAMPLE/token+abc==");
-  testing::TextRequest presigned = Vector("s3-presigned-put-session-token");
-  EXPECT_EQ(VerifyVector(verifier, presigned.request, presigned.body, kSignedAt).session_token,
-            "FwoGZXIvYXdzEBYaDK+token/with=chars");
-}
-
 // Changing any signed part of any request (path, query, a signed header, the body) breaks it.
-TEST(VerifierBotocore, AnyChangeToASignedPartIsRejected) {
+void ExpectChangesRejected(std::string_view vectors) {
   Verifier verifier;
-  for (testing::TextRequest& c : testing::ParseTextRequests(kBotocoreVectors)) {
+  for (testing::TextRequest& c : testing::ParseTextRequests(vectors)) {
     SCOPED_TRACE(c.name);
     http::Request path = c.request;
     path.path += "x";
@@ -119,6 +99,34 @@ TEST(VerifierBotocore, AnyChangeToASignedPartIsRejected) {
                 AuthFailure::kSignatureDoesNotMatch);
     }
   }
+}
+
+TEST(VerifierBotocore, AcceptsEveryRequestAndItsBody) { ExpectAllVerify(kBotocoreVectors, 17); }
+TEST(VerifierBotocore, AnyChangeToASignedPartIsRejected) {
+  ExpectChangesRejected(kBotocoreVectors);
+}
+TEST(VerifierJsSdk, AcceptsEveryRequestAndItsBody) { ExpectAllVerify(kJsSdkVectors, 6); }
+TEST(VerifierJsSdk, AnyChangeToASignedPartIsRejected) { ExpectChangesRejected(kJsSdkVectors); }
+
+TEST(VerifierBotocore, ReportsThePayloadModeAndSessionToken) {
+  Verifier verifier;
+  auto mode_of = [&](std::string_view name) {
+    testing::TextRequest c = Vector(name);
+    return VerifyVector(verifier, c.request, c.body, kSignedAt).payload.mode;
+  };
+  EXPECT_EQ(mode_of("s3-put-object-unsigned-trailer"), PayloadMode::kStreamingUnsignedTrailer);
+  EXPECT_EQ(mode_of("s3-put-signed-payload"), PayloadMode::kSha256);
+  EXPECT_EQ(mode_of("s3-list-unsigned-payload"), PayloadMode::kUnsigned);
+  EXPECT_EQ(mode_of("s3-presigned-get-object"), PayloadMode::kUnsigned);
+  EXPECT_EQ(mode_of("iam-list-users"), PayloadMode::kWholeBody);
+  EXPECT_EQ(mode_of("sts-presigned"), PayloadMode::kWholeBody);
+
+  testing::TextRequest glue = Vector("glue-get-databases-session-token");
+  EXPECT_EQ(VerifyVector(verifier, glue.request, glue.body, kSignedAt).session_token,
+            "IQoJb3JpZ2luX2VjEXAMPLE/token+abc==");
+  testing::TextRequest presigned = Vector("s3-presigned-put-session-token");
+  EXPECT_EQ(VerifyVector(verifier, presigned.request, presigned.body, kSignedAt).session_token,
+            "FwoGZXIvYXdzEBYaDK+token/with=chars");
 }
 
 TEST(Verifier, MismatchCarriesTheCanonicalRequestAndStringToSign) {
@@ -185,8 +193,7 @@ TEST(Verifier, PresignedUrlsExpire) {
   EXPECT_TRUE(expired.details().presigned);
 
   EXPECT_NO_THROW(VerifyVector(verifier, c.request, c.body, kSignedAt - minutes(15)));
-  AuthError early =
-      VerifyError(verifier, c.request, c.body, kSignedAt - minutes(15) - seconds(1));
+  AuthError early = VerifyError(verifier, c.request, c.body, kSignedAt - minutes(15) - seconds(1));
   EXPECT_EQ(early.kind(), AuthFailure::kNotYetValid);
 }
 
@@ -242,10 +249,23 @@ TEST(Verifier, RefusesAPayloadThatWasNotHashed) {
   EXPECT_THROW(verifier.Verify(c.request, *sig, "x", payload, kSignedAt), std::invalid_argument);
 }
 
-// Verification of a typical signed request costs a few microseconds once the key is cached.
-// The time is the thread's CPU time, so that other load on the machine does not count. The
-// bound only catches a gross regression (it holds in debug and sanitizer builds too); the
-// measured figure is printed.
+// Verification of a typical signed request costs a few microseconds once the key is cached
+// (about 3.5 us of CPU in an optimized build). The time is the thread's CPU time, so that other
+// load on the machine does not count; the bounds leave room for slower machines and for debug
+// and sanitizer builds. The measured figure is printed.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SIGV4_TEST_UNDER_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(SIGV4_TEST_UNDER_ASAN)
+constexpr double kMaxVerifyMicros = 2000;
+#elif defined(NDEBUG)
+constexpr double kMaxVerifyMicros = 25;
+#else
+constexpr double kMaxVerifyMicros = 300;
+#endif
+
 TEST(Verifier, VerificationIsFast) {
   testing::TextRequest c = Vector("s3-get-object-special-key");
   Verifier verifier;
@@ -265,7 +285,7 @@ TEST(Verifier, VerificationIsFast) {
   }
   double micros = std::chrono::duration<double, std::micro>(cpu_now() - start).count() / kRounds;
   std::printf("extract + verify: %.2f us of CPU per request\n", micros);
-  EXPECT_LT(micros, 250.0);
+  EXPECT_LT(micros, kMaxVerifyMicros);
   EXPECT_EQ(verifier.key_cache().derivations(), 1u);
 }
 
