@@ -125,12 +125,12 @@ std::string RemoveTags(const std::string& stored, const base::Json& keys) {
 
 base::Json TagsJson(const std::string& stored) { return base::ParseJson(stored); }
 
-std::string ValidPolicyDocument(const std::string& document) {
+std::string ValidPolicyDocument(const std::string& document, auth::PolicyKind kind) {
   if (document.size() > 131072) {
     throw LimitExceeded("Cannot exceed quota for PolicySize: 131072.");
   }
   try {
-    auth::Policy::Parse(document);
+    auth::Policy::Parse(document, kind);
   } catch (const auth::PolicyError& e) {
     throw MalformedPolicyDocument(e.what());
   }

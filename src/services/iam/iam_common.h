@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "platform/auth/policy.h"
 #include "platform/aws/api_error.h"
 #include "platform/meta/store.h"
 
@@ -47,9 +48,11 @@ std::string MergeTags(const std::string& stored, const base::Json& tags);
 std::string RemoveTags(const std::string& stored, const base::Json& keys);
 base::Json TagsJson(const std::string& stored);
 
-// Checks a policy document the way IAM does (JSON, grammar, size) and returns it unchanged;
+// Checks a policy document the way IAM does (JSON, grammar, size, and the shape of its kind:
+// identity policies name no principal, trust policies name one) and returns it unchanged;
 // throws MalformedPolicyDocument.
-std::string ValidPolicyDocument(const std::string& document);
+std::string ValidPolicyDocument(const std::string& document,
+                                auth::PolicyKind kind = auth::PolicyKind::kIdentity);
 // IAM returns policy documents URL-encoded (RFC 3986); botocore decodes them.
 std::string EncodePolicyDocument(const std::string& document);
 

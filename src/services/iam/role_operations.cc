@@ -57,7 +57,7 @@ void RegisterRoleOperations(Iam& iam, aws::Service& svc) {
   svc.Handle("CreateRole", [&](aws::RequestContext&, const base::Json& in) {
        std::string name = Required(in, "RoleName");
        std::string path = ValidPath(in);
-       std::string trust = ValidPolicyDocument(Required(in, "AssumeRolePolicyDocument"));
+       std::string trust = ValidPolicyDocument(Required(in, "AssumeRolePolicyDocument"), auth::PolicyKind::kResource);
        int64_t max_session = MaxSession(in, 3600);
        base::Json out;
        store.Write([&](meta::Transaction& tx) {
@@ -119,7 +119,7 @@ void RegisterRoleOperations(Iam& iam, aws::Service& svc) {
 
   svc.Handle("UpdateAssumeRolePolicy", [&](aws::RequestContext&, const base::Json& in) {
        std::string name = Required(in, "RoleName");
-       std::string trust = ValidPolicyDocument(Required(in, "PolicyDocument"));
+       std::string trust = ValidPolicyDocument(Required(in, "PolicyDocument"), auth::PolicyKind::kResource);
        store.Write([&](meta::Transaction& tx) {
          MustFindRole(tx, name);
          tx.Exec("UPDATE iam_roles SET trust_policy = ? WHERE name_key = ?",

@@ -67,7 +67,7 @@ void RegisterStsOperations(Iam& iam, aws::Service& svc) {
        std::string session_policy = Optional(in, "Policy");
        if (!session_policy.empty()) {
          try {
-           ValidPolicyDocument(session_policy);
+           ValidPolicyDocument(session_policy, auth::PolicyKind::kSession);
          } catch (const aws::ApiError& e) {
            throw aws::ApiError(400, "MalformedPolicyDocument", e.message());
          }
