@@ -15,10 +15,12 @@ constexpr const char* kAttributeNames[] = {"content_type",     "content_encoding
                                            "content_disposition", "content_language",
                                            "cache_control",    "expires"};
 
-std::optional<std::string>* AttributeField(ObjectAttributes& a, size_t i) {
-  std::optional<std::string>* fields[] = {&a.content_type,     &a.content_encoding,
-                                          &a.content_disposition, &a.content_language,
-                                          &a.cache_control,    &a.expires};
+// The optional header fields of ObjectAttributes, in kAttributeNames order.
+template <typename Attributes>
+auto* AttributeField(Attributes& a, size_t i) {
+  decltype(&a.content_type) fields[] = {&a.content_type,     &a.content_encoding,
+                                        &a.content_disposition, &a.content_language,
+                                        &a.cache_control,    &a.expires};
   return fields[i];
 }
 
@@ -238,7 +240,10 @@ void Catalog::PutVersion(CommitContext& ctx, const BucketRow& bucket, VersionRow
   o.bucket = bucket.info.name;
   o.version_id = versioned ? NewTimeOrderedId() : std::string(kNullVersionId);
   o.is_latest = true;
-  if (o.last_modified == base::TimePoint()) o.last_modified = base::Now();
+  // Millisecond precision, as stored, so the answer equals what later reads return.
+  if (o.last_modified == base::TimePoint()) {
+    o.last_modified = base::FromUnixMillis(base::ToUnixMillis(base::Now()));
+  }
   o.tag_count = version.tags.size();
   InsertVersion(tx, version);
   InsertSegments(tx, version.seq, segments);
@@ -288,9 +293,8 @@ void Catalog::RemoveVersion(CommitContext& ctx, const VersionRow& v) {
 
 std::string Catalog::EncodeAttributes(const ObjectAttributes& a) {
   base::Json j = base::Json::object();
-  ObjectAttributes copy = a;
   for (size_t i = 0; i < std::size(kAttributeNames); ++i) {
-    if (auto* f = AttributeField(copy, i); f->has_value()) j[kAttributeNames[i]] = **f;
+    if (const auto* f = AttributeField(a, i); f->has_value()) j[kAttributeNames[i]] = **f;
   }
   if (!a.metadata.empty()) j["metadata"] = a.metadata;
   if (!a.system.empty()) j["system"] = a.system;

@@ -1,6 +1,7 @@
 // Kills a process that is writing to the store at a random moment, again and again, and
 // checks that every object the reopened store lists reads back complete, and that startup
 // cleanup leaves no temp file or unreferenced blob behind.
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,12 +22,17 @@ namespace fs = std::filesystem;
 
 constexpr uint64_t kMiB = 1 << 20;
 
+// Successful operations after which the child tells the parent, through a pipe, that it is
+// under way.
+constexpr int kWarmUpOps = 20;
+
 // The child's workload: puts of all sizes, overwrites, deletes, copies and multipart uploads
 // from several threads, until it is killed.
-[[noreturn]] void RunWorkload(const fs::path& dir, unsigned seed) {
+[[noreturn]] void RunWorkload(const fs::path& dir, unsigned seed, int ready_fd) {
   base::SetLogLevel(base::LogLevel::kError);
   auto meta = meta::OpenSqliteStore((dir / "meta.db").string());
   ObjectStore store(dir, *meta);
+  std::atomic<int> done{0};
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {
@@ -57,6 +63,10 @@ constexpr uint64_t kMiB = 1 << 20;
             PartInfo b = store.UploadPart(bucket, up.key, up.upload_id, 2, p2, {});
             store.CompleteMultipartUpload(bucket, up.key, up.upload_id,
                                           {{1, a.etag, {}}, {2, b.etag, {}}}, {});
+          }
+          if (++done == kWarmUpOps) {
+            char byte = 1;
+            if (::write(ready_fd, &byte, 1) != 1) ::_exit(3);
           }
         } catch (const StorageError&) {
           // NoSuchKey for copies of deleted keys: part of the workload.
@@ -94,10 +104,17 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingCommitted) {
   size_t checked = 0;
   for (int round = 0; round < 6; ++round) {
     SCOPED_TRACE(round);
+    int ready[2];
+    ASSERT_EQ(::pipe(ready), 0);
     pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
-    if (pid == 0) RunWorkload(dir, static_cast<unsigned>(rng()));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 700));
+    if (pid == 0) RunWorkload(dir, static_cast<unsigned>(rng()), ready[1]);
+    // Kill at a random moment once the workload is under way.
+    pollfd p{ready[0], POLLIN, 0};
+    EXPECT_EQ(::poll(&p, 1, 120000), 1) << "the workload did not get going";
+    ::close(ready[0]);
+    ::close(ready[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 600));
     ASSERT_EQ(::kill(pid, SIGKILL), 0);
     int status = 0;
     ASSERT_EQ(::waitpid(pid, &status, 0), pid);

@@ -13,7 +13,7 @@ namespace {
 
 constexpr std::string_view kSummaryColumns =
     "key, version_id, is_latest, delete_marker, size, etag, modified_ms, storage_class, owner, "
-    "checksums, checksum_type, seq";
+    "checksums, checksum_type";
 
 ObjectSummary SummaryFromRow(const meta::Row& row) {
   ObjectSummary s;
