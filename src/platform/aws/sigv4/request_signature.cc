@@ -83,9 +83,22 @@ bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
+// base's date parsers map onto system_clock, whose nanosecond ticks end in 2262, so a request
+// date is refused outside 1970..2199 before it is parsed. No valid request is that far off.
+bool YearInRange(std::string_view year) {
+  return year.size() == 4 && IsDigits(year) && year >= "1970" && year <= "2199";
+}
+
+// X-Amz-Date's instant ("20150830T123600Z").
+std::optional<base::TimePoint> ParseAmzDate(std::string_view value) {
+  if (!YearInRange(value.substr(0, 4))) return std::nullopt;
+  return base::ParseAmzDate(value);
+}
+
 // The Date header's instant. Besides the IMF-fixdate form, accepts the numeric zone "-0000" or
 // "+0000" in place of "GMT" (Python's email.utils.formatdate, used by botocore).
 std::optional<base::TimePoint> ParseDateHeader(std::string_view value) {
+  if (value.size() < 16 || !YearInRange(value.substr(12, 4))) return std::nullopt;
   if (auto t = base::ParseHttpDate(value)) return t;
   if (value.size() == 31 && (value.ends_with(" -0000") || value.ends_with(" +0000"))) {
     std::string fixed(value.substr(0, 26));
@@ -189,7 +202,7 @@ RequestSignature FromAuthorizationHeader(std::string_view header, const http::He
   sig.signed_headers = std::move(*names);
   sig.signature = std::string(*signature);
   if (amz_date) {
-    auto t = base::ParseAmzDate(*amz_date);
+    auto t = ParseAmzDate(*amz_date);
     if (!t) {
       Fail(AuthFailure::kInvalidDate,
            "X-Amz-Date must be in the ISO-8601 basic format yyyyMMdd'T'HHmmss'Z'; got '" +
@@ -268,7 +281,7 @@ RequestSignature FromQuery(const QueryParams& params) {
   RequestSignature sig;
   sig.presigned = true;
   ParseCredential(*credential, true, &sig);
-  auto t = base::ParseAmzDate(*date);
+  auto t = ParseAmzDate(*date);
   if (!t) {
     Fail(AuthFailure::kInvalidDate,
          "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".", true,

@@ -177,6 +177,27 @@ TEST(RequestSignature, RejectsAnUnparseableDate) {
   EXPECT_EQ(e.details().access_key_id, "AKIDEXAMPLE");
 }
 
+TEST(RequestSignature, RejectsDatesBeyondTheClocksRange) {
+  // Years past 2262 do not fit the clock's nanosecond ticks; they are refused, not overflowed.
+  http::Request amz = HeaderRequest(kAuthorization);
+  amz.headers.Set("X-Amz-Date", "99991231T235959Z");
+  EXPECT_EQ(ExtractError(amz).kind(), AuthFailure::kInvalidDate);
+  http::Request http_date = HeaderRequest(
+      "AWS4-HMAC-SHA256 Credential=AKID/99991231/us-east-1/iam/aws4_request, "
+      "SignedHeaders=date;host, Signature=00");
+  http_date.headers.Remove("X-Amz-Date");
+  http_date.headers.Add("Date", "Fri, 31 Dec 9999 23:59:59 GMT");
+  EXPECT_EQ(ExtractError(http_date).kind(), AuthFailure::kInvalidDate);
+  http_date.headers.Set("Date", "Fri, 31 Dec 1969 23:59:59 GMT");
+  EXPECT_EQ(ExtractError(http_date).kind(), AuthFailure::kInvalidDate);
+  EXPECT_EQ(ExtractError(QueryRequest("X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F"
+                                      "30000101%2Fr%2Fs3%2Faws4_request&X-Amz-Date="
+                                      "30000101T000000Z&X-Amz-Expires=1&X-Amz-SignedHeaders=host"
+                                      "&X-Amz-Signature=00"))
+                .kind(),
+            AuthFailure::kInvalidDate);
+}
+
 TEST(RequestSignature, RejectsOtherAlgorithms) {
   for (const char* header : {
            "AWS4-ECDSA-P256-SHA256 Credential=AKID/20150830/iam/aws4_request, "
