@@ -13,6 +13,7 @@
 #include "platform/meta/store.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
+#include "services/s3/s3_service.h"
 
 namespace server {
 
@@ -23,6 +24,8 @@ struct StudioServer::Impl {
   Installation installation;
   std::unique_ptr<iam::Iam> iam;
   std::unique_ptr<identitystore::IdentityStore> identity_store;
+  std::unique_ptr<storage::ObjectStore> objects;
+  std::unique_ptr<s3::S3Service> s3;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -71,6 +74,10 @@ void StudioServer::Start() {
   m.dispatcher->Register(m.iam->MakeIamService());
   m.dispatcher->Register(m.iam->MakeStsService());
   m.dispatcher->Register(m.identity_store->MakeService());
+  m.objects = std::make_unique<storage::ObjectStore>(m.options.data_dir, *m.store);
+  m.s3 = std::make_unique<s3::S3Service>(*m.objects, s3::S3Options{});
+  m.dispatcher->Register(m.s3->MakeService());
+  m.s3->StartLifecycleSweeper();
 
   http::ServerOptions hopts;
   hopts.address = m.options.listen_address;

@@ -125,13 +125,19 @@ struct Dispatcher::Impl {
   const Entry* Resolve(http::Request& req, protocol::WireRequest& wire,
                        const std::string& signing_name, bool& body_read);
   void Serve(RequestContext& ctx, const Entry*& entry, std::string& op_name);
-  // Verifies the signature and sets the caller on `ctx`; returns the caller's credentials.
-  // With `streaming`, the body is left unread and `wrapped` verifies it as the handler reads.
-  Credentials Authenticate(RequestContext& ctx, const Entry& entry, bool streaming,
-                           const sigv4::RequestSignature& sig, protocol::WireRequest& wire,
-                           std::unique_ptr<http::BodyReader>& wrapped);
-  void Authorize(RequestContext& ctx, const Entry& entry, const Operation& op,
-                 const base::Json& input, const Credentials* creds);
+  // Verifies the signature and sets the caller and its session policy on `ctx`. With
+  // `streaming`, the body is left unread and `wrapped` verifies it as the handler reads.
+  void Authenticate(RequestContext& ctx, const Entry& entry, bool streaming,
+                    const sigv4::RequestSignature& sig, protocol::WireRequest& wire,
+                    std::unique_ptr<http::BodyReader>& wrapped);
+  // Authorizes `action` on `resource` with the caller's identity and session policies and the
+  // service's resource policy for `input`; throws AccessDenied.
+  void Authorize(const RequestContext& ctx, const Entry& entry, const std::string& action,
+                 const std::string& resource, const base::Json& input,
+                 const RequestContext::KeysFn& keys);
+  // The routed path of `req`: the request's own, or what a service's route-path hook makes of
+  // it (S3 virtual-hosted addressing).
+  std::string RoutedPath(const http::Request& req, const std::string& signing_name) const;
 };
 
 const Entry* Dispatcher::Impl::Resolve(http::Request& req, protocol::WireRequest& wire,
@@ -192,10 +198,10 @@ const Entry* Dispatcher::Impl::Resolve(http::Request& req, protocol::WireRequest
   return fallback ? fallback : candidates.front();
 }
 
-Credentials Dispatcher::Impl::Authenticate(RequestContext& ctx, const Entry& entry,
-                                           bool streaming, const sigv4::RequestSignature& sig,
-                                           protocol::WireRequest& wire,
-                                           std::unique_ptr<http::BodyReader>& wrapped) {
+void Dispatcher::Impl::Authenticate(RequestContext& ctx, const Entry& entry, bool streaming,
+                                    const sigv4::RequestSignature& sig,
+                                    protocol::WireRequest& wire,
+                                    std::unique_ptr<http::BodyReader>& wrapped) {
   Protocol proto = entry.model->protocol();
   std::optional<Credentials> creds = credentials.Lookup(sig.access_key_id);
   if (!creds || !creds->active) throw UnknownAccessKeyError(proto, sig.access_key_id);
@@ -227,18 +233,29 @@ Credentials Dispatcher::Impl::Authenticate(RequestContext& ctx, const Entry& ent
                                    sigv4::HashPayload(wire.body)));
   }
   ctx.set_principal(creds->principal);
+  ctx.set_session_policy(creds->session_policy);
   ctx.set_region(sig.region);
-  return std::move(*creds);
 }
 
-void Dispatcher::Impl::Authorize(RequestContext& ctx, const Entry& entry, const Operation& op,
-                                 const base::Json& input, const Credentials* creds) {
+std::string Dispatcher::Impl::RoutedPath(const http::Request& req,
+                                         const std::string& signing_name) const {
+  for (const Entry& e : entries) {
+    if (!e.service->route_path()) continue;
+    if (!signing_name.empty() && e.model->signing_name() != signing_name) continue;
+    if (std::optional<std::string> path = e.service->route_path()(req)) return std::move(*path);
+  }
+  return req.path;
+}
+
+void Dispatcher::Impl::Authorize(const RequestContext& ctx, const Entry& entry,
+                                 const std::string& action, const std::string& resource,
+                                 const base::Json& input, const RequestContext::KeysFn& keys) {
   auth::Request request;
-  request.action = op.action;
-  request.resource = op.resource ? op.resource(ctx, input) : "*";
+  request.action = action;
+  request.resource = resource;
   request.principal = AuthPrincipal(ctx.principal());
   FillContextKeys(ctx, request.context);
-  if (op.condition_keys) op.condition_keys(ctx, input, request.context);
+  if (keys) keys(request.context);
 
   std::vector<std::shared_ptr<const auth::Policy>> identity;
   if (!ctx.principal().is_anonymous() && !ctx.principal().is_root()) {
@@ -248,7 +265,7 @@ void Dispatcher::Impl::Authorize(RequestContext& ctx, const Entry& entry, const 
   for (const auto& p : identity) identity_ptrs.push_back(p.get());
   std::shared_ptr<const auth::Policy> resource_policy;
   if (entry.service->resource_policy()) resource_policy = entry.service->resource_policy()(ctx, input);
-  const auth::Policy* session = creds ? creds->session_policy.get() : nullptr;
+  const auth::Policy* session = ctx.session_policy().get();
 
   auth::Decision decision =
       auth::Authorize(identity_ptrs, resource_policy.get(), request, session);
@@ -281,7 +298,7 @@ void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::stri
 
   protocol::WireRequest wire;
   wire.method = req.method;
-  wire.path = req.path;
+  wire.path = RoutedPath(req, signing_name);
   wire.query = sigv4::DecodeQuery(req.query);
   wire.headers = req.headers;
   bool body_read = false;
@@ -295,6 +312,14 @@ void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::stri
   } else {
     ctx.response().headers().Set("x-amzn-RequestId", ctx.request_id());
   }
+  ctx.set_routed_path(wire.path);
+  ctx.set_query(wire.query);
+  ctx.set_credentials(&credentials);
+  ctx.set_authorizer([this, entry](const RequestContext& c, const std::string& action,
+                                   const std::string& resource, const base::Json& input,
+                                   const RequestContext::KeysFn& keys) {
+    Authorize(c, *entry, action, resource, input, keys);
+  });
 
   // The caller is authenticated before an unknown operation is reported, as AWS does: a
   // tampered request hears about its signature, not about the operation it now names.
@@ -306,6 +331,14 @@ void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::stri
     op_name = route->operation->name();
     ctx.set_operation(op_name);
   } catch (const ApiError& e) {
+    // A request the model does not describe may be one a raw operation serves.
+    const Operation* raw = body_read ? nullptr : entry->service->FindRaw(req, wire.path);
+    if (raw != nullptr) {
+      op_name = raw->name;
+      ctx.set_operation(op_name);
+      raw->stream_handler(ctx, base::Json::object());
+      return;
+    }
     unknown_operation = e;
   }
   bool streaming = route && route->operation->input_streaming();
@@ -315,10 +348,9 @@ void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::stri
   }
 
   std::unique_ptr<http::BodyReader> wrapped;
-  std::optional<Credentials> creds;
   if (sig) {
     try {
-      creds = Authenticate(ctx, *entry, streaming, *sig, wire, wrapped);
+      Authenticate(ctx, *entry, streaming, *sig, wire, wrapped);
     } catch (const sigv4::AuthError& e) {
       throw AuthFailureError(proto, e);
     }
@@ -334,8 +366,13 @@ void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::stri
   }
 
   base::Json input = protocol::DecodeInput(model, op_model, wire, &*route);
-  if (!op->always_allowed || ctx.principal().is_anonymous()) {
-    Authorize(ctx, *entry, *op, input, creds ? &*creds : nullptr);
+  if (entry->service->request_hook()) entry->service->request_hook()(ctx, input);
+  if (!op->handler_authorizes && (!op->always_allowed || ctx.principal().is_anonymous())) {
+    Authorize(ctx, *entry, op->action_fn ? op->action_fn(ctx, input) : op->action,
+              op->resource ? op->resource(ctx, input) : "*", input,
+              [&](auth::ContextKeys& keys) {
+                if (op->condition_keys) op->condition_keys(ctx, input, keys);
+              });
   }
 
   ctx.set_output_encoder([&model, &op_model, &ctx](const base::Json& output, int status,

@@ -1,5 +1,6 @@
 #include "platform/aws/request_context.h"
 
+#include "base/error.h"
 #include "base/strings.h"
 
 namespace aws {
@@ -23,6 +24,12 @@ void RequestContext::BeginStreamingOutput(const base::Json& output,
                                           std::optional<uint64_t> content_length, int status) {
   output_encoder_(output, status, response_);
   response_.Begin(content_length);
+}
+
+void RequestContext::Authorize(const std::string& action, const std::string& resource,
+                               const base::Json& input, const KeysFn& keys) const {
+  if (!authorizer_) throw base::Error("no authorizer is set for " + action);
+  authorizer_(*this, action, resource, input, keys);
 }
 
 std::string RequestContext::Arn(std::string_view service, std::string_view resource,

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +15,9 @@
 
 #include "base/json.h"
 #include "base/time.h"
+#include "platform/auth/context_keys.h"
+#include "platform/auth/policy.h"
+#include "platform/aws/credential_provider.h"
 #include "platform/aws/principal.h"
 #include "platform/http/request.h"
 #include "platform/http/response_writer.h"
@@ -60,6 +64,32 @@ class RequestContext {
                                            http::ResponseWriter& response)>;
   void set_output_encoder(OutputEncoder encoder) { output_encoder_ = std::move(encoder); }
 
+  // The path the request was routed by: its own, or the path-style form of a virtual-hosted
+  // S3 request ("/bucket/key" for Host bucket.localhost, path "/key").
+  const std::string& routed_path() const { return routed_path_; }
+  void set_routed_path(std::string path) { routed_path_ = std::move(path); }
+
+  // Authorizes `action` on `resource` for the caller as the dispatcher authorizes operations:
+  // identity policies, the service's resource policy for `input` (S3: input["Bucket"]'s
+  // policy), the session policy. `keys`, when set, adds condition keys. Throws the protocol's
+  // AccessDenied ApiError. Handlers call it for what their operation's own action does not
+  // cover (the source of a copy, each key of a batch delete).
+  using KeysFn = std::function<void(auth::ContextKeys&)>;
+  void Authorize(const std::string& action, const std::string& resource, const base::Json& input,
+                 const KeysFn& keys = {}) const;
+  using Authorizer =
+      std::function<void(const RequestContext&, const std::string& action,
+                         const std::string& resource, const base::Json& input, const KeysFn& keys)>;
+  void set_authorizer(Authorizer authorizer) { authorizer_ = std::move(authorizer); }
+
+  // The credential provider, for raw handlers that authenticate a request themselves (S3
+  // browser POST uploads sign a policy document, not the request).
+  CredentialProvider* credentials() const { return credentials_; }
+  void set_credentials(CredentialProvider* provider) { credentials_ = provider; }
+  // The session policy of the caller's temporary credentials, if any.
+  const std::shared_ptr<const auth::Policy>& session_policy() const { return session_policy_; }
+  void set_session_policy(std::shared_ptr<const auth::Policy> p) { session_policy_ = std::move(p); }
+
   // arn:aws:<service>:<region>:<account>:<resource>. Global services pass an empty region.
   std::string Arn(std::string_view service, std::string_view resource,
                   bool regional = true) const;
@@ -84,6 +114,10 @@ class RequestContext {
   std::string operation_;
   base::TimePoint received_at_{};
   OutputEncoder output_encoder_;
+  std::string routed_path_;
+  Authorizer authorizer_;
+  CredentialProvider* credentials_ = nullptr;
+  std::shared_ptr<const auth::Policy> session_policy_;
 };
 
 }  // namespace aws

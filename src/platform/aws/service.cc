@@ -21,6 +21,21 @@ Operation& Service::Stream(const std::string& name, StreamHandler handler) {
   return op;
 }
 
+Operation& Service::Raw(const std::string& name, RawMatcher matcher, StreamHandler handler) {
+  Operation& op = Stream(name, std::move(handler));
+  op.raw_matcher = std::move(matcher);
+  op.handler_authorizes = true;
+  raw_operations_.push_back(&op);
+  return op;
+}
+
+const Operation* Service::FindRaw(const http::Request& request, std::string_view path) const {
+  for (const Operation* op : raw_operations_) {
+    if (op->raw_matcher(request, path)) return op;
+  }
+  return nullptr;
+}
+
 const Operation* Service::Find(std::string_view name) const {
   auto it = operations_.find(name);
   return it == operations_.end() ? nullptr : &it->second;
