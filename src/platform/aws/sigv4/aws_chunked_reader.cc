@@ -125,8 +125,9 @@ std::optional<std::string> AwsChunkedReader::ReadLine() {
     std::string_view pending(in_.get() + in_begin_, in_end_ - in_begin_);
     size_t crlf = pending.find("\r\n");
     if (crlf != std::string_view::npos) {
-      if (crlf > kMaxLine)
+      if (crlf > kMaxLine) {
         Malformed("a line is longer than " + std::to_string(kMaxLine) + " bytes");
+      }
       std::string line(pending.substr(0, crlf));
       in_begin_ += crlf + 2;
       return line;

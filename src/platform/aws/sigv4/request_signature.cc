@@ -90,7 +90,7 @@ bool YearInRange(std::string_view year) {
 }
 
 // X-Amz-Date's instant ("20150830T123600Z").
-std::optional<base::TimePoint> ParseAmzDate(std::string_view value) {
+std::optional<base::TimePoint> ParseXAmzDate(std::string_view value) {
   if (!YearInRange(value.substr(0, 4))) return std::nullopt;
   return base::ParseAmzDate(value);
 }
@@ -202,7 +202,7 @@ RequestSignature FromAuthorizationHeader(std::string_view header, const http::He
   sig.signed_headers = std::move(*names);
   sig.signature = std::string(*signature);
   if (amz_date) {
-    auto t = ParseAmzDate(*amz_date);
+    auto t = ParseXAmzDate(*amz_date);
     if (!t) {
       Fail(AuthFailure::kInvalidDate,
            "X-Amz-Date must be in the ISO-8601 basic format yyyyMMdd'T'HHmmss'Z'; got '" +
@@ -281,7 +281,7 @@ RequestSignature FromQuery(const QueryParams& params) {
   RequestSignature sig;
   sig.presigned = true;
   ParseCredential(*credential, true, &sig);
-  auto t = ParseAmzDate(*date);
+  auto t = ParseXAmzDate(*date);
   if (!t) {
     Fail(AuthFailure::kInvalidDate,
          "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\".", true,

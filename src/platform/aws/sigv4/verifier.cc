@@ -41,31 +41,31 @@ std::string UnsignedAmzHeaders(const http::Headers& headers,
 
 void CheckTime(const RequestSignature& signature, base::TimePoint now,
                std::chrono::seconds max_skew) {
-  AuthErrorDetails details = BaseDetails(signature);
-  details.request_date = signature.amz_date;
-  details.request_time = signature.request_time;
-  details.server_time = now;
-  details.max_skew = max_skew;
+  auto fail = [&](AuthFailure kind, const char* message,
+                  std::optional<base::TimePoint> expires_at = std::nullopt) {
+    AuthErrorDetails details = BaseDetails(signature);
+    details.request_date = signature.amz_date;
+    details.request_time = signature.request_time;
+    details.server_time = now;
+    details.max_skew = max_skew;
+    details.expires_at = expires_at;
+    throw AuthError(kind, message, std::move(details));
+  };
   if (!signature.presigned) {
     auto skew =
         signature.request_time > now ? signature.request_time - now : now - signature.request_time;
     if (skew > max_skew) {
-      throw AuthError(AuthFailure::kRequestTimeTooSkewed,
-                      "The difference between the request time and the current time is too "
-                      "large.",
-                      std::move(details));
+      fail(AuthFailure::kRequestTimeTooSkewed,
+           "The difference between the request time and the current time is too large.");
     }
     return;
   }
   if (signature.request_time - now > max_skew) {
-    throw AuthError(AuthFailure::kNotYetValid, "Request is not valid yet.", std::move(details));
+    fail(AuthFailure::kNotYetValid, "Request is not valid yet.");
   }
   base::TimePoint expires_at =
       signature.request_time + signature.expires.value_or(std::chrono::seconds(0));
-  if (now > expires_at) {
-    details.expires_at = expires_at;
-    throw AuthError(AuthFailure::kExpired, "Request has expired.", std::move(details));
-  }
+  if (now > expires_at) fail(AuthFailure::kExpired, "Request has expired.", expires_at);
 }
 
 std::optional<uint64_t> DecodedLength(const http::Headers& headers) {
