@@ -288,8 +288,38 @@ void CollectPlanBindings(const LogicalOperator& op, std::vector<ColumnBinding>* 
   }
 }
 
+// Projection outputs nothing reads (a view's SELECT *) become NULL constants, so the
+// columns under them become unreferenced too; repeated until nothing changes.
+void NullUnusedProjections(LogicalOperator& root) {
+  bool changed = true;
+  while (changed) {
+    changed = false;
+    std::vector<ColumnBinding> used = root.GetColumnBindings();
+    CollectPlanBindings(root, &used);
+    std::vector<LogicalOperator*> stack;
+    for (auto& c : root.children) stack.push_back(c.get());
+    while (!stack.empty()) {
+      LogicalOperator* op = stack.back();
+      stack.pop_back();
+      for (auto& c : op->children) stack.push_back(c.get());
+      if (op->kind != LogicalKind::kProjection) continue;
+      for (uint32_t i = 0; i < op->expressions.size(); i++) {
+        BoundExprPtr& e = op->expressions[i];
+        if (e->kind == BoundExprKind::kConstant || e->HasSubquery()) continue;
+        ColumnBinding b{op->table_index, i};
+        if (std::find(used.begin(), used.end(), b) != used.end()) continue;
+        Type t = e->type;
+        e = MakeConstant(Value::Null(t), "NULL");
+        e->type = t;
+        changed = true;
+      }
+    }
+  }
+}
+
 // Scans produce only the columns something above reads.
 void PruneColumns(LogicalOperator& root) {
+  NullUnusedProjections(root);
   std::vector<ColumnBinding> used = root.GetColumnBindings();
   CollectPlanBindings(root, &used);
   std::vector<LogicalOperator*> stack{&root};
