@@ -13,8 +13,6 @@ import time
 import unittest
 
 import boto3.s3.transfer
-from botocore.exceptions import BotoCoreError, ClientError
-
 import harness
 import s3util
 from s3util import MIB
@@ -41,6 +39,8 @@ class S3CrashTest(unittest.TestCase):
         chunks = [bodies[mp_size][i:i + 5 * MIB] for i in range(0, mp_size, 5 * MIB)]
         expected[mp_size] = s3util.multipart_etag(chunks)
         stop = threading.Event()
+        killed = threading.Event()
+        early_errors = []
         acked = {}
         acked_lock = threading.Lock()
         config = boto3.s3.transfer.TransferConfig(multipart_threshold=5 * MIB,
@@ -60,17 +60,22 @@ class S3CrashTest(unittest.TestCase):
                         s3.put_object(Bucket="crash", Key=key, Body=bodies[size])
                     with acked_lock:
                         acked[key] = size
-                except (BotoCoreError, ClientError, ConnectionError, OSError):
+                except Exception as e:  # pylint: disable=broad-except
+                    # Once the server is killed every client fails, each in its own way.
+                    if not killed.is_set():
+                        early_errors.append("%s: %r" % (key, e))
                     return
 
         with concurrent.futures.ThreadPoolExecutor(32) as pool:
             futures = [pool.submit(client, n) for n in range(32)]
             time.sleep(4)
+            killed.set()
             server.proc.send_signal(signal.SIGKILL)
             server.proc.wait()
             stop.set()
             for f in futures:
                 f.result()
+        self.assertEqual(early_errors, [])
         self.assertGreater(len(acked), 32)
 
         server = harness.Server(data_dir=data_dir)
@@ -80,6 +85,8 @@ class S3CrashTest(unittest.TestCase):
             for page in s3.get_paginator("list_objects_v2").paginate(Bucket="crash"):
                 for o in page.get("Contents", []):
                     listed[o["Key"]] = o
+            print("uploads acknowledged before the kill: %d, objects listed after the restart: %d"
+                  % (len(acked), len(listed)))
             # Every acknowledged upload survived; every listed object is complete.
             for key in acked:
                 self.assertIn(key, listed)
