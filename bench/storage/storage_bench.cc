@@ -104,11 +104,12 @@ int main(int argc, char** argv) {
   for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
   std::sort(all.begin(), all.end());
   storage::StoreStats stats = store.stats();
-  std::printf("4 KiB PUT x%d, %d threads: %.0f PUT/s, p50 %.2f ms, p99 %.2f ms, %.1f PUTs per "
-              "commit\n",
-              small, threads, small / small_s, all[all.size() / 2], all[all.size() * 99 / 100],
-              static_cast<double>(stats.commit_requests) /
-                  static_cast<double>(std::max<uint64_t>(1, stats.commit_batches)));
+  std::printf(
+      "4 KiB PUT x%d, %d threads: %.0f PUT/s, p50 %.2f ms, p99 %.2f ms, %.1f PUTs per "
+      "commit\n",
+      small, threads, small / small_s, all[all.size() / 2], all[all.size() * 99 / 100],
+      static_cast<double>(stats.commit_requests) /
+          static_cast<double>(std::max<uint64_t>(1, stats.commit_batches)));
 
   // Small GETs.
   next = 0;

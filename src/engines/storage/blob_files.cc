@@ -138,8 +138,7 @@ int64_t BlobFiles::NewBlobId() {
 }
 
 BlobFiles::TempFile::TempFile(TempFile&& other) noexcept
-    : fd_(other.fd_), path_(std::move(other.path_)), size_(other.size_),
-      flushed_(other.flushed_) {
+    : fd_(other.fd_), path_(std::move(other.path_)), size_(other.size_), flushed_(other.flushed_) {
   other.fd_ = -1;
   other.path_.clear();
 }

@@ -11,16 +11,16 @@ namespace {
 using meta::Int;
 using meta::Text;
 
-constexpr const char* kAttributeNames[] = {"content_type",     "content_encoding",
+constexpr const char* kAttributeNames[] = {"content_type",        "content_encoding",
                                            "content_disposition", "content_language",
-                                           "cache_control",    "expires"};
+                                           "cache_control",       "expires"};
 
 // The optional header fields of ObjectAttributes, in kAttributeNames order.
 template <typename Attributes>
 auto* AttributeField(Attributes& a, size_t i) {
-  decltype(&a.content_type) fields[] = {&a.content_type,     &a.content_encoding,
+  decltype(&a.content_type) fields[] = {&a.content_type,        &a.content_encoding,
                                         &a.content_disposition, &a.content_language,
-                                        &a.cache_control,    &a.expires};
+                                        &a.cache_control,       &a.expires};
   return fields[i];
 }
 
@@ -104,8 +104,7 @@ std::optional<VersionRow> Catalog::Latest(meta::Transaction& tx, const BucketRow
 }
 
 std::optional<VersionRow> Catalog::FindVersion(meta::Transaction& tx, const BucketRow& bucket,
-                                               std::string_view key,
-                                               std::string_view version_id) {
+                                               std::string_view key, std::string_view version_id) {
   auto row = tx.QueryOne(std::string("SELECT ") + std::string(kVersionColumns) +
                              " FROM storage_versions WHERE bucket_id = ? AND key = ? AND "
                              "version_id = ?",
@@ -128,8 +127,7 @@ VersionRow Catalog::Resolve(meta::Transaction& tx, const BucketRow& bucket, std:
   if (version_id) {
     auto v = FindVersion(tx, bucket, key, *version_id);
     if (!v) {
-      throw StorageError(ErrorCode::kNoSuchVersion,
-                         "The specified version does not exist.");
+      throw StorageError(ErrorCode::kNoSuchVersion, "The specified version does not exist.");
     }
     if (v->info.delete_marker) {
       throw StorageError::DeleteMarker(ErrorCode::kMethodNotAllowed, v->info.version_id);
@@ -159,9 +157,10 @@ void Catalog::InsertSegments(meta::Transaction& tx, int64_t owner,
                              const std::vector<SegmentRow>& segments) {
   int64_t idx = 0;
   for (const SegmentRow& s : segments) {
-    tx.Exec("INSERT INTO storage_segments(owner, idx, blob_id, start, length) VALUES(?, ?, ?, ?, ?)",
-            {Int(owner), Int(idx++), Int(s.blob_id), Int(static_cast<int64_t>(s.start)),
-             Int(static_cast<int64_t>(s.length))});
+    tx.Exec(
+        "INSERT INTO storage_segments(owner, idx, blob_id, start, length) VALUES(?, ?, ?, ?, ?)",
+        {Int(owner), Int(idx++), Int(s.blob_id), Int(static_cast<int64_t>(s.start)),
+         Int(static_cast<int64_t>(s.length))});
   }
 }
 
@@ -228,7 +227,7 @@ void Catalog::PutVersion(CommitContext& ctx, const BucketRow& bucket, VersionRow
   bool versioned = bucket.info.versioning == VersioningState::kEnabled;
   if (!versioned) {
     if (auto null = FindVersion(tx, bucket, o.key, kNullVersionId)) {
-      RemoveVersion(ctx, *null);
+      RemoveVersion(ctx, *null, /*promote_next=*/false);
       if (latest && latest->seq == null->seq) latest.reset();
     }
   }
@@ -257,8 +256,7 @@ void Catalog::PutVersion(CommitContext& ctx, const BucketRow& bucket, VersionRow
 }
 
 DeleteResult Catalog::Delete(CommitContext& ctx, const BucketRow& bucket, std::string_view key,
-                             const std::optional<std::string>& version_id,
-                             std::string_view owner) {
+                             const std::optional<std::string>& version_id, std::string_view owner) {
   meta::Transaction& tx = ctx.tx();
   if (version_id) {
     auto v = FindVersion(tx, bucket, key, *version_id);
@@ -279,12 +277,12 @@ DeleteResult Catalog::Delete(CommitContext& ctx, const BucketRow& bucket, std::s
   return DeleteResult{marker.info.version_id, true};
 }
 
-void Catalog::RemoveVersion(CommitContext& ctx, const VersionRow& v) {
+void Catalog::RemoveVersion(CommitContext& ctx, const VersionRow& v, bool promote_next) {
   meta::Transaction& tx = ctx.tx();
   DeleteSegments(ctx, v.seq);
   tx.Exec("DELETE FROM storage_object_parts WHERE seq = ?", {Int(v.seq)});
   tx.Exec("DELETE FROM storage_versions WHERE seq = ?", {Int(v.seq)});
-  if (!v.info.is_latest) return;
+  if (!v.info.is_latest || !promote_next) return;
   auto next = tx.QueryOne(
       "SELECT seq FROM storage_versions WHERE bucket_id = ? AND key = ? ORDER BY seq DESC LIMIT 1",
       {Int(v.bucket_id), Text(v.info.key)});

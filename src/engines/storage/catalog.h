@@ -93,8 +93,10 @@ class Catalog {
   DeleteResult Delete(CommitContext& ctx, const BucketRow& bucket, std::string_view key,
                       const std::optional<std::string>& version_id, std::string_view owner);
 
-  // Removes a version permanently; the next newest becomes latest if it was.
-  static void RemoveVersion(CommitContext& ctx, const VersionRow& version);
+  // Removes a version permanently; if it was the latest, the next newest becomes latest
+  // (unless the caller is about to write a new latest version itself).
+  static void RemoveVersion(CommitContext& ctx, const VersionRow& version,
+                            bool promote_next = true);
 
   static std::string EncodeAttributes(const ObjectAttributes& attributes);
   static ObjectAttributes DecodeAttributes(std::string_view json, std::string storage_class);

@@ -174,9 +174,9 @@ std::string CombineCrc(ChecksumAlgorithm algorithm, std::string_view crc_a, std:
       return base::BigEndianBytes(CrcShifter<uint32_t>::Combine(
           0x82F63B78u, FromBigEndian<uint32_t>(crc_a), FromBigEndian<uint32_t>(crc_b), length_b));
     case ChecksumAlgorithm::kCrc64Nvme:
-      return base::BigEndianBytes(CrcShifter<uint64_t>::Combine(
-          0x9A6C9329AC4BC9B5ull, FromBigEndian<uint64_t>(crc_a), FromBigEndian<uint64_t>(crc_b),
-          length_b));
+      return base::BigEndianBytes(
+          CrcShifter<uint64_t>::Combine(0x9A6C9329AC4BC9B5ull, FromBigEndian<uint64_t>(crc_a),
+                                        FromBigEndian<uint64_t>(crc_b), length_b));
     default:
       throw std::invalid_argument("CombineCrc needs a CRC algorithm");
   }

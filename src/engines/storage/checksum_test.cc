@@ -37,7 +37,8 @@ TEST(ChecksumTest, IncrementalEqualsOneShot) {
   for (int i = 0; i < 100000; ++i) data.push_back(static_cast<char>(i * 7 + i / 13));
   for (ChecksumAlgorithm a : kAllChecksumAlgorithms) {
     Checksummer c(a);
-    for (size_t at = 0; at < data.size(); at += 4099) c.Update(std::string_view(data).substr(at, 4099));
+    for (size_t at = 0; at < data.size(); at += 4099)
+      c.Update(std::string_view(data).substr(at, 4099));
     EXPECT_EQ(c.Final(), ComputeChecksum(a, data)) << ChecksumAlgorithmName(a);
   }
 }

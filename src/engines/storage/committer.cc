@@ -136,6 +136,7 @@ void Committer::RunBatch(std::vector<Waiter*>& batch) {
   for (Waiter* w : batch) live += w->request->error ? 0 : 1;
   std::vector<int64_t> candidates = std::move(candidates_);
   candidates_.clear();
+  if (live == 0 && candidates.empty()) return;
   std::vector<int64_t> garbage;
   try {
     meta_.Write([&](meta::Transaction& tx) {
@@ -170,8 +171,7 @@ void Committer::RunBatch(std::vector<Waiter*>& batch) {
       }
       unreferenced.insert(unreferenced.end(), candidates.begin(), candidates.end());
       std::sort(unreferenced.begin(), unreferenced.end());
-      unreferenced.erase(std::unique(unreferenced.begin(), unreferenced.end()),
-                         unreferenced.end());
+      unreferenced.erase(std::unique(unreferenced.begin(), unreferenced.end()), unreferenced.end());
       for (int64_t id : unreferenced) {
         if (id == pack_id_ && pack_fd_ >= 0) continue;  // still being appended to
         if (tx.QueryOne("SELECT 1 FROM storage_segments WHERE blob_id = ? LIMIT 1",

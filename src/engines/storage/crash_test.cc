@@ -44,8 +44,9 @@ constexpr int kWarmUpOps = 20;
         try {
           if (op < 60) {
             unsigned kind = rng() % 10;
-            uint64_t size = kind < 7 ? rng() % 70000 : kind < 9 ? 300000 + rng() % kMiB
-                                                              : 2 * kMiB + rng() % (2 * kMiB);
+            uint64_t size = kind < 7   ? rng() % 70000
+                            : kind < 9 ? 300000 + rng() % kMiB
+                                       : 2 * kMiB + rng() % (2 * kMiB);
             PatternSource body(rng(), size);
             PutOptions options;
             options.expected_size = size;

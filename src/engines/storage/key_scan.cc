@@ -8,8 +8,7 @@ std::string PrefixSuccessor(std::string s) {
   return s;
 }
 
-KeyScan::KeyScan(std::string prefix, std::string delimiter, std::string marker,
-                 size_t max_entries)
+KeyScan::KeyScan(std::string prefix, std::string delimiter, std::string marker, size_t max_entries)
     : prefix_(std::move(prefix)),
       delimiter_(std::move(delimiter)),
       marker_(std::move(marker)),
@@ -22,8 +21,7 @@ std::optional<std::string> KeyScan::CommonPrefixOf(const std::string& key) const
   return key.substr(0, pos + delimiter_.size());
 }
 
-void KeyScan::Scan(meta::Transaction& tx,
-                   const std::function<std::string(const char*, bool)>& sql,
+void KeyScan::Scan(meta::Transaction& tx, const std::function<std::string(const char*, bool)>& sql,
                    const std::vector<meta::Value>& params, std::string start, bool inclusive,
                    const std::function<void(const meta::Row&)>& emit) {
   if (!prefix_.empty() && start < prefix_) {

@@ -78,8 +78,7 @@ TEST_F(LifecycleTest, ExpiresCurrentObjectsByPrefixTagAndAge) {
   EXPECT_EQ(store_->ApplyLifecycle("bucket", {by_date}, now + 2 * kDay).expired, 2u);
   EXPECT_TRUE(Keys().empty());
   EXPECT_EQ(store_->CheckIntegrity().unreferenced_blobs, 0u);
-  EXPECT_EQ(CodeOf([&] { store_->ApplyLifecycle("nope", {rule}, now); }),
-            ErrorCode::kNoSuchBucket);
+  EXPECT_EQ(CodeOf([&] { store_->ApplyLifecycle("nope", {rule}, now); }), ErrorCode::kNoSuchBucket);
 }
 
 TEST_F(LifecycleTest, VersionedBucketsGetMarkersAndLoseNoncurrentVersions) {
@@ -92,8 +91,7 @@ TEST_F(LifecycleTest, VersionedBucketsGetMarkersAndLoseNoncurrentVersions) {
   LifecycleRule noncurrent;
   noncurrent.noncurrent_days = 5;
   noncurrent.newer_noncurrent_versions = 1;
-  EXPECT_EQ(store_->ApplyLifecycle("bucket", {noncurrent}, now + 2 * kDay).noncurrent_removed,
-            0u);
+  EXPECT_EQ(store_->ApplyLifecycle("bucket", {noncurrent}, now + 2 * kDay).noncurrent_removed, 0u);
   LifecycleReport r = store_->ApplyLifecycle("bucket", {noncurrent}, now + 7 * kDay);
   EXPECT_EQ(r.noncurrent_removed, 2u);
   ListVersionsResult versions = store_->ListObjectVersions("bucket", {"k", "", "", "", 1000});
@@ -195,9 +193,9 @@ TEST_F(LifecycleTest, CompactionReclaimsSparsePacks) {
   // Share one live range with a copy and a range copy (a part) so that moves keep them.
   store_->CopyObject({"bucket", "small7", std::nullopt, {}}, "bucket", "copy7", {});
   MultipartUpload up = store_->CreateMultipartUpload("bucket", "ranged", {});
-  PartInfo part = store_->UploadPartCopy("bucket", "ranged", up.upload_id, 1,
-                                         {"bucket", "small9", std::nullopt, {}},
-                                         ByteRange{1000, 1999});
+  PartInfo part =
+      store_->UploadPartCopy("bucket", "ranged", up.upload_id, 1,
+                             {"bucket", "small9", std::nullopt, {}}, ByteRange{1000, 1999});
   Reopen();  // seals the pack those bodies went to
   for (int i = 0; i < 200; ++i) {
     if (i % 10 != 0 && i != 7 && i != 9) store_->DeleteObject("bucket", keys[i]);

@@ -238,8 +238,8 @@ TEST_F(MultipartTest, CompositeAndFullObjectChecksums) {
       base::Base64Encode(base::BigEndianBytes(base::Crc32(raw_sums))) + "-2";
   CompleteOptions expect;
   expect.expected_checksums[ChecksumAlgorithm::kCrc32] = expected_composite;
-  ObjectInfo info = store_->CompleteMultipartUpload("bucket", "composite", a.upload_id, parts,
-                                                    expect);
+  ObjectInfo info =
+      store_->CompleteMultipartUpload("bucket", "composite", a.upload_id, parts, expect);
   EXPECT_EQ(info.checksums.at(ChecksumAlgorithm::kCrc32), expected_composite);
   EXPECT_EQ(info.checksum_type, ChecksumType::kComposite);
   ObjectReader r = store_->GetObject("bucket", "composite");
@@ -269,11 +269,11 @@ TEST_F(MultipartTest, CompositeAndFullObjectChecksums) {
             ErrorCode::kInvalidPart);
   CompleteOptions wrong;
   wrong.expected_checksums[ChecksumAlgorithm::kCrc32] = "AAAAAA==-1";
-  EXPECT_EQ(CodeOf([&] {
-              store_->CompleteMultipartUpload("bucket", "c", c.upload_id, {{1, cp.etag, {}}},
-                                              wrong);
-            }),
-            ErrorCode::kChecksumMismatch);
+  EXPECT_EQ(
+      CodeOf([&] {
+        store_->CompleteMultipartUpload("bucket", "c", c.upload_id, {{1, cp.etag, {}}}, wrong);
+      }),
+      ErrorCode::kChecksumMismatch);
   PartOptions bad_part;
   bad_part.expected_checksums[ChecksumAlgorithm::kCrc32] = "AAAAAA==";
   EXPECT_EQ(CodeOf([&] { UploadPart("c", c.upload_id, 2, "abc", bad_part); }),
@@ -292,18 +292,17 @@ TEST_F(MultipartTest, UploadPartCopyFromRanges) {
   MultipartUpload up = store_->CreateMultipartUpload("bucket", "dst", {});
   CopySource src{"bucket", "src", std::nullopt, {}};
   size_t blobs = BlobFileCount();
-  PartInfo p1 = store_->UploadPartCopy("bucket", "dst", up.upload_id, 1, src,
-                                       ByteRange{kMiB, 7 * kMiB - 1});
-  PartInfo p2 = store_->UploadPartCopy("bucket", "dst", up.upload_id, 2, src,
-                                       ByteRange{100, 199});
+  PartInfo p1 =
+      store_->UploadPartCopy("bucket", "dst", up.upload_id, 1, src, ByteRange{kMiB, 7 * kMiB - 1});
+  PartInfo p2 = store_->UploadPartCopy("bucket", "dst", up.upload_id, 2, src, ByteRange{100, 199});
   EXPECT_EQ(BlobFileCount(), blobs);  // ranges of the source's blob, no bytes copied
   EXPECT_EQ(p1.etag, HexMd5(source.substr(kMiB, 6 * kMiB)));
   EXPECT_EQ(p2.size, 100u);
-  EXPECT_EQ(CodeOf([&] {
-              store_->UploadPartCopy("bucket", "dst", up.upload_id, 3, src,
-                                     ByteRange{0, 12 * kMiB});
-            }),
-            ErrorCode::kInvalidRange);
+  EXPECT_EQ(
+      CodeOf([&] {
+        store_->UploadPartCopy("bucket", "dst", up.upload_id, 3, src, ByteRange{0, 12 * kMiB});
+      }),
+      ErrorCode::kInvalidRange);
   CopySource guarded = src;
   guarded.conditions.if_match = "nope";
   EXPECT_EQ(CodeOf([&] {
@@ -321,8 +320,7 @@ TEST_F(MultipartTest, UploadPartCopyFromRanges) {
                                       {"bucket", "dst", std::nullopt, {}},
                                       ByteRange{6 * kMiB - 50, 6 * kMiB + 49});
   store_->CompleteMultipartUpload("bucket", "dst2", up2.upload_id, {{1, q.etag, {}}}, {});
-  EXPECT_EQ(Get("bucket", "dst2"),
-            source.substr(7 * kMiB - 50, 50) + source.substr(100, 50));
+  EXPECT_EQ(Get("bucket", "dst2"), source.substr(7 * kMiB - 50, 50) + source.substr(100, 50));
 }
 
 TEST_F(MultipartTest, ConditionalCompletion) {
@@ -332,8 +330,8 @@ TEST_F(MultipartTest, ConditionalCompletion) {
   CompleteOptions create;
   create.conditions.if_none_match_any = true;
   EXPECT_EQ(CodeOf([&] {
-              store_->CompleteMultipartUpload("bucket", "exists", up.upload_id,
-                                              {{1, p.etag, {}}}, create);
+              store_->CompleteMultipartUpload("bucket", "exists", up.upload_id, {{1, p.etag, {}}},
+                                              create);
             }),
             ErrorCode::kPreconditionFailed);
   EXPECT_EQ(Get("bucket", "exists"), "x");

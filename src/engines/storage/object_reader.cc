@@ -110,9 +110,9 @@ size_t ObjectReader::ReadAt(uint64_t offset, char* buf, size_t n) const {
       if (r < 0 && errno == EINTR) continue;
       if (r <= 0) {
         throw StorageError(ErrorCode::kInternalError,
-                           r == 0 ? "blob storage: a blob is shorter than its metadata says"
-                                  : std::string("blob storage: read failed: ") +
-                                        std::strerror(errno));
+                           r == 0
+                               ? "blob storage: a blob is shorter than its metadata says"
+                               : std::string("blob storage: read failed: ") + std::strerror(errno));
       }
       got += static_cast<size_t>(r);
     }

@@ -118,8 +118,7 @@ void ObjectStore::DeleteBucket(std::string_view name) {
         tx.QueryOne("SELECT 1 FROM storage_uploads WHERE bucket_id = ? LIMIT 1", {Int(b.id)})
             .has_value();
     if (has_versions || has_uploads) {
-      throw StorageError(ErrorCode::kBucketNotEmpty,
-                         "The bucket you tried to delete is not empty");
+      throw StorageError(ErrorCode::kBucketNotEmpty, "The bucket you tried to delete is not empty");
     }
     tx.Exec("DELETE FROM storage_bucket_configs WHERE bucket_id = ?", {Int(b.id)});
     tx.Exec("DELETE FROM storage_buckets WHERE id = ?", {Int(b.id)});
@@ -156,8 +155,7 @@ BucketListResult ObjectStore::ListBuckets(const BucketListOptions& options) {
 
 void ObjectStore::SetVersioning(std::string_view bucket, VersioningState state) {
   if (state == VersioningState::kUnset) {
-    throw StorageError(ErrorCode::kInvalidArgument,
-                       "Versioning can only be Enabled or Suspended.");
+    throw StorageError(ErrorCode::kInvalidArgument, "Versioning can only be Enabled or Suspended.");
   }
   meta_.Write([&](meta::Transaction& tx) {
     BucketRow b = Catalog::RequireBucket(tx, bucket);
@@ -202,8 +200,8 @@ void ObjectStore::DeleteBucketConfig(std::string_view bucket, std::string_view n
 // ---------------------------------------------------------------------------------------------
 // Objects
 
-ObjectInfo ObjectStore::PutObject(std::string_view bucket, std::string_view key,
-                                  ByteSource& body, const PutOptions& options) {
+ObjectInfo ObjectStore::PutObject(std::string_view bucket, std::string_view key, ByteSource& body,
+                                  const PutOptions& options) {
   ValidateKey(key);
   ValidateAttributes(options.attributes);
   ValidateTags(options.tags);
@@ -258,9 +256,9 @@ ObjectStore::Opened ObjectStore::OpenVersion(std::string_view bucket, std::strin
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     if (files_->Pin(ids, epoch)) {
-      return Opened{ObjectReader(*files_, std::move(v.info), std::move(parts), segments,
-                                 std::move(ids)),
-                    v.seq};
+      return Opened{
+          ObjectReader(*files_, std::move(v.info), std::move(parts), segments, std::move(ids)),
+          v.seq};
     }
   }
   throw StorageError(ErrorCode::kInternalError, "the object kept changing while being opened");
@@ -284,9 +282,9 @@ DeleteResult ObjectStore::DeleteObject(std::string_view bucket, std::string_view
   return result;
 }
 
-std::vector<DeleteOutcome> ObjectStore::DeleteObjects(
-    std::string_view bucket, const std::vector<ObjectIdentifier>& objects,
-    std::string_view owner) {
+std::vector<DeleteOutcome> ObjectStore::DeleteObjects(std::string_view bucket,
+                                                      const std::vector<ObjectIdentifier>& objects,
+                                                      std::string_view owner) {
   std::vector<DeleteOutcome> out(objects.size());
   std::vector<CommitRequest> requests(objects.size());
   std::vector<CommitRequest*> pointers;

@@ -14,11 +14,14 @@
 // (a reference query, so copies and completed multipart uploads share blobs without copying
 // bytes). Startup removes temp files and blobs that were published but never committed.
 //
-// Durability: an acknowledged write survives kill -9 of the process at any point (blob bytes
-// are fsynced before the commit, and the WAL commit reaches the OS before the call returns).
-// After a power cut the blobs are safe, but metadata runs with SQLite's synchronous=NORMAL, so
-// the last commits before the cut may roll back; the store is then consistent at an earlier
-// point (objects either absent or complete, orphans removed at startup).
+// Durability: an acknowledged write survives kill -9 of the process at any point: blob bytes
+// are fdatasynced before the commit, and the metadata commit has reached the OS (SQLite WAL)
+// before the call returns. A power cut is different: blobs that were acknowledged are on
+// disk, but the metadata store runs with synchronous=NORMAL, so its last commits may roll
+// back. Writes then vanish cleanly (their blobs become orphans that startup removes), but a
+// rolled-back overwrite or delete may bring back a version whose blob was already deleted;
+// reading it fails with kInternalError. Closing that window needs the metadata store to
+// expose a WAL sync the garbage collector can wait for.
 //
 // Thread-safe: any number of threads may read and write at once. Errors are StorageError
 // (meta::StoreError for database failures). Readers and sweepers must be destroyed before the
@@ -143,8 +146,8 @@ class ObjectStore {
   PartInfo UploadPart(std::string_view bucket, std::string_view key, std::string_view upload_id,
                       int part_number, ByteSource& body, const PartOptions& options);
   // A part made of the source's bytes (all, or `range`), sharing its blobs.
-  PartInfo UploadPartCopy(std::string_view bucket, std::string_view key,
-                          std::string_view upload_id, int part_number, const CopySource& source,
+  PartInfo UploadPartCopy(std::string_view bucket, std::string_view key, std::string_view upload_id,
+                          int part_number, const CopySource& source,
                           const std::optional<ByteRange>& range);
   ListPartsResult ListParts(std::string_view bucket, std::string_view key,
                             std::string_view upload_id, int part_number_marker = 0,

@@ -31,7 +31,7 @@ enum class Action { kExpire, kRemoveMarker, kRemoveNoncurrent, kAbortUpload };
 struct Due {
   Action action;
   std::string key;
-  int64_t seq = 0;         // the version the decision was made on
+  int64_t seq = 0;  // the version the decision was made on
   std::string upload_id;
 };
 
@@ -81,9 +81,9 @@ LifecycleReport ObjectStore::ApplyRule(std::string_view bucket, const LifecycleR
           if (!v->info.is_latest || v->info.delete_marker) return;
           catalog_->Delete(ctx, b, d.key, std::nullopt, "");
         } else if (d.action == Action::kRemoveMarker) {
-          auto count = tx.QueryOne(
-              "SELECT COUNT(*) FROM storage_versions WHERE bucket_id = ? AND key = ?",
-              {Int(b.id), Text(d.key)});
+          auto count =
+              tx.QueryOne("SELECT COUNT(*) FROM storage_versions WHERE bucket_id = ? AND key = ?",
+                          {Int(b.id), Text(d.key)});
           if (!v->info.is_latest || count->Int(0) != 1) return;
           Catalog::RemoveVersion(ctx, *v);
         } else {
@@ -286,8 +286,8 @@ void ObjectStore::CompactPack(int64_t pack_id) {
       std::string bytes_of(length, '\0');
       size_t got = 0;
       while (got < length) {
-        ssize_t n = ::pread(fd, bytes_of.data() + got, length - got,
-                            static_cast<off_t>(start + got));
+        ssize_t n =
+            ::pread(fd, bytes_of.data() + got, length - got, static_cast<off_t>(start + got));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) {
           throw StorageError(ErrorCode::kInternalError, "compaction: a pack could not be read");

@@ -144,8 +144,8 @@ MultipartUpload ObjectStore::CreateMultipartUpload(std::string_view bucket, std:
                        "x-amz-checksum-algorithm header.");
   }
   if (options.checksum_algorithm) {
-    u.checksum_type = options.checksum_type.value_or(
-        DefaultMultipartChecksumType(*options.checksum_algorithm));
+    u.checksum_type =
+        options.checksum_type.value_or(DefaultMultipartChecksumType(*options.checksum_algorithm));
     if (!MultipartSupports(*options.checksum_algorithm, u.checksum_type)) {
       throw StorageError(ErrorCode::kInvalidRequest,
                          "The " + std::string(ChecksumTypeName(u.checksum_type)) +
@@ -234,7 +234,8 @@ PartInfo ObjectStore::UploadPartCopy(std::string_view bucket, std::string_view k
       if (range->first > range->last || range->last >= src.size) {
         throw StorageError(ErrorCode::kInvalidRange,
                            "The x-amz-copy-source-range value is not valid for a source object "
-                           "of size " + std::to_string(src.size));
+                           "of size " +
+                               std::to_string(src.size));
       }
       offset = range->first;
       length = range->last - range->first + 1;
@@ -250,17 +251,16 @@ PartInfo ObjectStore::UploadPartCopy(std::string_view bucket, std::string_view k
     part.checksums = ComputeChecksums(opened.reader, offset, length, algorithms, &md5);
     part.etag = base::HexEncode(md5);
     part.last_modified = base::FromUnixMillis(base::ToUnixMillis(base::Now()));
-    CommitRequest request{{}, [&](CommitContext& ctx) {
-                            meta::Transaction& tx = ctx.tx();
-                            BucketRow sb = Catalog::RequireBucket(tx, source.bucket);
-                            if (!Catalog::FindBySeq(tx, sb, opened.seq)) throw SourceChanged{};
-                            BucketRow b = Catalog::RequireBucket(tx, bucket);
-                            RequireUpload(tx, b, key, upload_id);
-                            PutPart(ctx, *catalog_, part,
-                                    SliceSegments(Catalog::Segments(tx, opened.seq), offset,
-                                                  length),
-                                    upload_id);
-                          }};
+    CommitRequest request{
+        {}, [&](CommitContext& ctx) {
+          meta::Transaction& tx = ctx.tx();
+          BucketRow sb = Catalog::RequireBucket(tx, source.bucket);
+          if (!Catalog::FindBySeq(tx, sb, opened.seq)) throw SourceChanged{};
+          BucketRow b = Catalog::RequireBucket(tx, bucket);
+          RequireUpload(tx, b, key, upload_id);
+          PutPart(ctx, *catalog_, part,
+                  SliceSegments(Catalog::Segments(tx, opened.seq), offset, length), upload_id);
+        }};
     try {
       committer_->Commit(request);
       return part;
@@ -332,8 +332,8 @@ ObjectInfo ObjectStore::CompleteMultipartUpload(std::string_view bucket, std::st
                               "match the part's entity tag.");
         };
         base::Digest md5s(base::DigestAlgorithm::kMd5);
-        std::string part_sums;      // concatenated raw part checksums (COMPOSITE)
-        std::string full_crc;       // combined CRC so far (FULL_OBJECT)
+        std::string part_sums;  // concatenated raw part checksums (COMPOSITE)
+        std::string full_crc;   // combined CRC so far (FULL_OBJECT)
         std::vector<SegmentRow> segments;
         std::vector<ObjectPart> layout;
         uint64_t size = 0;
@@ -397,8 +397,7 @@ ObjectInfo ObjectStore::CompleteMultipartUpload(std::string_view bucket, std::st
         if (options.expected_size && *options.expected_size != size) {
           throw StorageError(ErrorCode::kInvalidRequest,
                              "The provided object size " + std::to_string(*options.expected_size) +
-                                 " does not match the size of the parts, " +
-                                 std::to_string(size));
+                                 " does not match the size of the parts, " + std::to_string(size));
         }
         v.tags = upload.tags;
         catalog_->PutVersion(ctx, b, v, segments, layout, options.conditions);

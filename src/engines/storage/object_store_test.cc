@@ -7,6 +7,7 @@
 #include <atomic>
 #include <barrier>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "engines/storage/storage_test_util.h"
@@ -106,9 +107,9 @@ TEST_F(ObjectStoreTest, StreamsHundredMebibytesInBoundedMemory) {
 
 TEST_F(ObjectStoreTest, ComputesEtagsAndEveryChecksum) {
   PutOptions options;
-  options.checksum_algorithms = {ChecksumAlgorithm::kCrc32,  ChecksumAlgorithm::kCrc32c,
+  options.checksum_algorithms = {ChecksumAlgorithm::kCrc32,     ChecksumAlgorithm::kCrc32c,
                                  ChecksumAlgorithm::kCrc64Nvme, ChecksumAlgorithm::kSha1,
-                                 ChecksumAlgorithm::kSha256, ChecksumAlgorithm::kMd5};
+                                 ChecksumAlgorithm::kSha256,    ChecksumAlgorithm::kMd5};
   ObjectInfo info = Put("bucket", "check", "123456789", options);
   EXPECT_EQ(info.etag, "25f9e794323b453885f5181f1b624d0b");  // md5("123456789")
   EXPECT_EQ(info.checksums.at(ChecksumAlgorithm::kCrc32), "y/Q5Jg==");
@@ -118,8 +119,7 @@ TEST_F(ObjectStoreTest, ComputesEtagsAndEveryChecksum) {
             base::Base64Encode(base::Sha1("123456789")));
   EXPECT_EQ(info.checksums.at(ChecksumAlgorithm::kSha256),
             base::Base64Encode(base::Sha256("123456789")));
-  EXPECT_EQ(info.checksums.at(ChecksumAlgorithm::kMd5),
-            base::Base64Encode(base::Md5("123456789")));
+  EXPECT_EQ(info.checksums.at(ChecksumAlgorithm::kMd5), base::Base64Encode(base::Md5("123456789")));
   EXPECT_EQ(info.checksum_type, ChecksumType::kFullObject);
   ObjectInfo head = store_->HeadObject("bucket", "check");
   EXPECT_EQ(head.checksums, info.checksums);
@@ -257,6 +257,20 @@ TEST_F(ObjectStoreTest, ReaderKeepsSeeingTheVersionItOpened) {
   }
 }
 
+// Every key with versions has exactly one latest version, and it is the newest.
+void ExpectOneLatestPerKey(ObjectStore& store) {
+  std::map<std::string, int> latest;
+  std::string previous_key;
+  for (const auto& v : store.ListObjectVersions("bucket", {}).versions) {
+    latest[v.key] += v.is_latest ? 1 : 0;
+    if (v.key != previous_key) {
+      EXPECT_TRUE(v.is_latest) << v.key << " " << v.version_id;
+    }
+    previous_key = v.key;
+  }
+  for (const auto& [key, n] : latest) EXPECT_EQ(n, 1) << key;
+}
+
 TEST_F(ObjectStoreTest, VersioningStateMachine) {
   // Unversioned: one null version per key.
   Put("bucket", "k", "n1");
@@ -279,6 +293,7 @@ TEST_F(ObjectStoreTest, VersioningStateMachine) {
   EXPECT_EQ(Get("bucket", "k"), "a2");
   EXPECT_EQ(Get("bucket", "k", a1.version_id), "a1");
   EXPECT_EQ(Get("bucket", "k", "null"), "n2");
+  ExpectOneLatestPerKey(*store_);
 
   // Delete without a version: a delete marker.
   DeleteResult m1 = store_->DeleteObject("bucket", "k");
@@ -292,10 +307,10 @@ TEST_F(ObjectStoreTest, VersioningStateMachine) {
   }
   EXPECT_EQ(CodeOf([&] { store_->GetObject("bucket", "k", m1.version_id); }),
             ErrorCode::kMethodNotAllowed);
-  EXPECT_EQ(CodeOf([&] { store_->GetObject("bucket", "k", "nope"); }),
-            ErrorCode::kNoSuchVersion);
+  EXPECT_EQ(CodeOf([&] { store_->GetObject("bucket", "k", "nope"); }), ErrorCode::kNoSuchVersion);
   EXPECT_EQ(Get("bucket", "k", a2.version_id), "a2");
   EXPECT_TRUE(store_->ListObjects("bucket", {}).objects.empty());
+  ExpectOneLatestPerKey(*store_);
 
   // Suspended: puts replace the null version.
   store_->SetVersioning("bucket", VersioningState::kSuspended);
@@ -310,6 +325,11 @@ TEST_F(ObjectStoreTest, VersioningStateMachine) {
   EXPECT_TRUE(v.versions[0].is_latest);
   EXPECT_TRUE(v.versions[1].delete_marker);
   EXPECT_FALSE(v.versions[2].is_latest);
+  ExpectOneLatestPerKey(*store_);
+  // Overwriting the null version while it is the latest keeps one latest version.
+  Put("bucket", "k", "s1");
+  ExpectOneLatestPerKey(*store_);
+  EXPECT_EQ(store_->ListObjectVersions("bucket", {}).versions.size(), 4u);
 
   // Suspended delete: a null delete marker replaces the null version.
   DeleteResult m2 = store_->DeleteObject("bucket", "k");
@@ -319,6 +339,8 @@ TEST_F(ObjectStoreTest, VersioningStateMachine) {
   ASSERT_EQ(v.versions.size(), 4u);
   EXPECT_TRUE(v.versions[0].delete_marker && v.versions[0].is_latest);
   EXPECT_EQ(v.versions[0].version_id, "null");
+  ExpectOneLatestPerKey(*store_);
+  EXPECT_EQ(store_->ListObjects("bucket", {}).objects.size(), 0u);
 
   // Deleting specific versions is permanent; the next newest becomes latest.
   DeleteResult gone = store_->DeleteObject("bucket", "k", a1.version_id);
@@ -330,6 +352,7 @@ TEST_F(ObjectStoreTest, VersioningStateMachine) {
   EXPECT_EQ(CodeOf([&] { store_->GetObject("bucket", "k"); }), ErrorCode::kNoSuchKey);
   store_->DeleteObject("bucket", "k", m1.version_id);
   EXPECT_EQ(Get("bucket", "k"), "a2");  // a2 is current again
+  ExpectOneLatestPerKey(*store_);
   v = store_->ListObjectVersions("bucket", {});
   ASSERT_EQ(v.versions.size(), 1u);
   EXPECT_TRUE(v.versions[0].is_latest);
@@ -343,7 +366,8 @@ TEST_F(ObjectStoreTest, VersionListingOrderAndPaging) {
   std::vector<std::pair<std::string, std::string>> expected;  // key, version id, newest first
   for (const std::string key : {"b", "a", "c/x", "c/y"}) {
     std::vector<std::string> ids;
-    for (int i = 0; i < 4; ++i) ids.push_back(Put("bucket", key, key + std::to_string(i)).version_id);
+    for (int i = 0; i < 4; ++i)
+      ids.push_back(Put("bucket", key, key + std::to_string(i)).version_id);
     if (key == "a") ids.push_back(store_->DeleteObject("bucket", key).version_id);
     for (auto it = ids.rbegin(); it != ids.rend(); ++it) expected.emplace_back(key, *it);
   }
@@ -379,10 +403,22 @@ TEST_F(ObjectStoreTest, VersionListingOrderAndPaging) {
 }
 
 TEST_F(ObjectStoreTest, ListingWithStrangeKeys) {
-  std::vector<std::string> keys = {"/leading",  "//double//slash", "../../etc/passwd", "a/../b",
-                                   "a/b/c",     "a/b/d",           "a/c",              "a b c",
-                                   "日本語/ファイル", "émoji/😀",        "Z",                "z",
-                                   "a/",        "a//x",            "..",               "a\tb"};
+  std::vector<std::string> keys = {"/leading",
+                                   "//double//slash",
+                                   "../../etc/passwd",
+                                   "a/../b",
+                                   "a/b/c",
+                                   "a/b/d",
+                                   "a/c",
+                                   "a b c",
+                                   "日本語/ファイル",
+                                   "émoji/😀",
+                                   "Z",
+                                   "z",
+                                   "a/",
+                                   "a//x",
+                                   "..",
+                                   "a\tb"};
   for (const auto& k : keys) Put("bucket", k, "data:" + k);
   for (const auto& k : keys) EXPECT_EQ(Get("bucket", k), "data:" + k) << k;
   std::vector<std::string> sorted = keys;
@@ -397,8 +433,7 @@ TEST_F(ObjectStoreTest, ListingWithStrangeKeys) {
   ListObjectsOptions slash;
   slash.delimiter = "/";
   ListObjectsResult top = store_->ListObjects("bucket", slash);
-  EXPECT_EQ(top.common_prefixes,
-            (std::vector<std::string>{"../", "/", "a/", "émoji/", "日本語/"}));
+  EXPECT_EQ(top.common_prefixes, (std::vector<std::string>{"../", "/", "a/", "émoji/", "日本語/"}));
   listed.clear();
   for (const auto& o : top.objects) listed.push_back(o.key);
   EXPECT_EQ(listed, (std::vector<std::string>{"..", "Z", "a\tb", "a b c", "z"}));
@@ -629,8 +664,7 @@ TEST_F(ObjectStoreTest, BucketRules) {
   EXPECT_EQ(store_->GetBucketConfig("eu-bucket", "policy"), "{\"Version\":\"2008-10-17\"}");
   store_->DeleteBucketConfig("eu-bucket", "cors");
   EXPECT_FALSE(store_->GetBucketConfig("eu-bucket", "cors"));
-  EXPECT_EQ(CodeOf([&] { store_->GetBucketConfig("nope", "policy"); }),
-            ErrorCode::kNoSuchBucket);
+  EXPECT_EQ(CodeOf([&] { store_->GetBucketConfig("nope", "policy"); }), ErrorCode::kNoSuchBucket);
 
   store_->DeleteBucket("eu-bucket");
   EXPECT_EQ(CodeOf([&] { store_->GetBucket("eu-bucket"); }), ErrorCode::kNoSuchBucket);

@@ -39,8 +39,8 @@ class StagedBody {
   StagedBody& operator=(const StagedBody&) = delete;
 
   uint64_t size() const { return size_; }
-  const std::string& md5() const { return md5_; }  // raw
-  std::string etag() const;                         // hex MD5
+  const std::string& md5() const { return md5_; }            // raw
+  std::string etag() const;                                  // hex MD5
   const Checksums& checksums() const { return checksums_; }  // base64, every computed one
   bool packed() const { return !blob_id_.has_value(); }
   const std::string& packed_bytes() const { return bytes_; }

@@ -55,9 +55,7 @@ class StorageError : public base::Error {
 
   ErrorCode code() const { return code_; }
   bool is_delete_marker() const { return delete_marker_version_.has_value(); }
-  const std::optional<std::string>& delete_marker_version() const {
-    return delete_marker_version_;
-  }
+  const std::optional<std::string>& delete_marker_version() const { return delete_marker_version_; }
 
  private:
   ErrorCode code_;

@@ -1,6 +1,5 @@
 #include "engines/storage/validation.h"
 
-
 #include "base/strings.h"
 #include "engines/storage/storage_error.h"
 
@@ -92,8 +91,7 @@ void ValidateTags(const TagSet& tags) {
       throw StorageError(ErrorCode::kInvalidTag, "The TagValue you have provided is invalid");
     }
     if (base::ToLower(t.key.substr(0, 4)) == "aws:") {
-      throw StorageError(ErrorCode::kInvalidTag,
-                         "Your TagKey cannot be prefixed with aws:");
+      throw StorageError(ErrorCode::kInvalidTag, "Your TagKey cannot be prefixed with aws:");
     }
     for (size_t j = 0; j < i; ++j) {
       if (tags[j].key == t.key) {

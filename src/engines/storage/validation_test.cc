@@ -24,11 +24,26 @@ TEST(ValidationTest, BucketNames) {
   }
   EXPECT_TRUE(IsValidBucketName(std::string(63, 'a')));
   EXPECT_FALSE(IsValidBucketName(std::string(64, 'a')));
-  for (const char* bad :
-       {"ab", "", "UpperCase", "under_score", "-leading", "trailing-", ".dot", "dot.", "a..b",
-        "192.168.5.4", "xn--bucket", "sthree-bucket", "amzn-s3-demo-bucket", "bucket-s3alias",
-        "bucket--ol-s3", "bucket.mrap", "bucket--x-s3", "bucket--table-s3", "sp ace",
-        "_studio"}) {
+  for (const char* bad : {"ab",
+                          "",
+                          "UpperCase",
+                          "under_score",
+                          "-leading",
+                          "trailing-",
+                          ".dot",
+                          "dot.",
+                          "a..b",
+                          "192.168.5.4",
+                          "xn--bucket",
+                          "sthree-bucket",
+                          "amzn-s3-demo-bucket",
+                          "bucket-s3alias",
+                          "bucket--ol-s3",
+                          "bucket.mrap",
+                          "bucket--x-s3",
+                          "bucket--table-s3",
+                          "sp ace",
+                          "_studio"}) {
     EXPECT_FALSE(IsValidBucketName(bad)) << bad;
   }
   EXPECT_EQ(CodeOf([] { ValidateBucketName("Bad"); }), ErrorCode::kInvalidBucketName);
@@ -56,15 +71,13 @@ TEST(ValidationTest, Tags) {
   eleven.pop_back();
   ValidateTags(eleven);
   EXPECT_EQ(CodeOf([] { ValidateTags({{"", "v"}}); }), ErrorCode::kInvalidTag);
-  EXPECT_EQ(CodeOf([] { ValidateTags({{std::string(129, 'k'), "v"}}); }),
-            ErrorCode::kInvalidTag);
+  EXPECT_EQ(CodeOf([] { ValidateTags({{std::string(129, 'k'), "v"}}); }), ErrorCode::kInvalidTag);
   ValidateTags({{std::string(128, 'k'), std::string(256, 'v')}});
   // 128 characters, not bytes.
   std::string kanji;
   for (int i = 0; i < 128; ++i) kanji += "漢";
   ValidateTags({{kanji, "v"}});
-  EXPECT_EQ(CodeOf([] { ValidateTags({{"k", std::string(257, 'v')}}); }),
-            ErrorCode::kInvalidTag);
+  EXPECT_EQ(CodeOf([] { ValidateTags({{"k", std::string(257, 'v')}}); }), ErrorCode::kInvalidTag);
   EXPECT_EQ(CodeOf([] { ValidateTags({{"k", "v"}, {"k", "w"}}); }), ErrorCode::kInvalidTag);
   EXPECT_EQ(CodeOf([] { ValidateTags({{"aws:reserved", "v"}}); }), ErrorCode::kInvalidTag);
   EXPECT_EQ(CodeOf([] { ValidateTags({{"semi;colon", "v"}}); }), ErrorCode::kInvalidTag);
