@@ -11,6 +11,8 @@ TEST(Time, AmzDateRoundTrip) {
   EXPECT_EQ(FormatAmzDate(*t), "20150830T123600Z");
   EXPECT_FALSE(ParseAmzDate("20150230T123600Z"));
   EXPECT_FALSE(ParseAmzDate("2015083T123600Z"));
+  EXPECT_FALSE(ParseAmzDate("99991231T235959Z"));  // beyond the clock's range
+  EXPECT_FALSE(ParseIso8601("2262-04-12T00:00:00Z"));
 }
 
 TEST(Time, Iso8601) {

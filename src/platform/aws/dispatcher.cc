@@ -226,7 +226,7 @@ void Dispatcher::Impl::Authenticate(RequestContext& ctx, const Entry& entry, boo
       }
     }
   } else if (payload.mode == sigv4::PayloadMode::kSha256 &&
-             sigv4::HashPayload(wire.body) != payload.value) {
+             !base::EqualsIgnoreCase(sigv4::HashPayload(wire.body), payload.value)) {
     throw PayloadFailureError(
         proto, sigv4::PayloadError(sigv4::PayloadError::Reason::kContentSha256Mismatch,
                                    "x-amz-content-sha256 does not match the body", payload.value,
