@@ -35,6 +35,14 @@ bool IsRawPayload(const Member& payload) {
   return payload.shape->type() == ShapeType::kBlob || payload.shape->type() == ShapeType::kString;
 }
 
+// A blob or string payload: the body itself, which for a string must be UTF-8.
+std::string RawPayload(const Member& payload, const std::string& body) {
+  if (payload.shape->type() == ShapeType::kString && !base::IsValidUtf8(body)) {
+    throw InputError(InputError::Kind::kType, "The body of '" + payload.name + "' is not UTF-8");
+  }
+  return body;
+}
+
 std::string JsonContentType(const ServiceModel& model) {
   return "application/x-amz-json-" + model.json_version();
 }
@@ -92,7 +100,7 @@ void DecodeRestJsonBody(const OperationModel& op, const WireRequest& request, Js
   if (const Member* payload = shape.payload()) {
     if (op.input_streaming() || request.body.empty()) return;
     if (IsRawPayload(*payload)) {
-      (*input)[payload->name] = request.body;
+      (*input)[payload->name] = RawPayload(*payload, request.body);
     } else {
       (*input)[payload->name] =
           detail::DecodeJsonValue(*payload, detail::ParseJsonDocument(request.body));
@@ -108,7 +116,7 @@ void DecodeRestXmlBody(const OperationModel& op, const WireRequest& request, Jso
   const Member* payload = shape.payload();
   if (payload != nullptr && (op.input_streaming() || request.body.empty())) return;
   if (payload != nullptr && IsRawPayload(*payload)) {
-    (*input)[payload->name] = request.body;
+    (*input)[payload->name] = RawPayload(*payload, request.body);
     return;
   }
   if (payload == nullptr && (request.body.empty() || !HasBodyMembers(shape))) return;

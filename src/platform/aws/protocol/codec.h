@@ -9,6 +9,7 @@
 //   ... or, on ApiError e: EncodeError(iam, e, request_id)
 //
 // Handler JSON conventions (every service codes against these):
+// - Strings are UTF-8 (input whose strings are not is refused as mistyped).
 // - Structures are JSON objects keyed by botocore member names (not wire names). Absent
 //   members are omitted, never null; in handler output null counts as absent. Lists are
 //   arrays, maps are objects. Members the shape does not know are ignored.

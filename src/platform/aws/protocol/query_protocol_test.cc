@@ -130,6 +130,12 @@ TEST(QueryProtocol, BadNumbersAreRejected) {
             "Member must have value greater than or equal to 1");
 }
 
+TEST(QueryProtocol, StringsMustBeUtf8) {
+  ApiError e = DecodeError(Iam(), Form("Action=GetUser&UserName=a%FFb"));
+  EXPECT_EQ(e.code(), "ValidationError");
+  EXPECT_NE(e.message().find("UTF-8"), std::string::npos);
+}
+
 TEST(QueryProtocol, MalformedFormBody) {
   ApiError e = DecodeError(Iam(), Form("Action=GetUser&UserName=%zz"));
   EXPECT_EQ(e.code(), "MalformedQueryString");

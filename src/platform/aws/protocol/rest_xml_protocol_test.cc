@@ -177,6 +177,14 @@ TEST(RestXmlProtocol, MissingBodyAndBadArguments) {
   EXPECT_NE(no_upload.message().find("Value null at 'uploadId'"), std::string::npos);
 }
 
+TEST(RestXmlProtocol, StringsMustBeUtf8) {
+  EXPECT_EQ(DecodeError(MakeRequest("GET", "/b/a%FF")).code(), "InvalidArgument");
+  EXPECT_EQ(DecodeError(MakeRequest("PUT", "/b?policy", {}, "{\"\xff\"}")).code(),
+            "InvalidArgument");
+  Decoded policy = Decode(MakeRequest("PUT", "/b?policy", {}, R"({"Version":"2012-10-17"})"));
+  EXPECT_EQ(policy.input["Policy"], R"({"Version":"2012-10-17"})");
+}
+
 TEST(RestXmlProtocol, UnknownRouteIsMethodNotAllowed) {
   try {
     ResolveOperation(S3(), MakeRequest("PATCH", "/b/k"));
@@ -267,7 +275,8 @@ TEST(RestXmlProtocol, CreateMultipartUploadAndDeleteObjectsOutputs) {
             std::string("InitiateMultipartUploadResult"));
   WireResponse del = Encode("DeleteObjects", Json::parse(R"({"Deleted":[{"Key":"a"}],
       "Errors":[{"Key":"b","Code":"AccessDenied","Message":"no"}]})"));
-  pugi::xml_node root = ParseXml(del.body).document_element();
+  pugi::xml_document doc = ParseXml(del.body);
+  pugi::xml_node root = doc.document_element();
   EXPECT_STREQ(root.name(), "DeleteResult");
   EXPECT_EQ(ChildNames(root), (std::vector<std::string>{"Deleted", "Error"}));
   EXPECT_STREQ(root.child("Error").child_value("Code"), "AccessDenied");

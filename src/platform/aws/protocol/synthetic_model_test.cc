@@ -84,6 +84,7 @@ constexpr std::string_view kRestXmlModel = R"({
   },
   "shapes": {
     "PutMapsInput": {"type": "structure", "members": {
+      "Tree": {"shape": "Tree"},
       "Wrapped": {"shape": "Map"},
       "Flat": {"shape": "FlatMap", "locationName": "Item"},
       "Names": {"shape": "NameList", "flattened": true, "locationName": "Name"}
@@ -93,6 +94,7 @@ constexpr std::string_view kRestXmlModel = R"({
       "Flat": {"shape": "FlatMap", "locationName": "Item"},
       "Names": {"shape": "NameList", "flattened": true, "locationName": "Name"}
     }},
+    "Tree": {"type": "structure", "members": {"Child": {"shape": "Tree"}, "V": {"shape": "S"}}},
     "Map": {"type": "map", "key": {"shape": "S", "locationName": "K"},
             "value": {"shape": "S", "locationName": "V"}},
     "FlatMap": {"type": "map", "flattened": true, "key": {"shape": "S"}, "value": {"shape": "S"}},
@@ -251,6 +253,32 @@ TEST(SyntheticRestXml, MapsAndFlattenedMembers) {
       "<GetMapsResult xmlns=\"urn:demo\"><Wrapped><entry><K>a</K><V>1</V></entry><entry><K>b</K>"
       "<V>2</V></entry></Wrapped><Item><key>x</key><value>9</value></Item><Item>"
       "<key>y</key><value>8</value></Item><Name>n1</Name><Name>n2</Name></GetMapsResult>");
+}
+
+std::string NestedTree(int depth) {
+  std::string body = "<PutMapsRequest><Tree>";
+  for (int i = 0; i < depth; ++i) body += "<Child>";
+  body += "<V>leaf</V>";
+  for (int i = 0; i < depth; ++i) body += "</Child>";
+  return body + "</Tree></PutMapsRequest>";
+}
+
+TEST(SyntheticRestXml, RecursiveShapesAreDepthLimited) {
+  Json input = Decode(RestXml(), MakeRequest("PUT", "/maps", {}, NestedTree(3)));
+  EXPECT_EQ(input["Tree"]["Child"]["Child"]["Child"]["V"], "leaf");
+  try {
+    Decode(RestXml(), MakeRequest("PUT", "/maps", {}, NestedTree(200)));
+    FAIL();
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.code(), "MalformedXML");
+  }
+  // Deep markup that no shape follows is parsed without recursion and ignored.
+  std::string deep = "<PutMapsRequest>";
+  for (int i = 0; i < 200000; ++i) deep += "<x>";
+  EXPECT_THROW(Decode(RestXml(), MakeRequest("PUT", "/maps", {}, deep)), ApiError);
+  for (int i = 0; i < 200000; ++i) deep += "</x>";
+  deep += "</PutMapsRequest>";
+  EXPECT_EQ(Decode(RestXml(), MakeRequest("PUT", "/maps", {}, deep)), Json::object());
 }
 
 TEST(SyntheticQuery, MapsFlattenedListsBlobsAndNesting) {

@@ -180,6 +180,7 @@ Json DecodeScalarText(const ShapeRef& ref, std::string_view text, std::string_vi
           TypeError(where, "base64-encoded JSON", text);
         }
       }
+      if (!base::IsValidUtf8(text)) TypeError(where, "UTF-8 text", text);
       return std::string(text);
     case ShapeType::kInteger:
     case ShapeType::kLong: {

@@ -32,7 +32,7 @@ base::TimePoint TimestampFromOutput(const base::Json& value);
 std::string FormatTimestamp(base::TimePoint t, TimestampFormat format, TimestampFormat fallback);
 
 // Wire text to a handler value, by the shape of `ref`. Blobs are base64 text; jsonvalue
-// strings are base64 JSON. Throws InputError(kType) naming `where`.
+// strings are base64 JSON; strings must be UTF-8. Throws InputError(kType) naming `where`.
 base::Json DecodeScalarText(const ShapeRef& ref, std::string_view text, std::string_view where);
 
 // A handler value to wire text; timestamps use the ref's format or `default_format`.
