@@ -1,0 +1,234 @@
+"""S3 PUT/GET benchmark: UniStudio and moto_server side by side in one run, plus the disk's raw
+sequential write speed (dd oflag=direct) as the ceiling for large PUTs.
+
+Small objects (4 KiB, 16 concurrent keep-alive clients): wrk replays pre-signed requests, one
+distinct key per request, so the client costs next to nothing; reports requests/s and p50/p99
+latency. Large objects (64 MiB): sequential signed PUTs (UNSIGNED-PAYLOAD, streamed from a file)
+and GETs (streamed to /dev/null); reports MiB/s and p50/p99, and the server's RSS before and
+after (RSS must not grow with object size). Prints a Markdown table.
+
+usage: python3 bench/s3/s3_bench.py path/to/unistudio [--seconds 10] [--large-count 6]
+"""
+import argparse
+import datetime
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import requests
+
+KEY = "AKIABENCHS3ROOTKEY00"
+SECRET = "bench/s3/secret/key/0123456789abcdefghij"
+MIB = 1024 * 1024
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not listen")
+
+
+def rss_kib(pid, field="VmRSS"):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def sign(endpoint, method, path, headers=None, payload_hash="UNSIGNED-PAYLOAD"):
+    req = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path,
+                                         headers=dict(headers or {}))
+    auth = botocore.auth.S3SigV4Auth(botocore.credentials.Credentials(KEY, SECRET), "s3",
+                                     "us-east-1")
+    auth.payload = lambda request: payload_hash  # the body is streamed, not hashed
+    auth.add_auth(req)
+    return {k: v for k, v in req.headers.items()}
+
+
+def lua_requests(endpoint, method, keys, body_size):
+    """A wrk script cycling through one signed request per key."""
+    lines = ["local reqs = {}"]
+    body = "x" * body_size
+    for i, key in enumerate(keys):
+        hdrs = sign(endpoint, method, key,
+                    {"Content-Length": str(body_size)} if method == "PUT" else None)
+        hdrs.pop("Content-Length", None)  # wrk.format adds it for the body
+        hdrs["Host"] = endpoint[len("http://"):]
+        hdr_lua = ", ".join('["%s"] = "%s"' % (k, v.replace('"', '\\"')) for k, v in hdrs.items())
+        lines.append('reqs[%d] = wrk.format("%s", "%s", {%s}%s)' % (
+            i + 1, method, key, hdr_lua, ", body" if method == "PUT" else ""))
+    lines.insert(0, 'local body = string.rep("x", %d)' % body_size)
+    lines.append("local i = 0")
+    lines.append("request = function() i = i + 1; return reqs[(i - 1) %% %d + 1] end" % len(keys))
+    return "\n".join(lines) + "\n"
+
+
+def run_wrk(endpoint, script, seconds, connections=16):
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+        name = f.name
+    try:
+        out = subprocess.run(["wrk", "-t2", "-c%d" % connections, "-d%ds" % seconds, "--latency",
+                              "-s", name, endpoint], capture_output=True, text=True,
+                             check=True).stdout
+    finally:
+        os.unlink(name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def pct(p):
+        m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)" % p, out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": pct(50), "p99": pct(99),
+            "errors": int(errors.group(1)) if errors else 0}
+
+
+def small_objects(endpoint, bucket, seconds):
+    keys = ["/%s/small/%06d" % (bucket, i) for i in range(8000)]
+    put = run_wrk(endpoint, lua_requests(endpoint, "PUT", keys, 4096), seconds)
+    get = run_wrk(endpoint, lua_requests(endpoint, "GET", keys[:500], 0), seconds)
+    return put, get
+
+
+def large_objects(endpoint, bucket, count, path):
+    puts, gets = [], []
+    for i in range(count):
+        key = "/%s/large/%d" % (bucket, i)
+        hdrs = sign(endpoint, "PUT", key, {"Content-Length": str(64 * MIB)})
+        with open(path, "rb") as f:
+            t = time.perf_counter()
+            r = requests.put(endpoint + key, data=f, headers=hdrs, timeout=600)
+            puts.append(time.perf_counter() - t)
+        if r.status_code != 200:
+            raise RuntimeError("PUT %s: %d %s" % (key, r.status_code, r.text[:500]))
+    for i in range(count):
+        key = "/%s/large/%d" % (bucket, i)
+        hdrs = sign(endpoint, "GET", key)
+        t = time.perf_counter()
+        r = requests.get(endpoint + key, headers=hdrs, stream=True, timeout=600)
+        r.raise_for_status()
+        n = 0
+        for chunk in r.iter_content(1 << 20):
+            n += len(chunk)
+        gets.append(time.perf_counter() - t)
+        assert n == 64 * MIB, n
+
+    def summary(times):
+        times = sorted(times)
+        return {"mibps": 64 * len(times) / sum(times), "p50": statistics.median(times) * 1000,
+                "p99": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000}
+    return summary(puts), summary(gets)
+
+
+def create_bucket(endpoint, bucket):
+    hdrs = sign(endpoint, "PUT", "/" + bucket)
+    requests.put(endpoint + "/" + bucket, headers=hdrs, timeout=30).raise_for_status()
+
+
+def dd_speed(directory):
+    target = os.path.join(directory, "dd.bin")
+    out = subprocess.run(["dd", "if=/dev/zero", "of=" + target, "bs=64M", "count=8",
+                          "oflag=direct"], capture_output=True, text=True)
+    os.unlink(target)
+    m = re.search(r"(\d+) bytes .* copied, ([\d.]+) s", out.stderr)
+    return int(m.group(1)) / float(m.group(2)) / MIB
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--large-count", type=int, default=6)
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="s3bench-", dir=os.environ.get("BENCH_DIR", "/var/tmp"))
+    big = os.path.join(work, "64mib.bin")
+    with open(big, "wb") as f:
+        f.write(os.urandom(64 * MIB))
+    results = {}
+    procs = []
+    try:
+        port = free_port()
+        env = dict(os.environ, UNISTUDIO_ROOT_ACCESS_KEY_ID=KEY,
+                   UNISTUDIO_ROOT_SECRET_ACCESS_KEY=SECRET)
+        uni = subprocess.Popen([args.binary, "serve", "--listen", "127.0.0.1:%d" % port,
+                                "--data-dir", os.path.join(work, "data")],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(uni)
+        moto_port = free_port()
+        moto = subprocess.Popen([sys.executable, "-m", "moto.server", "-p", str(moto_port)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        procs.append(moto)
+        wait_port(port, uni)
+        wait_port(moto_port, moto)
+        for name, proc, endpoint in [("UniStudio", uni, "http://127.0.0.1:%d" % port),
+                                     ("moto_server", moto, "http://127.0.0.1:%d" % moto_port)]:
+            create_bucket(endpoint, "bench")
+            put, get = small_objects(endpoint, "bench", args.seconds)
+            rss_small = rss_kib(proc.pid)
+            lput, lget = large_objects(endpoint, "bench", args.large_count, big)
+            results[name] = {"put": put, "get": get, "lput": lput, "lget": lget,
+                             "rss_small": rss_small, "rss_large": rss_kib(proc.pid),
+                             "hwm": rss_kib(proc.pid, "VmHWM")}
+        disk = dd_speed(work)
+    finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+    u, m = results["UniStudio"], results["moto_server"]
+    print("date: %s, %d cores, `python3 bench/s3/s3_bench.py %s --seconds %d --large-count %d`\n"
+          % (datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%MZ"),
+             os.cpu_count(), args.binary, args.seconds, args.large_count))
+    print("| measure | UniStudio | moto_server | ratio |")
+    print("|---|---|---|---|")
+    for label, key in [("4 KiB PUT, 16 clients", "put"), ("4 KiB GET, 16 clients", "get")]:
+        print("| %s: req/s | %.0f | %.0f | %.1fx |" % (label, u[key]["rps"], m[key]["rps"],
+                                                    u[key]["rps"] / max(m[key]["rps"], 1e-9)))
+        print("| %s: p50 / p99 ms | %.2f / %.2f | %.2f / %.2f | |" % (
+            label, u[key]["p50"], u[key]["p99"], m[key]["p50"], m[key]["p99"]))
+        print("| %s: non-2xx | %d | %d | |" % (label, u[key]["errors"], m[key]["errors"]))
+    for label, key in [("64 MiB PUT", "lput"), ("64 MiB GET", "lget")]:
+        print("| %s: MiB/s | %.0f | %.0f | %.1fx |" % (label, u[key]["mibps"], m[key]["mibps"],
+                                                     u[key]["mibps"] / max(m[key]["mibps"], 1e-9)))
+        print("| %s: p50 / p99 ms | %.0f / %.0f | %.0f / %.0f | |" % (
+            label, u[key]["p50"], u[key]["p99"], m[key]["p50"], m[key]["p99"]))
+    print("| RSS after 4 KiB runs / after 64 MiB runs / peak, MiB | %.0f / %.0f / %.0f | "
+          "%.0f / %.0f / %.0f | |" % (u["rss_small"] / 1024, u["rss_large"] / 1024, u["hwm"] / 1024,
+                                      m["rss_small"] / 1024, m["rss_large"] / 1024, m["hwm"] / 1024))
+    print("| raw disk sequential write (dd bs=64M oflag=direct), MiB/s | %.0f | | |" % disk)
+    print("| 64 MiB PUT as a share of raw disk | %.0f%% | %.0f%% | |" % (
+        100 * u["lput"]["mibps"] / disk, 100 * m["lput"]["mibps"] / disk))
+
+
+if __name__ == "__main__":
+    main()
