@@ -1,0 +1,52 @@
+#include "services/sagemaker/training/s3_access.h"
+
+#include "base/log.h"
+#include "engines/storage/storage_error.h"
+#include "platform/auth/evaluator.h"
+
+namespace sagemaker {
+
+S3Access::S3Access(aws::CredentialProvider& credentials, storage::ObjectStore& objects)
+    : credentials_(credentials), objects_(objects) {}
+
+aws::Principal S3Access::RoleSession(const std::string& account_id, const std::string& role_arn,
+                                     const std::string& session_name) {
+  aws::Principal p;
+  p.type = aws::Principal::Type::kAssumedRole;
+  p.account_id = account_id;
+  std::string role_name = role_arn.substr(role_arn.rfind('/') + 1);
+  p.arn = "arn:aws:sts::" + account_id + ":assumed-role/" + role_name + "/" + session_name;
+  p.role_arn = role_arn;
+  p.session_name = session_name;
+  return p;
+}
+
+bool S3Access::Allowed(const aws::Principal& principal, const std::string& action,
+                       const std::string& bucket, const std::string& key) {
+  std::vector<std::shared_ptr<const auth::Policy>> identity = credentials_.IdentityPolicies(principal);
+  std::vector<const auth::Policy*> identity_ptrs;
+  for (const auto& p : identity) identity_ptrs.push_back(p.get());
+  std::optional<auth::Policy> bucket_policy;
+  try {
+    if (std::optional<std::string> doc = objects_.GetBucketConfig(bucket, "policy")) {
+      bucket_policy = auth::Policy::Parse(*doc);
+    }
+  } catch (const storage::StorageError&) {
+    return false;  // no such bucket
+  } catch (const base::Error& e) {
+    LOG_WARN("ignoring an unparsable bucket policy", {{"bucket", bucket}, {"error", e.what()}});
+  }
+  auth::Request request;
+  request.action = action;
+  request.resource = "arn:aws:s3:::" + bucket + (key.empty() ? "" : "/" + key);
+  request.principal.type = auth::Principal::Type::kAssumedRole;
+  request.principal.arn = principal.arn;
+  request.principal.account = principal.account_id;
+  request.context.Set("aws:PrincipalArn", {principal.role_arn});
+  request.context.Set("aws:PrincipalAccount", {principal.account_id});
+  request.context.Set("aws:userid", {principal.user_id});
+  return auth::Authorize(identity_ptrs, bucket_policy ? &*bucket_policy : nullptr, request)
+      .allowed();
+}
+
+}  // namespace sagemaker
