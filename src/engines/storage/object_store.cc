@@ -23,21 +23,6 @@ namespace {
 // How often OpenVersion retries when every snapshot it reads names a blob already deleted.
 constexpr int kOpenAttempts = 100;
 
-std::vector<SegmentRow> BodySegments(CommitContext& ctx, const StagedBody& body) {
-  if (body.size() == 0) return {};
-  if (body.packed()) {
-    const PackLocation& at = ctx.location(0);
-    return {SegmentRow{at.blob_id, at.offset, body.size()}};
-  }
-  Catalog::AddBlob(ctx.tx(), body.blob_id(), body.size());
-  return {SegmentRow{body.blob_id(), 0, body.size()}};
-}
-
-std::vector<std::string_view> BodyPayloads(const StagedBody& body) {
-  if (body.packed() && body.size() > 0) return {body.packed_bytes()};
-  return {};
-}
-
 }  // namespace
 
 ObjectStore::ObjectStore(const std::filesystem::path& data_dir, meta::Store& meta)
@@ -218,9 +203,9 @@ ObjectInfo ObjectStore::PutObject(std::string_view bucket, std::string_view key,
   v.info.attributes = options.attributes;
   v.info.checksums = staged.checksums();
   v.tags = options.tags;
-  CommitRequest request{BodyPayloads(staged), [&](CommitContext& ctx) {
+  CommitRequest request{staged.Payloads(), [&](CommitContext& ctx) {
                           BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
-                          catalog_->PutVersion(ctx, b, v, BodySegments(ctx, staged), {},
+                          catalog_->PutVersion(ctx, b, v, staged.Segments(ctx), {},
                                                options.conditions);
                         }};
   committer_->Commit(request);

@@ -55,25 +55,6 @@ inline constexpr uint64_t kMaxPutSize = uint64_t{5} << 30;
 inline constexpr int kMaxPartNumber = 10000;
 inline constexpr uint64_t kMinPartSize = uint64_t{5} << 20;
 
-struct TaggingResult {
-  std::string version_id;
-  TagSet tags;
-};
-
-struct StoreStats {
-  uint64_t commit_batches = 0;   // metadata transactions run by the group committer
-  uint64_t commit_requests = 0;  // changes they carried
-  uint64_t list_rows_read = 0;   // index entries read by listings
-};
-
-// Result of CheckIntegrity; exact when no writes run concurrently.
-struct IntegrityReport {
-  size_t blob_files = 0;          // files under blobs/<xx>/
-  size_t unreferenced_blobs = 0;  // files no segment refers to
-  size_t missing_blobs = 0;       // blobs segments refer to that have no file
-  size_t temp_files = 0;          // files under blobs/tmp/
-};
-
 class ObjectStore {
  public:
   // Opens the store in `data_dir` (created if needed), migrates its tables in `meta`, and

@@ -193,20 +193,10 @@ PartInfo ObjectStore::UploadPart(std::string_view bucket, std::string_view key,
   part.etag = staged.etag();
   part.checksums = staged.checksums();
   part.last_modified = base::FromUnixMillis(base::ToUnixMillis(base::Now()));
-  std::vector<std::string_view> payloads;
-  if (staged.packed() && staged.size() > 0) payloads.push_back(staged.packed_bytes());
-  CommitRequest request{payloads, [&](CommitContext& ctx) {
+  CommitRequest request{staged.Payloads(), [&](CommitContext& ctx) {
                           BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
                           RequireUpload(ctx.tx(), b, key, upload_id);
-                          std::vector<SegmentRow> segments;
-                          if (staged.size() > 0 && staged.packed()) {
-                            const PackLocation& at = ctx.location(0);
-                            segments.push_back(SegmentRow{at.blob_id, at.offset, staged.size()});
-                          } else if (staged.size() > 0) {
-                            Catalog::AddBlob(ctx.tx(), staged.blob_id(), staged.size());
-                            segments.push_back(SegmentRow{staged.blob_id(), 0, staged.size()});
-                          }
-                          PutPart(ctx, *catalog_, part, segments, upload_id);
+                          PutPart(ctx, *catalog_, part, staged.Segments(ctx), upload_id);
                         }};
   committer_->Commit(request);
   staged.Release();

@@ -82,4 +82,19 @@ StagedBody::~StagedBody() {
 
 std::string StagedBody::etag() const { return base::HexEncode(md5_); }
 
+std::vector<std::string_view> StagedBody::Payloads() const {
+  if (packed() && size_ > 0) return {bytes_};
+  return {};
+}
+
+std::vector<SegmentRow> StagedBody::Segments(CommitContext& ctx) const {
+  if (size_ == 0) return {};
+  if (packed()) {
+    const PackLocation& at = ctx.location(0);
+    return {SegmentRow{at.blob_id, at.offset, size_}};
+  }
+  Catalog::AddBlob(ctx.tx(), *blob_id_, size_);
+  return {SegmentRow{*blob_id_, 0, size_}};
+}
+
 }  // namespace storage

@@ -13,6 +13,7 @@
 
 #include "engines/storage/blob_files.h"
 #include "engines/storage/byte_source.h"
+#include "engines/storage/catalog.h"
 #include "engines/storage/checksum.h"
 #include "engines/storage/object_types.h"
 
@@ -42,13 +43,16 @@ class StagedBody {
   const std::string& md5() const { return md5_; }            // raw
   std::string etag() const;                                  // hex MD5
   const Checksums& checksums() const { return checksums_; }  // base64, every computed one
-  bool packed() const { return !blob_id_.has_value(); }
-  const std::string& packed_bytes() const { return bytes_; }
-  int64_t blob_id() const { return *blob_id_; }
+  // The bytes the Committer must append to a pack for this body (none for an own blob).
+  std::vector<std::string_view> Payloads() const;
+  // Inside the commit: the segments that hold the body (recording a whole-body blob).
+  std::vector<SegmentRow> Segments(CommitContext& ctx) const;
   // Called once the commit that references the blob succeeded.
   void Release() { released_ = true; }
 
  private:
+  bool packed() const { return !blob_id_.has_value(); }
+
   BlobFiles& files_;
   uint64_t size_ = 0;
   std::string md5_;
