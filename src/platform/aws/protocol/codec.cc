@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "platform/aws/protocol/codec_error.h"
@@ -242,10 +243,13 @@ void EncodeQuery(const ServiceModel& model, const OperationModel& op, const Json
   response->headers.Set("Content-Type", "text/xml");
 }
 
+// S3's x-amz-id-2 / HostId: an opaque base64 token; here, derived from the request id.
+std::string HostId(std::string_view request_id) { return base::Base64Encode(request_id); }
+
 void AddRequestId(const ServiceModel& model, std::string_view request_id, WireResponse* response) {
   if (model.protocol() == Protocol::kRestXml) {
     response->headers.Set("x-amz-request-id", std::string(request_id));
-    response->headers.Set("x-amz-id-2", std::string(request_id));
+    response->headers.Set("x-amz-id-2", HostId(request_id));
   } else {
     response->headers.Set("x-amzn-RequestId", std::string(request_id));
   }
@@ -280,7 +284,7 @@ std::string S3ErrorBody(const ApiError& error, std::string_view request_id) {
   w.Element("Message", error.message());
   for (const auto& [name, value] : error.fields()) w.Element(name, value);
   w.Element("RequestId", request_id);
-  w.Element("HostId", request_id);
+  w.Element("HostId", HostId(request_id));
   w.Close("Error");
   return w.Take();
 }

@@ -359,13 +359,13 @@ TEST(RestXmlProtocol, S3ErrorDocument) {
   EXPECT_EQ(r.status, 404);
   EXPECT_EQ(r.headers.Get("Content-Type"), "application/xml");
   EXPECT_EQ(r.headers.Get("x-amz-request-id"), "R1");
-  EXPECT_EQ(r.headers.Get("x-amz-id-2"), "R1");
+  EXPECT_EQ(r.headers.Get("x-amz-id-2"), "UjE=");
   EXPECT_EQ(r.headers.Get("x-amz-delete-marker"), "true");
   EXPECT_EQ(r.body,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message>"
             "<Key>a&lt;b</Key><BucketName>b</BucketName><RequestId>R1</RequestId>"
-            "<HostId>R1</HostId></Error>");
+            "<HostId>UjE=</HostId></Error>");
   WireResponse method = UnknownOperation(S3(), "PATCH /b", "R2");
   EXPECT_EQ(method.status, 405);
   EXPECT_NE(method.body.find("<Code>MethodNotAllowed</Code>"), std::string::npos);
