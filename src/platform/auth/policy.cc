@@ -117,10 +117,6 @@ Policy Policy::Parse(std::string_view text, std::optional<PolicyKind> kind) {
     json = base::ParseJson(text);
   } catch (const base::ParseError& e) {
     throw PolicyError(std::string("Syntax errors in policy: ") + e.what() + ".");
-  } catch (const base::Json::exception&) {
-    // base::ParseJson converts only syntax errors; a number too large for a double (1e999)
-    // surfaces as nlohmann's out_of_range.
-    throw PolicyError("Syntax errors in policy: a number is out of range.");
   }
   if (!json.is_object()) {
     throw PolicyError("Syntax errors in policy: the document must be a JSON object.");
