@@ -1,5 +1,7 @@
 // `unistudio`: the single binary. Subcommands:
 //   serve         run the server (see `unistudio serve --help`)
+//   sql           run SQL over local files, or an interactive prompt
+//   sqllogictest  run sqllogictest files against the SQL engine
 //   version       print the version
 #include <signal.h>
 
@@ -10,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/log.h"
+#include "engines/sql/tools/tools.h"
 #include "server/serve_options.h"
 #include "server/studio_server.h"
 
@@ -19,8 +22,10 @@ constexpr const char* kUsage =
     "usage: unistudio <command> [args]\n"
     "\n"
     "commands:\n"
-    "  serve      run UniStudio (AWS-compatible APIs, MLflow, the Studio portal)\n"
-    "  version    print the version\n";
+    "  serve         run UniStudio (AWS-compatible APIs, MLflow, the Studio portal)\n"
+    "  sql           run SQL over local files: unistudio sql [--format table|csv|json] \"QUERY\"\n"
+    "  sqllogictest  run sqllogictest files against the SQL engine\n"
+    "  version       print the version\n";
 
 int Serve(const std::vector<std::string>& args) {
   server::ParsedServeOptions parsed = server::ParseServeOptions(args);
@@ -84,6 +89,9 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "serve") return Serve(args);
+  // The SQL tools take the command word as their argv[0].
+  if (command == "sql") return sql::RunSqlShell(argc - 1, argv + 1);
+  if (command == "sqllogictest") return sql::RunSqlLogicTest(argc - 1, argv + 1);
   if (command == "version" || command == "--version") {
     std::cout << "unistudio " << UNISTUDIO_VERSION << "\n";
     return 0;

@@ -47,7 +47,6 @@ namespace storage {
 class BlobFiles;
 class Catalog;
 class Committer;
-struct VersionRow;
 
 // Single PUTs and parts are limited to 5 GiB, parts number 1..10000, and every part but the
 // last must hold at least 5 MiB, as in S3.
