@@ -2,6 +2,8 @@
 //   serve         run the server (see `unistudio serve --help`)
 //   sql           run SQL over local files, or an interactive prompt
 //   sqllogictest  run sqllogictest files against the SQL engine
+//   images        register directories as training images (`unistudio images add <uri> <dir>`)
+//   algorithm     run a built-in SageMaker algorithm inside a training job's sandbox
 //   version       print the version
 #include <signal.h>
 
@@ -15,6 +17,8 @@
 #include "engines/sql/tools/tools.h"
 #include "server/serve_options.h"
 #include "server/studio_server.h"
+#include "services/sagemaker/algorithms/xgboost_algorithm.h"
+#include "services/sagemaker/images/image_catalog.h"
 
 namespace {
 
@@ -25,6 +29,7 @@ constexpr const char* kUsage =
     "  serve         run UniStudio (AWS-compatible APIs, MLflow, the Studio portal)\n"
     "  sql           run SQL over local files: unistudio sql [--format table|csv|json] \"QUERY\"\n"
     "  sqllogictest  run sqllogictest files against the SQL engine\n"
+    "  images        training images: unistudio images add <image-uri> <directory>\n"
     "  version       print the version\n";
 
 int Serve(const std::vector<std::string>& args) {
@@ -92,6 +97,8 @@ int main(int argc, char** argv) {
   // The SQL tools take the command word as their argv[0].
   if (command == "sql") return sql::RunSqlShell(argc - 1, argv + 1);
   if (command == "sqllogictest") return sql::RunSqlLogicTest(argc - 1, argv + 1);
+  if (command == "images") return sagemaker::RunImagesCommand(args);
+  if (command == "algorithm") return sagemaker::RunAlgorithmCommand(args);
   if (command == "version" || command == "--version") {
     std::cout << "unistudio " << UNISTUDIO_VERSION << "\n";
     return 0;

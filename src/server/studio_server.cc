@@ -13,9 +13,24 @@
 #include "platform/meta/store.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
+#include "services/logs/log_store.h"
+#include "services/logs/logs_service.h"
 #include "services/s3/s3_service.h"
+#include "services/sagemaker/sagemaker.h"
 
 namespace server {
+namespace {
+
+// How processes on this machine (training jobs) reach the listener.
+std::string LocalUrl(const std::string& address, uint16_t port) {
+  std::string host = address;
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  else if (host == "::") host = "[::1]";
+  else if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  return "http://" + host + ":" + std::to_string(port);
+}
+
+}  // namespace
 
 struct StudioServer::Impl {
   ServeOptions options;
@@ -26,6 +41,8 @@ struct StudioServer::Impl {
   std::unique_ptr<identitystore::IdentityStore> identity_store;
   std::unique_ptr<storage::ObjectStore> objects;
   std::unique_ptr<s3::S3Service> s3;
+  std::unique_ptr<logs::LogStore> log_store;
+  std::unique_ptr<sagemaker::SageMaker> sagemaker;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -78,6 +95,18 @@ void StudioServer::Start() {
   m.s3 = std::make_unique<s3::S3Service>(*m.objects, s3::S3Options{});
   m.dispatcher->Register(m.s3->MakeService());
   m.s3->StartLifecycleSweeper();
+  m.log_store = std::make_unique<logs::LogStore>(*m.store);
+  m.dispatcher->Register(logs::MakeLogsService(*m.log_store));
+
+  // One `sagemaker` service: every module speaking the SageMaker API adds its operations.
+  auto sagemaker_service = std::make_unique<aws::Service>("sagemaker", "sagemaker");
+  sagemaker::TrainingOptions topts;
+  topts.data_dir = base::fs::absolute(m.options.data_dir);
+  topts.executable = base::fs::read_symlink("/proc/self/exe").string();
+  m.sagemaker = std::make_unique<sagemaker::SageMaker>(*m.store, *m.objects, *m.iam,
+                                                       *m.log_store, std::move(topts));
+  m.sagemaker->RegisterOperations(*sagemaker_service);
+  m.dispatcher->Register(std::move(sagemaker_service));
 
   http::ServerOptions hopts;
   hopts.address = m.options.listen_address;
@@ -85,6 +114,7 @@ void StudioServer::Start() {
   m.http = std::make_unique<http::Server>(
       hopts, [this](http::Request& req, http::ResponseWriter& res) { impl_->Route(req, res); });
   m.http->Start();
+  m.sagemaker->set_endpoint_url(LocalUrl(m.options.listen_address, m.http->port()));
 }
 
 void StudioServer::Stop() {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "base/crypto.h"
 #include "base/error.h"
@@ -266,8 +267,8 @@ Json GetLogEvents(LogStore& store, const Json& in) {
   Json out = {{"events", Json::array()}};
   for (const StoredEvent& e : events) out["events"].push_back(EventJson(e));
   EventPosition none{token ? token->second : EventPosition{}};
-  EventPosition first = events.empty() ? none : EventPosition{events.front().timestamp_ms,
-                                                              events.front().id};
+  EventPosition first =
+      events.empty() ? none : EventPosition{events.front().timestamp_ms, events.front().id};
   EventPosition last =
       events.empty() ? none : EventPosition{events.back().timestamp_ms, events.back().id};
   out["nextForwardToken"] = PositionToken('f', last);
@@ -289,7 +290,10 @@ Json FilterLogEvents(LogStore& store, const Json& in) {
         "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.");
   }
   scan.start_ms = Int(in, "startTime");
-  scan.end_ms = Int(in, "endTime");
+  // FilterLogEvents includes events at endTime (GetLogEvents does not).
+  if (std::optional<int64_t> end = Int(in, "endTime")) {
+    scan.end_ms = *end < std::numeric_limits<int64_t>::max() ? *end + 1 : *end;
+  }
   if (auto token = ParseOpaqueToken(in, 'e')) {
     auto position = ParsePositionToken("f/" + *token);
     if (!position) throw InvalidParameter("The specified nextToken is invalid.");
@@ -341,46 +345,54 @@ std::unique_ptr<aws::Service> MakeLogsService(LogStore& store) {
   auto stream_arn = [](const aws::RequestContext& ctx, const Json& in) {
     return GroupArn(ctx, GroupName(in, false)) + ":log-stream:" + Str(in, "logStreamName");
   };
-  svc->Handle("CreateLogGroup", [&store](aws::RequestContext&, const Json& in) {
-       return CreateLogGroup(store, in);
-     }).Resource(group_arn);
-  svc->Handle("DeleteLogGroup", [&store](aws::RequestContext&, const Json& in) {
-       if (!store.DeleteGroup(Str(in, "logGroupName"))) throw GroupNotFound();
-       return Json::object();
-     }).Resource(group_arn);
+  svc->Handle("CreateLogGroup",
+              [&store](aws::RequestContext&, const Json& in) { return CreateLogGroup(store, in); })
+      .Resource(group_arn);
+  svc->Handle("DeleteLogGroup",
+              [&store](aws::RequestContext&, const Json& in) {
+                if (!store.DeleteGroup(Str(in, "logGroupName"))) throw GroupNotFound();
+                return Json::object();
+              })
+      .Resource(group_arn);
   svc->Handle("DescribeLogGroups", [&store](aws::RequestContext& ctx, const Json& in) {
     return DescribeLogGroups(store, ctx, in);
   });
-  svc->Handle("CreateLogStream", [&store](aws::RequestContext&, const Json& in) {
-       switch (store.CreateStream(Str(in, "logGroupName"), Str(in, "logStreamName"))) {
-         case CreateResult::kNoGroup:
-           throw GroupNotFound();
-         case CreateResult::kAlreadyExists:
-           throw aws::ApiError(400, "ResourceAlreadyExistsException",
-                               "The specified log stream already exists");
-         case CreateResult::kCreated:
-           break;
-       }
-       return Json::object();
-     }).Resource(stream_arn);
-  svc->Handle("DeleteLogStream", [&store](aws::RequestContext&, const Json& in) {
-       std::string group = Str(in, "logGroupName");
-       if (!store.FindGroup(group)) throw GroupNotFound();
-       if (!store.DeleteStream(group, Str(in, "logStreamName"))) throw StreamNotFound();
-       return Json::object();
-     }).Resource(stream_arn);
-  svc->Handle("DescribeLogStreams", [&store](aws::RequestContext& ctx, const Json& in) {
-       return DescribeLogStreams(store, ctx, in);
-     }).Resource(group_arn);
-  svc->Handle("PutLogEvents", [&store](aws::RequestContext&, const Json& in) {
-       return PutLogEvents(store, in);
-     }).Resource(stream_arn);
-  svc->Handle("GetLogEvents", [&store](aws::RequestContext&, const Json& in) {
-       return GetLogEvents(store, in);
-     }).Resource(stream_arn);
-  svc->Handle("FilterLogEvents", [&store](aws::RequestContext&, const Json& in) {
-       return FilterLogEvents(store, in);
-     }).Resource(group_arn);
+  svc->Handle("CreateLogStream",
+              [&store](aws::RequestContext&, const Json& in) {
+                switch (store.CreateStream(Str(in, "logGroupName"), Str(in, "logStreamName"))) {
+                  case CreateResult::kNoGroup:
+                    throw GroupNotFound();
+                  case CreateResult::kAlreadyExists:
+                    throw aws::ApiError(400, "ResourceAlreadyExistsException",
+                                        "The specified log stream already exists");
+                  case CreateResult::kCreated:
+                    break;
+                }
+                return Json::object();
+              })
+      .Resource(stream_arn);
+  svc->Handle("DeleteLogStream",
+              [&store](aws::RequestContext&, const Json& in) {
+                std::string group = Str(in, "logGroupName");
+                if (!store.FindGroup(group)) throw GroupNotFound();
+                if (!store.DeleteStream(group, Str(in, "logStreamName"))) throw StreamNotFound();
+                return Json::object();
+              })
+      .Resource(stream_arn);
+  svc->Handle("DescribeLogStreams",
+              [&store](aws::RequestContext& ctx, const Json& in) {
+                return DescribeLogStreams(store, ctx, in);
+              })
+      .Resource(group_arn);
+  svc->Handle("PutLogEvents",
+              [&store](aws::RequestContext&, const Json& in) { return PutLogEvents(store, in); })
+      .Resource(stream_arn);
+  svc->Handle("GetLogEvents",
+              [&store](aws::RequestContext&, const Json& in) { return GetLogEvents(store, in); })
+      .Resource(stream_arn);
+  svc->Handle("FilterLogEvents",
+              [&store](aws::RequestContext&, const Json& in) { return FilterLogEvents(store, in); })
+      .Resource(group_arn);
   return svc;
 }
 

@@ -120,6 +120,37 @@ std::string SageMakerArn(std::string_view region, std::string_view account, std:
 
 std::string NameKey(std::string_view name) { return base::ToLower(name); }
 
+std::string ValidUtf8(std::string_view text) {
+  if (base::IsValidUtf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
+    if (len > 0 && i + len <= text.size() && base::IsValidUtf8(text.substr(i, len))) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string TruncateUtf8(std::string_view text, size_t max_bytes) {
+  std::string valid = ValidUtf8(text);
+  if (valid.size() <= max_bytes) return valid;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(valid[cut]) & 0xC0) == 0x80) --cut;
+  return valid.substr(0, cut);
+}
+
 std::string CanonicalUserId(std::string_view account_id) {
   return base::HexEncode(base::Sha256("unistudio-canonical-user:" + std::string(account_id)));
 }

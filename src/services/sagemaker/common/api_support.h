@@ -60,6 +60,12 @@ std::string SageMakerArn(std::string_view region, std::string_view account,
                          std::string_view type, std::string_view name);
 std::string NameKey(std::string_view name);
 
+// `text` with every byte that is not part of a valid UTF-8 sequence replaced by U+FFFD, so
+// output a job wrote can go into JSON answers.
+std::string ValidUtf8(std::string_view text);
+// At most `max_bytes` of valid UTF-8 text, cut at a character boundary.
+std::string TruncateUtf8(std::string_view text, size_t max_bytes);
+
 // The canonical user id UniStudio's S3 gives the objects of an account (the owner of objects
 // the service writes on the account's behalf).
 std::string CanonicalUserId(std::string_view account_id);

@@ -50,7 +50,7 @@ RegisteredImage ReadImage(const meta::Row& row) {
   RegisteredImage image;
   image.uri = row.Text(0);
   image.directory = row.Text(1);
-  for (const auto& [k, v] : base::ParseJson(row.Text(2)).items()) image.env[k] = v;
+  image.env = base::ParseJson(row.Text(2)).get<std::map<std::string, std::string>>();
   image.created_ms = row.Int(3);
   return image;
 }
@@ -100,8 +100,7 @@ RegisteredImage ImageCatalog::Add(const std::string& uri, const fs::path& direct
     throw base::Error("could not copy the image directory: " + ec.message());
   }
   std::optional<RegisteredImage> previous = Find(image.uri);
-  base::Json env_json = base::Json::object();
-  for (const auto& [k, v] : env) env_json[k] = v;
+  const base::Json env_json(env);
   store_.Write([&](meta::Transaction& tx) {
     tx.Exec(
         "INSERT INTO sagemaker_images (uri, directory, env, created_ms) VALUES (?, ?, ?, ?) "
@@ -138,9 +137,9 @@ std::vector<RegisteredImage> ImageCatalog::List() {
 std::optional<RegisteredImage> ImageCatalog::Find(const std::string& uri) {
   std::optional<RegisteredImage> out;
   store_.Read([&](meta::Transaction& tx) {
-    auto row = tx.QueryOne(
-        "SELECT uri, directory, env, created_ms FROM sagemaker_images WHERE uri = ?",
-        {NormalizeUri(uri)});
+    auto row =
+        tx.QueryOne("SELECT uri, directory, env, created_ms FROM sagemaker_images WHERE uri = ?",
+                    {NormalizeUri(uri)});
     if (row) out = ReadImage(*row);
   });
   return out;
@@ -158,8 +157,8 @@ std::optional<TrainingImage> ImageCatalog::Resolve(const std::string& uri, bool 
   if (!framework) return std::nullopt;
   TrainingImage image;
   image.framework = *framework;
-  image.kind = *framework == "xgboost" && !has_program ? ImageKind::kBuiltinXgboost
-                                                       : ImageKind::kFramework;
+  image.kind =
+      *framework == "xgboost" && !has_program ? ImageKind::kBuiltinXgboost : ImageKind::kFramework;
   return image;
 }
 
