@@ -15,6 +15,7 @@
 #include "services/identitystore/identity_store.h"
 #include "services/logs/log_store.h"
 #include "services/logs/logs_service.h"
+#include "services/mlflow/mlflow.h"
 #include "services/s3/s3_service.h"
 #include "services/sagemaker/sagemaker.h"
 
@@ -43,6 +44,7 @@ struct StudioServer::Impl {
   std::unique_ptr<s3::S3Service> s3;
   std::unique_ptr<logs::LogStore> log_store;
   std::unique_ptr<sagemaker::SageMaker> sagemaker;
+  std::unique_ptr<mlflow::Mlflow> mlflow;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -59,6 +61,10 @@ struct StudioServer::Impl {
       res.SetStatus(200);
       res.headers().Set("Content-Type", "text/plain; version=0.0.4");
       res.Send(base::Metrics::Global().RenderPrometheus());
+      return;
+    }
+    if (req.path.starts_with("/_mlflow/")) {
+      mlflow->Handle(req, res);
       return;
     }
     dispatcher->Handle(req, res);
@@ -100,6 +106,12 @@ void StudioServer::Start() {
 
   // One `sagemaker` service: every module speaking the SageMaker API adds its operations.
   auto sagemaker_service = std::make_unique<aws::Service>("sagemaker", "sagemaker");
+  m.mlflow = std::make_unique<mlflow::Mlflow>(
+      *m.store, *m.objects, *m.iam,
+      mlflow::MlflowOptions{m.installation.account_id, m.options.region,
+                            "http://" + m.options.listen_address + ":" +
+                                std::to_string(m.options.listen_port)});
+  m.mlflow->RegisterTrackingServerOperations(*sagemaker_service);
   sagemaker::TrainingOptions topts;
   topts.data_dir = base::fs::absolute(m.options.data_dir);
   topts.executable = base::fs::read_symlink("/proc/self/exe").string();
