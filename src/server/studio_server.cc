@@ -25,9 +25,13 @@ namespace {
 // How processes on this machine (training jobs) reach the listener.
 std::string LocalUrl(const std::string& address, uint16_t port) {
   std::string host = address;
-  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
-  else if (host == "::") host = "[::1]";
-  else if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  if (host.empty() || host == "0.0.0.0") {
+    host = "127.0.0.1";
+  } else if (host == "::") {
+    host = "[::1]";
+  } else if (host.find(':') != std::string::npos && host.front() != '[') {
+    host = "[" + host + "]";
+  }
   return "http://" + host + ":" + std::to_string(port);
 }
 

@@ -3,6 +3,7 @@
 #include "services/sagemaker/common/tag_store.h"
 #include "services/sagemaker/images/image_catalog.h"
 #include "services/sagemaker/registry/model_registry.h"
+#include "services/sagemaker/tuning/tuning_jobs.h"
 
 namespace sagemaker {
 
@@ -13,12 +14,14 @@ struct SageMaker::Parts {
       : tags(meta),
         images(meta, options.data_dir / "images"),
         registry(meta, tags),
-        training(meta, objects, iam, logs, tags, images, std::move(options)) {}
+        training(meta, objects, iam, logs, tags, images, std::move(options)),
+        tuning(meta, training, tags, images) {}
 
   TagStore tags;
   ImageCatalog images;
   ModelRegistry registry;
   TrainingJobs training;
+  TuningJobs tuning;
 };
 
 SageMaker::SageMaker(meta::Store& meta, storage::ObjectStore& objects, iam::Iam& iam,
@@ -31,6 +34,7 @@ void SageMaker::RegisterOperations(aws::Service& service) {
   parts_->tags.RegisterOperations(service);
   parts_->registry.RegisterOperations(service);
   parts_->training.RegisterOperations(service);
+  parts_->tuning.RegisterOperations(service);
 }
 
 void SageMaker::set_endpoint_url(const std::string& url) { parts_->training.set_endpoint_url(url); }

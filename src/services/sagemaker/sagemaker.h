@@ -1,7 +1,7 @@
-// The SageMaker module of UniStudio: training jobs, the model registry, resource tags and the
-// training-image catalog, built over the metadata store, the object store, IAM and the
-// CloudWatch Logs store. The server builds one `sagemaker` aws::Service shared with the other
-// modules that speak the same model (MLflow tracking servers) and hands it to
+// The SageMaker module of UniStudio: training jobs, hyperparameter tuning jobs, the model
+// registry, resource tags and the training-image catalog, built over the metadata store, the object
+// store, IAM and the CloudWatch Logs store. The server builds one `sagemaker` aws::Service shared
+// with the other modules that speak the same model (MLflow tracking servers) and hands it to
 // RegisterOperations:
 //
 //   sagemaker::SageMaker sm(meta, objects, iam, log_store, {.data_dir = dir, ...});

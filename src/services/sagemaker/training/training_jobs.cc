@@ -299,9 +299,11 @@ void TrainingJobs::Impl::MonitorLoop() {
         std::lock_guard<std::mutex> lock(mu);
         const bool running = job->phase == Active::Phase::kRunning && job->run_started_ms > 0;
         runner_id = job->runner_id;
+        // An injected interruption waits for a checkpoint to resume from, if the job keeps any.
         if (running && job->attempt == 1 && job->spot_interrupt_after_ms &&
             !job->interrupt_requested && !job->stop_requested &&
-            now - job->run_started_ms >= *job->spot_interrupt_after_ms) {
+            now - job->run_started_ms >= *job->spot_interrupt_after_ms &&
+            (!job->checkpoints || job->checkpoint_saved)) {
           job->interrupt_requested = true;
           stop_ids.push_back(runner_id);
         }
@@ -352,6 +354,7 @@ void TrainingJobs::Impl::MonitorLoop() {
 void TrainingJobs::Impl::SyncCheckpoints(const std::string& key) {
   std::shared_ptr<Active> job = Find(key);
   if (!job) return;
+  size_t uploaded = 0;
   {
     std::lock_guard<std::mutex> sync(job->sync_mu);
     std::vector<HostRun> hosts;
@@ -363,7 +366,7 @@ void TrainingJobs::Impl::SyncCheckpoints(const std::string& key) {
       fs::path dir =
           runner::Sandbox::MapToHost(job->plan.checkpoint_local_path, "/opt/ml", h.ml_dir);
       try {
-        job->checkpoints->Upload(dir);
+        uploaded += job->checkpoints->Upload(dir);
       } catch (const base::Error& e) {
         LOG_WARN("checkpoint sync failed", {{"job", job->plan.name}, {"error", e.what()}});
       }
@@ -371,6 +374,7 @@ void TrainingJobs::Impl::SyncCheckpoints(const std::string& key) {
   }
   std::lock_guard<std::mutex> lock(mu);
   job->syncing = false;
+  if (uploaded > 0) job->checkpoint_saved = true;
 }
 
 void TrainingJobs::Impl::UploadProfile(const std::string& key) {
@@ -556,6 +560,7 @@ void TrainingJobs::Impl::Finish(const std::string& key, const runner::JobStatus&
       std::lock_guard<std::mutex> lock(mu);
       job->attempt += 1;
       job->interrupt_requested = false;
+      job->checkpoint_saved = false;
       job->run_started_ms = 0;
       job->phase = Active::Phase::kPreparing;
     }

@@ -17,7 +17,8 @@
 // and, when interrupted, restart and restore the checkpoint; BillableTimeInSeconds counts
 // only the time hosts ran. Interruptions can be injected for testing with the job tag
 // `unistudio:fault-injection:spot-interruption-after-seconds` = N: the first run of the job is
-// interrupted N seconds after its hosts started.
+// interrupted once N seconds have passed since its hosts started and, for a job with a
+// CheckpointConfig, a checkpoint file has reached S3 (so the restart has one to resume from).
 //
 // State survives restarts: records are in the metadata store, and jobs that were running when
 // the server stopped are reported Failed. Thread-safe.

@@ -64,7 +64,8 @@ struct Active {
   std::optional<CheckpointSync> checkpoints;
   int64_t next_checkpoint_ms = 0;
   bool syncing = false;
-  std::mutex sync_mu;  // serializes checkpoint syncs and profile uploads
+  bool checkpoint_saved = false;  // a file of the current run reached S3
+  std::mutex sync_mu;             // serializes checkpoint syncs and profile uploads
 
   SystemProfiler profiler;
   int64_t next_profile_ms = 0;
