@@ -301,7 +301,7 @@ void TuningJobs::Impl::LaunchMore(Tuning& t) {
       break;
     }
     ++t.sequence;
-    char seq[8];
+    char seq[16];
     std::snprintf(seq, sizeof seq, "%03d", t.sequence);
     std::string job = t.name + "-" + seq + "-" + base::RandomHex(8);
     Json request = t.definition;
