@@ -421,23 +421,30 @@ void TrainingJobs::Impl::Stop(const std::string& name) {
       job->stop_cause = "Stopped";
       running = job->phase == Active::Phase::kRunning;
       runner_id = job->runner_id;
-    } else if (job) {
-      return;  // already stopping
+    } else {
+      job = nullptr;  // unknown, or already stopping: the record tells which
     }
   }
   if (!job) {
     std::optional<TrainingJobRecord> record = store.Find(name);
     if (!record) throw ValidationError("Requested resource not found.");
-    if (record->status == "Stopping") return;
+    if (record->status == "Stopping" || record->status == "InProgress") return;
     throw ValidationError("The training job " + name + " is not in progress (status " +
                           record->status + ").");
   }
   const int64_t now = NowMs();
+  std::string status;
   store.Update(name, [&](TrainingJobRecord& r) {
+    status = r.status;
     if (r.status != "InProgress") return;
     r.status = "Stopping";
     AddTransition(r, "Stopping", "Stopping the training job", now);
   });
+  if (status != "InProgress") {
+    // It ended while being finished.
+    throw ValidationError("The training job " + name + " is not in progress (status " + status +
+                          ").");
+  }
   if (running) backend->Stop(runner_id);
 }
 
