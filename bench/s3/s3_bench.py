@@ -54,6 +54,13 @@ def wait_port(port, proc, timeout=30):
     raise RuntimeError("server did not listen")
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of every thread of `pid`."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid, field="VmRSS"):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -111,11 +118,16 @@ def run_wrk(endpoint, script, seconds, connections=16):
             "errors": int(errors.group(1)) if errors else 0}
 
 
-def small_objects(endpoint, bucket, seconds):
+def small_objects(endpoint, bucket, seconds, pid):
     keys = ["/%s/small/%06d" % (bucket, i) for i in range(8000)]
-    put = run_wrk(endpoint, lua_requests(endpoint, "PUT", keys, 4096), seconds)
-    get = run_wrk(endpoint, lua_requests(endpoint, "GET", keys[:500], 0), seconds)
-    return put, get
+    out = []
+    for method, script_keys, size in [("PUT", keys, 4096), ("GET", keys[:500], 0)]:
+        script = lua_requests(endpoint, method, script_keys, size)
+        cpu, start = cpu_seconds(pid), time.time()
+        r = run_wrk(endpoint, script, seconds)
+        r["cpu_us"] = (cpu_seconds(pid) - cpu) * 1e6 / (r["rps"] * (time.time() - start))
+        out.append(r)
+    return out
 
 
 def curl(endpoint, method, key, upload=None, expect_bytes=None):
@@ -139,10 +151,12 @@ def curl(endpoint, method, key, upload=None, expect_bytes=None):
     return float(out[1])
 
 
-def large_objects(endpoint, bucket, count, path, mib):
+def large_objects(endpoint, bucket, count, path, mib, pid):
     puts, gets = [], []
+    cpu = cpu_seconds(pid)
     for i in range(count):
         puts.append(curl(endpoint, "PUT", "/%s/large/%d" % (bucket, i), upload=path))
+    put_cpu_ms = (cpu_seconds(pid) - cpu) * 1000 / count
     for i in range(count):
         gets.append(curl(endpoint, "GET", "/%s/large/%d" % (bucket, i), expect_bytes=mib * MIB))
 
@@ -150,7 +164,7 @@ def large_objects(endpoint, bucket, count, path, mib):
         times = sorted(times)
         return {"mibps": mib * len(times) / sum(times), "p50": statistics.median(times) * 1000,
                 "p99": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000}
-    return summary(puts), summary(gets)
+    return dict(summary(puts), cpu_ms=put_cpu_ms), summary(gets)
 
 
 def random_file(path, mib):
@@ -215,9 +229,9 @@ def main():
         for name, proc, endpoint in [("UniStudio", uni, "http://127.0.0.1:%d" % port),
                                      ("moto_server", moto, "http://127.0.0.1:%d" % moto_port)]:
             create_bucket(endpoint, "bench")
-            put, get = small_objects(endpoint, "bench", args.seconds)
+            put, get = small_objects(endpoint, "bench", args.seconds, proc.pid)
             hwm_small = rss_kib(proc.pid, "VmHWM")
-            lput, lget = large_objects(endpoint, "bench", args.large_count, big, 64)
+            lput, lget = large_objects(endpoint, "bench", args.large_count, big, 64, proc.pid)
             r = {"put": put, "get": get, "lput": lput, "lget": lget, "hwm_small": hwm_small,
                  "hwm_large": rss_kib(proc.pid, "VmHWM")}
             if proc is uni:
@@ -252,11 +266,16 @@ def main():
         print("| %s: p50 / p99 ms | %.2f / %.2f | %.2f / %.2f | |" % (
             label, u[key]["p50"], u[key]["p99"], m[key]["p50"], m[key]["p99"]))
         print("| %s: non-2xx | %d | %d | |" % (label, u[key]["errors"], m[key]["errors"]))
+        print("| %s: server CPU per request, us | %.0f | %.0f | |" % (
+            label, u[key]["cpu_us"], m[key]["cpu_us"]))
     for label, key in [("64 MiB PUT", "lput"), ("64 MiB GET", "lget")]:
         print("| %s: MiB/s | %.0f | %.0f | %.1fx |" % (label, u[key]["mibps"], m[key]["mibps"],
                                                      u[key]["mibps"] / max(m[key]["mibps"], 1e-9)))
         print("| %s: p50 / p99 ms | %.0f / %.0f | %.0f / %.0f | |" % (
             label, u[key]["p50"], u[key]["p99"], m[key]["p50"], m[key]["p99"]))
+        if key == "lput":
+            print("| 64 MiB PUT: server CPU per object, ms | %.0f | %.0f | |" % (
+                u[key]["cpu_ms"], m[key]["cpu_ms"]))
     print("| peak RSS after the 4 KiB runs / the 64 MiB runs, MiB | %.0f / %.0f | %.0f / %.0f | |"
           % (u["hwm_small"] / 1024, u["hwm_large"] / 1024, m["hwm_small"] / 1024,
              m["hwm_large"] / 1024))
