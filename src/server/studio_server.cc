@@ -11,6 +11,7 @@
 #include "platform/aws/dispatcher.h"
 #include "platform/http/server.h"
 #include "platform/meta/store.h"
+#include "services/glue/glue.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
 #include "services/s3/s3_service.h"
@@ -26,6 +27,7 @@ struct StudioServer::Impl {
   std::unique_ptr<identitystore::IdentityStore> identity_store;
   std::unique_ptr<storage::ObjectStore> objects;
   std::unique_ptr<s3::S3Service> s3;
+  std::unique_ptr<glue::Glue> glue;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -78,6 +80,8 @@ void StudioServer::Start() {
   m.s3 = std::make_unique<s3::S3Service>(*m.objects, s3::S3Options{});
   m.dispatcher->Register(m.s3->MakeService());
   m.s3->StartLifecycleSweeper();
+  m.glue = std::make_unique<glue::Glue>(*m.store, *m.objects, m.installation.account_id);
+  m.dispatcher->Register(m.glue->MakeService());
 
   http::ServerOptions hopts;
   hopts.address = m.options.listen_address;
