@@ -11,6 +11,7 @@
 #include "platform/aws/dispatcher.h"
 #include "platform/http/server.h"
 #include "platform/meta/store.h"
+#include "services/athena/athena.h"
 #include "services/glue/glue.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
@@ -28,6 +29,7 @@ struct StudioServer::Impl {
   std::unique_ptr<storage::ObjectStore> objects;
   std::unique_ptr<s3::S3Service> s3;
   std::unique_ptr<glue::Glue> glue;
+  std::unique_ptr<athena::Athena> athena;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -82,6 +84,8 @@ void StudioServer::Start() {
   m.s3->StartLifecycleSweeper();
   m.glue = std::make_unique<glue::Glue>(*m.store, *m.objects, m.installation.account_id);
   m.dispatcher->Register(m.glue->MakeService());
+  m.athena = std::make_unique<athena::Athena>(*m.store, *m.glue, m.installation.account_id);
+  m.dispatcher->Register(m.athena->MakeService());
 
   http::ServerOptions hopts;
   hopts.address = m.options.listen_address;
