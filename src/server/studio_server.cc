@@ -15,6 +15,7 @@
 #include "services/glue/glue.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
+#include "services/mlflow/mlflow.h"
 #include "services/s3/s3_service.h"
 
 namespace server {
@@ -30,6 +31,7 @@ struct StudioServer::Impl {
   std::unique_ptr<s3::S3Service> s3;
   std::unique_ptr<glue::Glue> glue;
   std::unique_ptr<athena::Athena> athena;
+  std::unique_ptr<mlflow::Mlflow> mlflow;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -46,6 +48,10 @@ struct StudioServer::Impl {
       res.SetStatus(200);
       res.headers().Set("Content-Type", "text/plain; version=0.0.4");
       res.Send(base::Metrics::Global().RenderPrometheus());
+      return;
+    }
+    if (req.path.starts_with("/_mlflow/")) {
+      mlflow->Handle(req, res);
       return;
     }
     dispatcher->Handle(req, res);
@@ -86,6 +92,14 @@ void StudioServer::Start() {
   m.dispatcher->Register(m.glue->MakeService());
   m.athena = std::make_unique<athena::Athena>(*m.store, *m.glue, m.installation.account_id);
   m.dispatcher->Register(m.athena->MakeService());
+  auto sagemaker = std::make_unique<aws::Service>("sagemaker", "sagemaker");
+  m.mlflow = std::make_unique<mlflow::Mlflow>(
+      *m.store, *m.objects, *m.iam,
+      mlflow::MlflowOptions{m.installation.account_id, m.options.region,
+                            "http://" + m.options.listen_address + ":" +
+                                std::to_string(m.options.listen_port)});
+  m.mlflow->RegisterTrackingServerOperations(*sagemaker);
+  m.dispatcher->Register(std::move(sagemaker));
 
   http::ServerOptions hopts;
   hopts.address = m.options.listen_address;
