@@ -11,13 +11,17 @@ std::string AccountOwnerId(const std::string& account_id) {
 
 Glue::Glue(meta::Store& meta, storage::ObjectStore& objects, std::string account_id)
     : catalog_(meta, account_id),
-      fs_(std::make_shared<ObjectStoreFileSystem>(objects, AccountOwnerId(account_id))) {}
+      fs_(std::make_shared<ObjectStoreFileSystem>(objects, AccountOwnerId(account_id))),
+      crawlers_(meta, catalog_, fs_),
+      jobs_(meta, catalog_, fs_) {}
 
 Glue::~Glue() = default;
 
 std::unique_ptr<aws::Service> Glue::MakeService() {
   auto svc = std::make_unique<aws::Service>("glue", "glue");
   RegisterCatalogOperations(catalog_, *svc);
+  RegisterCrawlerOperations(crawlers_, *svc);
+  RegisterJobOperations(jobs_, *svc);
   return svc;
 }
 

@@ -17,6 +17,8 @@
 #include "platform/aws/service.h"
 #include "platform/meta/store.h"
 #include "services/glue/catalog.h"
+#include "services/glue/crawler.h"
+#include "services/glue/jobs.h"
 #include "services/glue/object_store_file_system.h"
 
 namespace glue {
@@ -29,6 +31,8 @@ class Glue {
   Glue& operator=(const Glue&) = delete;
 
   Catalog& catalog() { return catalog_; }
+  Crawlers& crawlers() { return crawlers_; }
+  Jobs& jobs() { return jobs_; }
   // The object store as the SQL engine's file system; objects it writes belong to the account.
   const std::shared_ptr<ObjectStoreFileSystem>& file_system() const { return fs_; }
 
@@ -38,6 +42,8 @@ class Glue {
  private:
   Catalog catalog_;
   std::shared_ptr<ObjectStoreFileSystem> fs_;
+  Crawlers crawlers_;
+  Jobs jobs_;
 };
 
 // The canonical user id that owns the objects an account's services write (as S3 shows it).

@@ -6,7 +6,11 @@
 namespace glue {
 
 class Catalog;
+class Crawlers;
+class Jobs;
 
 void RegisterCatalogOperations(Catalog& catalog, aws::Service& svc);
+void RegisterCrawlerOperations(Crawlers& crawlers, aws::Service& svc);
+void RegisterJobOperations(Jobs& jobs, aws::Service& svc);
 
 }  // namespace glue
