@@ -11,6 +11,8 @@
 #include "platform/aws/dispatcher.h"
 #include "platform/http/server.h"
 #include "platform/meta/store.h"
+#include "services/athena/athena.h"
+#include "services/glue/glue.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
 #include "services/logs/log_store.h"
@@ -48,6 +50,8 @@ struct StudioServer::Impl {
   std::unique_ptr<s3::S3Service> s3;
   std::unique_ptr<logs::LogStore> log_store;
   std::unique_ptr<sagemaker::SageMaker> sagemaker;
+  std::unique_ptr<glue::Glue> glue;
+  std::unique_ptr<athena::Athena> athena;
   std::unique_ptr<mlflow::Mlflow> mlflow;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
@@ -105,6 +109,10 @@ void StudioServer::Start() {
   m.s3 = std::make_unique<s3::S3Service>(*m.objects, s3::S3Options{});
   m.dispatcher->Register(m.s3->MakeService());
   m.s3->StartLifecycleSweeper();
+  m.glue = std::make_unique<glue::Glue>(*m.store, *m.objects, m.installation.account_id);
+  m.dispatcher->Register(m.glue->MakeService());
+  m.athena = std::make_unique<athena::Athena>(*m.store, *m.glue, m.installation.account_id);
+  m.dispatcher->Register(m.athena->MakeService());
   m.log_store = std::make_unique<logs::LogStore>(*m.store);
   m.dispatcher->Register(logs::MakeLogsService(*m.log_store));
 
