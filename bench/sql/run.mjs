@@ -1,6 +1,6 @@
 // Runs the TPC-H-shaped queries on UniStudio (unistudio-sql over Parquet), SQLite (sqlite3
 // CLI over a loaded database) and DuckDB (@duckdb/node-api over the same Parquet files),
-// best of N runs each, and prints the table with ratios. See run.sh.
+// the median of N runs each, and prints the table with ratios. See run.sh.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,8 @@ const bin = opt('--bin');
 const gen = opt('--gen');
 const skipSqlite = args.includes('--skip-sqlite');
 const writeResults = args.includes('--write-results');
+const prepareOnly = args.includes('--prepare-only');
+const only = opt('--only', '');
 const tables = ['region', 'nation', 'supplier', 'customer', 'part', 'orders', 'lineitem'];
 const dataDir = path.join(here, 'data', `sf${sf}`);
 const csvDir = path.join(dataDir, 'csv');
@@ -41,7 +43,10 @@ if (!fs.existsSync(path.join(pqDir, 'lineitem'))) {
     execFileSync(bin, ['sql', sql], { stdio: 'inherit' });
   }
 }
-const sqliteDb = path.join(dataDir, 'tpch.sqlite');
+// The loaded SQLite database is cached under bench/out/ (git-ignored).
+const outDir = path.join(here, '..', 'out', 'sql');
+fs.mkdirSync(outDir, { recursive: true });
+const sqliteDb = path.join(outDir, `tpch-sf${sf}.sqlite`);
 if (!skipSqlite && !fs.existsSync(sqliteDb)) {
   log('loading SQLite');
   const script = tables.map((t) => `.import --csv --skip 1 ${csvDir}/${t}.csv ${t}`).join('\n');
@@ -60,8 +65,10 @@ if (!skipSqlite && !fs.existsSync(sqliteDb)) {
   const idx = ['CREATE INDEX l_ok ON lineitem(l_orderkey);', 'CREATE INDEX o_ok ON orders(o_orderkey);',
     'CREATE INDEX c_ck ON customer(c_custkey);', 'CREATE INDEX p_pk ON part(p_partkey);',
     'CREATE INDEX s_sk ON supplier(s_suppkey);', 'ANALYZE;'].join('\n');
-  spawnSync('sqlite3', [sqliteDb], { input: create + '\n' + script + '\n' + idx + '\n', stdio: ['pipe', 'inherit', 'inherit'] });
+  spawnSync('sqlite3', [sqliteDb + '.tmp'], { input: create + '\n' + script + '\n' + idx + '\n', stdio: ['pipe', 'inherit', 'inherit'] });
+  fs.renameSync(sqliteDb + '.tmp', sqliteDb);
 }
+if (prepareOnly) process.exit(0);
 
 // 2. Queries.
 const queryFiles = fs.readdirSync(path.join(here, 'queries')).filter((f) => f.endsWith('.sql')).sort();

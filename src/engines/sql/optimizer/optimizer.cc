@@ -47,6 +47,125 @@ void FoldPlan(LogicalOperator& op, ExecContext* ctx) {
   }
 }
 
+// ---------------------------------------------------------------- projection inlining
+// Projections that only pass columns through (a view's SELECT *, a derived table's column
+// list) are removed and their columns referenced directly, so that filters and join
+// predicates above them reach the scans. Projections that define a plan's output (the
+// topmost one, and any under set operations or DISTINCT, which read columns by position)
+// stay. NULL constants (outputs nothing reads) inline too: NULL stays NULL under an outer
+// join.
+bool IsPassThrough(const LogicalOperator& op) {
+  if (op.kind != LogicalKind::kProjection) return false;
+  for (const auto& e : op.expressions) {
+    bool null_constant = e->kind == BoundExprKind::kConstant && e->value.is_null();
+    if (e->kind != BoundExprKind::kColumnRef && !null_constant) return false;
+  }
+  return true;
+}
+
+void MarkOutputProjections(const LogicalOperator& op, std::set<const LogicalOperator*>* out) {
+  switch (op.kind) {
+    case LogicalKind::kProjection:
+      out->insert(&op);
+      return;
+    case LogicalKind::kAggregate:
+    case LogicalKind::kGet:
+    case LogicalKind::kValues:
+    case LogicalKind::kDummy:
+    case LogicalKind::kEmpty:
+      return;
+    default:
+      for (const auto& c : op.children) MarkOutputProjections(*c, out);
+  }
+}
+
+void Substitute(BoundExprPtr& e, uint32_t table, const std::vector<BoundExprPtr>& exprs);
+
+std::shared_ptr<BoundAggregate> SubstituteAggregate(const BoundAggregate& a, uint32_t table,
+                                                    const std::vector<BoundExprPtr>& exprs) {
+  auto out = std::make_shared<BoundAggregate>();
+  out->name = a.name;
+  out->distinct = a.distinct;
+  for (const auto& x : a.args) {
+    out->args.push_back(x->Copy());
+    Substitute(out->args.back(), table, exprs);
+  }
+  if (a.filter) {
+    out->filter = a.filter->Copy();
+    Substitute(out->filter, table, exprs);
+  }
+  return out;
+}
+
+std::shared_ptr<BoundWindow> SubstituteWindow(const BoundWindow& w, uint32_t table,
+                                              const std::vector<BoundExprPtr>& exprs) {
+  auto out = std::make_shared<BoundWindow>(BoundWindow{w.name, {}, {}, {}, w.rows_frame, w.has_frame, w.start,
+                                                       w.end, w.start_offset, w.end_offset, w.ignore_nulls,
+                                                       w.distinct});
+  auto copy = [&](const BoundExprPtr& x) {
+    BoundExprPtr c = x->Copy();
+    Substitute(c, table, exprs);
+    return c;
+  };
+  for (const auto& x : w.args) out->args.push_back(copy(x));
+  for (const auto& x : w.partitions) out->partitions.push_back(copy(x));
+  for (const auto& o : w.orders) out->orders.push_back(BoundOrder{copy(o.expr), o.descending, o.nulls_first});
+  return out;
+}
+
+// Replaces references to `table`'s columns by copies of `exprs` (aggregate and window
+// arguments are copied on write: they may be shared with other expressions).
+void Substitute(BoundExprPtr& e, uint32_t table, const std::vector<BoundExprPtr>& exprs) {
+  if (e->kind == BoundExprKind::kColumnRef && e->binding.table == table) {
+    Type t = e->type;
+    e = exprs[e->binding.column]->Copy();
+    e->type = t;
+    return;
+  }
+  for (auto& c : e->children) Substitute(c, table, exprs);
+  if (e->aggregate) e->aggregate = SubstituteAggregate(*e->aggregate, table, exprs);
+  if (e->window) e->window = SubstituteWindow(*e->window, table, exprs);
+}
+
+void SubstitutePlan(LogicalOperator& op, uint32_t table, const std::vector<BoundExprPtr>& exprs) {
+  for (auto& c : op.children) SubstitutePlan(*c, table, exprs);
+  for (auto& e : op.expressions) Substitute(e, table, exprs);
+  for (auto& e : op.groups) Substitute(e, table, exprs);
+  for (auto& e : op.aggregates) Substitute(e, table, exprs);
+  for (auto& e : op.pushed_filters) Substitute(e, table, exprs);
+  for (auto& o : op.orders) Substitute(o.expr, table, exprs);
+  for (auto& c : op.conditions) {
+    Substitute(c.left, table, exprs);
+    Substitute(c.right, table, exprs);
+  }
+  for (auto& row : op.rows) {
+    for (auto& e : row) Substitute(e, table, exprs);
+  }
+}
+
+// Finds one removable projection below `op`, unlinks it and returns it.
+LogicalPtr UnlinkPassThrough(LogicalOperator& op, const std::set<const LogicalOperator*>& keep) {
+  for (auto& c : op.children) {
+    if (IsPassThrough(*c) && !keep.count(c.get())) {
+      LogicalPtr proj = std::move(c);
+      c = std::move(proj->children[0]);
+      return proj;
+    }
+    if (LogicalPtr found = UnlinkPassThrough(*c, keep)) return found;
+  }
+  return nullptr;
+}
+
+void InlineProjections(LogicalOperator& root) {
+  while (true) {
+    std::set<const LogicalOperator*> keep;
+    MarkOutputProjections(root, &keep);
+    LogicalPtr proj = UnlinkPassThrough(root, keep);
+    if (!proj) return;
+    SubstitutePlan(root, proj->table_index, proj->expressions);
+  }
+}
+
 // ---------------------------------------------------------------- join ordering
 struct Relation {
   LogicalPtr op;
@@ -347,6 +466,8 @@ void PruneColumns(LogicalOperator& root) {
 LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
   ExecContext ctx(query);
   FoldPlan(*plan, &ctx);
+  NullUnusedProjections(*plan);
+  InlineProjections(*plan);
   plan = Reorder(std::move(plan));
   plan = PushFiltersIntoScans(std::move(plan));
   PruneColumns(*plan);
