@@ -6,6 +6,7 @@
 
 #include "engines/sql/common/error.h"
 #include "engines/sql/execution/expression_executor.h"
+#include "engines/sql/execution/scan_statistics.h"
 #include "engines/sql/execution/thread_pool.h"
 #include "engines/sql/formats/file_reader.h"
 #include "engines/sql/formats/parquet/file_reader.h"
@@ -118,6 +119,18 @@ void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& ou
   }
 }
 
+// The index of the file column read as table column `name` (exact, else case-insensitive),
+// or -1.
+int FindParquetColumn(const parquet::Schema& schema, const std::string& name) {
+  int idx = schema.FindColumn(name);
+  for (size_t k = 0; k < schema.columns.size() && idx < 0; k++) {
+    std::string lower;
+    for (char ch : schema.columns[k].name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower == name) idx = static_cast<int>(k);
+  }
+  return idx;
+}
+
 struct Morsel {
   size_t file = 0;
   int row_group = -1;  // Parquet only
@@ -227,16 +240,34 @@ class ExternalScan : public PhysicalOperator {
   }
 
   void PlanMorsels() {
+    readers_.resize(def_->files.size());
     for (size_t f : files_) {
       if (def_->format == FileFormat::kParquet) {
-        auto reader = OpenParquet(def_->files[f].path);
-        for (size_t rg = 0; rg < reader->metadata().row_groups.size(); rg++) {
-          morsels_.push_back({f, static_cast<int>(rg)});
+        readers_[f] = OpenParquet(def_->files[f].path);
+        const auto& meta = readers_[f]->metadata();
+        for (size_t rg = 0; rg < meta.row_groups.size(); rg++) {
+          if (RowGroupMayMatch(meta, meta.row_groups[rg])) morsels_.push_back({f, static_cast<int>(rg)});
         }
       } else {
         morsels_.push_back({f, -1});
       }
     }
+  }
+
+  // False when a filter of the form `column <op> constant` fails for every value inside
+  // the row group's min/max statistics.
+  bool RowGroupMayMatch(const parquet::FileMetadata& meta, const parquet::RowGroupInfo& rg) {
+    for (const auto& f : filters_) {
+      auto cmp = MatchColumnComparison(*f);
+      if (!cmp || cmp->column < 0 || column_ids_[cmp->column] >= data_columns_) continue;
+      int idx = FindParquetColumn(meta.schema, columns_[column_ids_[cmp->column]].name);
+      if (idx < 0 || static_cast<size_t>(idx) >= rg.columns.size() || !rg.columns[idx].statistics) continue;
+      const parquet::ColumnStatistics& stats = *rg.columns[idx].statistics;
+      if (stats.null_count && *stats.null_count == rg.num_rows && rg.num_rows > 0) return false;  // all NULL
+      auto range = RangeOf(stats, ParquetColumnType(meta.schema.columns[idx]));
+      if (range && !RangeMayMatch(*cmp, *range)) return false;
+    }
+    return true;
   }
 
   std::unique_ptr<parquet::FileReader> OpenParquet(const std::string& path) {
@@ -292,7 +323,7 @@ class ExternalScan : public PhysicalOperator {
       if (column_ids_[c] < data_columns_) data_outputs.push_back(c);
     }
     if (def_->format == FileFormat::kParquet) {
-      DecodeParquet(file, m.row_group, data_outputs, out);
+      DecodeParquet(m.file, m.row_group, data_outputs, out);
       return;
     }
     uint64_t bytes = 0;
@@ -337,23 +368,16 @@ class ExternalScan : public PhysicalOperator {
     }
   }
 
-  void DecodeParquet(const DataFile& file, int row_group, const std::vector<size_t>& data_outputs,
+  void DecodeParquet(size_t file_index, int row_group, const std::vector<size_t>& data_outputs,
                      std::vector<DataChunk>* out) {
     try {
-      auto reader = OpenParquet(file.path);
+      const parquet::FileReader* reader = readers_[file_index].get();
       const auto& meta = reader->metadata();
       std::vector<int> cols;
       std::vector<Type> source_types;
       for (size_t c : data_outputs) {
         const std::string& name = columns_[column_ids_[c]].name;
-        int idx = meta.schema.FindColumn(name);
-        if (idx < 0) {
-          for (size_t k = 0; k < meta.schema.columns.size() && idx < 0; k++) {
-            std::string lower;
-            for (char ch : meta.schema.columns[k].name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            if (lower == name) idx = static_cast<int>(k);
-          }
-        }
+        int idx = FindParquetColumn(meta.schema, name);
         if (idx < 0) throw ExecutionError("HIVE_CANNOT_OPEN_SPLIT", "Column '" + name + "' is missing from a Parquet file");
         cols.push_back(idx);
         source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
@@ -382,7 +406,7 @@ class ExternalScan : public PhysicalOperator {
           if (column_ids_[c] >= data_columns_) chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
         }
         chunk.set_size(static_cast<size_t>(n));
-        Deliver(chunk, file, out);
+        Deliver(chunk, def_->files[file_index], out);
       }
     } catch (const parquet::ParquetError& e) {
       throw ExecutionError("HIVE_BAD_DATA", std::string("Invalid Parquet file: ") + e.what());
@@ -397,6 +421,8 @@ class ExternalScan : public PhysicalOperator {
   size_t data_columns_ = 0;
   std::vector<size_t> files_;
   std::vector<Morsel> morsels_;
+  // Parquet footers, read once per file when the morsels are planned (indexed like files).
+  std::vector<std::shared_ptr<const parquet::FileReader>> readers_;
   size_t next_morsel_ = 0;
   bool planned_ = false;
   std::deque<DataChunk> ready_;

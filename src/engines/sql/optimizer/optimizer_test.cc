@@ -54,5 +54,46 @@ TEST_F(OptimizerTest, ConstantsUnderOuterJoinsStayNull) {
             (std::vector<std::string>{"1", "2", "7"}));
 }
 
+TEST_F(OptimizerTest, UncorrelatedInSubqueryBecomesASemiJoin) {
+  conn_.Query("CREATE TABLE o(k INTEGER, v VARCHAR)");
+  conn_.Query("INSERT INTO o VALUES (1, 'a'), (2, 'b'), (3, 'c'), (NULL, 'n')");
+  conn_.Query("CREATE TABLE l(k INTEGER, q INTEGER)");
+  conn_.Query("INSERT INTO l VALUES (1, 5), (1, 6), (2, 1), (3, 20), (NULL, 50)");
+  std::string sql = "SELECT v FROM o WHERE k IN (SELECT k FROM l GROUP BY k HAVING sum(q) > 10) ORDER BY v";
+  std::string plan = Explain(sql);
+  EXPECT_NE(plan.find("Join SEMI"), std::string::npos) << plan;
+  EXPECT_EQ(Rows(sql), (std::vector<std::string>{"a", "c"}));
+  // Joined with other tables through WHERE, and NOT IN keeps its NULL semantics.
+  EXPECT_EQ(Rows("SELECT o.v, l.q FROM o, l WHERE o.k = l.k AND o.k IN (SELECT k FROM l WHERE q > 10) "
+                 "ORDER BY l.q"),
+            (std::vector<std::string>{"c|20"}));
+  EXPECT_TRUE(Rows("SELECT v FROM o WHERE k NOT IN (SELECT k FROM l)").empty());
+}
+
+TEST_F(OptimizerTest, RowGroupsOutsideTheFilterAreSkipped) {
+  fs::path dir = fs::temp_directory_path() / ("sql_opt_rg_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  std::string digits = "(VALUES 0";
+  for (int i = 1; i < 70; i++) digits += ", " + std::to_string(i);
+  digits += ")";
+  // 70^3 = 343,000 ascending ids: three row groups of up to 131,072 rows.
+  conn_.Query("CREATE TABLE big WITH (format = 'PARQUET', external_location = '" + dir.string() +
+              "') AS SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits + " a(x), " + digits + " b(x), " +
+              digits + " c(x) ORDER BY 1");
+  std::string src = "read_parquet('" + dir.string() + "/*.parquet')";
+  QueryResult all = conn_.Query("SELECT count(*), sum(id) FROM " + src);
+  EXPECT_EQ(all.GetValue(0, 0).int64(), 343000);
+  QueryResult low = conn_.Query("SELECT count(*), min(id), max(id) FROM " + src + " WHERE id < 1000");
+  EXPECT_EQ(low.GetValue(0, 0).int64(), 1000);
+  EXPECT_EQ(low.GetValue(2, 0).int64(), 999);
+  QueryResult high = conn_.Query("SELECT count(*) FROM " + src + " WHERE id >= 300000");
+  EXPECT_EQ(high.GetValue(0, 0).int64(), 43000);
+  // One row group of three is read for either filter.
+  EXPECT_LT(low.bytes_scanned * 2, all.bytes_scanned);
+  EXPECT_LT(high.bytes_scanned * 2, all.bytes_scanned);
+  EXPECT_EQ(conn_.Query("SELECT count(*) FROM " + src + " WHERE id > 400000").GetValue(0, 0).int64(), 0);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sql
