@@ -54,9 +54,12 @@ def _hmac(key, msg):
 
 
 def streaming_signed_put(server, bucket, key, data, chunk_size=64 * 1024, tamper_chunk=None,
-                         region="us-east-1"):
+                         region="us-east-1", trailer=None, trailer_signature=None):
     """PUTs `data` with STREAMING-AWS4-HMAC-SHA256-PAYLOAD, signing every chunk; with
-    `tamper_chunk`, that chunk's bytes are altered after signing."""
+    `tamper_chunk`, that chunk's bytes are altered after signing. With `trailer` (name, value)
+    the mode is STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER and the signed trailer follows the
+    final chunk; `trailer_signature` replaces its computed signature."""
+    mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" + ("-TRAILER" if trailer else "")
     now = datetime.datetime.now(datetime.timezone.utc)
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
     date = now.strftime("%Y%m%d")
@@ -64,43 +67,58 @@ def streaming_signed_put(server, bucket, key, data, chunk_size=64 * 1024, tamper
     host = server.endpoint[len("http://"):]
     path = "/%s/%s" % (bucket, urllib.parse.quote(key, safe="/~"))
     chunks = [data[i:i + chunk_size] for i in range(0, len(data), chunk_size)] + [b""]
-    encoded_len = sum(len("%x" % len(c)) + len(";chunk-signature=") + 64 + 4 + len(c)
-                      for c in chunks)
     headers = {
         "host": host,
-        "x-amz-content-sha256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
+        "x-amz-content-sha256": mode,
         "x-amz-date": amz_date,
         "x-amz-decoded-content-length": str(len(data)),
         "content-encoding": "aws-chunked",
-        "content-length": str(encoded_len),
     }
+    if trailer:
+        headers["x-amz-trailer"] = trailer[0]
+    k = _hmac(("AWS4" + harness.ROOT_SECRET).encode(), date)
+    k = _hmac(_hmac(_hmac(k, region), "s3"), "aws4_request")
+
+    def body_for(seed):
+        previous = seed
+        body = b""
+        empty_hash = hashlib.sha256(b"").hexdigest()
+        for i, chunk in enumerate(chunks):
+            sts = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, previous, empty_hash,
+                             hashlib.sha256(chunk).hexdigest()])
+            sig = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
+            previous = sig
+            sent = chunk
+            if tamper_chunk == i and chunk:
+                sent = bytes([chunk[0] ^ 1]) + chunk[1:]
+            body += ("%x;chunk-signature=%s\r\n" % (len(chunk), sig)).encode() + sent
+            if chunk or not trailer:
+                body += b"\r\n"
+        if trailer:
+            line = "%s:%s\n" % trailer
+            sts = "\n".join(["AWS4-HMAC-SHA256-TRAILER", amz_date, scope, previous,
+                             hashlib.sha256(line.encode()).hexdigest()])
+            sig = trailer_signature or hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
+            body += ("%s:%s\r\nx-amz-trailer-signature:%s\r\n\r\n" % (
+                trailer[0], trailer[1], sig)).encode()
+        return body
+
+    # The body's length is signed, and does not depend on the signatures' values.
+    headers["content-length"] = str(len(body_for("0" * 64)))
     signed_names = sorted(headers)
     canonical = "\n".join([
         "PUT", path, "",
         "".join("%s:%s\n" % (n, headers[n]) for n in signed_names),
         ";".join(signed_names),
-        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"])
+        mode])
     string_to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
                                 hashlib.sha256(canonical.encode()).hexdigest()])
-    k = _hmac(("AWS4" + harness.ROOT_SECRET).encode(), date)
-    k = _hmac(_hmac(_hmac(k, region), "s3"), "aws4_request")
     seed = hmac.new(k, string_to_sign.encode(), hashlib.sha256).hexdigest()
     headers["Authorization"] = (
         "AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s"
         % (harness.ROOT_KEY, scope, ";".join(signed_names), seed))
-    previous = seed
-    body = b""
-    empty_hash = hashlib.sha256(b"").hexdigest()
-    for i, chunk in enumerate(chunks):
-        sts = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, previous, empty_hash,
-                         hashlib.sha256(chunk).hexdigest()])
-        sig = hmac.new(k, sts.encode(), hashlib.sha256).hexdigest()
-        previous = sig
-        sent = chunk
-        if tamper_chunk == i and chunk:
-            sent = bytes([chunk[0] ^ 1]) + chunk[1:]
-        body += ("%x;chunk-signature=%s\r\n" % (len(chunk), sig)).encode() + sent + b"\r\n"
-    assert len(body) == encoded_len
+    body = body_for(seed)
+    assert len(body) == int(headers["content-length"])
     return requests.put(server.endpoint + path, data=body, headers=headers, timeout=60)
 
 

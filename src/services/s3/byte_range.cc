@@ -79,7 +79,14 @@ storage::ByteRange ParseCopySourceRange(std::string_view header, uint64_t size) 
                         "where first and last are the zero-based offsets of the first and last "
                         "bytes to copy");
   }
-  if (*r->last >= size) throw InvalidRange(header, size);
+  if (*r->last >= size) {
+    // What S3 answers (not InvalidRange, as GetObject does).
+    throw aws::ApiError(400, "InvalidArgument",
+                        "Range specified is not valid for source object of size: " +
+                            std::to_string(size))
+        .With("ArgumentName", "x-amz-copy-source-range")
+        .With("ArgumentValue", std::string(header));
+  }
   return storage::ByteRange{*r->first, *r->last};
 }
 

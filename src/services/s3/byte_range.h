@@ -21,7 +21,7 @@ std::optional<storage::ByteRange> ParseRange(std::string_view header, uint64_t s
 std::string ContentRange(const storage::ByteRange& range, uint64_t size);
 
 // x-amz-copy-source-range "bytes=first-last": must lie within a source of `size` bytes.
-// Throws aws::ApiError InvalidArgument (malformed) or InvalidRange.
+// Throws aws::ApiError InvalidArgument (400) when malformed or out of the source, as S3.
 storage::ByteRange ParseCopySourceRange(std::string_view header, uint64_t size);
 
 }  // namespace s3
