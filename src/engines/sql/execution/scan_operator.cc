@@ -1,6 +1,7 @@
 #include "engines/sql/execution/scan_operator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -136,11 +137,30 @@ struct Morsel {
   int row_group = -1;  // Parquet only
 };
 
+}  // namespace
+
+// The work list of one scan: files left after partition pruning, their morsels (row groups
+// left after statistics pruning) and Parquet footers. Planned once; the copies of a
+// parallel pipeline take morsels from `next`.
+struct ScanMorsels {
+  std::once_flag planned;
+  std::vector<size_t> files;
+  std::vector<Morsel> morsels;
+  std::vector<std::shared_ptr<const parquet::FileReader>> readers;  // indexed like the table's files
+  std::atomic<size_t> next{0};
+};
+
+namespace {
+
 class ExternalScan : public PhysicalOperator {
  public:
-  ExternalScan(ExecContext* ctx, const LogicalOperator& get)
+  // `parallel`: this is one of several copies sharing `shared`; each decodes the morsels it
+  // takes on its own thread (serial scans decode waves of morsels on the pool instead).
+  ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared, bool parallel,
+               bool report_progress)
       : PhysicalOperator(get.types), ctx_(ctx), def_(get.external), column_ids_(get.column_ids),
-        columns_(get.table_columns) {
+        columns_(get.table_columns), work_(std::move(shared)), parallel_(parallel),
+        report_progress_(report_progress) {
     auto bindings = get.GetColumnBindings();
     for (const auto& f : get.pushed_filters) {
       // Resolve the filter against the scan's output columns.
@@ -164,27 +184,33 @@ class ExternalScan : public PhysicalOperator {
       filters_.push_back(std::move(e));
     }
     data_columns_ = def_->columns.size();
-    PruneFiles();
   }
 
   bool Next(DataChunk& out) override {
+    std::call_once(work_->planned, [this] {
+      PruneFiles();
+      PlanMorsels();
+    });
     while (true) {
       if (!ready_.empty()) {
         out = std::move(ready_.front());
         ready_.pop_front();
         return true;
       }
-      if (next_morsel_ >= morsels_.size() && planned_) {
-        out.set_size(0);
-        return false;
-      }
-      if (!planned_) {
-        PlanMorsels();
-        planned_ = true;
+      if (parallel_) {
+        size_t m = work_->next.fetch_add(1, std::memory_order_relaxed);
+        if (m >= work_->morsels.size()) break;
+        std::vector<DataChunk> chunks;
+        DecodeMorsel(work_->morsels[m], &chunks);
+        for (auto& c : chunks) ready_.push_back(std::move(c));
+        ReportProgress();
         continue;
       }
+      if (work_->next.load(std::memory_order_relaxed) >= work_->morsels.size()) break;
       DecodeWave();
     }
+    out.set_size(0);
+    return false;
   }
 
  private:
@@ -205,7 +231,9 @@ class ExternalScan : public PhysicalOperator {
       if (only_partition) partition_filters.push_back(f.get());
     }
     for (size_t i = 0; i < def_->files.size(); i++) {
-      if (partition_filters.empty() || PartitionMatches(def_->files[i], partition_filters)) files_.push_back(i);
+      if (partition_filters.empty() || PartitionMatches(def_->files[i], partition_filters)) {
+        work_->files.push_back(i);
+      }
     }
   }
 
@@ -240,18 +268,23 @@ class ExternalScan : public PhysicalOperator {
   }
 
   void PlanMorsels() {
-    readers_.resize(def_->files.size());
-    for (size_t f : files_) {
+    work_->readers.resize(def_->files.size());
+    for (size_t f : work_->files) {
       if (def_->format == FileFormat::kParquet) {
-        readers_[f] = OpenParquet(def_->files[f].path);
-        const auto& meta = readers_[f]->metadata();
+        work_->readers[f] = OpenParquet(def_->files[f].path);
+        const auto& meta = work_->readers[f]->metadata();
         for (size_t rg = 0; rg < meta.row_groups.size(); rg++) {
-          if (RowGroupMayMatch(meta, meta.row_groups[rg])) morsels_.push_back({f, static_cast<int>(rg)});
+          if (RowGroupMayMatch(meta, meta.row_groups[rg])) work_->morsels.push_back({f, static_cast<int>(rg)});
         }
       } else {
-        morsels_.push_back({f, -1});
+        work_->morsels.push_back({f, -1});
       }
     }
+  }
+
+  void ReportProgress() {
+    QueryState* q = ctx_->query();
+    if (report_progress_ && q->progress) q->progress(q->rows_scanned.load(), q->bytes_scanned.load());
   }
 
   // False when a filter of the form `column <op> constant` fails for every value inside
@@ -278,22 +311,23 @@ class ExternalScan : public PhysicalOperator {
   void DecodeWave() {
     QueryState* q = ctx_->query();
     size_t wave = static_cast<size_t>(std::max(1, q->threads)) * 2;
-    size_t end = std::min(morsels_.size(), next_morsel_ + wave);
-    std::vector<std::vector<DataChunk>> outputs(end - next_morsel_);
+    size_t first = work_->next.load(std::memory_order_relaxed);
+    size_t end = std::min(work_->morsels.size(), first + wave);
+    std::vector<std::vector<DataChunk>> outputs(end - first);
     std::vector<std::function<void()>> tasks;
-    for (size_t m = next_morsel_; m < end; m++) {
-      tasks.push_back([this, m, &outputs] { DecodeMorsel(morsels_[m], &outputs[m - next_morsel_]); });
+    for (size_t m = first; m < end; m++) {
+      tasks.push_back([this, m, first, &outputs] { DecodeMorsel(work_->morsels[m], &outputs[m - first]); });
     }
     if (q->pool && tasks.size() > 1) {
       q->pool->Run(std::move(tasks));
     } else {
       for (auto& t : tasks) t();
     }
-    next_morsel_ = end;
+    work_->next.store(end, std::memory_order_relaxed);
     for (auto& list : outputs) {
       for (auto& c : list) ready_.push_back(std::move(c));
     }
-    if (q->progress) q->progress(q->rows_scanned.load(), q->bytes_scanned.load());
+    ReportProgress();
   }
 
   void Deliver(DataChunk& chunk, const DataFile& file, std::vector<DataChunk>* out) {
@@ -371,7 +405,7 @@ class ExternalScan : public PhysicalOperator {
   void DecodeParquet(size_t file_index, int row_group, const std::vector<size_t>& data_outputs,
                      std::vector<DataChunk>* out) {
     try {
-      const parquet::FileReader* reader = readers_[file_index].get();
+      const parquet::FileReader* reader = work_->readers[file_index].get();
       const auto& meta = reader->metadata();
       std::vector<int> cols;
       std::vector<Type> source_types;
@@ -419,12 +453,9 @@ class ExternalScan : public PhysicalOperator {
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
   size_t data_columns_ = 0;
-  std::vector<size_t> files_;
-  std::vector<Morsel> morsels_;
-  // Parquet footers, read once per file when the morsels are planned (indexed like files).
-  std::vector<std::shared_ptr<const parquet::FileReader>> readers_;
-  size_t next_morsel_ = 0;
-  bool planned_ = false;
+  std::shared_ptr<ScanMorsels> work_;
+  bool parallel_ = false;
+  bool report_progress_ = true;
   std::deque<DataChunk> ready_;
 };
 
@@ -441,7 +472,13 @@ std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::
 }
 
 PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get) {
-  return std::make_unique<ExternalScan>(ctx, get);
+  return std::make_unique<ExternalScan>(ctx, get, std::make_shared<ScanMorsels>(), false, true);
+}
+
+PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
+                                     bool report_progress) {
+  if (!shared) shared = std::make_shared<ScanMorsels>();
+  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress);
 }
 
 }  // namespace sql
