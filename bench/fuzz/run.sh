@@ -11,7 +11,7 @@ if [ ! -f "$build/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DUNISTUDIO_FUZZ=ON -DUNISTUDIO_WERROR=OFF >/dev/null
 fi
-targets="$(ninja -C "$build" -t targets all | grep -o '^[a-z0-9_]*_fuzzer' | sort -u)"
+targets="$(ninja -C "$build" -t targets all | sed 's/:.*//' | grep -E '^[a-z0-9_]+_fuzzer$' | grep -v '^cmake_' | sort -u)"
 ninja -C "$build" $targets >/dev/null
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ), ${seconds}s per target"
 for t in $targets; do

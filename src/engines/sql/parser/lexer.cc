@@ -1,5 +1,6 @@
 #include "engines/sql/parser/lexer.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "engines/sql/common/error.h"
@@ -23,7 +24,9 @@ std::string FormatSyntaxError(std::string_view text, int line, int column,
   if (end == std::string_view::npos) end = text.size();
   std::string_view src = text.substr(start, end - start);
   if (src.size() > 200) {
-    size_t from = column > 100 ? static_cast<size_t>(column - 100) : 0;
+    // The column may lie past the line's end (an unterminated literal reported where the text
+    // ends): the window then shows the line's last 200 bytes.
+    size_t from = column > 100 ? std::min(static_cast<size_t>(column - 100), src.size() - 200) : 0;
     src = src.substr(from, 200);
     column -= static_cast<int>(from);
   }
@@ -47,9 +50,15 @@ std::vector<Token> Tokenize(std::string_view text) {
   size_t i = 0;
   int line = 1;
   size_t line_start = 0;
+  // Errors name the line and column of `at` itself: a literal that spans lines is reported
+  // where it starts, after the scan has moved past its newlines.
   auto fail = [&](size_t at, std::string_view what) {
-    int col = static_cast<int>(at - line_start) + 1;
-    throw ParserError(FormatSyntaxError(text, line, col, what), line, col);
+    std::string_view before = text.substr(0, at);
+    int at_line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+    size_t newline = before.rfind('\n');
+    size_t at_line_start = newline == std::string_view::npos ? 0 : newline + 1;
+    int col = static_cast<int>(at - at_line_start) + 1;
+    throw ParserError(FormatSyntaxError(text, at_line, col, what), at_line, col);
   };
   while (i < text.size()) {
     unsigned char c = text[i];

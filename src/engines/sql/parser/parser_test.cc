@@ -24,6 +24,20 @@ TEST(ParserTest, UnterminatedStringIsAnError) {
   EXPECT_THROW(ParseStatement("SELECT 'abc"), ParserError);
 }
 
+TEST(ParserTest, ErrorPastTheEndOfALongLineKeepsTheCaretInside) {
+  // An unterminated string spanning lines is reported at the text's end, beyond line 1.
+  std::string text = "SELECT '" + std::string(250, 'x') + "\n" + std::string(100, 'y');
+  try {
+    ParseStatement(text);
+    FAIL() << "parsed";
+  } catch (const ParserError& e) {
+    std::string msg = e.what();
+    EXPECT_EQ(msg.substr(0, 7), "line 1:");
+    EXPECT_NE(msg.find(std::string(150, 'x')), std::string::npos) << msg;
+    EXPECT_EQ(msg.back(), '^');
+  }
+}
+
 TEST(ParserTest, PrecedenceOfArithmeticAndLogic) {
   auto e = ParseExpression("1 + 2 * 3 = 7 AND NOT x OR y");
   ASSERT_EQ(e->kind, ExprKind::kBinary);

@@ -158,19 +158,27 @@ std::string RestXmlNamespace(const ServiceModel& model, const ShapeRef& ref) {
                                                                             : ref.xml_namespace_uri;
 }
 
+// The value of an output payload member that still needs encoding as a structure, or null when
+// there is nothing more to write: the payload streams, is absent, or is a raw blob/string
+// (which becomes the body as it is).
+const Json* StructuredPayload(const OperationModel& op, const Member& payload, const Json& value,
+                              WireResponse* response) {
+  if (op.output_streaming()) return nullptr;
+  auto it = value.find(payload.name);
+  if (it == value.end() || it->is_null()) return nullptr;
+  if (!IsRawPayload(payload)) return &*it;
+  if (!it->is_string()) detail::OutputMismatch(payload.name, payload.shape->type(), *it);
+  response->body = it->get<std::string>();
+  return nullptr;
+}
+
 void EncodeRestJson(const OperationModel& op, const Json& value, WireResponse* response) {
   const Shape& shape = *op.output()->shape;
   detail::EncodeRestBindings(shape, value, response);
   if (const Member* payload = shape.payload()) {
-    if (op.output_streaming()) return;
-    auto it = value.find(payload->name);
-    if (it == value.end() || it->is_null()) return;
-    if (IsRawPayload(*payload)) {
-      if (!it->is_string()) detail::OutputMismatch(payload->name, payload->shape->type(), *it);
-      response->body = it->get<std::string>();
-      return;
-    }
-    response->body = detail::DumpJson(detail::EncodeJsonValue(*payload, *it));
+    const Json* structured = StructuredPayload(op, *payload, value, response);
+    if (structured == nullptr) return;
+    response->body = detail::DumpJson(detail::EncodeJsonValue(*payload, *structured));
   } else if (HasBodyMembers(shape)) {
     response->body = detail::DumpJson(detail::EncodeJsonStructure(shape, value, true));
   } else {
@@ -186,19 +194,13 @@ void EncodeRestXml(const ServiceModel& model, const OperationModel& op, const Js
   detail::EncodeRestBindings(shape, value, response);
   detail::XmlWriter w;
   if (const Member* payload = shape.payload()) {
-    if (op.output_streaming()) return;
-    auto it = value.find(payload->name);
-    if (it == value.end() || it->is_null()) return;
-    if (IsRawPayload(*payload)) {
-      if (!it->is_string()) detail::OutputMismatch(payload->name, payload->shape->type(), *it);
-      response->body = it->get<std::string>();
-      return;
-    }
+    const Json* structured = StructuredPayload(op, *payload, value, response);
+    if (structured == nullptr) return;
     std::string root(payload->WireName(payload->name));
     w.Declaration();
     w.Open(root);
     WriteNamespace(RestXmlNamespace(model, *payload), &w);
-    detail::EncodeXmlMembers(*payload->shape, *it, false, &w);
+    detail::EncodeXmlMembers(*payload->shape, *structured, false, &w);
     w.Close(root);
   } else if (HasBodyMembers(shape)) {
     std::string root = detail::RestXmlRootName(op);

@@ -9,6 +9,8 @@ namespace aws::protocol {
 namespace {
 
 using base::Json;
+using testing::Decode;
+using testing::DecodeError;
 using testing::MakeRequest;
 
 const ServiceModel& Glue() { return *ServiceModel::Find("glue"); }
@@ -20,21 +22,6 @@ WireRequest Call(const ServiceModel& model, std::string_view operation, std::str
                      {{"X-Amz-Target", model.target_prefix() + "." + std::string(operation)},
                       {"Content-Type", "application/x-amz-json-1.1"}},
                      std::move(body));
-}
-
-Json Decode(const ServiceModel& model, const WireRequest& request) {
-  RouteMatch route = ResolveOperation(model, request);
-  return DecodeInput(model, *route.operation, request, &route);
-}
-
-ApiError DecodeError(const ServiceModel& model, const WireRequest& request) {
-  try {
-    Decode(model, request);
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return ApiError(0, "", "");
 }
 
 TEST(JsonProtocol, GlueCreateTableDecodesNestedShapesAndTimestamps) {

@@ -9,6 +9,8 @@ namespace aws::protocol {
 namespace {
 
 using base::Json;
+using testing::Decode;
+using testing::DecodeError;
 using testing::MakeRequest;
 using testing::ParseXml;
 
@@ -19,21 +21,6 @@ WireRequest Form(std::string body) {
   return MakeRequest("POST", "/",
                      {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}},
                      std::move(body));
-}
-
-Json Decode(const ServiceModel& model, const WireRequest& request) {
-  RouteMatch route = ResolveOperation(model, request);
-  return DecodeInput(model, *route.operation, request, &route);
-}
-
-ApiError DecodeError(const ServiceModel& model, const WireRequest& request) {
-  try {
-    Decode(model, request);
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return ApiError(0, "", "");
 }
 
 TEST(QueryProtocol, CreateUserDecodesStructuresAndLists) {

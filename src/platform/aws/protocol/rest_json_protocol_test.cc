@@ -9,6 +9,7 @@ namespace aws::protocol {
 namespace {
 
 using base::Json;
+using testing::DecodeError;
 using testing::MakeRequest;
 
 struct Decoded {
@@ -19,16 +20,6 @@ struct Decoded {
 Decoded Decode(const ServiceModel& model, const WireRequest& request) {
   RouteMatch route = ResolveOperation(model, request);
   return {route.operation->name(), DecodeInput(model, *route.operation, request, &route)};
-}
-
-ApiError DecodeError(const ServiceModel& model, const WireRequest& request) {
-  try {
-    Decode(model, request);
-  } catch (const ApiError& e) {
-    return e;
-  }
-  ADD_FAILURE() << "no error";
-  return ApiError(0, "", "");
 }
 
 const ServiceModel& Runtime() { return *ServiceModel::Find("sagemaker-runtime"); }

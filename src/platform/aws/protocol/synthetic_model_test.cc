@@ -11,6 +11,7 @@ namespace aws::protocol {
 namespace {
 
 using base::Json;
+using testing::Decode;
 using testing::MakeRequest;
 
 constexpr std::string_view kRestJsonModel = R"({
@@ -149,11 +150,6 @@ const ServiceModel& RestXml() {
 const ServiceModel& Query() {
   static const std::unique_ptr<ServiceModel> model = ServiceModel::Parse("q", kQueryModel);
   return *model;
-}
-
-Json Decode(const ServiceModel& model, const WireRequest& request) {
-  RouteMatch route = ResolveOperation(model, request);
-  return DecodeInput(model, *route.operation, request, &route);
 }
 
 TEST(SyntheticRestJson, QueryMapsListsHeadersAndLabels) {

@@ -1,6 +1,8 @@
-// Test helpers: WireRequests from a raw request target, and a parsed view of XML responses.
-// For tests only.
+// Test helpers: WireRequests from a raw request target, decoding them with a service model, and
+// a parsed view of XML responses. For tests only.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <pugixml.hpp>
 #include <string>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "platform/aws/protocol/codec.h"
 #include "platform/aws/protocol/wire_message.h"
 
 namespace aws::protocol::testing {
@@ -25,6 +28,23 @@ inline WireRequest MakeRequest(std::string method, std::string_view target,
   for (auto& [name, value] : headers) r.headers.Add(std::move(name), std::move(value));
   r.body = std::move(body);
   return r;
+}
+
+// The input `request` decodes to, after routing it with `model`.
+inline base::Json Decode(const ServiceModel& model, const WireRequest& request) {
+  RouteMatch route = ResolveOperation(model, request);
+  return DecodeInput(model, *route.operation, request, &route);
+}
+
+// The error routing or decoding `request` raises; the test fails when there is none.
+inline ApiError DecodeError(const ServiceModel& model, const WireRequest& request) {
+  try {
+    Decode(model, request);
+  } catch (const ApiError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error";
+  return ApiError(0, "", "");
 }
 
 // Parses `xml`; the test fails (empty document) when it is not well-formed.
