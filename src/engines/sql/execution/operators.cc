@@ -622,7 +622,12 @@ class HashJoinBuild {
         for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
         if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
       }
-      uint32_t chunk_index = static_cast<uint32_t>(chunks_.size());
+      // Small chunks (after selective filters) are packed into the previous one.
+      bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
+      uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
+      packed = packed && chunks_.back()->AppendInPlace(in);
+      if (!packed) base_row = 0;
+      uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
       std::vector<uint32_t> gids(valid_rows.size());
       if (!valid_rows.empty()) {
         std::vector<Vector> vk(keys.size());
@@ -632,14 +637,18 @@ class HashJoinBuild {
       if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
       for (size_t i = 0; i < valid_rows.size(); i++) {
         uint32_t entry = static_cast<uint32_t>(entries_.size());
-        entries_.push_back({chunk_index, valid_rows[i], heads_[gids[i]]});
+        entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
         heads_[gids[i]] = entry;
       }
       size_t bytes = 0;
       for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
       ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
-      chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
-      matched_.emplace_back(n, 0);
+      if (packed) {
+        matched_.back().resize(chunks_.back()->size(), 0);
+      } else {
+        chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
+        matched_.emplace_back(n, 0);
+      }
       in = DataChunk();
     }
   }

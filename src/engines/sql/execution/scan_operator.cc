@@ -345,6 +345,8 @@ class ExternalScan : public PhysicalOperator {
         if (n == 0) return;
       }
     }
+    // Rows left by selective filters join the previous chunk when they fit.
+    if (chunk.size() < kVectorSize / 2 && !out->empty() && out->back().AppendInPlace(chunk)) return;
     out->push_back(std::move(chunk));
   }
 
