@@ -13,6 +13,7 @@
 #include "platform/meta/store.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
+#include "services/mlflow/mlflow.h"
 #include "services/s3/s3_service.h"
 
 namespace server {
@@ -26,6 +27,7 @@ struct StudioServer::Impl {
   std::unique_ptr<identitystore::IdentityStore> identity_store;
   std::unique_ptr<storage::ObjectStore> objects;
   std::unique_ptr<s3::S3Service> s3;
+  std::unique_ptr<mlflow::Mlflow> mlflow;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
 
@@ -42,6 +44,10 @@ struct StudioServer::Impl {
       res.SetStatus(200);
       res.headers().Set("Content-Type", "text/plain; version=0.0.4");
       res.Send(base::Metrics::Global().RenderPrometheus());
+      return;
+    }
+    if (req.path.starts_with("/_mlflow/")) {
+      mlflow->Handle(req, res);
       return;
     }
     dispatcher->Handle(req, res);
@@ -78,6 +84,14 @@ void StudioServer::Start() {
   m.s3 = std::make_unique<s3::S3Service>(*m.objects, s3::S3Options{});
   m.dispatcher->Register(m.s3->MakeService());
   m.s3->StartLifecycleSweeper();
+  auto sagemaker = std::make_unique<aws::Service>("sagemaker", "sagemaker");
+  m.mlflow = std::make_unique<mlflow::Mlflow>(
+      *m.store, *m.objects, *m.iam,
+      mlflow::MlflowOptions{m.installation.account_id, m.options.region,
+                            "http://" + m.options.listen_address + ":" +
+                                std::to_string(m.options.listen_port)});
+  m.mlflow->RegisterTrackingServerOperations(*sagemaker);
+  m.dispatcher->Register(std::move(sagemaker));
 
   http::ServerOptions hopts;
   hopts.address = m.options.listen_address;

@@ -177,8 +177,9 @@ std::string ResolveSource(meta::Transaction& tx, int64_t server, const std::stri
     size_t slash = rest.find('/');
     std::string run_id = rest.substr(0, slash);
     std::string path = slash == std::string::npos ? "" : rest.substr(slash + 1);
-    auto row = tx.QueryOne("SELECT artifact_uri FROM mlflow_runs WHERE run_uuid = ? AND server_id = ?",
-                           {run_id, server});
+    auto row =
+        tx.QueryOne("SELECT artifact_uri FROM mlflow_runs WHERE run_uuid = ? AND server_id = ?",
+                    {run_id, server});
     if (!row) throw NotFound("Run with id=" + run_id + " not found");
     return path.empty() ? row->Text(0) : row->Text(0) + "/" + path;
   }
@@ -196,8 +197,9 @@ std::string ResolveSource(meta::Transaction& tx, int64_t server, const std::stri
       selector = tail.substr(0, s);
       if (s != std::string::npos) path = tail.substr(s + 1);
       ModelRow m = MustFindModel(tx, server, name);
-      auto alias = tx.QueryOne("SELECT version FROM mlflow_model_aliases WHERE model_key = ? AND alias = ?",
-                               {m.model_key, selector});
+      auto alias =
+          tx.QueryOne("SELECT version FROM mlflow_model_aliases WHERE model_key = ? AND alias = ?",
+                      {m.model_key, selector});
       if (!alias) throw NotFound("Registered model alias " + selector + " not found.");
       target = MustFindVersion(tx, m, std::to_string(alias->Int(0)));
     } else {
@@ -212,7 +214,8 @@ std::string ResolveSource(meta::Transaction& tx, int64_t server, const std::stri
       selector = tail.substr(0, s);
       if (s != std::string::npos) path = tail.substr(s + 1);
       ModelRow m = MustFindModel(tx, server, name);
-      bool numeric = !selector.empty() && selector.find_first_not_of("0123456789") == std::string::npos;
+      bool numeric =
+          !selector.empty() && selector.find_first_not_of("0123456789") == std::string::npos;
       if (numeric) {
         target = MustFindVersion(tx, m, selector);
       } else {
@@ -282,9 +285,9 @@ std::string CanonicalStage(const std::string& stage) {
                          ". Value must be one of None, Staging, Production, Archived.");
 }
 
-RegisteredModel ModelRegistry::CreateRegisteredModel(int64_t server, const std::string& name,
-                                                     const std::vector<KeyValue>& tags,
-                                                     const std::optional<std::string>& description) {
+RegisteredModel ModelRegistry::CreateRegisteredModel(
+    int64_t server, const std::string& name, const std::vector<KeyValue>& tags,
+    const std::optional<std::string>& description) {
   ValidateModelName(name);
   for (const KeyValue& t : tags) {
     ValidateKeyName("tag", t.key);
@@ -338,8 +341,8 @@ RegisteredModel ModelRegistry::RenameRegisteredModel(int64_t server, const std::
   return out;
 }
 
-RegisteredModel ModelRegistry::UpdateRegisteredModel(int64_t server, const std::string& name,
-                                                     const std::optional<std::string>& description) {
+RegisteredModel ModelRegistry::UpdateRegisteredModel(
+    int64_t server, const std::string& name, const std::optional<std::string>& description) {
   ValidateModelName(name);
   RegisteredModel out;
   store_.Write([&](meta::Transaction& tx) {
@@ -363,15 +366,15 @@ void ModelRegistry::DeleteRegisteredModel(int64_t server, const std::string& nam
 }
 
 RegisteredModelPage ModelRegistry::SearchRegisteredModels(int64_t server,
-                                                         const RegistrySearch& search) {
+                                                          const RegistrySearch& search) {
   int64_t limit = SearchLimit(search.max_results, 100, 1000);
   int64_t offset = DecodeOffsetToken(search.page_token);
   std::string where;
   std::vector<meta::Value> params = {server};
   for (const Comparison& c : ParseFilter(search.filter)) {
     if (c.type == EntityType::kTag) {
-      where += " AND " + TagCondition(c, "mlflow_registered_model_tags", "t.model_key = m.model_key",
-                                      params);
+      where += " AND " +
+               TagCondition(c, "mlflow_registered_model_tags", "t.model_key = m.model_key", params);
     } else if (c.type == EntityType::kAttribute && c.key == "name") {
       where += " AND " + StringCondition(c, "m.name", params);
     } else {
@@ -403,11 +406,11 @@ RegisteredModelPage ModelRegistry::SearchRegisteredModels(int64_t server,
   params.push_back(offset);
   RegisteredModelPage page;
   store_.Read([&](meta::Transaction& tx) {
-    for (const meta::Row& r : tx.Query(
-             "SELECT m.model_key, m.name, m.description, m.creation_timestamp, "
-             "m.last_updated_timestamp FROM mlflow_registered_models m WHERE m.server_id = ?" +
-                 where + " ORDER BY " + order.substr(2) + " LIMIT ? OFFSET ?",
-             params)) {
+    for (const meta::Row& r :
+         tx.Query("SELECT m.model_key, m.name, m.description, m.creation_timestamp, "
+                  "m.last_updated_timestamp FROM mlflow_registered_models m WHERE m.server_id = ?" +
+                      where + " ORDER BY " + order.substr(2) + " LIMIT ? OFFSET ?",
+                  params)) {
       if (static_cast<int64_t>(page.models.size()) == limit) {
         page.next_page_token = EncodeOffsetToken(offset + limit);
         break;
@@ -477,9 +480,10 @@ ModelVersion ModelRegistry::CreateModelVersion(int64_t server, const NewModelVer
                     {m.model_key})
             ->Int(0);
     int64_t now = NowMillis();
-    tx.Exec("UPDATE mlflow_registered_models SET next_version = ?, last_updated_timestamp = ? "
-            "WHERE model_key = ?",
-            {version + 1, now, m.model_key});
+    tx.Exec(
+        "UPDATE mlflow_registered_models SET next_version = ?, last_updated_timestamp = ? "
+        "WHERE model_key = ?",
+        {version + 1, now, m.model_key});
     tx.Exec(
         "INSERT INTO mlflow_model_versions(model_key, version, creation_timestamp, "
         "last_updated_timestamp, user_id, current_stage, description, source, run_id, status, "
@@ -520,12 +524,14 @@ ModelVersion ModelRegistry::UpdateModelVersion(int64_t server, const std::string
     MustFindVersion(tx, m, version);
     int64_t now = NowMillis();
     if (description) {
-      tx.Exec("UPDATE mlflow_model_versions SET description = ? WHERE model_key = ? AND version = ?",
-              {*description, m.model_key, ParseVersion(version)});
+      tx.Exec(
+          "UPDATE mlflow_model_versions SET description = ? WHERE model_key = ? AND version = ?",
+          {*description, m.model_key, ParseVersion(version)});
     }
-    tx.Exec("UPDATE mlflow_model_versions SET last_updated_timestamp = ? "
-            "WHERE model_key = ? AND version = ?",
-            {now, m.model_key, ParseVersion(version)});
+    tx.Exec(
+        "UPDATE mlflow_model_versions SET last_updated_timestamp = ? "
+        "WHERE model_key = ? AND version = ?",
+        {now, m.model_key, ParseVersion(version)});
     out = MustFindVersion(tx, m, version);
   });
   return out;
@@ -537,10 +543,12 @@ ModelVersion ModelRegistry::TransitionStage(int64_t server, const std::string& n
   ValidateModelName(name);
   std::string target = CanonicalStage(stage);
   if (archive_existing_versions && target != "Staging" && target != "Production") {
-    throw InvalidParameter("Model version transition cannot archive existing model versions "
-                           "because '" + target +
-                           "' is not an Active stage. Valid stages are ['Staging', "
-                           "'Production']");
+    throw InvalidParameter(
+        "Model version transition cannot archive existing model versions "
+        "because '" +
+        target +
+        "' is not an Active stage. Valid stages are ['Staging', "
+        "'Production']");
   }
   ModelVersion out;
   store_.Write([&](meta::Transaction& tx) {
@@ -582,9 +590,9 @@ ModelVersionPage ModelRegistry::SearchModelVersions(int64_t server, const Regist
   std::vector<meta::Value> params = {server};
   for (const Comparison& c : ParseFilter(search.filter)) {
     if (c.type == EntityType::kTag) {
-      where += " AND " + TagCondition(c, "mlflow_model_version_tags",
-                                      "t.model_key = v.model_key AND t.version = v.version",
-                                      params);
+      where +=
+          " AND " + TagCondition(c, "mlflow_model_version_tags",
+                                 "t.model_key = v.model_key AND t.version = v.version", params);
       continue;
     }
     if (c.type != EntityType::kAttribute) {
@@ -610,8 +618,10 @@ ModelVersionPage ModelRegistry::SearchModelVersions(int64_t server, const Regist
     } else if (c.key == "version_number") {
       static const char* kOps[] = {"=", "!=", "<", "<=", ">", ">="};
       if (c.op > Comparator::kGe || c.value.kind != FilterValue::Kind::kNumber) {
-        throw InvalidParameter("Invalid filter on version_number: expected a numeric "
-                               "comparison, got '" + c.op_text + " " + c.value.text + "'");
+        throw InvalidParameter(
+            "Invalid filter on version_number: expected a numeric "
+            "comparison, got '" +
+            c.op_text + " " + c.value.text + "'");
       }
       where += std::string(" AND v.version ") + kOps[static_cast<int>(c.op)] + " ?";
       params.push_back(static_cast<int64_t>(c.value.number));
@@ -646,12 +656,12 @@ ModelVersionPage ModelRegistry::SearchModelVersions(int64_t server, const Regist
   params.push_back(offset);
   ModelVersionPage page;
   store_.Read([&](meta::Transaction& tx) {
-    for (const meta::Row& r : tx.Query(
-             std::string("SELECT v.model_key, m.name, ") + kVersionColumns +
-                 " FROM mlflow_model_versions v JOIN mlflow_registered_models m ON "
-                 "m.model_key = v.model_key WHERE m.server_id = ?" +
-                 where + " ORDER BY " + order.substr(2) + " LIMIT ? OFFSET ?",
-             params)) {
+    for (const meta::Row& r :
+         tx.Query(std::string("SELECT v.model_key, m.name, ") + kVersionColumns +
+                      " FROM mlflow_model_versions v JOIN mlflow_registered_models m ON "
+                      "m.model_key = v.model_key WHERE m.server_id = ?" +
+                      where + " ORDER BY " + order.substr(2) + " LIMIT ? OFFSET ?",
+                  params)) {
       if (static_cast<int64_t>(page.versions.size()) == limit) {
         page.next_page_token = EncodeOffsetToken(offset + limit);
         break;
@@ -726,9 +736,9 @@ ModelVersion ModelRegistry::GetVersionByAlias(int64_t server, const std::string&
   ModelVersion out;
   store_.Read([&](meta::Transaction& tx) {
     ModelRow m = MustFindModel(tx, server, name);
-    auto row = tx.QueryOne(
-        "SELECT version FROM mlflow_model_aliases WHERE model_key = ? AND alias = ?",
-        {m.model_key, alias});
+    auto row =
+        tx.QueryOne("SELECT version FROM mlflow_model_aliases WHERE model_key = ? AND alias = ?",
+                    {m.model_key, alias});
     if (!row) throw NotFound("Registered model alias " + alias + " not found.");
     out = MustFindVersion(tx, m, std::to_string(row->Int(0)));
   });

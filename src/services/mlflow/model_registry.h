@@ -64,14 +64,12 @@ class ModelRegistry {
   void DeleteRegisteredModelTag(int64_t server, const std::string& name, const std::string& key);
 
   ModelVersion CreateModelVersion(int64_t server, const NewModelVersion& version);
-  ModelVersion GetModelVersion(int64_t server, const std::string& name,
-                               const std::string& version);
+  ModelVersion GetModelVersion(int64_t server, const std::string& name, const std::string& version);
   ModelVersion UpdateModelVersion(int64_t server, const std::string& name,
                                   const std::string& version,
                                   const std::optional<std::string>& description);
-  ModelVersion TransitionStage(int64_t server, const std::string& name,
-                               const std::string& version, const std::string& stage,
-                               bool archive_existing_versions);
+  ModelVersion TransitionStage(int64_t server, const std::string& name, const std::string& version,
+                               const std::string& stage, bool archive_existing_versions);
   void DeleteModelVersion(int64_t server, const std::string& name, const std::string& version);
   ModelVersionPage SearchModelVersions(int64_t server, const RegistrySearch& search);
   std::string GetDownloadUri(int64_t server, const std::string& name, const std::string& version);
@@ -83,8 +81,7 @@ class ModelRegistry {
   void SetAlias(int64_t server, const std::string& name, const std::string& alias,
                 const std::string& version);
   void DeleteAlias(int64_t server, const std::string& name, const std::string& alias);
-  ModelVersion GetVersionByAlias(int64_t server, const std::string& name,
-                                 const std::string& alias);
+  ModelVersion GetVersionByAlias(int64_t server, const std::string& name, const std::string& alias);
 
  private:
   meta::Store& store_;

@@ -38,12 +38,13 @@ std::string Text(const base::Json& v) { return v.is_string() ? v.get<std::string
 
 }  // namespace
 
-RequestFields RequestFields::Parse(
-    const std::vector<std::pair<std::string, std::string>>& query, std::string_view body) {
+RequestFields RequestFields::Parse(const std::vector<std::pair<std::string, std::string>>& query,
+                                   std::string_view body) {
   RequestFields f;
   for (const auto& [k, v] : query) {
     if (!base::IsValidUtf8(k) || !base::IsValidUtf8(v)) {
-      throw InvalidParameter("Invalid value for parameter '" + std::string(base::IsValidUtf8(k) ? k : "") +
+      throw InvalidParameter("Invalid value for parameter '" +
+                             std::string(base::IsValidUtf8(k) ? k : "") +
                              "': request parameters must be valid UTF-8.");
     }
     auto it = f.doc_.find(k);

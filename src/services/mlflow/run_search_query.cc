@@ -55,8 +55,8 @@ bool IsNumericOp(Comparator op) {
 }
 
 MlflowError BadComparator(const Comparison& c, const char* valid) {
-  return InvalidParameter("Invalid comparator '" + c.op_text + "' not one of '" + valid +
-                          "' for " + std::string(EntityName(c.type)) + " '" + c.key + "'");
+  return InvalidParameter("Invalid comparator '" + c.op_text + "' not one of '" + valid + "' for " +
+                          std::string(EntityName(c.type)) + " '" + c.key + "'");
 }
 
 class Builder {
@@ -88,17 +88,16 @@ class Builder {
 
   void RequireString(const Comparison& c) {
     if (c.value.kind == FilterValue::Kind::kString) return;
-    throw InvalidParameter("Expected a quoted string value for " +
-                           std::string(EntityName(c.type)) + " (e.g. 'my-value'). Got value " +
-                           c.value.text);
+    throw InvalidParameter("Expected a quoted string value for " + std::string(EntityName(c.type)) +
+                           " (e.g. 'my-value'). Got value " + c.value.text);
   }
 
   void AddMetric(const Comparison& c) {
     if (!IsNumericOp(c.op)) throw BadComparator(c, "{'=', '!=', '>', '>=', '<', '<='}");
     if (c.value.kind != FilterValue::Kind::kNumber) {
-      throw InvalidParameter("Expected numeric value type for metric. Found " +
-                             (c.value.kind == FilterValue::Kind::kString ? "'" + c.value.text + "'"
-                                                                         : c.value.text));
+      throw InvalidParameter(
+          "Expected numeric value type for metric. Found " +
+          (c.value.kind == FilterValue::Kind::kString ? "'" + c.value.text + "'" : c.value.text));
     }
     std::string alias = "f" + std::to_string(joins_++);
     joins += " JOIN mlflow_latest_metrics " + alias + " ON " + alias + ".run_key = r.run_key AND " +
@@ -175,9 +174,10 @@ class Builder {
             ? "(SELECT t.value ->> 'value' FROM json_each(i.tags) t WHERE t.value ->> 'key' = "
               "'mlflow.data.context')"
             : "d." + c.key;
-    where += " AND EXISTS (SELECT 1 FROM mlflow_inputs i JOIN mlflow_datasets d ON "
-             "d.dataset_key = i.dataset_key WHERE i.run_key = r.run_key AND " +
-             StringCondition(column, c) + ")";
+    where +=
+        " AND EXISTS (SELECT 1 FROM mlflow_inputs i JOIN mlflow_datasets d ON "
+        "d.dataset_key = i.dataset_key WHERE i.run_key = r.run_key AND " +
+        StringCondition(column, c) + ")";
   }
 
   void AddOrder(const OrderKey& k) {
@@ -186,8 +186,8 @@ class Builder {
       std::string key = CanonicalAttribute(k.key);
       if (!kStringAttributes.count(key) && !kNumericAttributes.count(key) &&
           key != "experiment_id") {
-        throw InvalidParameter("Invalid attribute key '" + k.key +
-                               "' specified. Valid keys are '" + ValidKeysText() + "'");
+        throw InvalidParameter("Invalid attribute key '" + k.key + "' specified. Valid keys are '" +
+                               ValidKeysText() + "'");
       }
       std::string column = key == "experiment_id" ? "r.exp_key" : AttributeColumn(key);
       if (key == "start_time") has_start_time_order_ = true;
@@ -198,7 +198,7 @@ class Builder {
       throw InvalidParameter("Invalid order_by entity type 'dataset'");
     }
     std::string alias = "o" + std::to_string(orders_++);
-    const char* table = k.type == EntityType::kMetric ? "mlflow_latest_metrics"
+    const char* table = k.type == EntityType::kMetric  ? "mlflow_latest_metrics"
                         : k.type == EntityType::kParam ? "mlflow_params"
                                                        : "mlflow_tags";
     joins += std::string(" LEFT JOIN ") + table + " " + alias + " ON " + alias +

@@ -20,8 +20,20 @@ struct Token {
 
 bool IsWordChar(char c) {
   switch (c) {
-    case ' ': case '\t': case '\n': case '\r': case '=': case '!': case '<': case '>':
-    case '(': case ')': case '\'': case '"': case '`': case ',':
+    case ' ':
+    case '\t':
+    case '\n':
+    case '\r':
+    case '=':
+    case '!':
+    case '<':
+    case '>':
+    case '(':
+    case ')':
+    case '\'':
+    case '"':
+    case '`':
+    case ',':
       return false;
     default:
       return true;
@@ -42,7 +54,8 @@ class Lexer {
 
  private:
   Token Next() {
-    while (pos_ < text_.size() && std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) {
+    while (pos_ < text_.size() &&
+           std::string_view(" \t\r\n").find(text_[pos_]) != std::string_view::npos) {
       ++pos_;
     }
     Token t;
@@ -55,8 +68,7 @@ class Lexer {
       while (true) {
         if (pos_ >= text_.size()) {
           throw InvalidParameter("Invalid " + std::string(what_) + " '" + std::string(text_) +
-                                 "': unterminated quoted text " +
-                                 std::string(text_.substr(start)));
+                                 "': unterminated quoted text " + std::string(text_.substr(start)));
         }
         if (text_[pos_] == c) {
           // A doubled quote inside a quoted string stands for the quote itself.
@@ -72,7 +84,8 @@ class Lexer {
       }
     } else if (c == '=' || c == '!' || c == '<' || c == '>') {
       t.kind = Tok::kOp;
-      while (pos_ < text_.size() && std::string_view("=!<>").find(text_[pos_]) != std::string_view::npos) {
+      while (pos_ < text_.size() &&
+             std::string_view("=!<>").find(text_[pos_]) != std::string_view::npos) {
         ++pos_;
       }
       t.text = std::string(text_.substr(start, pos_ - start));
@@ -100,13 +113,20 @@ bool IsKeyword(const Token& t, std::string_view word) {
 
 EntityType ResolveEntity(const std::string& name) {
   static const std::pair<std::string_view, EntityType> kNames[] = {
-      {"metric", EntityType::kMetric},       {"metrics", EntityType::kMetric},
-      {"parameter", EntityType::kParam},     {"parameters", EntityType::kParam},
-      {"param", EntityType::kParam},         {"params", EntityType::kParam},
-      {"tag", EntityType::kTag},             {"tags", EntityType::kTag},
-      {"attribute", EntityType::kAttribute}, {"attributes", EntityType::kAttribute},
-      {"attr", EntityType::kAttribute},      {"run", EntityType::kAttribute},
-      {"dataset", EntityType::kDataset},     {"datasets", EntityType::kDataset},
+      {"metric", EntityType::kMetric},
+      {"metrics", EntityType::kMetric},
+      {"parameter", EntityType::kParam},
+      {"parameters", EntityType::kParam},
+      {"param", EntityType::kParam},
+      {"params", EntityType::kParam},
+      {"tag", EntityType::kTag},
+      {"tags", EntityType::kTag},
+      {"attribute", EntityType::kAttribute},
+      {"attributes", EntityType::kAttribute},
+      {"attr", EntityType::kAttribute},
+      {"run", EntityType::kAttribute},
+      {"dataset", EntityType::kDataset},
+      {"datasets", EntityType::kDataset},
   };
   for (const auto& [n, type] : kNames) {
     if (name == n) return type;
@@ -141,8 +161,8 @@ class Parser {
   bool AtEnd() const { return Peek().kind == Tok::kEnd; }
 
   [[noreturn]] void Fail(const std::string& what) const {
-    throw InvalidParameter("Invalid " + std::string(what_) + " '" + std::string(text_) + "': " +
-                           what);
+    throw InvalidParameter("Invalid " + std::string(what_) + " '" + std::string(text_) +
+                           "': " + what);
   }
 
   // <identifier>: entity.key, `entity`.key, entity.`key`, entity."key", or a bare attribute.
@@ -186,13 +206,20 @@ class Parser {
     const Token& op = Take();
     if (op.kind == Tok::kOp) {
       c.op_text = op.text;
-      if (op.text == "=") c.op = Comparator::kEq;
-      else if (op.text == "!=") c.op = Comparator::kNe;
-      else if (op.text == "<") c.op = Comparator::kLt;
-      else if (op.text == "<=") c.op = Comparator::kLe;
-      else if (op.text == ">") c.op = Comparator::kGt;
-      else if (op.text == ">=") c.op = Comparator::kGe;
-      else Fail("invalid comparator '" + op.text + "'");
+      if (op.text == "=")
+        c.op = Comparator::kEq;
+      else if (op.text == "!=")
+        c.op = Comparator::kNe;
+      else if (op.text == "<")
+        c.op = Comparator::kLt;
+      else if (op.text == "<=")
+        c.op = Comparator::kLe;
+      else if (op.text == ">")
+        c.op = Comparator::kGt;
+      else if (op.text == ">=")
+        c.op = Comparator::kGe;
+      else
+        Fail("invalid comparator '" + op.text + "'");
     } else if (IsKeyword(op, "LIKE")) {
       c.op = Comparator::kLike;
       c.op_text = "LIKE";
@@ -230,8 +257,7 @@ class Parser {
           v.text = t.text;
           return v;
         }
-        Fail("expected a number or a quoted string after '" + after + "', found '" + t.raw +
-             "'");
+        Fail("expected a number or a quoted string after '" + after + "', found '" + t.raw + "'");
       case Tok::kLParen:
         v.kind = FilterValue::Kind::kList;
         while (true) {
@@ -242,7 +268,8 @@ class Parser {
           v.list.push_back(item.text);
           const Token& sep = Take();
           if (sep.kind == Tok::kRParen) break;
-          if (sep.kind != Tok::kComma) Fail("expected ',' or ')' in the list, found '" + sep.raw + "'");
+          if (sep.kind != Tok::kComma)
+            Fail("expected ',' or ')' in the list, found '" + sep.raw + "'");
         }
         return v;
       case Tok::kEnd:

@@ -37,7 +37,7 @@ struct TrackingServerRecord {
   base::Json tags = base::Json::array();  // [{"Key": ..., "Value": ...}]
   base::Json created_by = base::Json::object();
   base::Json modified_by = base::Json::object();
-  double created = 0;   // epoch seconds
+  double created = 0;  // epoch seconds
   double modified = 0;
 
   bool stopped() const { return status == "Stopped"; }

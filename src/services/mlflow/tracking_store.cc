@@ -84,8 +84,10 @@ std::optional<ExperimentRow> FindExperiment(meta::Transaction& tx, int64_t serve
       "last_update_time FROM mlflow_experiments WHERE server_id = ? AND experiment_id = ?",
       {server, id});
   if (!row) return std::nullopt;
-  return ExperimentRow{row->Int(0), std::to_string(row->Int(1)), row->Text(2), row->Text(3),
-                       row->Text(4), row->Int(5), row->Int(6)};
+  return ExperimentRow{row->Int(0),  std::to_string(row->Int(1)),
+                       row->Text(2), row->Text(3),
+                       row->Text(4), row->Int(5),
+                       row->Int(6)};
 }
 
 ExperimentRow MustFindExperiment(meta::Transaction& tx, int64_t server,
@@ -98,8 +100,8 @@ ExperimentRow MustFindExperiment(meta::Transaction& tx, int64_t server,
 void RequireActiveExperiment(const ExperimentRow& e) {
   if (e.lifecycle_stage != kActive) {
     throw InvalidParameter("The experiment " + e.experiment_id +
-                           " must be in the 'active' state. Current state is " +
-                           e.lifecycle_stage + ".");
+                           " must be in the 'active' state. Current state is " + e.lifecycle_stage +
+                           ".");
   }
 }
 
@@ -191,9 +193,9 @@ using internal::ExperimentRow;
 namespace {
 
 Experiment LoadExperiment(meta::Transaction& tx, const ExperimentRow& row) {
-  Experiment e{row.experiment_id,   row.name,          row.artifact_location,
-               row.lifecycle_stage, row.creation_time, row.last_update_time,
-               {}};
+  Experiment e{
+      row.experiment_id,    row.name, row.artifact_location, row.lifecycle_stage, row.creation_time,
+      row.last_update_time, {}};
   tx.Each("SELECT key, value FROM mlflow_experiment_tags WHERE exp_key = ? ORDER BY key",
           {row.exp_key}, [&](const meta::Row& t) {
             e.tags.push_back(KeyValue{t.Text(0), t.Text(1)});
@@ -209,8 +211,8 @@ void ValidateExperimentName(const std::string& name) {
 // The filter language of search_experiments: name, creation_time and last_update_time
 // attributes and tags.
 void AddExperimentCondition(const Comparison& c, std::string& joins, std::string& where,
-                            std::vector<meta::Value>& join_params,
-                            std::vector<meta::Value>& params, int index) {
+                            std::vector<meta::Value>& join_params, std::vector<meta::Value>& params,
+                            int index) {
   auto string_cond = [&](const std::string& column, std::vector<meta::Value>& out) {
     if (c.value.kind != FilterValue::Kind::kString) {
       throw InvalidParameter("Expected a quoted string value for " +
@@ -239,8 +241,8 @@ void AddExperimentCondition(const Comparison& c, std::string& joins, std::string
     std::string alias = "t" + std::to_string(index);
     std::vector<meta::Value> p;
     std::string cond = string_cond(alias + ".value", p);
-    joins += " JOIN mlflow_experiment_tags " + alias + " ON " + alias + ".exp_key = e.exp_key AND " +
-             alias + ".key = ? AND " + cond;
+    joins += " JOIN mlflow_experiment_tags " + alias + " ON " + alias +
+             ".exp_key = e.exp_key AND " + alias + ".key = ? AND " + cond;
     join_params.push_back(c.key);
     for (auto& v : p) join_params.push_back(std::move(v));
     return;
@@ -313,8 +315,8 @@ std::string TrackingStore::CreateExperiment(int64_t server, const std::string& n
                     {server, name})) {
       throw AlreadyExists("Experiment(name=" + name + ") already exists.");
     }
-    auto next = tx.QueryOne("SELECT next_experiment_id FROM mlflow_servers WHERE server_id = ?",
-                            {server});
+    auto next =
+        tx.QueryOne("SELECT next_experiment_id FROM mlflow_servers WHERE server_id = ?", {server});
     if (!next) throw NotFound("The tracking server no longer exists.");
     int64_t number = next->Int(0);
     tx.Exec("UPDATE mlflow_servers SET next_experiment_id = ? WHERE server_id = ?",
@@ -350,9 +352,9 @@ Experiment TrackingStore::GetExperiment(int64_t server, const std::string& exper
 Experiment TrackingStore::GetExperimentByName(int64_t server, const std::string& name) {
   Experiment e;
   store_.Read([&](meta::Transaction& tx) {
-    auto row = tx.QueryOne(
-        "SELECT experiment_id FROM mlflow_experiments WHERE server_id = ? AND name = ?",
-        {server, name});
+    auto row =
+        tx.QueryOne("SELECT experiment_id FROM mlflow_experiments WHERE server_id = ? AND name = ?",
+                    {server, name});
     if (!row) throw NotFound("Could not find experiment with name " + name);
     e = LoadExperiment(tx, internal::MustFindExperiment(tx, server, std::to_string(row->Int(0))));
   });
@@ -402,9 +404,9 @@ ExperimentPage TrackingStore::SearchExperiments(int64_t server, const Experiment
         page.next_page_token = EncodeOffsetToken(offset + limit);
         break;
       }
-      page.experiments.push_back(LoadExperiment(
-          tx, ExperimentRow{r.Int(0), std::to_string(r.Int(1)), r.Text(2), r.Text(3), r.Text(4),
-                            r.Int(5), r.Int(6)}));
+      page.experiments.push_back(
+          LoadExperiment(tx, ExperimentRow{r.Int(0), std::to_string(r.Int(1)), r.Text(2), r.Text(3),
+                                           r.Text(4), r.Int(5), r.Int(6)}));
     }
   });
   return page;

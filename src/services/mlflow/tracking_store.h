@@ -127,8 +127,7 @@ class TrackingStore {
   void LogModel(int64_t server, const std::string& run_id, const std::string& model_json);
   // One metric's values in (step, timestamp) order; all of them when max_results is unset.
   MetricPage GetMetricHistory(int64_t server, const std::string& run_id, const std::string& key,
-                              std::optional<int64_t> max_results,
-                              const std::string& page_token);
+                              std::optional<int64_t> max_results, const std::string& page_token);
 
  private:
   meta::Store& store_;

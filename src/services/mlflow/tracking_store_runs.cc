@@ -27,28 +27,29 @@ constexpr std::string_view kLoggedModelsTag = "mlflow.log-model.history";
 // MLflow names unnamed runs "<adjective>-<noun>-<number>".
 std::string RandomRunName() {
   static const char* kAdjectives[] = {
-      "abundant", "adorable", "agreeable", "ambitious", "bold",    "brave",   "bright",
-      "calm",     "capable",  "clean",     "clever",    "colorful", "dapper", "delicate",
-      "eager",    "elegant",  "enchanting", "fearless", "gentle",  "gifted",  "glamorous",
-      "handsome", "honest",   "illustrious", "industrious", "judicious", "kindly", "learned",
-      "likeable", "lyrical",  "magnificent", "nebulous", "polite", "righteous", "rogue",
-      "salty",    "sedate",   "silent",    "skillful",  "smiling", "stylish", "thoughtful",
-      "traveling", "unique",  "upbeat",    "victorious", "welcoming", "whimsical", "wise"};
+      "abundant",  "adorable", "agreeable",   "ambitious",   "bold",      "brave",     "bright",
+      "calm",      "capable",  "clean",       "clever",      "colorful",  "dapper",    "delicate",
+      "eager",     "elegant",  "enchanting",  "fearless",    "gentle",    "gifted",    "glamorous",
+      "handsome",  "honest",   "illustrious", "industrious", "judicious", "kindly",    "learned",
+      "likeable",  "lyrical",  "magnificent", "nebulous",    "polite",    "righteous", "rogue",
+      "salty",     "sedate",   "silent",      "skillful",    "smiling",   "stylish",   "thoughtful",
+      "traveling", "unique",   "upbeat",      "victorious",  "welcoming", "whimsical", "wise"};
   static const char* kNouns[] = {
-      "ant",   "ape",    "asp",   "bass",  "bat",   "bear",   "bee",   "bird",  "boar",
-      "carp",  "cat",    "crab",  "crane", "croc",  "cub",    "deer",  "doe",   "dog",
-      "dove",  "duck",   "eel",   "elk",   "fawn",  "finch",  "fish",  "fly",   "foal",
-      "fox",   "frog",   "gnat",  "goat",  "goose", "grub",   "gull",  "hare",  "hawk",
-      "hen",   "hog",    "horse", "hound", "jay",   "koi",    "lamb",  "lark",  "loon",
-      "lynx",  "mare",   "midge", "mink",  "mole",  "moose",  "moth",  "mouse", "mule",
-      "newt",  "owl",    "ox",    "panda", "perch", "pig",    "pug",   "ram",   "rat",
-      "ray",   "robin",  "seal",  "shad",  "shark", "sheep",  "shoat", "shrew", "shrike",
-      "skink", "skunk",  "sloth", "slug",  "snail", "snake",  "sow",   "squid", "stag",
-      "stoat", "swan",   "tern",  "toad",  "trout", "turtle", "vole",  "wasp",  "whale",
+      "ant",   "ape",    "asp",   "bass",  "bat",   "bear",  "bee",    "bird",  "boar",  "carp",
+      "cat",   "crab",   "crane", "croc",  "cub",   "deer",  "doe",    "dog",   "dove",  "duck",
+      "eel",   "elk",    "fawn",  "finch", "fish",  "fly",   "foal",   "fox",   "frog",  "gnat",
+      "goat",  "goose",  "grub",  "gull",  "hare",  "hawk",  "hen",    "hog",   "horse", "hound",
+      "jay",   "koi",    "lamb",  "lark",  "loon",  "lynx",  "mare",   "midge", "mink",  "mole",
+      "moose", "moth",   "mouse", "mule",  "newt",  "owl",   "ox",     "panda", "perch", "pig",
+      "pug",   "ram",    "rat",   "ray",   "robin", "seal",  "shad",   "shark", "sheep", "shoat",
+      "shrew", "shrike", "skink", "skunk", "sloth", "slug",  "snail",  "snake", "sow",   "squid",
+      "stag",  "stoat",  "swan",  "tern",  "toad",  "trout", "turtle", "vole",  "wasp",  "whale",
       "wolf",  "worm",   "wren",  "yak",   "zebra"};
   std::string r = base::RandomBytes(6);
-  auto pick = [&](int i) { return static_cast<unsigned>(static_cast<unsigned char>(r[i])) << 8 |
-                                  static_cast<unsigned char>(r[i + 1]); };
+  auto pick = [&](int i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(r[i])) << 8 |
+           static_cast<unsigned char>(r[i + 1]);
+  };
   return std::string(kAdjectives[pick(0) % std::size(kAdjectives)]) + "-" +
          kNouns[pick(2) % std::size(kNouns)] + "-" + std::to_string(pick(4) % 1000);
 }
@@ -146,7 +147,8 @@ Run TrackingStore::CreateRun(int64_t server, const NewRun& req) {
   if (name && name_tag && *name != *name_tag) {
     throw InvalidParameter(
         "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different "
-        "values (run_name='" + *name + "', mlflow.runName='" + *name_tag + "').");
+        "values (run_name='" +
+        *name + "', mlflow.runName='" + *name_tag + "').");
   }
   for (const KeyValue& t : req.tags) {
     ValidateKeyName("tag", t.key);
@@ -192,8 +194,7 @@ RunInfo TrackingStore::UpdateRun(int64_t server, const std::string& run_id,
               {*update.end_time, run.run_key});
     }
     if (update.run_name && !update.run_name->empty()) {
-      tx.Exec("UPDATE mlflow_runs SET name = ? WHERE run_key = ?",
-              {*update.run_name, run.run_key});
+      tx.Exec("UPDATE mlflow_runs SET name = ? WHERE run_key = ?", {*update.run_name, run.run_key});
       InsertTag(tx, run.run_key, std::string(kRunNameTag), *update.run_name);
     }
     info = internal::LoadRuns(tx, {run.run_key}).front().info;
@@ -274,10 +275,10 @@ void TrackingStore::LogBatch(int64_t server, const std::string& run_id,
                                   {run.run_key, p.key});
       if (existing) {
         if (existing->Text(0) != p.value) {
-          throw InvalidParameter("Changing param values is not allowed. Param with key='" +
-                                 p.key + "' was already logged with value='" +
-                                 existing->Text(0) + "' for run ID='" + run_id +
-                                 "'. Attempted logging new value '" + p.value + "'.");
+          throw InvalidParameter("Changing param values is not allowed. Param with key='" + p.key +
+                                 "' was already logged with value='" + existing->Text(0) +
+                                 "' for run ID='" + run_id + "'. Attempted logging new value '" +
+                                 p.value + "'.");
         }
         continue;
       }
@@ -316,8 +317,7 @@ void TrackingStore::DeleteTag(int64_t server, const std::string& run_id, const s
   store_.Write([&](meta::Transaction& tx) {
     RunRow run = internal::MustFindRun(tx, server, run_id);
     internal::RequireActiveRun(run);
-    if (tx.Exec("DELETE FROM mlflow_tags WHERE run_key = ? AND key = ?", {run.run_key, key}) ==
-        0) {
+    if (tx.Exec("DELETE FROM mlflow_tags WHERE run_key = ? AND key = ?", {run.run_key, key}) == 0) {
       throw NotFound("No tag with name: " + key + " in run with id " + run_id);
     }
   });

@@ -75,7 +75,9 @@ TEST_F(TrackingStoreTest, DeleteRestoreRenameAndTagExperiments) {
   EXPECT_EQ(store_->GetExperiment(server_, id).lifecycle_stage, "deleted");
   EXPECT_EQ(store_->GetRun(server_, run).info.lifecycle_stage, "deleted");
   EXPECT_EQ(CodeOf([&] { store_->RenameExperiment(server_, id, "x"); }), "INVALID_STATE");
-  EXPECT_EQ(CodeOf([&] { store_->SetExperimentTag(server_, id, {"k", "v"}); }),
+  EXPECT_EQ(CodeOf([&] {
+              store_->SetExperimentTag(server_, id, {"k", "v"});
+            }),
             "INVALID_PARAMETER_VALUE");
   store_->RestoreExperiment(server_, id);
   EXPECT_EQ(store_->GetRun(server_, run).info.lifecycle_stage, "active");
@@ -152,7 +154,11 @@ TEST_F(TrackingStoreTest, ParamsAreWriteOnceMetricsAppendTagsOverwrite) {
   store_->LogBatch(server_, run, {{}, {{"lr", "0.1"}}, {{"t", "1"}}});
   store_->LogBatch(server_, run, {{}, {{"lr", "0.1"}}, {{"t", "2"}}});
   std::string message;
-  EXPECT_EQ(CodeOf([&] { store_->LogBatch(server_, run, {{}, {{"lr", "0.2"}}, {}}); }, &message),
+  EXPECT_EQ(CodeOf(
+                [&] {
+                  store_->LogBatch(server_, run, {{}, {{"lr", "0.2"}}, {}});
+                },
+                &message),
             "INVALID_PARAMETER_VALUE");
   EXPECT_NE(message.find("Changing param values is not allowed"), std::string::npos);
   store_->LogBatch(server_, run, {{{"acc", 0.5, 100, 0}}, {}, {}});
@@ -181,8 +187,8 @@ TEST_F(TrackingStoreTest, NanAndInfinityRoundTrip) {
   std::string run = NewRunIn("0");
   double nan = std::numeric_limits<double>::quiet_NaN();
   double inf = std::numeric_limits<double>::infinity();
-  store_->LogBatch(server_, run, {{{"loss", nan, 1, 0}, {"big", inf, 1, 0}, {"small", -inf, 1, 0}},
-                                  {}, {}});
+  store_->LogBatch(server_, run,
+                   {{{"loss", nan, 1, 0}, {"big", inf, 1, 0}, {"small", -inf, 1, 0}}, {}, {}});
   mlflow::Run got = store_->GetRun(server_, run);
   EXPECT_TRUE(std::isnan(FindMetric(got, "loss")->value));
   EXPECT_EQ(FindMetric(got, "big")->value, inf);
@@ -219,9 +225,13 @@ TEST_F(TrackingStoreTest, RejectedBatchStoresNothing) {
   LogBatch params;
   for (int i = 0; i < 101; ++i) params.params.push_back({"p" + std::to_string(i), "v"});
   EXPECT_EQ(CodeOf([&] { store_->LogBatch(server_, run, params); }), "INVALID_PARAMETER_VALUE");
-  EXPECT_EQ(CodeOf([&] { store_->LogBatch(server_, run, {{{"../up", 1, 1, 0}}, {}, {}}); }),
+  EXPECT_EQ(CodeOf([&] {
+              store_->LogBatch(server_, run, {{{"../up", 1, 1, 0}}, {}, {}});
+            }),
             "INVALID_PARAMETER_VALUE");
-  EXPECT_EQ(CodeOf([&] { store_->LogBatch(server_, run, {{{"a$b", 1, 1, 0}}, {}, {}}); }),
+  EXPECT_EQ(CodeOf([&] {
+              store_->LogBatch(server_, run, {{{"a$b", 1, 1, 0}}, {}, {}});
+            }),
             "INVALID_PARAMETER_VALUE");
   EXPECT_TRUE(store_->GetRun(server_, run).metrics.empty());
 }
@@ -233,10 +243,14 @@ TEST_F(TrackingStoreTest, RunLifecycleAndUpdates) {
   EXPECT_EQ(info.end_time, 5000);
   EXPECT_EQ(info.run_name, "renamed");
   EXPECT_EQ(FindKv(store_->GetRun(server_, run).tags, "mlflow.runName"), "renamed");
-  EXPECT_EQ(CodeOf([&] { store_->UpdateRun(server_, run, {"DONE", {}, {}}); }),
+  EXPECT_EQ(CodeOf([&] {
+              store_->UpdateRun(server_, run, {"DONE", {}, {}});
+            }),
             "INVALID_PARAMETER_VALUE");
   store_->DeleteRun(server_, run);
-  EXPECT_EQ(CodeOf([&] { store_->LogBatch(server_, run, {{{"m", 1, 1, 0}}, {}, {}}); }),
+  EXPECT_EQ(CodeOf([&] {
+              store_->LogBatch(server_, run, {{{"m", 1, 1, 0}}, {}, {}});
+            }),
             "INVALID_PARAMETER_VALUE");
   store_->RestoreRun(server_, run);
   store_->LogBatch(server_, run, {{{"m", 1, 1, 0}}, {}, {}});
@@ -311,8 +325,7 @@ TEST_F(TrackingStoreTest, SearchRunsFiltersAndOrders) {
   EXPECT_EQ(page.runs[1].params.at(0).value, "LogisticRegression");
 
   for (std::string bad : {"metrics.acc = 'x'", "params.model > 1", "run_name IN ('a')",
-                          "attributes.color = 'red'", "metrics.acc LIKE '1'",
-                          "status IN ('a')"}) {
+                          "attributes.color = 'red'", "metrics.acc LIKE '1'", "status IN ('a')"}) {
     RunSearchRequest r;
     r.experiment_ids = {exp};
     r.filter = bad;
@@ -360,8 +373,7 @@ TEST_F(TrackingStoreTest, InputsAndLoggedModels) {
   base::Json history = base::ParseJson(*FindKv(got.tags, "mlflow.log-model.history"));
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[1]["artifact_path"], "model2");
-  EXPECT_EQ(CodeOf([&] { store_->LogModel(server_, run, "not json"); }),
-            "INVALID_PARAMETER_VALUE");
+  EXPECT_EQ(CodeOf([&] { store_->LogModel(server_, run, "not json"); }), "INVALID_PARAMETER_VALUE");
   RunSearchRequest s;
   s.experiment_ids = {"0"};
   s.filter = "datasets.context = 'training' and datasets.name IN ('iris')";
@@ -376,10 +388,11 @@ TEST_F(TrackingStoreTest, DeletingAServerRemovesItsData) {
   ASSERT_TRUE(servers_->Delete("one"));
   int64_t rows = -1;
   meta_->Read([&](meta::Transaction& tx) {
-    rows = tx.QueryOne("SELECT (SELECT count(*) FROM mlflow_runs) + (SELECT count(*) FROM "
-                       "mlflow_metrics) + (SELECT count(*) FROM mlflow_params) + (SELECT "
-                       "count(*) FROM mlflow_experiments WHERE server_id = ?)",
-                       {server_})
+    rows = tx.QueryOne(
+                 "SELECT (SELECT count(*) FROM mlflow_runs) + (SELECT count(*) FROM "
+                 "mlflow_metrics) + (SELECT count(*) FROM mlflow_params) + (SELECT "
+                 "count(*) FROM mlflow_experiments WHERE server_id = ?)",
+                 {server_})
                ->Int(0);
   });
   EXPECT_EQ(rows, 0);

@@ -11,8 +11,8 @@ namespace {
 // Python's \w with re.UNICODE: ASCII letters, digits and '_', and (approximated) every
 // non-ASCII character.
 bool IsWordByte(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c >= 0x80;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c >= 0x80;
 }
 
 // posixpath.normpath.
@@ -50,7 +50,8 @@ void ValidateKeyName(std::string_view kind, std::string_view key) {
     throw InvalidParameter("Invalid " + std::string(kind) + " name: '" + std::string(key) +
                            "'. Names may be treated as files in certain cases, and must not "
                            "resolve to other names when treated as such. This name would "
-                           "resolve to '" + norm + "'");
+                           "resolve to '" +
+                           norm + "'");
   }
   if (key.size() > kMaxEntityKeyLength) {
     throw InvalidParameter("'key' exceeds the maximum length of " +
@@ -60,10 +61,10 @@ void ValidateKeyName(std::string_view kind, std::string_view key) {
 
 void ValidateParamValue(std::string_view key, std::string_view value) {
   if (value.size() > kMaxParamValueLength) {
-    throw InvalidParameter("Param value '" + std::string(value.substr(0, 100)) + "...' had length " +
-                           std::to_string(value.size()) + ", which exceeded length limit of " +
-                           std::to_string(kMaxParamValueLength) + " for param '" +
-                           std::string(key) + "'");
+    throw InvalidParameter(
+        "Param value '" + std::string(value.substr(0, 100)) + "...' had length " +
+        std::to_string(value.size()) + ", which exceeded length limit of " +
+        std::to_string(kMaxParamValueLength) + " for param '" + std::string(key) + "'");
   }
 }
 
