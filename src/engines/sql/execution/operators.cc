@@ -5,6 +5,7 @@
 #include <exception>
 #include <mutex>
 #include <numeric>
+#include <type_traits>
 
 #include "engines/sql/common/vector_ops.h"
 #include "engines/sql/execution/expression_executor.h"
@@ -367,6 +368,8 @@ class HashAggregate : public PhysicalOperator {
       }
       size_t total = src.table->size();
       size_t width = src.table->key_types().size();
+      dst.table->Reserve(dst.table->size() + total);
+      dst.state_rows.reserve(dst.table->size() + total);
       std::vector<uint32_t> gids(kVectorSize);
       for (size_t start = 0; start < total; start += kVectorSize) {
         ctx_->CheckCancelled();
@@ -540,15 +543,20 @@ class PairEmitter {
     }
     if (include_right) {
       for (size_t c = left_width_; c < types_.size(); c++) {
-        Vector& v = out.column(c);
-        v.Initialize(types_[c], std::max(n, kVectorSize));
-        for (size_t i = 0; i < n; i++) {
-          if (rrows[i] == kNone) {
-            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
-            v.SetNull(i);
-          } else {
-            v.CopyRange(right_chunks[rchunk[i]]->column(c - left_width_), rrows[i], 1, i);
-          }
+        switch (types_[c].physical()) {
+          case PhysicalType::kBool:
+            GatherRight<uint8_t>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
+          case PhysicalType::kInt64:
+          case PhysicalType::kDouble:
+            GatherRight<int64_t>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
+          case PhysicalType::kInt128:
+            GatherRight<int128_t>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
+          case PhysicalType::kString:
+            GatherRight<std::string_view>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
         }
       }
     }
@@ -556,6 +564,33 @@ class PairEmitter {
   }
 
  private:
+  // Column `c` of the output from the build rows (chunk, row) of each pair; strings stay in
+  // the build chunks' heaps, which the output keeps alive.
+  template <class T>
+  void GatherRight(const std::vector<DataChunk*>& chunks, const std::vector<uint32_t>& rrows,
+                   const std::vector<uint32_t>& rchunk, size_t c, size_t n, Vector& v) {
+    v.Initialize(types_[c], std::max(n, kVectorSize));
+    T* dst = v.data<T>();
+    std::vector<uint8_t> kept(std::is_same_v<T, std::string_view> ? chunks.size() : 0, 0);
+    for (size_t i = 0; i < n; i++) {
+      if (rrows[i] == kNone) {
+        dst[i] = T{};
+        v.SetNull(i);
+        continue;
+      }
+      const Vector& src = chunks[rchunk[i]]->column(c - left_width_);
+      size_t r = src.is_constant() ? 0 : rrows[i];
+      dst[i] = src.data<T>()[r];
+      if (!src.IsValid(r)) v.SetNull(i);
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        if (!kept[rchunk[i]]) {
+          v.KeepStringsOf(src);
+          kept[rchunk[i]] = 1;
+        }
+      }
+    }
+  }
+
   std::vector<Type> types_;
   size_t left_width_;
 };

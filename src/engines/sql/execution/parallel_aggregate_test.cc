@@ -55,6 +55,9 @@ TEST_F(ParallelAggregateTest, GroupedAggregatesMatchTheSerialPlan) {
   ASSERT_EQ(serial.size(), 7u);
   EXPECT_EQ(serial[0], "0|49000|7683175500|v0|v9|0|313599|24500|0|true");
   EXPECT_EQ(Rows(sql, 4), serial);
+  // One group per row: the partial tables are large and merged with one resize.
+  EXPECT_EQ(Rows("SELECT count(*), sum(c), max(id) FROM (SELECT id, count(*) AS c FROM f GROUP BY id)", 4),
+            (std::vector<std::string>{"343000|343000|342999"}));
 }
 
 TEST_F(ParallelAggregateTest, JoinsProbeOneSharedBuild) {

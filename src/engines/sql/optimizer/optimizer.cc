@@ -642,6 +642,24 @@ void OptimizeSubqueries(BoundExpr& e, QueryState* query) {
 }
 
 // ---------------------------------------------------------------- pushdown and pruning
+// The scan evaluates its filters in order, dropping rows before the next: comparisons of a
+// number or date with a constant first (cheap, and the ones statistics can skip row groups
+// on), then other comparisons of plain columns, then the rest (strings, functions).
+int FilterCost(const BoundExpr& e) {
+  if (auto cmp = MatchColumnComparison(e)) return cmp->constant.type().IsString() ? 1 : 0;
+  if (e.kind == BoundExprKind::kFunction && e.children.size() == 2) {
+    bool plain = true;
+    for (const auto& c : e.children) {
+      const BoundExpr* x = StripCasts(*c);
+      plain = plain && (x->kind == BoundExprKind::kColumnRef || x->kind == BoundExprKind::kConstant) &&
+              !x->type.IsString();
+    }
+    const std::string& n = e.function->name;
+    if (plain && (n == "=" || n == "<>" || n == "<" || n == "<=" || n == ">" || n == ">=")) return 1;
+  }
+  return 2;
+}
+
 // Moves filters that sit directly on a scan into the scan (applied while decoding, and
 // used for partition pruning).
 LogicalPtr PushFiltersIntoScans(LogicalPtr op) {
@@ -656,6 +674,8 @@ LogicalPtr PushFiltersIntoScans(LogicalPtr op) {
         get.pushed_filters.push_back(std::move(e));
       }
     }
+    std::stable_sort(get.pushed_filters.begin(), get.pushed_filters.end(),
+                     [](const BoundExprPtr& a, const BoundExprPtr& b) { return FilterCost(*a) < FilterCost(*b); });
     if (kept.empty()) return std::move(op->children[0]);
     op->expressions = std::move(kept);
   }
