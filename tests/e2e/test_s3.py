@@ -331,6 +331,28 @@ class S3Test(harness.ServerTestCase):
         self.assertAwsError("PreconditionFailed", self.s3.copy_object, Bucket=b, Key="dst3",
                             CopySource={"Bucket": b, "Key": "src"}, CopySourceIfMatch='"nope"',
                             status=412)
+        # Every failed x-amz-copy-source-if-* is 412 (a copy never answers 304).
+        hour = 3600
+        for condition in [{"CopySourceIfNoneMatch": etag},
+                          {"CopySourceIfModifiedSince": time.time() + hour},
+                          {"CopySourceIfUnmodifiedSince": time.time() - hour}]:
+            self.assertAwsError("PreconditionFailed", self.s3.copy_object, Bucket=b, Key="dst3",
+                                CopySource={"Bucket": b, "Key": "src"}, status=412, **condition)
+        self.assertAwsError("404", self.s3.head_object, Bucket=b, Key="dst3", status=404)
+        self.s3.copy_object(Bucket=b, Key="dst3", CopySource={"Bucket": b, "Key": "src"},
+                            CopySourceIfMatch=etag, CopySourceIfNoneMatch='"other"',
+                            CopySourceIfUnmodifiedSince=time.time() + hour)
+        self.assertEqual(self.s3.get_object(Bucket=b, Key="dst3")["Body"].read(), b"copy me")
+        # Tags follow the copy unless replaced.
+        self.s3.put_object_tagging(Bucket=b, Key="src", Tagging={"TagSet": [
+            {"Key": "from", "Value": "src"}]})
+        self.s3.copy_object(Bucket=b, Key="tags-copied", CopySource={"Bucket": b, "Key": "src"})
+        self.assertEqual(self.s3.get_object_tagging(Bucket=b, Key="tags-copied")["TagSet"],
+                         [{"Key": "from", "Value": "src"}])
+        self.s3.copy_object(Bucket=b, Key="tags-replaced", CopySource={"Bucket": b, "Key": "src"},
+                            TaggingDirective="REPLACE", Tagging="new=1")
+        self.assertEqual(self.s3.get_object_tagging(Bucket=b, Key="tags-replaced")["TagSet"],
+                         [{"Key": "new", "Value": "1"}])
         self.assertAwsError("InvalidRequest", self.s3.copy_object, Bucket=b, Key="src",
                             CopySource={"Bucket": b, "Key": "src"}, status=400)
         self.assertAwsError("NoSuchKey", self.s3.copy_object, Bucket=b, Key="x",
