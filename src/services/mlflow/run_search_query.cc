@@ -61,6 +61,9 @@ MlflowError BadComparator(const Comparison& c, const char* valid) {
 
 class Builder {
  public:
+  // "CROSS JOIN" keeps SQLite from moving a filter's table before the driving one.
+  explicit Builder(std::string join_kw = "JOIN") : join_kw_(std::move(join_kw)) {}
+
   // A string comparison of `column` with the filter's value: = and != exactly, LIKE
   // case-sensitively (as a GLOB), ILIKE case-insensitively.
   std::string StringCondition(const std::string& column, const Comparison& c) {
@@ -100,9 +103,9 @@ class Builder {
           (c.value.kind == FilterValue::Kind::kString ? "'" + c.value.text + "'" : c.value.text));
     }
     std::string alias = "f" + std::to_string(joins_++);
-    joins += " JOIN mlflow_latest_metrics " + alias + " ON " + alias + ".run_key = r.run_key AND " +
-             alias + ".key = ? AND " + alias + ".is_nan = 0 AND " + alias + ".value " +
-             SqlOp(c.op) + " ?";
+    joins += " " + join_kw_ + " mlflow_latest_metrics " + alias + " ON " + alias +
+             ".run_key = r.run_key AND " + alias + ".key = ? AND " + alias + ".is_nan = 0 AND " +
+             alias + ".value " + SqlOp(c.op) + " ?";
     join_params.push_back(c.key);
     join_params.push_back(c.value.number);
   }
@@ -117,7 +120,7 @@ class Builder {
     std::vector<meta::Value> saved = std::move(params);
     params.clear();
     std::string cond = StringCondition(alias + ".value", c);
-    joins += std::string(" JOIN ") + table + " " + alias + " ON " + alias +
+    joins += " " + join_kw_ + " " + table + " " + alias + " ON " + alias +
              ".run_key = r.run_key AND " + alias + ".key = ? AND " + cond;
     join_params.push_back(c.key);
     for (auto& p : params) join_params.push_back(std::move(p));
@@ -220,17 +223,12 @@ class Builder {
   bool has_start_time_order_ = false;
 
  private:
+  std::string join_kw_;
   int joins_ = 0;
   int orders_ = 0;
 };
 
-}  // namespace
-
-RunSearchQuery RunSearchQuery::Build(const std::string& exp_keys_json,
-                                     const std::vector<Comparison>& filter,
-                                     const std::vector<OrderKey>& order, ViewType view,
-                                     int64_t limit, int64_t offset) {
-  Builder b;
+void AddFilter(Builder& b, const std::vector<Comparison>& filter) {
   for (const Comparison& c : filter) {
     switch (c.type) {
       case EntityType::kMetric:
@@ -250,23 +248,70 @@ RunSearchQuery RunSearchQuery::Build(const std::string& exp_keys_json,
         break;
     }
   }
+}
+
+const char* ViewCondition(ViewType view) {
+  switch (view) {
+    case ViewType::kActiveOnly:
+      return " AND r.lifecycle_stage = 'active'";
+    case ViewType::kDeletedOnly:
+      return " AND r.lifecycle_stage = 'deleted'";
+    case ViewType::kAll:
+      break;
+  }
+  return "";
+}
+
+std::string OrderSql(const Builder& b) {
+  std::string order_sql = b.order;
+  if (!b.has_start_time_order_) order_sql += ", r.start_time DESC";
+  order_sql += ", r.run_uuid";
+  return " ORDER BY " + order_sql.substr(2) + " LIMIT ? OFFSET ?";
+}
+
+}  // namespace
+
+RunSearchQuery RunSearchQuery::Build(const std::string& exp_keys_json,
+                                     const std::vector<Comparison>& filter,
+                                     const std::vector<OrderKey>& order, ViewType view) {
+  Builder b;
+  AddFilter(b, filter);
   for (const OrderKey& k : order) b.AddOrder(k);
 
   RunSearchQuery q;
   q.sql = "SELECT r.run_key FROM mlflow_runs r" + b.joins +
-          " WHERE r.exp_key IN (SELECT value FROM json_each(?))";
-  q.params = std::move(b.join_params);
+          " WHERE r.exp_key IN (SELECT value FROM json_each(?))" + ViewCondition(view) + b.where;
+  q.params = b.join_params;
   q.params.push_back(exp_keys_json);
-  if (view == ViewType::kActiveOnly) q.sql += " AND r.lifecycle_stage = 'active'";
-  if (view == ViewType::kDeletedOnly) q.sql += " AND r.lifecycle_stage = 'deleted'";
-  q.sql += b.where;
-  for (auto& p : b.params) q.params.push_back(std::move(p));
-  std::string order_sql = b.order;
-  if (!b.has_start_time_order_) order_sql += ", r.start_time DESC";
-  order_sql += ", r.run_uuid";
-  q.sql += " ORDER BY " + order_sql.substr(2) + " LIMIT ? OFFSET ?";
-  q.params.push_back(limit);
-  q.params.push_back(offset);
+  q.params.insert(q.params.end(), b.params.begin(), b.params.end());
+  if (order.empty() || order.front().type != EntityType::kMetric) {
+    q.sql += OrderSql(b);
+    return q;
+  }
+
+  // The runs with a number for the leading metric, driven by its (key, value) index.
+  const OrderKey& lead = order.front();
+  Builder a("CROSS JOIN");
+  AddFilter(a, filter);
+  for (size_t i = 1; i < order.size(); ++i) a.AddOrder(order[i]);
+  a.order = ", om.value" + std::string(lead.ascending ? " ASC" : " DESC") + a.order;
+  std::string from =
+      " FROM mlflow_latest_metrics om CROSS JOIN mlflow_runs r ON r.run_key = om.run_key AND "
+      "om.key = ? AND om.is_nan = 0" +
+      a.joins + " WHERE r.exp_key IN (SELECT value FROM json_each(?))" + ViewCondition(view) +
+      a.where;
+  std::vector<meta::Value> params = {lead.key};
+  params.insert(params.end(), a.join_params.begin(), a.join_params.end());
+  params.push_back(exp_keys_json);
+  params.insert(params.end(), a.params.begin(), a.params.end());
+
+  // The rest: the general statement, limited to runs where the metric is missing or NaN
+  // (its first order join is o0).
+  q.rest_sql = q.sql + " AND (o0.value IS NULL OR o0.is_nan = 1)" + OrderSql(b);
+  q.rest_params = q.params;
+  q.sql = "SELECT r.run_key" + from + OrderSql(a);
+  q.count_sql = "SELECT count(*)" + from;
+  q.params = std::move(params);
   return q;
 }
 

@@ -5,9 +5,9 @@
 // digest and context) and turns it into one SELECT of run keys over the indexed tables: each
 // metric, param or tag comparison is a join on its (run, key) row, each order key a left join,
 // with MLflow's ordering (missing values last, NaN after numbers, then start_time DESC and
-// run_id). All values are bound parameters, so the statement text depends only on the shape of
-// the query. Errors are MlflowError INVALID_PARAMETER_VALUE naming the offending part. Pure;
-// thread-safe.
+// run_id); a leading metric order key is served from that metric's index (see `split`). All values
+// are bound parameters, so the statement text depends only on the shape of the query. Errors are
+// MlflowError INVALID_PARAMETER_VALUE naming the offending part. Pure; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -21,15 +21,25 @@
 namespace mlflow {
 
 struct RunSearchQuery {
+  // Each statement ends in "LIMIT ? OFFSET ?", whose two values the caller appends.
   std::string sql;
   std::vector<meta::Value> params;
+  // When the first order key is a metric, `sql` returns only the runs with a number for it,
+  // walking the metric's (key, value) index in order so that a page costs about what it
+  // returns instead of a sort of every match; `rest_sql` then returns the runs where it is
+  // missing or NaN (which MLflow orders after the numbers), and `count_sql` (no LIMIT) counts
+  // what `sql` can return, to find where a page past its end starts in `rest_sql`.
+  std::string rest_sql;
+  std::vector<meta::Value> rest_params;
+  std::string count_sql;
 
-  // `exp_keys_json` is a JSON array of the experiments' internal keys; the query returns
-  // run_key for `limit` runs from `offset`.
+  bool split() const { return !rest_sql.empty(); }
+
+  // `exp_keys_json` is a JSON array of the experiments' internal keys; the statements return
+  // run_key.
   static RunSearchQuery Build(const std::string& exp_keys_json,
                               const std::vector<Comparison>& filter,
-                              const std::vector<OrderKey>& order, ViewType view, int64_t limit,
-                              int64_t offset);
+                              const std::vector<OrderKey>& order, ViewType view);
 };
 
 }  // namespace mlflow

@@ -234,17 +234,20 @@ void AddTrackingRoutes(ApiRoutes& routes, TrackingStore& tracking, ArtifactRepos
   });
   routes.Json("GET", "/mlflow/metrics/get-history", "GetMetricHistory",
               [&](ApiCall& c, JsonWriter& out) {
-                MetricPage page = tracking.GetMetricHistory(
-                    c.server.id, c.fields.RunId(), c.fields.RequiredString("metric_key"),
-                    c.fields.Int64("max_results"), c.fields.String("page_token").value_or(""));
-                if (!page.metrics.empty()) {
-                  out.Key("metrics").BeginArray();
-                  for (const Metric& m : page.metrics) WriteMetric(out, m);
-                  out.EndArray();
-                }
-                if (!page.next_page_token.empty()) {
-                  out.Key("next_page_token").String(page.next_page_token);
-                }
+                std::string key = c.fields.RequiredString("metric_key");
+                std::string quoted_key = JsonQuote(key);
+                bool any = false;
+                std::string next = tracking.VisitMetricHistory(
+                    c.server.id, c.fields.RunId(), key, c.fields.Int64("max_results"),
+                    c.fields.String("page_token").value_or(""),
+                    [&](int64_t step, int64_t timestamp, double value) {
+                      if (!any) out.Key("metrics").BeginArray();
+                      any = true;
+                      out.BeginObject().Key("key").Raw(quoted_key).Key("value").Double(value);
+                      out.Key("timestamp").Int(timestamp).Key("step").Int(step).EndObject();
+                    });
+                if (any) out.EndArray();
+                if (!next.empty()) out.Key("next_page_token").String(next);
               });
   routes.Json("GET", "/mlflow/artifacts/list", "ListArtifacts", [&](ApiCall& c, JsonWriter& out) {
     Run run = tracking.GetRun(c.server.id, c.fields.RunId());

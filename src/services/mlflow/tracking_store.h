@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,9 @@ struct RunPage {
   std::vector<Run> runs;
   std::string next_page_token;
 };
+
+// One point of a metric's history: step, timestamp, value.
+using MetricPointFn = std::function<void(int64_t step, int64_t timestamp, double value)>;
 
 struct MetricPage {
   std::vector<Metric> metrics;
@@ -128,6 +132,12 @@ class TrackingStore {
   // One metric's values in (step, timestamp) order; all of them when max_results is unset.
   MetricPage GetMetricHistory(int64_t server, const std::string& run_id, const std::string& key,
                               std::optional<int64_t> max_results, const std::string& page_token);
+  // The same points handed to `fn` as they are read, without collecting them (a history of
+  // 100k points goes straight into the response). Returns the next page's token, empty after
+  // the last page.
+  std::string VisitMetricHistory(int64_t server, const std::string& run_id, const std::string& key,
+                                 std::optional<int64_t> max_results, const std::string& page_token,
+                                 const MetricPointFn& fn);
 
  private:
   meta::Store& store_;

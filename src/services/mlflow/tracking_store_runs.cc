@@ -241,14 +241,26 @@ RunPage TrackingStore::SearchRuns(int64_t server, const RunSearchRequest& search
     for (const std::string& id : search.experiment_ids) {
       if (auto e = internal::FindExperiment(tx, server, id)) exp_keys.push_back(e->exp_key);
     }
-    RunSearchQuery q = RunSearchQuery::Build(internal::JsonArrayOf(exp_keys), filter, order,
-                                             search.view, limit + 1, offset);
+    RunSearchQuery q =
+        RunSearchQuery::Build(internal::JsonArrayOf(exp_keys), filter, order, search.view);
     if (exp_keys.empty()) return;
     std::vector<int64_t> keys;
-    tx.Each(q.sql, q.params, [&](const meta::Row& r) {
-      keys.push_back(r.Int(0));
-      return true;
-    });
+    // One more than the page, to know whether another follows.
+    auto fetch = [&](const std::string& sql, std::vector<meta::Value> params, int64_t from) {
+      params.push_back(limit + 1 - static_cast<int64_t>(keys.size()));
+      params.push_back(from);
+      tx.Each(sql, params, [&](const meta::Row& r) {
+        keys.push_back(r.Int(0));
+        return true;
+      });
+    };
+    fetch(q.sql, q.params, offset);
+    if (q.split() && static_cast<int64_t>(keys.size()) <= limit) {
+      // The first part ended within this page: the rest starts after its last run.
+      int64_t first_part = offset + static_cast<int64_t>(keys.size());
+      if (keys.empty()) first_part = tx.QueryOne(q.count_sql, q.params)->Int(0);
+      fetch(q.rest_sql, q.rest_params, std::max<int64_t>(0, offset - first_part));
+    }
     if (static_cast<int64_t>(keys.size()) > limit) {
       keys.pop_back();
       page.next_page_token = EncodeOffsetToken(offset + limit);
@@ -397,29 +409,43 @@ MetricPage TrackingStore::GetMetricHistory(int64_t server, const std::string& ru
                                            const std::string& key,
                                            std::optional<int64_t> max_results,
                                            const std::string& page_token) {
+  MetricPage page;
+  page.next_page_token =
+      VisitMetricHistory(server, run_id, key, max_results, page_token,
+                         [&](int64_t step, int64_t timestamp, double value) {
+                           page.metrics.push_back(Metric{key, value, timestamp, step});
+                         });
+  return page;
+}
+
+std::string TrackingStore::VisitMetricHistory(int64_t server, const std::string& run_id,
+                                              const std::string& key,
+                                              std::optional<int64_t> max_results,
+                                              const std::string& page_token,
+                                              const MetricPointFn& fn) {
   int64_t limit = max_results ? SearchLimit(max_results, 0, std::numeric_limits<int32_t>::max())
                               : std::numeric_limits<int64_t>::max();
   int64_t offset = DecodeOffsetToken(page_token);
-  MetricPage page;
+  std::string next;
   store_.Read([&](meta::Transaction& tx) {
     RunRow run = internal::MustFindRun(tx, server, run_id);
+    int64_t seen = 0;
     tx.Each(
         "SELECT step, timestamp, is_nan, value FROM mlflow_metrics WHERE run_key = ? AND key = ? "
         "ORDER BY step, timestamp, is_nan, value LIMIT ? OFFSET ?",
         {run.run_key, key, limit == std::numeric_limits<int64_t>::max() ? int64_t{-1} : limit + 1,
          offset},
         [&](const meta::Row& r) {
-          if (static_cast<int64_t>(page.metrics.size()) == limit) {
-            page.next_page_token = EncodeOffsetToken(offset + limit);
+          if (seen == limit) {
+            next = EncodeOffsetToken(offset + limit);
             return false;
           }
-          page.metrics.push_back(
-              Metric{key, r.Int(2) ? std::numeric_limits<double>::quiet_NaN() : r.Double(3),
-                     r.Int(1), r.Int(0)});
+          ++seen;
+          fn(r.Int(0), r.Int(1), r.Int(2) ? std::numeric_limits<double>::quiet_NaN() : r.Double(3));
           return true;
         });
   });
-  return page;
+  return next;
 }
 
 }  // namespace mlflow

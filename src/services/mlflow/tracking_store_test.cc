@@ -336,6 +336,47 @@ TEST_F(TrackingStoreTest, SearchRunsFiltersAndOrders) {
   EXPECT_EQ(CodeOf([&] { store_->SearchRuns(server_, big); }), "INVALID_PARAMETER_VALUE");
 }
 
+// A leading metric order key is served in two parts (runs with a number, then NaN or
+// missing); every page size must see the same order as one page.
+TEST_F(TrackingStoreTest, MetricOrderPagesAcrossNumbersNanAndMissing) {
+  std::string exp = store_->CreateExperiment(server_, "split", std::nullopt, {});
+  for (int i = 0; i < 9; ++i) {
+    std::string run = NewRunIn(exp, 2000 + i, "r" + std::to_string(i));
+    LogBatch b;
+    if (i % 3 == 1) b.metrics = {{"score", std::nan(""), 1, 0}};
+    if (i % 3 == 2) b.metrics = {{"score", 1.0 * (i % 4), 1, 0}};
+    if (i % 3 == 0) b.metrics = {{"other", 1.0, 1, 0}};
+    b.params = {{"kind", i < 6 ? "a" : "b"}};
+    store_->LogBatch(server_, run, b);
+  }
+  auto all_pages = [&](const std::string& order, int64_t page_size, const std::string& filter) {
+    RunSearchRequest s;
+    s.experiment_ids = {exp};
+    s.order_by = {order};
+    s.filter = filter;
+    s.max_results = page_size;
+    std::vector<std::string> out;
+    do {
+      RunPage page = store_->SearchRuns(server_, s);
+      for (const mlflow::Run& r : page.runs) out.push_back(r.info.run_name);
+      s.page_token = page.next_page_token;
+    } while (!s.page_token.empty());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  // Numbers (r2: 2, r5: 1, r8: 0) by value, then NaN (r7, r4, r1), then missing (r6, r3, r0),
+  // each group by start_time DESC.
+  V desc = {"r2", "r5", "r8", "r7", "r4", "r1", "r6", "r3", "r0"};
+  V asc = {"r8", "r5", "r2", "r7", "r4", "r1", "r6", "r3", "r0"};
+  for (int64_t size : {1, 2, 3, 4, 9, 100}) {
+    EXPECT_EQ(all_pages("metrics.score DESC", size, ""), desc) << size;
+    EXPECT_EQ(all_pages("metrics.score ASC", size, ""), asc) << size;
+    EXPECT_EQ(all_pages("metrics.score DESC", size, "params.kind = 'a'"),
+              (V{"r2", "r5", "r4", "r1", "r3", "r0"}))
+        << size;
+  }
+}
+
 TEST_F(TrackingStoreTest, MetricHistoryPages) {
   std::string run = NewRunIn("0");
   LogBatch b;

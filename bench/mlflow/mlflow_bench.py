@@ -1,0 +1,290 @@
+"""MLflow tracking benchmark: one UniStudio server, one tracking server, the MLflow REST API
+called with the Python client's requests (see tests/e2e/test_mlflow_client.py).
+
+  (a) log-batch of 1000 metrics: round-trip time per call (body encoded beforehand, one
+      keep-alive connection), and the server's own time from its request log;
+  (b) search_runs with a metric filter and a metric order over N runs (default 100,000) with 20
+      metrics and 20 params each, loaded through the API first;
+  (c) metrics/get-history of one metric with 100,000 points;
+  (d) 32 concurrent clients (wrk, keep-alive) each logging single metrics with runs/log-metric:
+      metrics/s, p50/p99, and the count of non-200 answers ("database is locked" or otherwise).
+
+Prints a Markdown summary. usage:
+  python3 bench/mlflow/mlflow_bench.py path/to/unistudio [--runs 100000] [--seconds 15]
+"""
+import argparse
+import base64
+import concurrent.futures
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import boto3
+import requests
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "tests", "e2e"))
+from test_mlflow_client import MlflowRest  # noqa: E402
+
+KEY = "AKIABENCHMLFLOWROOT0"
+SECRET = "bench/mlflow/secret/key/0123456789abcdef"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, proc, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not listen")
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def timed(fn, repeat):
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def server_ms(log_path, op, last_n):
+    """The server's own times (ms=) of the last `last_n` requests of `op`."""
+    times = []
+    with open(log_path) as f:
+        for line in f:
+            if "op=mlflow." + op + " " in line:
+                m = re.search(r" ms=([0-9.]+)", line)
+                if m:
+                    times.append(float(m.group(1)))
+    return times[-last_n:]
+
+
+def bench_log_batch(ml, eid, log_path, repeat):
+    rid = ml.create_run(eid)["info"]["run_id"]
+    url = ml.uri + "/api/2.0/mlflow/runs/log-batch"
+    bodies = []
+    for i in range(repeat):
+        bodies.append(json.dumps({"run_id": rid, "metrics": [
+            {"key": "metric_%d" % k, "value": random.random(), "timestamp": 1700000000000 + i,
+             "step": i} for k in range(1000)]}).encode())
+    it = iter(bodies)
+    headers = {"Content-Type": "application/json"}
+
+    def call():
+        r = ml.http.post(url, data=next(it), auth=ml.auth, headers=headers)
+        assert r.status_code == 200, r.text
+
+    rtt = timed(call, repeat)
+    time.sleep(0.5)  # let the log line land
+    srv = server_ms(log_path, "LogBatch", repeat)
+    return rtt, srv
+
+
+def load_runs(ml, eid, n_runs, threads=4):
+    rng = random.Random(7)
+    values = [[rng.random() for _ in range(20)] for _ in range(n_runs)]
+
+    def worker(start):
+        sess = MlflowRest(ml.uri, KEY, SECRET)
+        for i in range(start, n_runs, threads):
+            rid = sess.create_run(eid, run_name="run-%d" % i,
+                                  start_time=1700000000000 + i)["info"]["run_id"]
+            sess.log_batch(rid, metrics=[("m%d" % k, values[i][k], 1700000000000, 0)
+                                         for k in range(20)],
+                           params=[("p%d" % k, "value-%d" % ((i + k) % 97)) for k in range(20)])
+
+    t = time.time()
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        list(pool.map(worker, range(threads)))
+    return time.time() - t
+
+
+def bench_search(ml, eid, repeat, max_results):
+    body = {"experiment_ids": [eid], "filter": "metrics.m0 > 0.5 AND params.p1 != 'value-3'",
+            "run_view_type": "ACTIVE_ONLY", "max_results": max_results,
+            "order_by": ["metrics.m1 DESC"]}
+    res = ml.call("POST", "runs/search", body)
+    assert len(res["runs"]) == max_results, len(res.get("runs", []))
+    m1 = [{m["key"]: m["value"] for m in r["data"]["metrics"]}["m1"] for r in res["runs"]]
+    assert m1 == sorted(m1, reverse=True)
+    return timed(lambda: ml.call("POST", "runs/search", body), repeat)
+
+
+def bench_history(ml, eid, points, repeat):
+    rid = ml.create_run(eid)["info"]["run_id"]
+    for start in range(0, points, 1000):
+        ml.log_batch(rid, metrics=[("loss", 1.0 / (s + 1), 1700000000000 + s, s)
+                                   for s in range(start, min(points, start + 1000))])
+    body = {"run_id": rid, "metric_key": "loss"}
+    got = ml.call("GET", "metrics/get-history", body)["metrics"]
+    assert len(got) == points, len(got)
+    # curl reads the ~8 MB answer; Python's JSON decoding would dominate the figure otherwise.
+    url = "%s/api/2.0/mlflow/metrics/get-history?run_id=%s&metric_key=loss" % (ml.uri, rid)
+    out = []
+    for _ in range(repeat):
+        r = subprocess.run(["curl", "-sf", "-o", "/dev/null", "-w", "%{time_total}", "-u",
+                            "%s:%s" % (KEY, SECRET), url], capture_output=True, text=True,
+                           check=True)
+        out.append(float(r.stdout) * 1000)
+    return out
+
+
+WRK_SCRIPT = r"""
+local counter = 0
+local auth = "Basic %(auth)s"
+local runs = {%(runs)s}
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  step = 0
+  run = runs[(id %% #runs) + 1]
+end
+function request()
+  step = step + 1
+  local body = '{"run_id": "' .. run .. '", "key": "throughput", "value": ' .. step ..
+               ', "timestamp": ' .. (1700000000000 + step) .. ', "step": ' .. step .. '}'
+  return wrk.format("POST", "%(path)s", {["Authorization"] = auth,
+                    ["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def bench_concurrent(ml, eid, seconds, clients=32):
+    runs = [ml.create_run(eid)["info"]["run_id"] for _ in range(clients)]
+    path = "/" + ml.uri.split("/", 3)[3] + "/api/2.0/mlflow/runs/log-metric"
+    script = WRK_SCRIPT % {"auth": base64.b64encode(("%s:%s" % (KEY, SECRET)).encode()).decode(),
+                           "runs": ", ".join('"%s"' % r for r in runs), "path": path}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    # One wrk thread per client so each connection is its own client with its own run.
+    out = subprocess.run(["wrk", "-t", str(clients), "-c", str(clients), "-d", "%ds" % seconds,
+                          "--latency", "-s", f.name, ml.uri.split("/_mlflow")[0]],
+                         capture_output=True, text=True, check=True).stdout
+    os.unlink(f.name)
+    rps = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+    lat = dict(re.findall(r"\s+(50|99)%\s+([0-9.]+\w+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    stored = sum(len(ml.call("GET", "metrics/get-history",
+                             {"run_id": r, "metric_key": "throughput"})["metrics"]) for r in runs)
+    return rps, lat, int(non2xx.group(1)) if non2xx else 0, errors.group(1) if errors else "none", \
+        stored, out
+
+
+def to_ms(text):
+    m = re.match(r"([0-9.]+)(us|ms|s)", text)
+    v = float(m.group(1))
+    return {"us": v / 1000, "ms": v, "s": v * 1000}[m.group(2)]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binary")
+    ap.add_argument("--runs", type=int, default=100000)
+    ap.add_argument("--points", type=int, default=100000)
+    ap.add_argument("--seconds", type=int, default=15)
+    ap.add_argument("--repeat", type=int, default=30)
+    args = ap.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="bench-mlflow-")
+    port = free_port()
+    log_path = os.path.join(data_dir, "server.log")
+    env = dict(os.environ, UNISTUDIO_ROOT_ACCESS_KEY_ID=KEY,
+               UNISTUDIO_ROOT_SECRET_ACCESS_KEY=SECRET)
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen([args.binary, "serve", "--listen", "127.0.0.1:%d" % port,
+                                 "--data-dir", os.path.join(data_dir, "data")],
+                                stdout=log, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_port(port, proc)
+        endpoint = "http://127.0.0.1:%d" % port
+        kw = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=KEY,
+                  aws_secret_access_key=SECRET)
+        boto3.client("s3", **kw).create_bucket(Bucket="bench-artifacts")
+        sm = boto3.client("sagemaker", **kw)
+        sm.create_mlflow_tracking_server(TrackingServerName="bench",
+                                         ArtifactStoreUri="s3://bench-artifacts/mlflow",
+                                         RoleArn="arn:aws:iam::000000000000:role/r")
+        url = sm.describe_mlflow_tracking_server(TrackingServerName="bench")["TrackingServerUrl"]
+        ml = MlflowRest(url, KEY, SECRET)
+
+        rows = []
+        eid = ml.create_experiment("batch")
+        rtt, srv = bench_log_batch(ml, eid, log_path, args.repeat)
+        rows.append(("(a) log-batch, 1000 metrics: round trip", rtt, "< 10"))
+        rows.append(("(a) log-batch, 1000 metrics: server time", srv, "< 10"))
+
+        eid = ml.create_experiment("history")
+        n = max(5, args.repeat // 3)
+        hist = bench_history(ml, eid, args.points, n)
+        rows.append(("(c) get-history, %d points (curl)" % args.points, hist, "< 100"))
+        time.sleep(0.5)
+        rows.append(("(c) get-history: server time", server_ms(log_path, "GetMetricHistory", n),
+                     "< 100"))
+
+        eid = ml.create_experiment("search")
+        load_s = load_runs(ml, eid, args.runs)
+        print("loaded %d runs (20 metrics, 20 params each) in %.0f s" % (args.runs, load_s),
+              flush=True)
+        for n in (100, 1000):
+            rows.append(("(b) search_runs over %d runs, max_results=%d" % (args.runs, n),
+                         bench_search(ml, eid, args.repeat, n), "< 200"))
+            time.sleep(0.5)
+            rows.append(("(b) ... server time", server_ms(log_path, "SearchRuns", args.repeat),
+                         "< 200"))
+
+        eid = ml.create_experiment("concurrent")
+        rps, lat, non2xx, sock_err, stored, raw = bench_concurrent(ml, eid, args.seconds)
+        locked = sum(1 for line in open(log_path) if "database is locked" in line)
+
+        rss = 0
+        with open("/proc/%d/status" % proc.pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    rss = int(line.split()[1])
+        print()
+        print("| measurement | p50 ms | p99 ms | target ms |")
+        print("|---|---:|---:|---:|")
+        for name, values, target in rows:
+            print("| %s | %.2f | %.2f | %s |" % (name, pct(values, 50), pct(values, 99), target))
+        print()
+        print("(d) 32 clients x runs/log-metric for %d s: %.0f metrics/s (target >= 5000), "
+              "p50 %.2f ms, p99 %.2f ms, non-2xx %d, socket errors %s, 'database is locked' "
+              "log lines %d, metrics stored %d" % (args.seconds, rps, to_ms(lat["50"]),
+                                                  to_ms(lat["99"]), non2xx, sock_err, locked,
+                                                  stored))
+        print("server peak RSS %.0f MiB; loading took %.0f s" % (rss / 1024, load_s))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
