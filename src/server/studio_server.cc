@@ -11,6 +11,8 @@
 #include "platform/aws/dispatcher.h"
 #include "platform/http/server.h"
 #include "platform/meta/store.h"
+#include "services/athena/athena.h"
+#include "services/glue/glue.h"
 #include "services/iam/iam.h"
 #include "services/identitystore/identity_store.h"
 #include "services/mlflow/mlflow.h"
@@ -27,6 +29,8 @@ struct StudioServer::Impl {
   std::unique_ptr<identitystore::IdentityStore> identity_store;
   std::unique_ptr<storage::ObjectStore> objects;
   std::unique_ptr<s3::S3Service> s3;
+  std::unique_ptr<glue::Glue> glue;
+  std::unique_ptr<athena::Athena> athena;
   std::unique_ptr<mlflow::Mlflow> mlflow;
   std::unique_ptr<aws::Dispatcher> dispatcher;
   std::unique_ptr<http::Server> http;
@@ -84,6 +88,10 @@ void StudioServer::Start() {
   m.s3 = std::make_unique<s3::S3Service>(*m.objects, s3::S3Options{});
   m.dispatcher->Register(m.s3->MakeService());
   m.s3->StartLifecycleSweeper();
+  m.glue = std::make_unique<glue::Glue>(*m.store, *m.objects, m.installation.account_id);
+  m.dispatcher->Register(m.glue->MakeService());
+  m.athena = std::make_unique<athena::Athena>(*m.store, *m.glue, m.installation.account_id);
+  m.dispatcher->Register(m.athena->MakeService());
   auto sagemaker = std::make_unique<aws::Service>("sagemaker", "sagemaker");
   m.mlflow = std::make_unique<mlflow::Mlflow>(
       *m.store, *m.objects, *m.iam,

@@ -3,7 +3,7 @@
 #include <re2/re2.h>
 
 #include "base/strings.h"
-#include "base/time.h"
+#include "services/glue/glue_common.h"
 #include "services/glue/glue_error.h"
 #include "services/glue/partition_expression.h"
 
@@ -41,8 +41,6 @@ CREATE TABLE glue_partitions (
 };
 
 constexpr size_t kMaxNameLength = 255;
-
-double NowSeconds() { return base::ToUnixSecondsDouble(base::Now()); }
 
 GlueError NotFound(const std::string& what) {
   return GlueError(ErrorKind::kEntityNotFound, what + " not found.");

@@ -1,0 +1,47 @@
+// The Athena service: the `athena` API (json protocol) over the SQL engine and the Glue Data
+// Catalog. StartQueryExecution queues a query; a fixed number of workers (the concurrency
+// limit) run queued queries in the background with QueryRunner, which writes the result files
+// to the output location; GetQueryExecution reports state and statistics, GetQueryResults
+// pages through the rows, StopQueryExecution cancels. Work groups (with their result
+// configuration, enforcement and bytes-scanned cutoff), named queries and the AwsDataCatalog
+// data catalog are kept in the metadata store, as are query executions, so ListQueryExecutions
+// and the results of finished queries survive a restart.
+//
+//   athena::Athena athena(meta, glue, account_id, {.max_concurrent_queries = 4});
+//   dispatcher.Register(athena.MakeService());
+//
+// Thread-safe. Destroying it cancels queued and running queries and joins the workers; it must
+// be destroyed before the Glue service and the stores it uses.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "platform/aws/service.h"
+#include "platform/meta/store.h"
+#include "services/glue/glue.h"
+
+namespace athena {
+
+struct AthenaOptions {
+  int max_concurrent_queries = 4;
+  int engine_threads = 0;  // per query; 0 = all cores
+};
+
+class Athena {
+ public:
+  Athena(meta::Store& meta, glue::Glue& glue, std::string account_id, AthenaOptions options = {});
+  ~Athena();
+  Athena(const Athena&) = delete;
+  Athena& operator=(const Athena&) = delete;
+
+  // The service to register with the dispatcher; it refers to this object.
+  std::unique_ptr<aws::Service> MakeService();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace athena

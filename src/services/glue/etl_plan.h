@@ -1,0 +1,50 @@
+// Visual ETL flows: a Glue job's `CodeGenConfigurationNodes` graph compiled to SQL for the
+// project's engine. Every node becomes a common table expression named after its id; sources
+// read files (S3CsvSource, S3JsonSource, S3ParquetSource) or catalog tables (CatalogSource);
+// transforms (Filter, Join, Aggregate, ApplyMapping, SelectFields, DropFields, RenameField,
+// DropDuplicates, Union, SparkSQL, FillMissingValues) are SELECTs over their inputs; each
+// target (S3DirectTarget, S3GlueParquetTarget, CatalogTarget) gets the query that produces its
+// rows and where and how to write them.
+//
+//   glue::EtlPlan plan = glue::CompileEtlGraph(job["CodeGenConfigurationNodes"], columns_of);
+//   for (const auto& t : plan.targets) run t.sql, write rows as t says
+//
+// Throws GlueError (kInvalidInput) naming the node for graphs it cannot compile: unknown node
+// types, missing inputs, cycles, bad options. Pure; thread-safe.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/json.h"
+
+namespace glue {
+
+struct EtlTarget {
+  std::string node_id;
+  std::string node_type;  // S3DirectTarget, S3GlueParquetTarget, CatalogTarget
+  std::string sql;        // the rows to write
+  // S3 targets.
+  std::string path;
+  std::string format = "parquet";  // csv, json, parquet
+  std::string compression;         // snappy, gzip, none, ...
+  std::vector<std::string> partition_keys;
+  // CatalogTarget (and S3 targets that also update the catalog).
+  std::string database;
+  std::string table;
+};
+
+struct EtlPlan {
+  std::vector<EtlTarget> targets;
+};
+
+// The column names a query yields (DropFields, RenameField and DropDuplicates need them).
+using ColumnNamesOf = std::function<std::vector<std::string>(const std::string& sql)>;
+
+EtlPlan CompileEtlGraph(const base::Json& nodes, const ColumnNamesOf& columns_of);
+
+// A SQL identifier in double quotes (embedded quotes doubled).
+std::string QuoteIdentifier(const std::string& name);
+
+}  // namespace glue

@@ -1,0 +1,156 @@
+#include "services/glue/etl_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "engines/sql/main/database.h"
+#include "services/glue/glue_error.h"
+#include "services/glue/glue_test_util.h"
+#include "services/glue/jobs.h"
+#include "services/glue/table_source.h"
+
+namespace glue {
+namespace {
+
+using base::Json;
+
+class EtlPlanTest : public testing::StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    catalog_->CreateDatabase({{"Name", "default"}});
+    Put("in/sales.csv", "id,region,amount\n1,east,10\n2,west,20\n3,east,30\n4,west,\n5,north,50\n");
+    db_ = std::make_unique<sql::Database>(fs_);
+    db_->catalog().SetResolver(MakeTableResolver(*catalog_, *fs_, "default"));
+    columns_of_ = [this](const std::string& sql) {
+      sql::Connection conn(*db_);
+      return conn.Query(sql).names;
+    };
+  }
+  void TearDown() override {
+    db_.reset();
+    StoreFixture::TearDown();
+  }
+  std::string Run(const std::string& sql) {
+    sql::Connection conn(*db_);
+    sql::QueryResult r = conn.Query(sql + " ORDER BY 1");
+    std::string out;
+    for (size_t row = 0; row < r.RowCount(); row++) {
+      for (size_t c = 0; c < r.names.size(); c++) {
+        out += (c ? "|" : "") + r.GetValue(c, row).ToString();
+      }
+      out += "\n";
+    }
+    return out;
+  }
+  static Json Source() {
+    return {{"S3CsvSource",
+             {{"Name", "s"},
+              {"Paths", {"s3://data/in/"}},
+              {"Separator", "comma"},
+              {"WithHeader", true}}}};
+  }
+  static Json Target(const std::string& input) {
+    return {{"S3DirectTarget",
+             {{"Name", "t"}, {"Inputs", {input}}, {"Path", "s3://data/out/"}, {"Format", "json"}}}};
+  }
+  std::unique_ptr<sql::Database> db_;
+  ColumnNamesOf columns_of_;
+};
+
+TEST_F(EtlPlanTest, FilterAggregateTarget) {
+  Json nodes = {{"src", Source()},
+                {"f",
+                 {{"Filter",
+                   {{"Name", "f"},
+                    {"Inputs", {"src"}},
+                    {"LogicalOperator", "OR"},
+                    {"Filters",
+                     {{{"Operation", "GT"},
+                       {"Values",
+                        {{{"Type", "COLUMNEXTRACTED"}, {"Value", {"amount"}}},
+                         {{"Type", "CONSTANT"}, {"Value", {"15"}}}}}},
+                      {{"Operation", "ISNULL"},
+                       {"Negated", false},
+                       {"Values", {{{"Type", "COLUMNEXTRACTED"}, {"Value", {"amount"}}}}}}}}}}}},
+                {"agg",
+                 {{"Aggregate",
+                   {{"Name", "a"},
+                    {"Inputs", {"f"}},
+                    {"Groups", {{"region"}}},
+                    {"Aggs", {{{"Column", {"id"}}, {"AggFunc", "count"}}}}}}}},
+                {"t", Target("agg")}};
+  EtlPlan plan = CompileEtlGraph(nodes, columns_of_);
+  ASSERT_EQ(plan.targets.size(), 1u);
+  EXPECT_EQ(plan.targets[0].path, "s3://data/out/");
+  EXPECT_EQ(plan.targets[0].format, "json");
+  EXPECT_EQ(Run(plan.targets[0].sql), "east|1\nnorth|1\nwest|2\n");
+}
+
+TEST_F(EtlPlanTest, FieldTransformsAndUnion) {
+  Json nodes = {
+      {"src", Source()},
+      {"drop", {{"DropFields", {{"Name", "d"}, {"Inputs", {"src"}}, {"Paths", {{"amount"}}}}}}},
+      {"ren",
+       {{"RenameField",
+         {{"Name", "r"},
+          {"Inputs", {"drop"}},
+          {"SourcePath", {"region"}},
+          {"TargetPath", {"area"}}}}}},
+      {"dup", {{"DropDuplicates", {{"Name", "dd"}, {"Inputs", {"ren"}}, {"Columns", {{"area"}}}}}}},
+      {"sel", {{"SelectFields", {{"Name", "s"}, {"Inputs", {"dup"}}, {"Paths", {{"area"}}}}}}},
+      {"uni", {{"Union", {{"Name", "u"}, {"Inputs", {"sel", "sel"}}, {"UnionType", "DISTINCT"}}}}},
+      {"t", Target("uni")}};
+  EtlPlan plan = CompileEtlGraph(nodes, columns_of_);
+  EXPECT_EQ(Run(plan.targets[0].sql), "east\nnorth\nwest\n");
+}
+
+TEST_F(EtlPlanTest, BadGraphsNameTheNode) {
+  Json cyclic = {
+      {"a", {{"Filter", {{"Name", "a"}, {"Inputs", {"b"}}, {"Filters", Json::array()}}}}},
+      {"b", {{"Filter", {{"Name", "b"}, {"Inputs", {"a"}}, {"Filters", Json::array()}}}}},
+      {"t", Target("a")}};
+  try {
+    CompileEtlGraph(cyclic, columns_of_);
+    FAIL();
+  } catch (const GlueError& e) {
+    EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(CompileEtlGraph({{"src", Source()}}, columns_of_), GlueError);  // no target
+  EXPECT_THROW(
+      CompileEtlGraph({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}, columns_of_),
+      GlueError);
+}
+
+TEST_F(EtlPlanTest, JobRunWritesTheTargetAndKeepsItsLog) {
+  Jobs jobs(*meta_, *catalog_, fs_);
+  Json nodes = {{"src", Source()},
+                {"t",
+                 {{"S3DirectTarget",
+                   {{"Name", "t"},
+                    {"Inputs", {"src"}},
+                    {"Path", "s3://data/out/"},
+                    {"Format", "csv"},
+                    {"PartitionKeys", {{"region"}}}}}}}};
+  jobs.Create({{"Name", "flow"}, {"Role", "r"}, {"CodeGenConfigurationNodes", nodes}});
+  std::string id = jobs.StartRun("flow", Json::object());
+  Json run;
+  for (int i = 0; i < 200; i++) {
+    run = *jobs.GetRun("flow", id);
+    if (run["JobRunState"] != "STARTING" && run["JobRunState"] != "RUNNING") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(run["JobRunState"], "SUCCEEDED") << run.dump();
+  std::vector<sql::FileEntry> files = fs_->Glob("s3://data/out/region=east/");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(Get(files[0].path.substr(std::string("s3://data/").size())), "id,amount\n1,10\n3,30\n");
+  std::vector<std::string> log = jobs.RunLog(id);
+  ASSERT_FALSE(log.empty());
+  EXPECT_NE(log.back().find("Wrote 5 rows"), std::string::npos) << log.back();
+  EXPECT_EQ(jobs.GetRuns("flow").size(), 1u);
+}
+
+}  // namespace
+}  // namespace glue

@@ -1,0 +1,184 @@
+"""Visual ETL flows (seed §13.2) as Glue jobs through boto3: S3 source → filter → aggregate →
+S3 target, run for real, with the written files checked against the numbers computed here;
+a join and SQL flow into a catalog table; a failing flow reports why."""
+import csv
+import io
+import json
+import random
+import time
+import unittest
+
+import harness
+
+BUCKET = "etl-bucket"
+REGIONS = ["東京", "大阪", "名古屋", "福岡"]
+
+
+class EtlTest(harness.ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.s3 = cls.server.client("s3")
+        cls.glue = cls.server.client("glue")
+        cls.s3.create_bucket(Bucket=BUCKET)
+        rng = random.Random(3)
+        cls.sales = [{"order_id": i, "region": REGIONS[i % 4], "customer_id": i % 25,
+                      "sales_amount": round(rng.uniform(10, 3000), 2)} for i in range(1, 2001)]
+        lines = ["order_id,region,customer_id,sales_amount"]
+        lines += ["%d,%s,%d,%.2f" % (r["order_id"], r["region"], r["customer_id"],
+                                     r["sales_amount"]) for r in cls.sales]
+        cls.s3.put_object(Bucket=BUCKET, Key="raw/sales/sales.csv",
+                          Body=("\n".join(lines) + "\n").encode())
+        cls.customers = [{"customer_id": c, "segment": "gold" if c % 5 == 0 else "standard"}
+                         for c in range(25)]
+        cls.s3.put_object(Bucket=BUCKET, Key="raw/customers/customers.json", Body="".join(
+            json.dumps(c) + "\n" for c in cls.customers).encode())
+
+    def run_job(self, name, expected="SUCCEEDED"):
+        run_id = self.glue.start_job_run(JobName=name)["JobRunId"]
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            run = self.glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
+            if run["JobRunState"] in ("SUCCEEDED", "FAILED", "STOPPED"):
+                break
+            time.sleep(0.1)
+        self.assertEqual(run["JobRunState"], expected, run.get("ErrorMessage"))
+        return run
+
+    def read_csv_files(self, prefix):
+        rows = []
+        for obj in self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", []):
+            body = self.s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read().decode()
+            rows += list(csv.DictReader(io.StringIO(body)))
+        return rows
+
+    def test_filter_aggregate_to_s3(self):
+        nodes = {
+            "node-source": {"S3CsvSource": {
+                "Name": "sales", "Paths": ["s3://%s/raw/sales/" % BUCKET],
+                "Separator": "comma", "WithHeader": True, "QuoteChar": "quote"}},
+            "node-filter": {"Filter": {
+                "Name": "big orders", "Inputs": ["node-source"], "LogicalOperator": "AND",
+                "Filters": [{"Operation": "GT", "Negated": False, "Values": [
+                    {"Type": "COLUMNEXTRACTED", "Value": ["sales_amount"]},
+                    {"Type": "CONSTANT", "Value": ["1000"]}]}]}},
+            "node-agg": {"Aggregate": {
+                "Name": "by region", "Inputs": ["node-filter"], "Groups": [["region"]],
+                "Aggs": [{"Column": ["sales_amount"], "AggFunc": "sum"},
+                         {"Column": ["order_id"], "AggFunc": "count"}]}},
+            "node-target": {"S3DirectTarget": {
+                "Name": "summary", "Inputs": ["node-agg"],
+                "Path": "s3://%s/curated/big_orders_by_region/" % BUCKET, "Format": "csv",
+                "Compression": "none"}},
+        }
+        self.glue.create_job(Name="big-orders-flow", Role="arn:aws:iam::123456789012:role/Glue",
+                             Command={"Name": "glueetl", "ScriptLocation": "s3://x/y.py"},
+                             CodeGenConfigurationNodes=nodes, GlueVersion="4.0")
+        job = self.glue.get_job(JobName="big-orders-flow")["Job"]
+        self.assertEqual(set(job["CodeGenConfigurationNodes"]), set(nodes))
+        self.assertIn("big-orders-flow", self.glue.list_jobs()["JobNames"])
+        run = self.run_job("big-orders-flow")
+        self.assertIn("CompletedOn", run)
+
+        expected = {}
+        for r in self.sales:
+            if r["sales_amount"] > 1000:
+                e = expected.setdefault(r["region"], [0.0, 0])
+                e[0] += r["sales_amount"]
+                e[1] += 1
+        rows = self.read_csv_files("curated/big_orders_by_region/")
+        self.assertEqual(len(rows), len(expected))
+        for row in rows:
+            self.assertAlmostEqual(float(row["sum(sales_amount)"]), expected[row["region"]][0],
+                                   places=4)
+            self.assertEqual(int(row["count(order_id)"]), expected[row["region"]][1])
+        runs = self.glue.get_job_runs(JobName="big-orders-flow")["JobRuns"]
+        self.assertEqual([r["Id"] for r in runs], [run["Id"]])
+
+    def test_join_sql_to_catalog_parquet(self):
+        self.glue.create_database(DatabaseInput={"Name": "etl_db"})
+        nodes = {
+            "sales": {"S3CsvSource": {"Name": "sales", "Paths": ["s3://%s/raw/sales/" % BUCKET],
+                                      "Separator": "comma", "WithHeader": True,
+                                      "QuoteChar": "quote"}},
+            "customers": {"S3JsonSource": {"Name": "customers",
+                                           "Paths": ["s3://%s/raw/customers/" % BUCKET]}},
+            "joined": {"Join": {"Name": "join", "Inputs": ["sales", "customers"],
+                                "JoinType": "equijoin",
+                                "Columns": [{"From": "sales", "Keys": [["customer_id"]]},
+                                            {"From": "customers", "Keys": [["customer_id"]]}]}},
+            "mapped": {"ApplyMapping": {"Name": "map", "Inputs": ["joined"], "Mapping": [
+                {"ToKey": "segment", "FromPath": ["segment"], "FromType": "string",
+                 "ToType": "string", "Dropped": False},
+                {"ToKey": "amount", "FromPath": ["sales_amount"], "FromType": "double",
+                 "ToType": "double", "Dropped": False},
+                {"ToKey": "region", "FromPath": ["region"], "FromType": "string",
+                 "ToType": "string", "Dropped": False},
+                {"ToKey": "order_id", "FromPath": ["order_id"], "FromType": "long",
+                 "ToType": "long", "Dropped": True}]}},
+            "summary": {"SparkSQL": {"Name": "sql", "Inputs": ["mapped"],
+                                     "SqlAliases": [{"From": "mapped", "Alias": "m"}],
+                                     "SqlQuery": "SELECT segment, region, sum(amount) AS total "
+                                                 "FROM m GROUP BY segment, region"}},
+            "target": {"S3DirectTarget": {
+                "Name": "out", "Inputs": ["summary"], "Format": "parquet",
+                "Path": "s3://%s/curated/segments/" % BUCKET, "PartitionKeys": [["region"]],
+                "SchemaChangePolicy": {"EnableUpdateCatalog": True, "Database": "etl_db",
+                                       "Table": "segments"}}},
+        }
+        self.glue.create_job(Name="segments-flow", Role="r",
+                             Command={"Name": "glueetl", "ScriptLocation": "s3://x/y.py"},
+                             CodeGenConfigurationNodes=nodes)
+        self.run_job("segments-flow")
+        table = self.glue.get_table(DatabaseName="etl_db", Name="segments")["Table"]
+        self.assertEqual(table["PartitionKeys"][0]["Name"], "region")
+        parts = self.glue.get_partitions(DatabaseName="etl_db", TableName="segments")["Partitions"]
+        self.assertEqual(sorted(p["Values"][0] for p in parts), sorted(REGIONS))
+        # Read it back through Athena and compare.
+        athena = self.server.client("athena")
+        qid = athena.start_query_execution(
+            QueryString="SELECT segment, region, total FROM segments",
+            QueryExecutionContext={"Database": "etl_db"},
+            ResultConfiguration={"OutputLocation": "s3://%s/athena/" % BUCKET})[
+                "QueryExecutionId"]
+        while athena.get_query_execution(QueryExecutionId=qid)["QueryExecution"]["Status"][
+                "State"] in ("QUEUED", "RUNNING"):
+            time.sleep(0.05)
+        rows = athena.get_query_results(QueryExecutionId=qid)["ResultSet"]["Rows"][1:]
+        got = {(r["Data"][0]["VarCharValue"], r["Data"][1]["VarCharValue"]):
+               float(r["Data"][2]["VarCharValue"]) for r in rows}
+        segment = {c["customer_id"]: c["segment"] for c in self.customers}
+        expected = {}
+        for r in self.sales:
+            key = (segment[r["customer_id"]], r["region"])
+            expected[key] = expected.get(key, 0.0) + r["sales_amount"]
+        self.assertEqual(set(got), set(expected))
+        for k, v in expected.items():
+            self.assertAlmostEqual(got[k], v, places=4)
+
+    def test_bad_flow_fails_with_a_reason(self):
+        nodes = {"src": {"S3CsvSource": {"Name": "s", "Paths": ["s3://%s/raw/sales/" % BUCKET],
+                                         "Separator": "comma", "WithHeader": True,
+                                      "QuoteChar": "quote"}},
+                 "f": {"Filter": {"Name": "f", "Inputs": ["src"], "LogicalOperator": "AND",
+                                  "Filters": [{"Operation": "GT", "Values": [
+                                      {"Type": "COLUMNEXTRACTED", "Value": ["no_such_column"]},
+                                      {"Type": "CONSTANT", "Value": ["1"]}]}]}},
+                 "t": {"S3DirectTarget": {"Name": "t", "Inputs": ["f"], "Format": "json",
+                                          "Path": "s3://%s/bad/" % BUCKET}}}
+        self.glue.create_job(Name="bad-flow", Role="r", Command={"Name": "glueetl"},
+                             CodeGenConfigurationNodes=nodes)
+        run = self.run_job("bad-flow", expected="FAILED")
+        self.assertIn("no_such_column", run["ErrorMessage"])
+        self.glue.update_job(JobName="bad-flow", JobUpdate={
+            "Role": "r", "Command": {"Name": "glueetl"},
+            "CodeGenConfigurationNodes": {"t": {"S3DirectTarget": {
+                "Name": "t", "Inputs": ["missing"], "Format": "json", "Path": "s3://b/x/"}}}})
+        run = self.run_job("bad-flow", expected="FAILED")
+        self.assertIn("missing", run["ErrorMessage"])
+        self.glue.delete_job(JobName="bad-flow")
+        self.assertAwsError("EntityNotFoundException", self.glue.get_job, JobName="bad-flow")
+
+
+if __name__ == "__main__":
+    unittest.main()
