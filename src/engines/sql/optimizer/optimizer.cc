@@ -67,20 +67,15 @@ bool IsPassThrough(const LogicalOperator& op) {
   return true;
 }
 
-void MarkOutputProjections(const LogicalOperator& op, std::set<const LogicalOperator*>* out) {
-  switch (op.kind) {
-    case LogicalKind::kProjection:
-      out->insert(&op);
-      return;
-    case LogicalKind::kAggregate:
-    case LogicalKind::kGet:
-    case LogicalKind::kValues:
-    case LogicalKind::kDummy:
-    case LogicalKind::kEmpty:
-      return;
-    default:
-      for (const auto& c : op.children) MarkOutputProjections(*c, out);
-  }
+// Projections whose column list is positional: on the plan's output path (reached from the
+// root through operators that pass their input's columns on) or under a set operation or
+// DISTINCT.
+void MarkOutputProjections(const LogicalOperator& op, bool output, std::set<const LogicalOperator*>* out) {
+  if (op.kind == LogicalKind::kProjection && output) out->insert(&op);
+  bool child_output = output;
+  if (op.kind == LogicalKind::kSetOp || op.kind == LogicalKind::kDistinct) child_output = true;
+  if (op.kind == LogicalKind::kProjection || op.kind == LogicalKind::kAggregate) child_output = false;
+  for (const auto& c : op.children) MarkOutputProjections(*c, child_output, out);
 }
 
 void Substitute(BoundExprPtr& e, uint32_t table, const std::vector<BoundExprPtr>& exprs);
@@ -163,7 +158,7 @@ LogicalPtr UnlinkPassThrough(LogicalOperator& op, const std::set<const LogicalOp
 void InlineProjections(LogicalOperator& root) {
   while (true) {
     std::set<const LogicalOperator*> keep;
-    MarkOutputProjections(root, &keep);
+    MarkOutputProjections(root, true, &keep);
     LogicalPtr proj = UnlinkPassThrough(root, keep);
     if (!proj) return;
     SubstitutePlan(root, proj->table_index, proj->expressions);

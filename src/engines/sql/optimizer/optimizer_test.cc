@@ -49,6 +49,11 @@ TEST_F(OptimizerTest, ConstantsUnderOuterJoinsStayNull) {
   EXPECT_EQ(Rows("SELECT a.x, s.one, s.x FROM a LEFT JOIN (SELECT 1 AS one, x FROM a WHERE x = 2) s "
                  "ON a.x = s.x ORDER BY a.x"),
             (std::vector<std::string>{"1|NULL|NULL", "2|1|2"}));
+  // Pass-through projections under set operations keep their column lists, also below the
+  // output projection.
+  EXPECT_EQ(Rows("WITH s AS (SELECT x FROM (SELECT x, x + 1 AS y FROM a) WHERE y > 0), "
+                 "u AS (SELECT * FROM s UNION SELECT * FROM s) SELECT * FROM u ORDER BY 1"),
+            (std::vector<std::string>{"1", "2"}));
   // Pass-through projections under set operations keep their column lists.
   EXPECT_EQ(Rows("SELECT * FROM (SELECT x FROM (SELECT x, x AS y FROM a) s UNION ALL SELECT 7) ORDER BY 1"),
             (std::vector<std::string>{"1", "2", "7"}));
