@@ -1,6 +1,6 @@
 // Runs the TPC-H-shaped queries on UniStudio (unistudio-sql over Parquet), SQLite (sqlite3
 // CLI over a loaded database) and DuckDB (@duckdb/node-api over the same Parquet files),
-// best of N runs each, and prints the table with ratios. See run.sh.
+// the median of N runs each, and prints the table with ratios. See run.sh.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,11 @@ const bin = opt('--bin');
 const gen = opt('--gen');
 const skipSqlite = args.includes('--skip-sqlite');
 const writeResults = args.includes('--write-results');
+const prepareOnly = args.includes('--prepare-only');
+const only = opt('--only', '');
+// SQLite's plans for the many-table joins can take very long; a query past this is reported
+// as "> limit".
+const sqliteTimeoutMs = Number(opt('--sqlite-timeout', '900')) * 1000;
 const tables = ['region', 'nation', 'supplier', 'customer', 'part', 'orders', 'lineitem'];
 const dataDir = path.join(here, 'data', `sf${sf}`);
 const csvDir = path.join(dataDir, 'csv');
@@ -41,7 +46,10 @@ if (!fs.existsSync(path.join(pqDir, 'lineitem'))) {
     execFileSync(bin, ['sql', sql], { stdio: 'inherit' });
   }
 }
-const sqliteDb = path.join(dataDir, 'tpch.sqlite');
+// The loaded SQLite database is cached under bench/out/ (git-ignored).
+const outDir = path.join(here, '..', 'out', 'sql');
+fs.mkdirSync(outDir, { recursive: true });
+const sqliteDb = path.join(outDir, `tpch-sf${sf}.sqlite`);
 if (!skipSqlite && !fs.existsSync(sqliteDb)) {
   log('loading SQLite');
   const script = tables.map((t) => `.import --csv --skip 1 ${csvDir}/${t}.csv ${t}`).join('\n');
@@ -60,8 +68,10 @@ if (!skipSqlite && !fs.existsSync(sqliteDb)) {
   const idx = ['CREATE INDEX l_ok ON lineitem(l_orderkey);', 'CREATE INDEX o_ok ON orders(o_orderkey);',
     'CREATE INDEX c_ck ON customer(c_custkey);', 'CREATE INDEX p_pk ON part(p_partkey);',
     'CREATE INDEX s_sk ON supplier(s_suppkey);', 'ANALYZE;'].join('\n');
-  spawnSync('sqlite3', [sqliteDb], { input: create + '\n' + script + '\n' + idx + '\n', stdio: ['pipe', 'inherit', 'inherit'] });
+  spawnSync('sqlite3', [sqliteDb + '.tmp'], { input: create + '\n' + script + '\n' + idx + '\n', stdio: ['pipe', 'inherit', 'inherit'] });
+  fs.renameSync(sqliteDb + '.tmp', sqliteDb);
 }
+if (prepareOnly) process.exit(0);
 
 // 2. Queries.
 const queryFiles = fs.readdirSync(path.join(here, 'queries')).filter((f) => f.endsWith('.sql')).sort();
@@ -69,60 +79,93 @@ const dialect = (sql, engine) =>
   sql.replace(/\{DATE (\d{4}-\d{2}-\d{2})\}/g, (_, d) => (engine === 'sqlite' ? `'${d}'` : `DATE '${d}'`));
 const views = tables.map((t) => `CREATE VIEW ${t} AS SELECT * FROM read_parquet('${pqDir}/${t}/*.parquet')`).join(';\n');
 
-function timeProcess(cmd, cmdArgs, input) {
-  let best = Infinity;
-  let out = '';
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const r = spawnSync(cmd, cmdArgs, { input, encoding: 'utf8', maxBuffer: 1 << 28 });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-    out = r.stdout;
-    best = Math.min(best, ms);
-  }
-  return { ms: best, out };
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+
+// Wall-clock and CPU (user + system, from /usr/bin/time) of one process run.
+function timeProcess(cmd, cmdArgs, input, timeoutMs = 0) {
+  const timing = path.join(outDir, 'time.txt');
+  const start = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timing, cmd, ...cmdArgs],
+    { input, encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (timeoutMs > 0 && r.signal) return { ms: Infinity, cpu: Infinity, out: '' };
+  if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+  const [user, sys] = fs.readFileSync(timing, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+  return { ms, cpu: (user + sys) * 1000, out: r.stdout };
 }
 
 const duck = await (await DuckDBInstance.create(':memory:', { threads: '2' })).connect();
 for (const t of tables) await duck.run(`CREATE VIEW ${t} AS SELECT * FROM read_parquet('${pqDir}/${t}/*.parquet')`);
 
+async function timeDuck(sql) {
+  const cpu0 = process.cpuUsage();
+  const start = process.hrtime.bigint();
+  await duck.runAndReadAll(sql);
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  return { ms, cpu: (cpu.user + cpu.system) / 1000 };
+}
+
+// Runs are interleaved (UniStudio, DuckDB, SQLite, then again) so that load from other
+// processes on a shared machine hits every engine alike; medians are reported.
 const rows = [];
 for (const f of queryFiles) {
   const name = f.replace('.sql', '').toUpperCase();
+  if (only && !only.split(',').includes(name)) continue;
   const text = fs.readFileSync(path.join(here, 'queries', f), 'utf8');
-  const uni = timeProcess(bin, ['sql', '--format', 'csv', `${views};\n${dialect(text, 'trino')}`]);
-  let duckMs = Infinity;
+  const m = { uni: [], uniCpu: [], duck: [], duckCpu: [], sqlite: [], sqliteCpu: [] };
+  let out = '';
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await duck.runAndReadAll(dialect(text, 'trino'));
-    duckMs = Math.min(duckMs, Number(process.hrtime.bigint() - start) / 1e6);
+    const u = timeProcess(bin, ['sql', '--format', 'csv', `${views};\n${dialect(text, 'trino')}`]);
+    out = u.out;
+    m.uni.push(u.ms);
+    m.uniCpu.push(u.cpu);
+    const d = await timeDuck(dialect(text, 'trino'));
+    m.duck.push(d.ms);
+    m.duckCpu.push(d.cpu);
+    // SQLite once: it is the slow baseline (minutes per query).
+    if (!skipSqlite && i === 0) {
+      const s = timeProcess('sqlite3', [sqliteDb], dialect(text, 'sqlite') + ';\n', sqliteTimeoutMs);
+      m.sqlite.push(s.ms);
+      m.sqliteCpu.push(s.cpu);
+    }
   }
-  let sqliteMs = NaN;
-  if (!skipSqlite) sqliteMs = timeProcess('sqlite3', [sqliteDb], dialect(text, 'sqlite') + ';\n').ms;
-  rows.push({ name, uni: uni.ms, sqlite: sqliteMs, duck: duckMs, resultRows: uni.out.trim().split('\n').length - 1 });
-  log(`${name}: unistudio ${uni.ms.toFixed(0)} ms, sqlite ${sqliteMs.toFixed(0)} ms, duckdb ${duckMs.toFixed(0)} ms`);
+  const r = { name, resultRows: out.trim().split('\n').length - 1 };
+  for (const k of Object.keys(m)) r[k] = median(m[k]);
+  rows.push(r);
+  log(`${name}: unistudio ${r.uni.toFixed(0)} ms (cpu ${r.uniCpu.toFixed(0)}), sqlite ${r.sqlite.toFixed(0)} ms ` +
+    `(cpu ${r.sqliteCpu.toFixed(0)}), ` +
+    `duckdb ${r.duck.toFixed(0)} ms (cpu ${r.duckCpu.toFixed(0)})`);
 }
 
-const fmt = (x) => (Number.isFinite(x) ? x.toFixed(0) : 'n/a');
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2) : 'n/a');
-let table = `| query | UniStudio ms | SQLite ms | DuckDB ms | SQLite / UniStudio | UniStudio / DuckDB | rows |\n`;
-table += `|---|---:|---:|---:|---:|---:|---:|\n`;
-let totU = 0, totS = 0, totD = 0;
+const fmt = (x) => (Number.isFinite(x) ? x.toFixed(0) : x === Infinity ? `> ${sqliteTimeoutMs}` : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) ? (a / b).toFixed(2)
+  : a === Infinity && Number.isFinite(b) ? `> ${(sqliteTimeoutMs / b).toFixed(2)}` : 'n/a');
+let table = `| query | UniStudio ms | DuckDB ms | SQLite ms | SQLite / UniStudio | UniStudio / DuckDB | ` +
+  `UniStudio CPU ms | DuckDB CPU ms | SQLite CPU ms | CPU UniStudio / DuckDB | rows |\n`;
+table += `|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n`;
+const tot = { uni: 0, duck: 0, sqlite: 0, uniCpu: 0, duckCpu: 0, sqliteCpu: 0 };
 for (const r of rows) {
-  totU += r.uni;
-  totS += r.sqlite;
-  totD += r.duck;
-  table += `| ${r.name} | ${fmt(r.uni)} | ${fmt(r.sqlite)} | ${fmt(r.duck)} | ${ratio(r.sqlite, r.uni)} | ${ratio(r.uni, r.duck)} | ${r.resultRows} |\n`;
+  for (const k of Object.keys(tot)) tot[k] += r[k];
+  table += `| ${r.name} | ${fmt(r.uni)} | ${fmt(r.duck)} | ${fmt(r.sqlite)} | ${ratio(r.sqlite, r.uni)} | ` +
+    `${ratio(r.uni, r.duck)} | ${fmt(r.uniCpu)} | ${fmt(r.duckCpu)} | ${fmt(r.sqliteCpu)} | ` +
+    `${ratio(r.uniCpu, r.duckCpu)} | ${r.resultRows} |\n`;
 }
-table += `| total | ${fmt(totU)} | ${fmt(totS)} | ${fmt(totD)} | ${ratio(totS, totU)} | ${ratio(totU, totD)} | |\n`;
+table += `| total | ${fmt(tot.uni)} | ${fmt(tot.duck)} | ${fmt(tot.sqlite)} | ${ratio(tot.sqlite, tot.uni)} | ` +
+  `${ratio(tot.uni, tot.duck)} | ${fmt(tot.uniCpu)} | ${fmt(tot.duckCpu)} | ${fmt(tot.sqliteCpu)} | ` +
+  `${ratio(tot.uniCpu, tot.duckCpu)} | |\n`;
 process.stdout.write(table);
 if (writeResults) {
   const cpu = fs.readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
   const md = `# SQL engine benchmark results\n\n` +
-    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu}, 2 cores. Scale factor ${sf}, best of ${runs} runs, ` +
-    `wall-clock per query. UniStudio (\`unistudio-sql\`, Release build, process start included) and DuckDB ` +
-    `(@duckdb/node-api, 2 threads, in-process) read the same Parquet files written by UniStudio; SQLite (sqlite3 CLI, ` +
-    `process start included) reads a database loaded from the same CSV with indexes on the join keys.\n\n` +
+    `Date: ${new Date().toISOString().slice(0, 10)}. Machine: ${cpu}, 2 cores. Scale factor ${sf}, median of ${runs} ` +
+    `interleaved runs (SQLite: one run), wall clock and CPU time (user + system) per query. UniStudio ` +
+    `(\`unistudio-sql\`, Release build, process start included) and DuckDB (@duckdb/node-api, 2 threads, in-process) ` +
+    `read the same Parquet files written by UniStudio; SQLite (sqlite3 CLI, process start included) reads a database ` +
+    `loaded from the same CSV with indexes on the join keys.\n\n` +
     `Command: \`bench/sql/run.sh --sf ${sf} --runs ${runs} --write-results\`\n\n` + table;
   fs.writeFileSync(path.join(here, 'RESULTS.md'), md);
 }

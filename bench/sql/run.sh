@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # TPC-H-shaped benchmark: UniStudio vs SQLite vs DuckDB on the same generated data.
-#   bench/sql/run.sh [--sf 1] [--runs 3] [--skip-sqlite] [--write-results]
+#   bench/sql/run.sh [--sf 1] [--runs 3] [--skip-sqlite] [--sqlite-timeout 900] [--only Q01,Q05] [--write-results]
 # Builds a Release unistudio-sql and the generator, generates CSV (once per scale factor),
 # converts it to Parquet with UniStudio, loads SQLite, then times every query.
 set -euo pipefail

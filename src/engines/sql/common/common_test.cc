@@ -66,5 +66,34 @@ TEST(VectorTest, ChunkCollectionAppendsAcrossChunks) {
   EXPECT_EQ(c.GetValue(0, kVectorSize + 7).int64(), 7);
 }
 
+TEST(VectorTest, SmallChunksAppendInPlace) {
+  std::vector<Type> types{Type::Bigint(), Type::Varchar()};
+  DataChunk a(types), b(types);
+  a.column(0).SetValue(0, Value::Bigint(1));
+  a.column(1).SetValue(0, Value::Varchar("one"));
+  a.set_size(1);
+  b.column(0).SetValue(0, Value::Null(Type::Bigint()));
+  b.column(1).SetValue(0, Value::Varchar("two"));
+  b.column(0).SetValue(1, Value::Bigint(3));
+  b.column(1).SetValue(1, Value::Null(Type::Varchar()));
+  b.set_size(2);
+  ASSERT_TRUE(a.AppendInPlace(b));
+  b = DataChunk();  // the appended strings must not depend on b
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a.column(0).GetValue(0).int64(), 1);
+  EXPECT_TRUE(a.column(0).GetValue(1).is_null());
+  EXPECT_EQ(a.column(0).GetValue(2).int64(), 3);
+  EXPECT_EQ(a.column(1).GetValue(1).str(), "two");
+  EXPECT_TRUE(a.column(1).GetValue(2).is_null());
+  // A chunk whose buffers are shared (or full) refuses and stays as it was.
+  DataChunk shared;
+  shared.columns().resize(2);
+  shared.column(0).Reference(a.column(0));
+  shared.column(1).Reference(a.column(1));
+  shared.set_size(3);
+  EXPECT_FALSE(a.AppendInPlace(shared));
+  EXPECT_EQ(a.size(), 3u);
+}
+
 }  // namespace
 }  // namespace sql

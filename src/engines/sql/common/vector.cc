@@ -260,6 +260,23 @@ void DataChunk::Slice(const uint32_t* sel, size_t count) {
   size_ = count;
 }
 
+bool Vector::CanAppendInPlace(size_t size, size_t count) const {
+  if (constant_ || size + count > capacity_ || !data_owner_ || data_owner_.use_count() != 1) return false;
+  return !has_nulls_ || (valid_owner_ && valid_owner_.use_count() == 1 && valid_capacity_ >= size + count);
+}
+
+bool DataChunk::AppendInPlace(const DataChunk& other) {
+  if (other.columns_.size() != columns_.size()) return false;
+  for (size_t c = 0; c < columns_.size(); c++) {
+    if (!columns_[c].CanAppendInPlace(size_, other.size_) || columns_[c].type() != other.columns_[c].type()) {
+      return false;
+    }
+  }
+  for (size_t c = 0; c < columns_.size(); c++) columns_[c].CopyRange(other.columns_[c], 0, other.size_, size_);
+  size_ += other.size_;
+  return true;
+}
+
 void DataChunk::Flatten() {
   for (auto& c : columns_) c.Flatten(size_);
 }

@@ -77,6 +77,9 @@ class Vector {
   void CopyRange(const Vector& src, size_t src_offset, size_t count, size_t dst);
   // Grows capacity preserving the first `count` values.
   void Reserve(size_t capacity, size_t count);
+  // Whether `count` values can be written after the first `size` in place: flat, with
+  // exclusive buffers of enough capacity.
+  bool CanAppendInPlace(size_t size, size_t count) const;
 
  private:
   Type type_;
@@ -114,6 +117,10 @@ class DataChunk {
   void Slice(const uint32_t* sel, size_t count);
   // Flattens constant columns.
   void Flatten();
+  // Appends the rows of `other` (same types) when they fit in this chunk's buffers, so that
+  // small filtered chunks travel as few full ones; returns false, changing nothing,
+  // otherwise.
+  bool AppendInPlace(const DataChunk& other);
 
  private:
   std::vector<Vector> columns_;

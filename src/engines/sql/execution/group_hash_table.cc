@@ -17,11 +17,27 @@ GroupHashTable::GroupHashTable(std::vector<Type> key_types, ExecContext* ctx)
   for (size_t c = 0; c < key_types_.size(); c++) stored_[c].Initialize(key_types_[c], capacity_);
 }
 
-void GroupHashTable::Grow() {
+void GroupHashTable::Reserve(size_t groups) {
+  size_t slots = slots_.size();
+  while ((groups + 1) * 2 > slots) slots *= 2;
+  if (slots > slots_.size()) Rehash(slots);
+  if (groups > capacity_) {
+    int64_t bytes = 0;
+    for (size_t c = 0; c < stored_.size(); c++) {
+      stored_[c].Reserve(groups, groups_);
+      bytes += static_cast<int64_t>((groups - capacity_) * PhysicalSize(key_types_[c].physical()));
+    }
+    ctx_->Reserve(bytes);
+    capacity_ = groups;
+  }
+}
+
+void GroupHashTable::Grow() { Rehash(slots_.size() * 2); }
+
+void GroupHashTable::Rehash(size_t size) {
   std::vector<Slot> old = std::move(slots_);
-  size_t bytes = old.size() * 2 * sizeof(Slot);
-  ctx_->Reserve(static_cast<int64_t>(bytes / 2));
-  slots_.assign(old.size() * 2, Slot{0, kEmpty});
+  ctx_->Reserve(static_cast<int64_t>((size - old.size()) * sizeof(Slot)));
+  slots_.assign(size, Slot{0, kEmpty});
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.group == kEmpty) continue;

@@ -22,6 +22,8 @@ class GroupHashTable {
   void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
 
   size_t size() const { return groups_; }
+  // Makes room for `groups` groups without further growth.
+  void Reserve(size_t groups);
   // The stored key values, one vector per key column, `size()` rows.
   std::vector<Vector>& keys() { return stored_; }
   const std::vector<Type>& key_types() const { return key_types_; }
@@ -32,6 +34,7 @@ class GroupHashTable {
     uint32_t group;  // UINT32_MAX = empty
   };
   void Grow();
+  void Rehash(size_t slots);  // a power of two
   bool Matches(std::vector<Vector>& keys, size_t row, uint32_t group) const;
   uint32_t AddGroup(std::vector<Vector>& keys, size_t row);
 

@@ -1,11 +1,16 @@
 #include "engines/sql/execution/operators.h"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
 #include <numeric>
+#include <type_traits>
 
 #include "engines/sql/common/vector_ops.h"
 #include "engines/sql/execution/expression_executor.h"
 #include "engines/sql/execution/group_hash_table.h"
+#include "engines/sql/execution/thread_pool.h"
 #include "engines/sql/function/aggregate_function.h"
 
 namespace sql {
@@ -17,12 +22,17 @@ constexpr uint32_t kNone = UINT32_MAX;
 // ---------------------------------------------------------------- scans
 class MemoryScan : public PhysicalOperator {
  public:
+  // With `shared`, parallel copies of the scan take chunks from one counter.
   MemoryScan(ExecContext* ctx, std::shared_ptr<const std::vector<DataChunk>> chunks,
-             std::vector<uint32_t> column_ids, std::vector<Type> types)
-      : PhysicalOperator(std::move(types)), ctx_(ctx), chunks_(std::move(chunks)), column_ids_(std::move(column_ids)) {}
+             std::vector<uint32_t> column_ids, std::vector<Type> types,
+             std::shared_ptr<std::atomic<size_t>> shared)
+      : PhysicalOperator(std::move(types)), ctx_(ctx), chunks_(std::move(chunks)), column_ids_(std::move(column_ids)),
+        shared_(std::move(shared)) {}
   bool Next(DataChunk& out) override {
-    while (pos_ < chunks_->size()) {
-      const DataChunk& c = (*chunks_)[pos_++];
+    while (true) {
+      size_t pos = shared_ ? shared_->fetch_add(1, std::memory_order_relaxed) : pos_++;
+      if (pos >= chunks_->size()) break;
+      const DataChunk& c = (*chunks_)[pos];
       if (c.size() == 0) continue;
       ctx_->CheckCancelled();
       out.columns().resize(column_ids_.size());
@@ -38,6 +48,7 @@ class MemoryScan : public PhysicalOperator {
   ExecContext* ctx_;
   std::shared_ptr<const std::vector<DataChunk>> chunks_;
   std::vector<uint32_t> column_ids_;
+  std::shared_ptr<std::atomic<size_t>> shared_;
   size_t pos_ = 0;
 };
 
@@ -198,8 +209,8 @@ class HashAggregate : public PhysicalOperator {
 
   bool Next(DataChunk& out) override {
     if (!done_) {
-      Build();
-      done_ = true;
+      ConsumeInput();
+      Finish();
     }
     if (pos_ >= results_.chunk_count()) {
       out.set_size(0);
@@ -318,9 +329,19 @@ class HashAggregate : public PhysicalOperator {
     }
   }
 
-  void Build() {
+ public:
+  // Whether partial aggregations of this kind can be merged (parallel aggregation).
+  bool CanMerge() const {
+    if (grouping_sets_.size() != 1) return false;
+    for (const auto& a : aggs_) {
+      if (a.distinct || !a.fn.combine) return false;
+    }
+    return true;
+  }
+
+  // Aggregates the whole input into the group tables.
+  void ConsumeInput() {
     sets_.resize(grouping_sets_.size());
-    bool global = groups_.empty();
     DataChunk in;
     while (child_->Next(in)) {
       ctx_->CheckCancelled();
@@ -332,6 +353,48 @@ class HashAggregate : public PhysicalOperator {
       }
       for (size_t s = 0; s < grouping_sets_.size(); s++) Consume(sets_[s], grouping_sets_[s], in, group_vals);
     }
+  }
+
+  // Folds another aggregation's groups and states (same expressions) into this one.
+  void MergeFrom(HashAggregate& other) {
+    sets_.resize(grouping_sets_.size());
+    for (size_t s = 0; s < sets_.size() && s < other.sets_.size(); s++) {
+      SetState& src = other.sets_[s];
+      if (!src.table) continue;
+      SetState& dst = sets_[s];
+      if (!dst.table) {
+        dst.table = std::make_unique<GroupHashTable>(src.table->key_types(), ctx_);
+        dst.distinct_seen.resize(aggs_.size());
+      }
+      size_t total = src.table->size();
+      size_t width = src.table->key_types().size();
+      dst.table->Reserve(dst.table->size() + total);
+      dst.state_rows.reserve(dst.table->size() + total);
+      std::vector<uint32_t> gids(kVectorSize);
+      for (size_t start = 0; start < total; start += kVectorSize) {
+        ctx_->CheckCancelled();
+        size_t n = std::min(kVectorSize, total - start);
+        std::vector<Vector> keys(width);
+        for (size_t k = 0; k < width; k++) {
+          keys[k].Initialize(src.table->key_types()[k], kVectorSize);
+          keys[k].CopyRange(src.table->keys()[k], start, n, 0);
+        }
+        dst.table->FindOrCreate(keys, n, gids.data());
+        while (dst.state_rows.size() < dst.table->size()) dst.state_rows.push_back(NewStateRow());
+        for (size_t i = 0; i < n; i++) {
+          const uint8_t* from = src.state_rows[start + i];
+          uint8_t* to = dst.state_rows[gids[i]];
+          for (auto& a : aggs_) a.fn.combine(a.fn, from + a.offset, to + a.offset, heap_);
+        }
+      }
+    }
+  }
+
+  // Turns the group tables into result rows.
+  void Finish() {
+    sets_.resize(grouping_sets_.size());
+    bool global = groups_.empty();
+    done_ = true;
     results_.set_types(types_);
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
       SetState& set = sets_[s];
@@ -349,6 +412,7 @@ class HashAggregate : public PhysicalOperator {
     }
   }
 
+ private:
   void Emit(SetState& set, const std::vector<size_t>& ids) {
     size_t total = set.table->size();
     for (size_t start = 0; start < total; start += kVectorSize) {
@@ -402,6 +466,41 @@ class HashAggregate : public PhysicalOperator {
   size_t pos_ = 0;
 };
 
+// Hash aggregation over several copies of the same input pipeline, one per worker thread:
+// each copy aggregates what its scans hand it (morsels are shared, so every row is read
+// once), then the partial group tables are merged into the first.
+class ParallelAggregate : public PhysicalOperator {
+ public:
+  ParallelAggregate(ExecContext* ctx, std::vector<std::unique_ptr<HashAggregate>> parts,
+                    std::vector<std::shared_ptr<HashJoinBuild>> builds)
+      : PhysicalOperator(parts[0]->types()), ctx_(ctx), parts_(std::move(parts)), builds_(std::move(builds)) {}
+
+  bool Next(DataChunk& out) override {
+    if (!started_) {
+      started_ = true;
+      // Join build sides first, on this thread: pipeline copies then only read them.
+      for (auto& b : builds_) PrepareHashJoinBuild(*b);
+      std::vector<std::function<void()>> tasks;
+      for (auto& p : parts_) tasks.push_back([part = p.get()] { part->ConsumeInput(); });
+      ThreadPool* pool = ctx_->query()->pool;
+      if (pool) {
+        pool->Run(std::move(tasks));
+      } else {
+        for (auto& t : tasks) t();
+      }
+      for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergeFrom(*parts_[i]);
+      parts_[0]->Finish();
+    }
+    return parts_[0]->Next(out);
+  }
+
+ private:
+  ExecContext* ctx_;
+  std::vector<std::unique_ptr<HashAggregate>> parts_;
+  std::vector<std::shared_ptr<HashJoinBuild>> builds_;
+  bool started_ = false;
+};
+
 // ---------------------------------------------------------------- joins
 // Appends matched pairs (left row, right row or kNone) into an output chunk.
 class PairEmitter {
@@ -444,15 +543,20 @@ class PairEmitter {
     }
     if (include_right) {
       for (size_t c = left_width_; c < types_.size(); c++) {
-        Vector& v = out.column(c);
-        v.Initialize(types_[c], std::max(n, kVectorSize));
-        for (size_t i = 0; i < n; i++) {
-          if (rrows[i] == kNone) {
-            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
-            v.SetNull(i);
-          } else {
-            v.CopyRange(right_chunks[rchunk[i]]->column(c - left_width_), rrows[i], 1, i);
-          }
+        switch (types_[c].physical()) {
+          case PhysicalType::kBool:
+            GatherRight<uint8_t>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
+          case PhysicalType::kInt64:
+          case PhysicalType::kDouble:
+            GatherRight<int64_t>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
+          case PhysicalType::kInt128:
+            GatherRight<int128_t>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
+          case PhysicalType::kString:
+            GatherRight<std::string_view>(right_chunks, rrows, rchunk, c, n, out.column(c));
+            break;
         }
       }
     }
@@ -460,23 +564,160 @@ class PairEmitter {
   }
 
  private:
+  // Column `c` of the output from the build rows (chunk, row) of each pair; strings stay in
+  // the build chunks' heaps, which the output keeps alive.
+  template <class T>
+  void GatherRight(const std::vector<DataChunk*>& chunks, const std::vector<uint32_t>& rrows,
+                   const std::vector<uint32_t>& rchunk, size_t c, size_t n, Vector& v) {
+    v.Initialize(types_[c], std::max(n, kVectorSize));
+    T* dst = v.data<T>();
+    std::vector<uint8_t> kept(std::is_same_v<T, std::string_view> ? chunks.size() : 0, 0);
+    for (size_t i = 0; i < n; i++) {
+      if (rrows[i] == kNone) {
+        dst[i] = T{};
+        v.SetNull(i);
+        continue;
+      }
+      const Vector& src = chunks[rchunk[i]]->column(c - left_width_);
+      size_t r = src.is_constant() ? 0 : rrows[i];
+      dst[i] = src.data<T>()[r];
+      if (!src.IsValid(r)) v.SetNull(i);
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        if (!kept[rchunk[i]]) {
+          v.KeepStringsOf(src);
+          kept[rchunk[i]] = 1;
+        }
+      }
+    }
+  }
+
   std::vector<Type> types_;
   size_t left_width_;
 };
 
+}  // namespace
+
+// The build side of a hash join: its rows, a table of their keys and, per key, the chain of
+// rows that have it. Built once (under a lock) and then read by every probing copy of a
+// parallel pipeline.
+class HashJoinBuild {
+ public:
+  struct Entry {
+    uint32_t chunk;
+    uint32_t row;
+    uint32_t next;
+  };
+
+  HashJoinBuild(ExecContext* ctx, PhysicalPtr right, std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal)
+      : ctx_(ctx), right_(std::move(right)), rkeys_(std::move(rkeys)), null_equal_(std::move(null_equal)),
+        exec_(ctx) {}
+
+  const std::vector<Type>& right_types() const { return right_->types(); }
+
+  // Builds on first call; later calls (from any thread) wait for it.
+  void Ensure() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_) std::rethrow_exception(error_);
+    if (built_) return;
+    try {
+      Build();
+    } catch (...) {
+      error_ = std::current_exception();
+      throw;
+    }
+    built_ = true;
+    for (auto& c : chunks_) chunk_ptrs_.push_back(c.get());
+  }
+
+  GroupHashTable& table() { return *table_; }
+  const std::vector<uint32_t>& heads() const { return heads_; }
+  const std::vector<Entry>& entries() const { return entries_; }
+  const std::vector<DataChunk*>& chunks() const { return chunk_ptrs_; }
+  std::vector<std::vector<uint8_t>>& matched() { return matched_; }
+
+ private:
+  void Build() {
+    std::vector<Type> key_types;
+    for (auto& k : rkeys_) key_types.push_back(k->type);
+    table_ = std::make_unique<GroupHashTable>(key_types, ctx_);
+    DataChunk in;
+    while (right_->Next(in)) {
+      ctx_->CheckCancelled();
+      in.Flatten();
+      size_t n = in.size();
+      std::vector<Vector> keys(rkeys_.size());
+      for (size_t k = 0; k < rkeys_.size(); k++) {
+        exec_.Execute(*rkeys_[k], in, keys[k]);
+        keys[k].Flatten(n);
+      }
+      // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
+      std::vector<uint32_t> valid_rows;
+      for (size_t i = 0; i < n; i++) {
+        bool ok = true;
+        for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
+        if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
+      }
+      // Small chunks (after selective filters) are packed into the previous one.
+      bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
+      uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
+      packed = packed && chunks_.back()->AppendInPlace(in);
+      if (!packed) base_row = 0;
+      uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
+      std::vector<uint32_t> gids(valid_rows.size());
+      if (!valid_rows.empty()) {
+        std::vector<Vector> vk(keys.size());
+        for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
+        table_->FindOrCreate(vk, valid_rows.size(), gids.data());
+      }
+      if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
+      for (size_t i = 0; i < valid_rows.size(); i++) {
+        uint32_t entry = static_cast<uint32_t>(entries_.size());
+        entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
+        heads_[gids[i]] = entry;
+      }
+      size_t bytes = 0;
+      for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
+      ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
+      if (packed) {
+        matched_.back().resize(chunks_.back()->size(), 0);
+      } else {
+        chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
+        matched_.emplace_back(n, 0);
+      }
+      in = DataChunk();
+    }
+  }
+
+  ExecContext* ctx_;
+  PhysicalPtr right_;
+  std::vector<BoundExprPtr> rkeys_;
+  std::vector<bool> null_equal_;
+  ExpressionExecutor exec_;
+  std::mutex mu_;
+  bool built_ = false;
+  std::exception_ptr error_;
+  std::unique_ptr<GroupHashTable> table_;
+  std::vector<uint32_t> heads_;
+  std::vector<Entry> entries_;
+  std::vector<std::unique_ptr<DataChunk>> chunks_;
+  std::vector<DataChunk*> chunk_ptrs_;
+  std::vector<std::vector<uint8_t>> matched_;
+};
+
+namespace {
+
 class HashJoin : public PhysicalOperator {
  public:
-  HashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type, std::vector<BoundExprPtr> lkeys,
-           std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal, BoundExprPtr residual,
+  HashJoin(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build, JoinType type,
+           std::vector<BoundExprPtr> lkeys, std::vector<bool> null_equal, BoundExprPtr residual,
            std::vector<Type> types)
-      : PhysicalOperator(std::move(types)), ctx_(ctx), left_(std::move(left)), right_(std::move(right)),
-        type_(type), lkeys_(std::move(lkeys)), rkeys_(std::move(rkeys)), null_equal_(std::move(null_equal)),
-        residual_(std::move(residual)), exec_(ctx),
+      : PhysicalOperator(std::move(types)), left_(std::move(left)), build_(std::move(build)), type_(type),
+        lkeys_(std::move(lkeys)), null_equal_(std::move(null_equal)), residual_(std::move(residual)), exec_(ctx),
         emitter_(types_, left_->types().size()) {}
 
   bool Next(DataChunk& out) override {
     if (!built_) {
-      BuildSide();
+      build_->Ensure();
       built_ = true;
     }
     while (true) {
@@ -504,49 +745,6 @@ class HashJoin : public PhysicalOperator {
   }
 
  private:
-  void BuildSide() {
-    std::vector<Type> key_types;
-    for (auto& k : rkeys_) key_types.push_back(k->type);
-    table_ = std::make_unique<GroupHashTable>(key_types, ctx_);
-    DataChunk in;
-    while (right_->Next(in)) {
-      ctx_->CheckCancelled();
-      in.Flatten();
-      size_t n = in.size();
-      std::vector<Vector> keys(rkeys_.size());
-      for (size_t k = 0; k < rkeys_.size(); k++) {
-        exec_.Execute(*rkeys_[k], in, keys[k]);
-        keys[k].Flatten(n);
-      }
-      // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
-      std::vector<uint32_t> valid_rows;
-      for (size_t i = 0; i < n; i++) {
-        bool ok = true;
-        for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
-        if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
-      }
-      uint32_t chunk_index = static_cast<uint32_t>(build_.size());
-      std::vector<uint32_t> gids(valid_rows.size());
-      if (!valid_rows.empty()) {
-        std::vector<Vector> vk(keys.size());
-        for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
-        table_->FindOrCreate(vk, valid_rows.size(), gids.data());
-      }
-      if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
-      for (size_t i = 0; i < valid_rows.size(); i++) {
-        uint32_t entry = static_cast<uint32_t>(entries_.size());
-        entries_.push_back({chunk_index, valid_rows[i], heads_[gids[i]]});
-        heads_[gids[i]] = entry;
-      }
-      size_t bytes = 0;
-      for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
-      ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
-      build_.push_back(std::make_unique<DataChunk>(std::move(in)));
-      build_matched_.emplace_back(n, 0);
-      in = DataChunk();
-    }
-  }
-
   void Probe(DataChunk& in) {
     in.Flatten();
     size_t n = in.size();
@@ -556,7 +754,13 @@ class HashJoin : public PhysicalOperator {
       keys[k].Flatten(n);
     }
     std::vector<uint32_t> gids(n, kNone);
-    if (table_->size() > 0) table_->Find(keys, n, gids.data());
+    GroupHashTable& table = build_->table();
+    if (table.size() > 0) table.Find(keys, n, gids.data());
+    const auto& heads = build_->heads();
+    const auto& entries = build_->entries();
+    const std::vector<DataChunk*>& chunks = build_->chunks();
+    // Only right and full joins read which build rows matched (and they run serially).
+    bool track_build = type_ == JoinType::kRight || type_ == JoinType::kFull;
     for (size_t i = 0; i < n; i++) {
       for (size_t k = 0; k < keys.size() && gids[i] != kNone; k++) {
         if (!null_equal_[k] && !keys[k].IsValid(i)) gids[i] = kNone;
@@ -564,8 +768,6 @@ class HashJoin : public PhysicalOperator {
     }
     std::vector<uint8_t> matched(n, 0);
     std::vector<uint32_t> lrows, rrows, rchunk;
-    std::vector<DataChunk*> chunks;
-    for (auto& c : build_) chunks.push_back(c.get());
     bool need_pairs = type_ != JoinType::kSemi && type_ != JoinType::kAnti;
     auto flush = [&](bool final_flush) {
       if (lrows.empty()) return;
@@ -583,7 +785,7 @@ class HashJoin : public PhysicalOperator {
       }
       for (uint32_t k : keep) {
         matched[lrows[k]] = 1;
-        build_matched_[rchunk[k]][rrows[k]] = 1;
+        if (track_build) build_->matched()[rchunk[k]][rrows[k]] = 1;
       }
       if (need_pairs && !keep.empty()) {
         if (keep.size() < pairs.size()) pairs.Slice(keep.data(), keep.size());
@@ -595,10 +797,10 @@ class HashJoin : public PhysicalOperator {
     };
     for (size_t i = 0; i < n; i++) {
       if (gids[i] == kNone) continue;
-      for (uint32_t e = heads_[gids[i]]; e != kNone; e = entries_[e].next) {
+      for (uint32_t e = heads[gids[i]]; e != kNone; e = entries[e].next) {
         lrows.push_back(static_cast<uint32_t>(i));
-        rrows.push_back(entries_[e].row);
-        rchunk.push_back(entries_[e].chunk);
+        rrows.push_back(entries[e].row);
+        rchunk.push_back(entries[e].chunk);
         if (!need_pairs && !residual_) break;  // one match decides a semi/anti join row
         flush(false);
       }
@@ -638,11 +840,12 @@ class HashJoin : public PhysicalOperator {
 
   void EmitUnmatchedBuild() {
     size_t lw = left_->types().size();
-    for (size_t c = 0; c < build_.size(); c++) {
-      DataChunk& b = *build_[c];
+    const std::vector<DataChunk*>& chunks = build_->chunks();
+    for (size_t c = 0; c < chunks.size(); c++) {
+      DataChunk& b = *chunks[c];
       std::vector<uint32_t> rows;
       for (size_t i = 0; i < b.size(); i++) {
-        if (!build_matched_[c][i]) rows.push_back(static_cast<uint32_t>(i));
+        if (!build_->matched()[c][i]) rows.push_back(static_cast<uint32_t>(i));
       }
       if (rows.empty()) continue;
       DataChunk o;
@@ -661,24 +864,14 @@ class HashJoin : public PhysicalOperator {
     }
   }
 
-  struct Entry {
-    uint32_t chunk;
-    uint32_t row;
-    uint32_t next;
-  };
-  ExecContext* ctx_;
-  PhysicalPtr left_, right_;
+  PhysicalPtr left_;
+  std::shared_ptr<HashJoinBuild> build_;
   JoinType type_;
-  std::vector<BoundExprPtr> lkeys_, rkeys_;
+  std::vector<BoundExprPtr> lkeys_;
   std::vector<bool> null_equal_;
   BoundExprPtr residual_;
   ExpressionExecutor exec_;
   PairEmitter emitter_;
-  std::unique_ptr<GroupHashTable> table_;
-  std::vector<uint32_t> heads_;
-  std::vector<Entry> entries_;
-  std::vector<std::unique_ptr<DataChunk>> build_;
-  std::vector<std::vector<uint8_t>> build_matched_;
   std::vector<DataChunk> pending_;  // consumed from the back
   bool built_ = false, probe_done_ = false, unmatched_emitted_ = false;
 };
@@ -1083,8 +1276,10 @@ class SetOperation : public PhysicalOperator {
 }  // namespace
 
 PhysicalPtr MakeMemoryScan(ExecContext* ctx, std::shared_ptr<const std::vector<DataChunk>> chunks,
-                           std::vector<uint32_t> column_ids, std::vector<Type> types) {
-  return std::make_unique<MemoryScan>(ctx, std::move(chunks), std::move(column_ids), std::move(types));
+                           std::vector<uint32_t> column_ids, std::vector<Type> types,
+                           std::shared_ptr<std::atomic<size_t>> shared) {
+  return std::make_unique<MemoryScan>(ctx, std::move(chunks), std::move(column_ids), std::move(types),
+                                      std::move(shared));
 }
 PhysicalPtr MakeCollectionScan(ExecContext*, std::shared_ptr<ChunkCollection> rows) {
   return std::make_unique<CollectionScan>(std::move(rows));
@@ -1101,12 +1296,39 @@ PhysicalPtr MakeHashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<B
   return std::make_unique<HashAggregate>(ctx, std::move(child), std::move(groups), std::move(aggregates),
                                          std::move(grouping_sets), std::move(grouping_calls), std::move(types));
 }
+PhysicalPtr MakeParallelHashAggregate(ExecContext* ctx, std::vector<PhysicalPtr> children,
+                                      const std::vector<BoundExprPtr>& groups,
+                                      const std::vector<BoundExprPtr>& aggregates, std::vector<Type> types,
+                                      std::vector<std::shared_ptr<HashJoinBuild>> builds) {
+  std::vector<std::unique_ptr<HashAggregate>> parts;
+  for (auto& child : children) {
+    std::vector<BoundExprPtr> g, a;
+    for (const auto& e : groups) g.push_back(e->Copy());
+    for (const auto& e : aggregates) a.push_back(e->Copy());
+    parts.push_back(std::make_unique<HashAggregate>(ctx, std::move(child), std::move(g), std::move(a),
+                                                    std::vector<std::vector<size_t>>{},
+                                                    std::vector<std::vector<size_t>>{}, types));
+  }
+  if (parts.empty() || !parts[0]->CanMerge()) return nullptr;
+  return std::make_unique<ParallelAggregate>(ctx, std::move(parts), std::move(builds));
+}
 PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,
                          std::vector<BoundExprPtr> left_keys, std::vector<BoundExprPtr> right_keys,
                          std::vector<bool> null_equal, BoundExprPtr residual, std::vector<Type> types) {
-  return std::make_unique<HashJoin>(ctx, std::move(left), std::move(right), type, std::move(left_keys),
-                                    std::move(right_keys), std::move(null_equal), std::move(residual),
-                                    std::move(types));
+  auto build = MakeHashJoinBuild(ctx, std::move(right), std::move(right_keys), null_equal);
+  return MakeHashJoinProbe(ctx, std::move(left), std::move(build), type, std::move(left_keys), std::move(null_equal),
+                           std::move(residual), std::move(types));
+}
+std::shared_ptr<HashJoinBuild> MakeHashJoinBuild(ExecContext* ctx, PhysicalPtr right, std::vector<BoundExprPtr> right_keys,
+                                                 std::vector<bool> null_equal) {
+  return std::make_shared<HashJoinBuild>(ctx, std::move(right), std::move(right_keys), std::move(null_equal));
+}
+void PrepareHashJoinBuild(HashJoinBuild& build) { build.Ensure(); }
+PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build, JoinType type,
+                              std::vector<BoundExprPtr> left_keys, std::vector<bool> null_equal, BoundExprPtr residual,
+                              std::vector<Type> types) {
+  return std::make_unique<HashJoin>(ctx, std::move(left), std::move(build), type, std::move(left_keys),
+                                    std::move(null_equal), std::move(residual), std::move(types));
 }
 PhysicalPtr MakeNestedLoopJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,
                                BoundExprPtr predicate, std::vector<Type> types) {

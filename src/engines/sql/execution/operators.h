@@ -1,8 +1,10 @@
 // Factories for the physical operators. Expressions passed in are already resolved to
-// input positions (BoundExpr::index). Operators are single-threaded; parallel plans run one
-// copy of a pipeline per worker (see the physical planner).
+// input positions (BoundExpr::index). Each operator is used by one thread; parallel plans
+// run one copy of a pipeline per worker, the copies sharing their scans' morsels and their
+// hash joins' build sides (see the physical planner).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -12,9 +14,13 @@
 
 namespace sql {
 
-// Rows of an in-memory table snapshot (zero-copy), `column_ids` in order.
+class HashJoinBuild;
+
+// Rows of an in-memory table snapshot (zero-copy), `column_ids` in order. Copies of a
+// parallel pipeline share `shared`, the index of the next chunk to hand out.
 PhysicalPtr MakeMemoryScan(ExecContext* ctx, std::shared_ptr<const std::vector<DataChunk>> chunks,
-                           std::vector<uint32_t> column_ids, std::vector<Type> types);
+                           std::vector<uint32_t> column_ids, std::vector<Type> types,
+                           std::shared_ptr<std::atomic<size_t>> shared = nullptr);
 // Rows of a materialized collection.
 PhysicalPtr MakeCollectionScan(ExecContext* ctx, std::shared_ptr<ChunkCollection> rows);
 PhysicalPtr MakeFilter(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> predicates);
@@ -25,11 +31,30 @@ PhysicalPtr MakeHashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<B
                               std::vector<std::vector<size_t>> grouping_sets,
                               std::vector<std::vector<size_t>> grouping_calls,
                               std::vector<Type> types);
+// Hash aggregation (one grouping set) of `children`, copies of one pipeline run on the
+// worker threads, merging the partial results; `builds` are the hash join build sides the
+// pipelines probe, prepared before they start. Returns null when an aggregate cannot merge
+// partial states (DISTINCT), for the caller to plan a serial aggregation instead.
+PhysicalPtr MakeParallelHashAggregate(ExecContext* ctx, std::vector<PhysicalPtr> children,
+                                      const std::vector<BoundExprPtr>& groups,
+                                      const std::vector<BoundExprPtr>& aggregates, std::vector<Type> types,
+                                      std::vector<std::shared_ptr<HashJoinBuild>> builds);
 // Equi-join on left_keys[i] = right_keys[i]; `residual` is over left columns followed by
 // right columns.
 PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,
                          std::vector<BoundExprPtr> left_keys, std::vector<BoundExprPtr> right_keys,
                          std::vector<bool> null_equal, BoundExprPtr residual, std::vector<Type> types);
+// The build side of a hash join, shareable by the probing copies of a parallel pipeline:
+// built once, by PrepareHashJoinBuild or by the first probe, then read-only.
+std::shared_ptr<HashJoinBuild> MakeHashJoinBuild(ExecContext* ctx, PhysicalPtr right,
+                                                 std::vector<BoundExprPtr> right_keys,
+                                                 std::vector<bool> null_equal);
+void PrepareHashJoinBuild(HashJoinBuild& build);
+// Probes `build` with the rows of `left` (right and full joins need a build of their own).
+PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build,
+                              JoinType type, std::vector<BoundExprPtr> left_keys,
+                              std::vector<bool> null_equal, BoundExprPtr residual,
+                              std::vector<Type> types);
 PhysicalPtr MakeNestedLoopJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,
                                BoundExprPtr predicate, std::vector<Type> types);
 // Sorts; with limit >= 0 keeps only the first offset+limit rows (top-N).

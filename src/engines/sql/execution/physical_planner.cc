@@ -1,6 +1,8 @@
 #include "engines/sql/execution/physical_planner.h"
 
 #include <algorithm>
+#include <atomic>
+#include <map>
 
 #include "engines/sql/binder/binder.h"
 #include "engines/sql/execution/expression_executor.h"
@@ -71,9 +73,162 @@ bool IsEquality(const BoundExpr& e) {
   return e.kind == BoundExprKind::kFunction && e.function->name == "=" && e.children.size() == 2;
 }
 
+// A join's equality conditions split into hash keys per side, and the rest (over left
+// columns followed by right columns).
+struct JoinKeys {
+  std::vector<BoundExprPtr> left, right;
+  std::vector<bool> null_equal;
+  BoundExprPtr residual;
+};
+
+JoinKeys SplitJoinKeys(const LogicalOperator& op) {
+  auto lb = op.children[0]->GetColumnBindings();
+  auto rb = op.children[1]->GetColumnBindings();
+  std::vector<ColumnBinding> all = lb;
+  all.insert(all.end(), rb.begin(), rb.end());
+  JoinKeys out;
+  std::vector<BoundExprPtr> residual;
+  for (const auto& c : op.conditions) {
+    out.left.push_back(Resolve(*c.left, lb));
+    out.right.push_back(Resolve(*c.right, rb));
+    out.null_equal.push_back(c.null_equal);
+  }
+  for (const auto& e : op.expressions) {
+    if (IsEquality(*e) && !e->HasSubquery()) {
+      const BoundExpr& a = *e->children[0];
+      const BoundExpr& b = *e->children[1];
+      std::vector<ColumnBinding> ra, rb2;
+      a.CollectBindings(&ra);
+      b.CollectBindings(&rb2);
+      if (!ra.empty() && !rb2.empty()) {
+        if (RefersOnlyTo(a, lb) && RefersOnlyTo(b, rb)) {
+          out.left.push_back(Resolve(a, lb));
+          out.right.push_back(Resolve(b, rb));
+          out.null_equal.push_back(false);
+          continue;
+        }
+        if (RefersOnlyTo(b, lb) && RefersOnlyTo(a, rb)) {
+          out.left.push_back(Resolve(b, lb));
+          out.right.push_back(Resolve(a, rb));
+          out.null_equal.push_back(false);
+          continue;
+        }
+      }
+    }
+    residual.push_back(Resolve(*e, all));
+  }
+  out.residual = MakeConjunction(std::move(residual));
+  return out;
+}
+
+bool AnySubquery(const std::vector<BoundExprPtr>& exprs) {
+  for (const auto& e : exprs) {
+    if (e->HasSubquery()) return true;
+  }
+  return false;
+}
+
+// Whether `op` can run as copies on several threads: scans, filters, projections and the
+// probe side of hash joins whose build side is shared (not right/full joins, which track
+// matched build rows). Subqueries stay serial.
+bool IsParallelPipeline(const LogicalOperator& op) {
+  switch (op.kind) {
+    case LogicalKind::kGet:
+      return !AnySubquery(op.pushed_filters);
+    case LogicalKind::kFilter:
+    case LogicalKind::kProjection:
+      return !AnySubquery(op.expressions) && IsParallelPipeline(*op.children[0]);
+    case LogicalKind::kJoin: {
+      if (op.join_type == JoinType::kRight || op.join_type == JoinType::kFull) return false;
+      if (AnySubquery(op.expressions)) return false;
+      for (const auto& c : op.conditions) {
+        if (c.left->HasSubquery() || c.right->HasSubquery()) return false;
+      }
+      return !SplitJoinKeys(op).left.empty() && IsParallelPipeline(*op.children[0]);
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
+// Shared state of the copies of one parallel pipeline, by logical operator.
+struct PhysicalPlanner::PipelineState {
+  std::map<const LogicalOperator*, std::shared_ptr<ScanMorsels>> scans;
+  std::map<const LogicalOperator*, std::shared_ptr<std::atomic<size_t>>> memory_scans;
+  std::map<const LogicalOperator*, std::shared_ptr<HashJoinBuild>> builds;
+  std::vector<std::shared_ptr<HashJoinBuild>> build_list;
+};
+
 PhysicalPlanner::PhysicalPlanner(ExecContext* ctx) : ctx_(ctx) {}
+
+PhysicalPtr PhysicalPlanner::PlanParallelAggregate(const LogicalOperator& op) {
+  QueryState* q = ctx_->query();
+  if (q->threads < 2 || !q->pool || !op.grouping_sets.empty() || !op.grouping_calls.empty() ||
+      AnySubquery(op.groups) || AnySubquery(op.aggregates) || !IsParallelPipeline(*op.children[0])) {
+    return nullptr;
+  }
+  for (const auto& a : op.aggregates) {
+    if (a->aggregate->distinct) return nullptr;
+  }
+  auto bindings = op.children[0]->GetColumnBindings();
+  std::vector<BoundExprPtr> groups, aggs;
+  for (const auto& e : op.groups) groups.push_back(Resolve(*e, bindings));
+  for (const auto& e : op.aggregates) aggs.push_back(Resolve(*e, bindings));
+  PipelineState state;
+  std::vector<PhysicalPtr> copies;
+  for (int t = 0; t < q->threads; t++) copies.push_back(PlanPipeline(*op.children[0], &state, t == 0));
+  return MakeParallelHashAggregate(ctx_, std::move(copies), groups, aggs, op.types, std::move(state.build_list));
+}
+
+PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineState* state, bool first) {
+  switch (op.kind) {
+    case LogicalKind::kGet: {
+      PhysicalPtr scan;
+      if (op.external) {
+        return MakeParallelExternalScan(ctx_, op, state->scans[&op], first);
+      }
+      auto& counter = state->memory_scans[&op];
+      if (!counter) counter = std::make_shared<std::atomic<size_t>>(0);
+      std::vector<Type> types;
+      for (uint32_t c : op.column_ids) types.push_back(op.table_columns[c].type);
+      scan = MakeMemoryScan(ctx_, op.snapshot, op.column_ids, types, counter);
+      if (op.pushed_filters.empty()) return scan;
+      auto bindings = op.GetColumnBindings();
+      std::vector<BoundExprPtr> preds;
+      for (const auto& f : op.pushed_filters) preds.push_back(Resolve(*f, bindings));
+      return MakeFilter(ctx_, std::move(scan), std::move(preds));
+    }
+    case LogicalKind::kFilter: {
+      auto child = PlanPipeline(*op.children[0], state, first);
+      auto bindings = op.children[0]->GetColumnBindings();
+      std::vector<BoundExprPtr> preds;
+      for (const auto& e : op.expressions) preds.push_back(Resolve(*e, bindings));
+      return MakeFilter(ctx_, std::move(child), std::move(preds));
+    }
+    case LogicalKind::kProjection: {
+      auto child = PlanPipeline(*op.children[0], state, first);
+      auto bindings = op.children[0]->GetColumnBindings();
+      std::vector<BoundExprPtr> exprs;
+      for (const auto& e : op.expressions) exprs.push_back(Resolve(*e, bindings));
+      return MakeProjection(ctx_, std::move(child), std::move(exprs));
+    }
+    case LogicalKind::kJoin: {
+      JoinKeys keys = SplitJoinKeys(op);
+      auto& build = state->builds[&op];
+      if (!build) {
+        build = MakeHashJoinBuild(ctx_, Plan(*op.children[1]), std::move(keys.right), keys.null_equal);
+        state->build_list.push_back(build);
+      }
+      JoinType t = op.join_type == JoinType::kCross ? JoinType::kInner : op.join_type;
+      return MakeHashJoinProbe(ctx_, PlanPipeline(*op.children[0], state, first), build, t, std::move(keys.left),
+                               std::move(keys.null_equal), std::move(keys.residual), op.types);
+    }
+    default:
+      throw ExecutionError("GENERIC_INTERNAL_ERROR", "operator cannot run in a parallel pipeline");
+  }
+}
 
 PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
   switch (op.kind) {
@@ -133,6 +288,7 @@ PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
       return MakeProjection(ctx_, std::move(child), std::move(exprs));
     }
     case LogicalKind::kAggregate: {
+      if (PhysicalPtr parallel = PlanParallelAggregate(op)) return parallel;
       auto child = Plan(*op.children[0]);
       auto bindings = op.children[0]->GetColumnBindings();
       std::vector<BoundExprPtr> groups, aggs;
@@ -142,50 +298,15 @@ PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
                                op.grouping_calls, op.types);
     }
     case LogicalKind::kJoin: {
-      auto lb = op.children[0]->GetColumnBindings();
-      auto rb = op.children[1]->GetColumnBindings();
-      std::vector<ColumnBinding> all = lb;
-      all.insert(all.end(), rb.begin(), rb.end());
-      std::vector<BoundExprPtr> lkeys, rkeys, residual;
-      std::vector<bool> null_equal;
-      for (const auto& c : op.conditions) {
-        lkeys.push_back(Resolve(*c.left, lb));
-        rkeys.push_back(Resolve(*c.right, rb));
-        null_equal.push_back(c.null_equal);
-      }
-      for (const auto& e : op.expressions) {
-        if (IsEquality(*e) && !e->HasSubquery()) {
-          const BoundExpr& a = *e->children[0];
-          const BoundExpr& b = *e->children[1];
-          std::vector<ColumnBinding> ra, rb2;
-          a.CollectBindings(&ra);
-          b.CollectBindings(&rb2);
-          if (!ra.empty() && !rb2.empty()) {
-            if (RefersOnlyTo(a, lb) && RefersOnlyTo(b, rb)) {
-              lkeys.push_back(Resolve(a, lb));
-              rkeys.push_back(Resolve(b, rb));
-              null_equal.push_back(false);
-              continue;
-            }
-            if (RefersOnlyTo(b, lb) && RefersOnlyTo(a, rb)) {
-              lkeys.push_back(Resolve(b, lb));
-              rkeys.push_back(Resolve(a, rb));
-              null_equal.push_back(false);
-              continue;
-            }
-          }
-        }
-        residual.push_back(Resolve(*e, all));
-      }
+      JoinKeys keys = SplitJoinKeys(op);
       auto left = Plan(*op.children[0]);
       auto right = Plan(*op.children[1]);
-      BoundExprPtr pred = MakeConjunction(std::move(residual));
       JoinType t = op.join_type == JoinType::kCross ? JoinType::kInner : op.join_type;
-      if (!lkeys.empty()) {
-        return MakeHashJoin(ctx_, std::move(left), std::move(right), t, std::move(lkeys), std::move(rkeys),
-                            std::move(null_equal), std::move(pred), op.types);
+      if (!keys.left.empty()) {
+        return MakeHashJoin(ctx_, std::move(left), std::move(right), t, std::move(keys.left), std::move(keys.right),
+                            std::move(keys.null_equal), std::move(keys.residual), op.types);
       }
-      return MakeNestedLoopJoin(ctx_, std::move(left), std::move(right), t, std::move(pred), op.types);
+      return MakeNestedLoopJoin(ctx_, std::move(left), std::move(right), t, std::move(keys.residual), op.types);
     }
     case LogicalKind::kOrder: {
       auto child = Plan(*op.children[0]);

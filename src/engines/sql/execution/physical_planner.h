@@ -1,6 +1,7 @@
 // Turns an optimized logical plan into physical operators: resolves column bindings to
 // input positions, picks hash joins for equi-conditions (nested loops otherwise), fuses
-// ORDER BY + LIMIT into a top-N sort, and evaluates VALUES rows. Also executes subquery
+// ORDER BY + LIMIT into a top-N sort, runs hash aggregations over parallel copies of their
+// input pipeline (scans, filters, projections, hash join probes), and evaluates VALUES rows. Also executes subquery
 // plans for the expression executor. Stateless apart from the query context; one planner
 // per execution.
 #pragma once
@@ -16,6 +17,13 @@ class PhysicalPlanner {
   PhysicalPtr Plan(const LogicalOperator& op);
 
  private:
+  struct PipelineState;
+  // A hash aggregation over copies of its input pipeline on the worker threads, or null
+  // when the input cannot be split (or the query runs on one thread).
+  PhysicalPtr PlanParallelAggregate(const LogicalOperator& op);
+  // One copy of a parallel pipeline; `first` is the copy that reports progress.
+  PhysicalPtr PlanPipeline(const LogicalOperator& op, PipelineState* state, bool first);
+
   ExecContext* ctx_;
 };
 

@@ -1,11 +1,13 @@
 #include "engines/sql/execution/scan_operator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
 
 #include "engines/sql/common/error.h"
 #include "engines/sql/execution/expression_executor.h"
+#include "engines/sql/execution/scan_statistics.h"
 #include "engines/sql/execution/thread_pool.h"
 #include "engines/sql/formats/file_reader.h"
 #include "engines/sql/formats/parquet/file_reader.h"
@@ -118,16 +120,47 @@ void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& ou
   }
 }
 
+// The index of the file column read as table column `name` (exact, else case-insensitive),
+// or -1.
+int FindParquetColumn(const parquet::Schema& schema, const std::string& name) {
+  int idx = schema.FindColumn(name);
+  for (size_t k = 0; k < schema.columns.size() && idx < 0; k++) {
+    std::string lower;
+    for (char ch : schema.columns[k].name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    if (lower == name) idx = static_cast<int>(k);
+  }
+  return idx;
+}
+
 struct Morsel {
   size_t file = 0;
   int row_group = -1;  // Parquet only
 };
 
+}  // namespace
+
+// The work list of one scan: files left after partition pruning, their morsels (row groups
+// left after statistics pruning) and Parquet footers. Planned once; the copies of a
+// parallel pipeline take morsels from `next`.
+struct ScanMorsels {
+  std::once_flag planned;
+  std::vector<size_t> files;
+  std::vector<Morsel> morsels;
+  std::vector<std::shared_ptr<const parquet::FileReader>> readers;  // indexed like the table's files
+  std::atomic<size_t> next{0};
+};
+
+namespace {
+
 class ExternalScan : public PhysicalOperator {
  public:
-  ExternalScan(ExecContext* ctx, const LogicalOperator& get)
+  // `parallel`: this is one of several copies sharing `shared`; each decodes the morsels it
+  // takes on its own thread (serial scans decode waves of morsels on the pool instead).
+  ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared, bool parallel,
+               bool report_progress)
       : PhysicalOperator(get.types), ctx_(ctx), def_(get.external), column_ids_(get.column_ids),
-        columns_(get.table_columns) {
+        columns_(get.table_columns), work_(std::move(shared)), parallel_(parallel),
+        report_progress_(report_progress) {
     auto bindings = get.GetColumnBindings();
     for (const auto& f : get.pushed_filters) {
       // Resolve the filter against the scan's output columns.
@@ -151,27 +184,33 @@ class ExternalScan : public PhysicalOperator {
       filters_.push_back(std::move(e));
     }
     data_columns_ = def_->columns.size();
-    PruneFiles();
   }
 
   bool Next(DataChunk& out) override {
+    std::call_once(work_->planned, [this] {
+      PruneFiles();
+      PlanMorsels();
+    });
     while (true) {
       if (!ready_.empty()) {
         out = std::move(ready_.front());
         ready_.pop_front();
         return true;
       }
-      if (next_morsel_ >= morsels_.size() && planned_) {
-        out.set_size(0);
-        return false;
-      }
-      if (!planned_) {
-        PlanMorsels();
-        planned_ = true;
+      if (parallel_) {
+        size_t m = work_->next.fetch_add(1, std::memory_order_relaxed);
+        if (m >= work_->morsels.size()) break;
+        std::vector<DataChunk> chunks;
+        DecodeMorsel(work_->morsels[m], &chunks);
+        for (auto& c : chunks) ready_.push_back(std::move(c));
+        ReportProgress();
         continue;
       }
+      if (work_->next.load(std::memory_order_relaxed) >= work_->morsels.size()) break;
       DecodeWave();
     }
+    out.set_size(0);
+    return false;
   }
 
  private:
@@ -192,7 +231,9 @@ class ExternalScan : public PhysicalOperator {
       if (only_partition) partition_filters.push_back(f.get());
     }
     for (size_t i = 0; i < def_->files.size(); i++) {
-      if (partition_filters.empty() || PartitionMatches(def_->files[i], partition_filters)) files_.push_back(i);
+      if (partition_filters.empty() || PartitionMatches(def_->files[i], partition_filters)) {
+        work_->files.push_back(i);
+      }
     }
   }
 
@@ -227,16 +268,39 @@ class ExternalScan : public PhysicalOperator {
   }
 
   void PlanMorsels() {
-    for (size_t f : files_) {
+    work_->readers.resize(def_->files.size());
+    for (size_t f : work_->files) {
       if (def_->format == FileFormat::kParquet) {
-        auto reader = OpenParquet(def_->files[f].path);
-        for (size_t rg = 0; rg < reader->metadata().row_groups.size(); rg++) {
-          morsels_.push_back({f, static_cast<int>(rg)});
+        work_->readers[f] = OpenParquet(def_->files[f].path);
+        const auto& meta = work_->readers[f]->metadata();
+        for (size_t rg = 0; rg < meta.row_groups.size(); rg++) {
+          if (RowGroupMayMatch(meta, meta.row_groups[rg])) work_->morsels.push_back({f, static_cast<int>(rg)});
         }
       } else {
-        morsels_.push_back({f, -1});
+        work_->morsels.push_back({f, -1});
       }
     }
+  }
+
+  void ReportProgress() {
+    QueryState* q = ctx_->query();
+    if (report_progress_ && q->progress) q->progress(q->rows_scanned.load(), q->bytes_scanned.load());
+  }
+
+  // False when a filter of the form `column <op> constant` fails for every value inside
+  // the row group's min/max statistics.
+  bool RowGroupMayMatch(const parquet::FileMetadata& meta, const parquet::RowGroupInfo& rg) {
+    for (const auto& f : filters_) {
+      auto cmp = MatchColumnComparison(*f);
+      if (!cmp || cmp->column < 0 || column_ids_[cmp->column] >= data_columns_) continue;
+      int idx = FindParquetColumn(meta.schema, columns_[column_ids_[cmp->column]].name);
+      if (idx < 0 || static_cast<size_t>(idx) >= rg.columns.size() || !rg.columns[idx].statistics) continue;
+      const parquet::ColumnStatistics& stats = *rg.columns[idx].statistics;
+      if (stats.null_count && *stats.null_count == rg.num_rows && rg.num_rows > 0) return false;  // all NULL
+      auto range = RangeOf(stats, ParquetColumnType(meta.schema.columns[idx]));
+      if (range && !RangeMayMatch(*cmp, *range)) return false;
+    }
+    return true;
   }
 
   std::unique_ptr<parquet::FileReader> OpenParquet(const std::string& path) {
@@ -247,22 +311,23 @@ class ExternalScan : public PhysicalOperator {
   void DecodeWave() {
     QueryState* q = ctx_->query();
     size_t wave = static_cast<size_t>(std::max(1, q->threads)) * 2;
-    size_t end = std::min(morsels_.size(), next_morsel_ + wave);
-    std::vector<std::vector<DataChunk>> outputs(end - next_morsel_);
+    size_t first = work_->next.load(std::memory_order_relaxed);
+    size_t end = std::min(work_->morsels.size(), first + wave);
+    std::vector<std::vector<DataChunk>> outputs(end - first);
     std::vector<std::function<void()>> tasks;
-    for (size_t m = next_morsel_; m < end; m++) {
-      tasks.push_back([this, m, &outputs] { DecodeMorsel(morsels_[m], &outputs[m - next_morsel_]); });
+    for (size_t m = first; m < end; m++) {
+      tasks.push_back([this, m, first, &outputs] { DecodeMorsel(work_->morsels[m], &outputs[m - first]); });
     }
     if (q->pool && tasks.size() > 1) {
       q->pool->Run(std::move(tasks));
     } else {
       for (auto& t : tasks) t();
     }
-    next_morsel_ = end;
+    work_->next.store(end, std::memory_order_relaxed);
     for (auto& list : outputs) {
       for (auto& c : list) ready_.push_back(std::move(c));
     }
-    if (q->progress) q->progress(q->rows_scanned.load(), q->bytes_scanned.load());
+    ReportProgress();
   }
 
   void Deliver(DataChunk& chunk, const DataFile& file, std::vector<DataChunk>* out) {
@@ -280,6 +345,8 @@ class ExternalScan : public PhysicalOperator {
         if (n == 0) return;
       }
     }
+    // Rows left by selective filters join the previous chunk when they fit.
+    if (chunk.size() < kVectorSize / 2 && !out->empty() && out->back().AppendInPlace(chunk)) return;
     out->push_back(std::move(chunk));
   }
 
@@ -292,7 +359,7 @@ class ExternalScan : public PhysicalOperator {
       if (column_ids_[c] < data_columns_) data_outputs.push_back(c);
     }
     if (def_->format == FileFormat::kParquet) {
-      DecodeParquet(file, m.row_group, data_outputs, out);
+      DecodeParquet(m.file, m.row_group, data_outputs, out);
       return;
     }
     uint64_t bytes = 0;
@@ -337,23 +404,16 @@ class ExternalScan : public PhysicalOperator {
     }
   }
 
-  void DecodeParquet(const DataFile& file, int row_group, const std::vector<size_t>& data_outputs,
+  void DecodeParquet(size_t file_index, int row_group, const std::vector<size_t>& data_outputs,
                      std::vector<DataChunk>* out) {
     try {
-      auto reader = OpenParquet(file.path);
+      const parquet::FileReader* reader = work_->readers[file_index].get();
       const auto& meta = reader->metadata();
       std::vector<int> cols;
       std::vector<Type> source_types;
       for (size_t c : data_outputs) {
         const std::string& name = columns_[column_ids_[c]].name;
-        int idx = meta.schema.FindColumn(name);
-        if (idx < 0) {
-          for (size_t k = 0; k < meta.schema.columns.size() && idx < 0; k++) {
-            std::string lower;
-            for (char ch : meta.schema.columns[k].name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-            if (lower == name) idx = static_cast<int>(k);
-          }
-        }
+        int idx = FindParquetColumn(meta.schema, name);
         if (idx < 0) throw ExecutionError("HIVE_CANNOT_OPEN_SPLIT", "Column '" + name + "' is missing from a Parquet file");
         cols.push_back(idx);
         source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
@@ -382,7 +442,7 @@ class ExternalScan : public PhysicalOperator {
           if (column_ids_[c] >= data_columns_) chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
         }
         chunk.set_size(static_cast<size_t>(n));
-        Deliver(chunk, file, out);
+        Deliver(chunk, def_->files[file_index], out);
       }
     } catch (const parquet::ParquetError& e) {
       throw ExecutionError("HIVE_BAD_DATA", std::string("Invalid Parquet file: ") + e.what());
@@ -395,10 +455,9 @@ class ExternalScan : public PhysicalOperator {
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
   size_t data_columns_ = 0;
-  std::vector<size_t> files_;
-  std::vector<Morsel> morsels_;
-  size_t next_morsel_ = 0;
-  bool planned_ = false;
+  std::shared_ptr<ScanMorsels> work_;
+  bool parallel_ = false;
+  bool report_progress_ = true;
   std::deque<DataChunk> ready_;
 };
 
@@ -415,7 +474,13 @@ std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::
 }
 
 PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get) {
-  return std::make_unique<ExternalScan>(ctx, get);
+  return std::make_unique<ExternalScan>(ctx, get, std::make_shared<ScanMorsels>(), false, true);
+}
+
+PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
+                                     bool report_progress) {
+  if (!shared) shared = std::make_shared<ScanMorsels>();
+  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress);
 }
 
 }  // namespace sql

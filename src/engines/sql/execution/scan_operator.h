@@ -15,6 +15,13 @@ namespace sql {
 
 PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get);
 
+// One copy of a scan in a parallel pipeline: the copies made with the same `shared` (null
+// on the first call, which creates it) split the morsels between them, each decoding on
+// the thread that runs it. One copy should `report_progress`.
+struct ScanMorsels;
+PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
+                                     bool report_progress);
+
 // The engine type a Parquet column reads as.
 Type ParquetColumnType(const parquet::Column& column);
 

@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <optional>
 #include <set>
 
 #include "engines/sql/binder/binder.h"
 #include "engines/sql/execution/expression_executor.h"
+#include "engines/sql/execution/scan_operator.h"
+#include "engines/sql/execution/scan_statistics.h"
 
 namespace sql {
 
@@ -47,32 +51,310 @@ void FoldPlan(LogicalOperator& op, ExecContext* ctx) {
   }
 }
 
+// ---------------------------------------------------------------- projection inlining
+// Projections that only pass columns through (a view's SELECT *, a derived table's column
+// list) are removed and their columns referenced directly, so that filters and join
+// predicates above them reach the scans. Projections that define a plan's output (the
+// topmost one, and any under set operations or DISTINCT, which read columns by position)
+// stay. NULL constants (outputs nothing reads) inline too: NULL stays NULL under an outer
+// join.
+bool IsPassThrough(const LogicalOperator& op) {
+  if (op.kind != LogicalKind::kProjection) return false;
+  for (const auto& e : op.expressions) {
+    bool null_constant = e->kind == BoundExprKind::kConstant && e->value.is_null();
+    if (e->kind != BoundExprKind::kColumnRef && !null_constant) return false;
+  }
+  return true;
+}
+
+// Projections whose column list is positional: on the plan's output path (reached from the
+// root through operators that pass their input's columns on) or under a set operation or
+// DISTINCT.
+void MarkOutputProjections(const LogicalOperator& op, bool output, std::set<const LogicalOperator*>* out) {
+  if (op.kind == LogicalKind::kProjection && output) out->insert(&op);
+  bool child_output = output;
+  if (op.kind == LogicalKind::kSetOp || op.kind == LogicalKind::kDistinct) child_output = true;
+  if (op.kind == LogicalKind::kProjection || op.kind == LogicalKind::kAggregate) child_output = false;
+  for (const auto& c : op.children) MarkOutputProjections(*c, child_output, out);
+}
+
+void Substitute(BoundExprPtr& e, uint32_t table, const std::vector<BoundExprPtr>& exprs);
+
+std::shared_ptr<BoundAggregate> SubstituteAggregate(const BoundAggregate& a, uint32_t table,
+                                                    const std::vector<BoundExprPtr>& exprs) {
+  auto out = std::make_shared<BoundAggregate>();
+  out->name = a.name;
+  out->distinct = a.distinct;
+  for (const auto& x : a.args) {
+    out->args.push_back(x->Copy());
+    Substitute(out->args.back(), table, exprs);
+  }
+  if (a.filter) {
+    out->filter = a.filter->Copy();
+    Substitute(out->filter, table, exprs);
+  }
+  return out;
+}
+
+std::shared_ptr<BoundWindow> SubstituteWindow(const BoundWindow& w, uint32_t table,
+                                              const std::vector<BoundExprPtr>& exprs) {
+  auto out = std::make_shared<BoundWindow>(BoundWindow{w.name, {}, {}, {}, w.rows_frame, w.has_frame, w.start,
+                                                       w.end, w.start_offset, w.end_offset, w.ignore_nulls,
+                                                       w.distinct});
+  auto copy = [&](const BoundExprPtr& x) {
+    BoundExprPtr c = x->Copy();
+    Substitute(c, table, exprs);
+    return c;
+  };
+  for (const auto& x : w.args) out->args.push_back(copy(x));
+  for (const auto& x : w.partitions) out->partitions.push_back(copy(x));
+  for (const auto& o : w.orders) out->orders.push_back(BoundOrder{copy(o.expr), o.descending, o.nulls_first});
+  return out;
+}
+
+// Replaces references to `table`'s columns by copies of `exprs` (aggregate and window
+// arguments are copied on write: they may be shared with other expressions).
+void Substitute(BoundExprPtr& e, uint32_t table, const std::vector<BoundExprPtr>& exprs) {
+  if (e->kind == BoundExprKind::kColumnRef && e->binding.table == table) {
+    Type t = e->type;
+    e = exprs[e->binding.column]->Copy();
+    e->type = t;
+    return;
+  }
+  for (auto& c : e->children) Substitute(c, table, exprs);
+  if (e->aggregate) e->aggregate = SubstituteAggregate(*e->aggregate, table, exprs);
+  if (e->window) e->window = SubstituteWindow(*e->window, table, exprs);
+}
+
+void SubstitutePlan(LogicalOperator& op, uint32_t table, const std::vector<BoundExprPtr>& exprs) {
+  for (auto& c : op.children) SubstitutePlan(*c, table, exprs);
+  for (auto& e : op.expressions) Substitute(e, table, exprs);
+  for (auto& e : op.groups) Substitute(e, table, exprs);
+  for (auto& e : op.aggregates) Substitute(e, table, exprs);
+  for (auto& e : op.pushed_filters) Substitute(e, table, exprs);
+  for (auto& o : op.orders) Substitute(o.expr, table, exprs);
+  for (auto& c : op.conditions) {
+    Substitute(c.left, table, exprs);
+    Substitute(c.right, table, exprs);
+  }
+  for (auto& row : op.rows) {
+    for (auto& e : row) Substitute(e, table, exprs);
+  }
+}
+
+// Finds one removable projection below `op`, unlinks it and returns it.
+LogicalPtr UnlinkPassThrough(LogicalOperator& op, const std::set<const LogicalOperator*>& keep) {
+  for (auto& c : op.children) {
+    if (IsPassThrough(*c) && !keep.count(c.get())) {
+      LogicalPtr proj = std::move(c);
+      c = std::move(proj->children[0]);
+      return proj;
+    }
+    if (LogicalPtr found = UnlinkPassThrough(*c, keep)) return found;
+  }
+  return nullptr;
+}
+
+void InlineProjections(LogicalOperator& root) {
+  while (true) {
+    std::set<const LogicalOperator*> keep;
+    MarkOutputProjections(root, true, &keep);
+    LogicalPtr proj = UnlinkPassThrough(root, keep);
+    if (!proj) return;
+    SubstitutePlan(root, proj->table_index, proj->expressions);
+  }
+}
+
+// ---------------------------------------------------------------- statistics
+// What the optimizer knows about a scanned table: its row count and, per table column, the
+// value range and a distinct-count estimate (0 = unknown), from Parquet footers.
+struct ColumnEstimate {
+  std::optional<ValueRange> range;
+  double ndv = 0;
+};
+
+struct TableEstimate {
+  double rows = 0;
+  std::vector<ColumnEstimate> columns;  // indexed by table column
+};
+
+struct StatsMap {
+  std::map<uint32_t, TableEstimate> tables;  // by the scan's table index
+  QueryState* query = nullptr;
+};
+
+// Footers read per table at most; the rest is extrapolated by file size.
+constexpr size_t kMaxFootersPerTable = 16;
+
+void MergeRange(std::optional<ValueRange>& into, const std::optional<ValueRange>& r, char* first) {
+  if (*first) {
+    into = r;
+    *first = 0;
+    return;
+  }
+  if (!into || !r || into->numeric != r->numeric) {
+    into.reset();
+    return;
+  }
+  into->lo = std::min(into->lo, r->lo);
+  into->hi = std::max(into->hi, r->hi);
+  if (r->slo < into->slo) into->slo = r->slo;
+  if (r->shi > into->shi) into->shi = r->shi;
+}
+
+TableEstimate EstimateParquetTable(const TableDefinition& def, const std::vector<ColumnDef>& columns, FileSystem& fs) {
+  TableEstimate t;
+  t.columns.resize(columns.size());
+  std::vector<char> first(columns.size(), 1);
+  std::vector<double> distinct(columns.size(), 0);
+  uint64_t sampled_bytes = 0, total_bytes = 0;
+  double sampled_rows = 0;
+  for (const auto& f : def.files) total_bytes += f.size;
+  for (size_t i = 0; i < def.files.size() && i < kMaxFootersPerTable; i++) {
+    auto reader = OpenParquetFile(fs, def.files[i].path);
+    const auto& meta = reader->metadata();
+    sampled_bytes += def.files[i].size;
+    sampled_rows += static_cast<double>(meta.num_rows);
+    for (size_t c = 0; c < def.columns.size() && c < columns.size(); c++) {
+      int idx = meta.schema.FindColumn(columns[c].name);
+      if (idx < 0) {
+        first[c] = 0;
+        t.columns[c].range.reset();
+        continue;
+      }
+      Type source = ParquetColumnType(meta.schema.columns[idx]);
+      for (const auto& rg : meta.row_groups) {
+        std::optional<ValueRange> r;
+        if (static_cast<size_t>(idx) < rg.columns.size() && rg.columns[idx].statistics) {
+          const auto& st = *rg.columns[idx].statistics;
+          r = RangeOf(st, source);
+          if (st.distinct_count) distinct[c] = std::max(distinct[c], static_cast<double>(*st.distinct_count));
+        }
+        MergeRange(t.columns[c].range, r, &first[c]);
+      }
+    }
+  }
+  t.rows = sampled_rows;
+  if (sampled_bytes > 0 && total_bytes > sampled_bytes) {
+    t.rows *= static_cast<double>(total_bytes) / static_cast<double>(sampled_bytes);
+  }
+  for (size_t c = 0; c < t.columns.size(); c++) {
+    ColumnEstimate& e = t.columns[c];
+    const Type& type = columns[c].type;
+    if (distinct[c] > 0) {
+      e.ndv = distinct[c];
+    } else if (e.range && e.range->numeric && (type.IsInteger() || type.id() == TypeId::kDate)) {
+      e.ndv = std::min(t.rows, e.range->hi - e.range->lo + 1);
+    }
+  }
+  return t;
+}
+
+// Row counts and column statistics of every Parquet scan in the plan (not in subqueries,
+// which are optimized on their own). Unreadable footers leave a table without statistics:
+// the scan reports the error.
+void GatherStatistics(LogicalOperator& op, FileSystem* fs, StatsMap* out) {
+  for (auto& c : op.children) GatherStatistics(*c, fs, out);
+  if (op.kind != LogicalKind::kGet || !op.external || op.external->format != FileFormat::kParquet || !fs) return;
+  try {
+    TableEstimate t = EstimateParquetTable(*op.external, op.table_columns, *fs);
+    op.estimated_rows = std::max(1.0, t.rows);
+    out->tables[op.table_index] = std::move(t);
+  } catch (const std::exception&) {
+  }
+}
+
+const ColumnEstimate* FindColumn(const StatsMap& stats, const ColumnBinding& b) {
+  auto it = stats.tables.find(b.table);
+  if (it == stats.tables.end() || b.column >= it->second.columns.size()) return nullptr;
+  return &it->second.columns[b.column];
+}
+
+const BoundExpr* StripCasts(const BoundExpr& e) {
+  const BoundExpr* x = &e;
+  while (x->kind == BoundExprKind::kCast) x = x->children[0].get();
+  return x;
+}
+
+// The fraction of rows a predicate keeps.
+double Selectivity(const BoundExpr& e, const StatsMap& stats) {
+  switch (e.kind) {
+    case BoundExprKind::kAnd: {
+      double s = 1;
+      for (const auto& c : e.children) s *= Selectivity(*c, stats);
+      return s;
+    }
+    case BoundExprKind::kOr: {
+      double s = 0;
+      for (const auto& c : e.children) s += Selectivity(*c, stats);
+      return std::min(1.0, s);
+    }
+    case BoundExprKind::kNot:
+      return std::clamp(1.0 - Selectivity(*e.children[0], stats), 0.05, 1.0);
+    case BoundExprKind::kIsNull:
+      return e.negated ? 0.95 : 0.05;
+    case BoundExprKind::kInList: {
+      double n = static_cast<double>(e.children.size() - 1);
+      const BoundExpr* col = StripCasts(*e.children[0]);
+      const ColumnEstimate* c = col->kind == BoundExprKind::kColumnRef ? FindColumn(stats, col->binding) : nullptr;
+      double s = c && c->ndv > 0 ? n / c->ndv : 0.1 * n;
+      s = std::min(0.5, s);
+      return e.negated ? 1.0 - s : s;
+    }
+    case BoundExprKind::kFunction: {
+      if (auto cmp = MatchColumnComparison(e)) {
+        const ColumnEstimate* c = FindColumn(stats, cmp->binding);
+        if (cmp->op == "=") return c && c->ndv > 0 ? 1.0 / c->ndv : 0.1;
+        if (cmp->op == "<>") return 0.9;
+        if (c && c->range) {
+          if (auto f = RangeFraction(*cmp, *c->range)) return std::max(*f, 0.001);
+        }
+        return 0.33;
+      }
+      if (e.function->name == "like") return 0.1;
+      return 0.5;
+    }
+    default:
+      return 0.5;
+  }
+}
+
 // ---------------------------------------------------------------- join ordering
 struct Relation {
   LogicalPtr op;
   std::vector<ColumnBinding> bindings;
-  double rows = 1;
+  double rows = 1;       // after its own predicates
+  double base_rows = 1;  // before them: the distinct count of a column nothing else bounds
 };
 
-double Estimate(const LogicalOperator& op) {
+double Estimate(const LogicalOperator& op, const StatsMap& stats) {
   switch (op.kind) {
-    case LogicalKind::kGet:
-      return std::max(1.0, op.estimated_rows) * (op.pushed_filters.empty() ? 1.0 : 0.25);
+    case LogicalKind::kGet: {
+      double rows = std::max(1.0, op.estimated_rows);
+      for (const auto& f : op.pushed_filters) rows *= Selectivity(*f, stats);
+      return std::max(1.0, rows);
+    }
     case LogicalKind::kValues:
       return static_cast<double>(op.rows.size());
     case LogicalKind::kDummy:
       return 1;
-    case LogicalKind::kFilter:
-      return std::max(1.0, Estimate(*op.children[0]) * std::pow(0.3, static_cast<double>(op.expressions.size())));
+    case LogicalKind::kFilter: {
+      double rows = Estimate(*op.children[0], stats);
+      for (const auto& f : op.expressions) rows *= Selectivity(*f, stats);
+      return std::max(1.0, rows);
+    }
     case LogicalKind::kAggregate:
-      return op.groups.empty() ? 1 : std::max(1.0, Estimate(*op.children[0]) * 0.5);
+      return op.groups.empty() ? 1 : std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
     case LogicalKind::kLimit:
-      return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), Estimate(*op.children[0]))
-                           : Estimate(*op.children[0]);
+      return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), Estimate(*op.children[0], stats))
+                           : Estimate(*op.children[0], stats);
     case LogicalKind::kJoin:
-      return std::max(Estimate(*op.children[0]), Estimate(*op.children[1]));
+      if (op.join_type == JoinType::kSemi || op.join_type == JoinType::kAnti) {
+        return std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
+      }
+      return std::max(Estimate(*op.children[0], stats), Estimate(*op.children[1], stats));
     default:
-      return op.children.empty() ? 1000 : Estimate(*op.children[0]);
+      return op.children.empty() ? 1000 : Estimate(*op.children[0], stats);
   }
 }
 
@@ -81,24 +363,27 @@ bool IsInnerJoin(const LogicalOperator& op) {
          op.conditions.empty();
 }
 
-LogicalPtr Reorder(LogicalPtr op);
+LogicalPtr Reorder(LogicalPtr op, const StatsMap& stats);
 
-void Collect(LogicalPtr op, std::vector<Relation>* rels, std::vector<BoundExprPtr>* preds) {
+void Collect(LogicalPtr op, std::vector<Relation>* rels, std::vector<BoundExprPtr>* preds, const StatsMap& stats) {
   if (IsInnerJoin(*op)) {
     for (auto& e : op->expressions) preds->push_back(std::move(e));
-    Collect(std::move(op->children[0]), rels, preds);
-    Collect(std::move(op->children[1]), rels, preds);
+    Collect(std::move(op->children[0]), rels, preds, stats);
+    Collect(std::move(op->children[1]), rels, preds, stats);
     return;
   }
   if (op->kind == LogicalKind::kFilter && IsInnerJoin(*op->children[0])) {
     for (auto& e : op->expressions) preds->push_back(std::move(e));
-    Collect(std::move(op->children[0]), rels, preds);
+    Collect(std::move(op->children[0]), rels, preds, stats);
     return;
   }
   Relation r;
-  r.op = Reorder(std::move(op));
+  r.op = Reorder(std::move(op), stats);
   r.bindings = r.op->GetColumnBindings();
-  r.rows = Estimate(*r.op);
+  r.rows = Estimate(*r.op, stats);
+  const LogicalOperator* base = r.op.get();
+  while (base->kind == LogicalKind::kFilter) base = base->children[0].get();
+  r.base_rows = std::max(r.rows, base->kind == LogicalKind::kGet ? std::max(1.0, base->estimated_rows) : r.rows);
   rels->push_back(std::move(r));
 }
 
@@ -136,88 +421,197 @@ LogicalPtr AddFilter(LogicalPtr op, std::vector<BoundExprPtr> preds) {
   return f;
 }
 
-LogicalPtr ReorderJoinTree(LogicalPtr root) {
-  std::vector<Relation> rels;
-  std::vector<BoundExprPtr> preds;
-  Collect(std::move(root), &rels, &preds);
-  std::vector<std::set<size_t>> pred_rels;
-  for (const auto& p : preds) pred_rels.push_back(RelationsOf(*p, rels));
-  std::vector<bool> used(preds.size(), false);
-  // Single-relation predicates go straight onto their relation.
-  for (size_t i = 0; i < preds.size(); i++) {
-    if (pred_rels[i].size() == 1 && !preds[i]->HasSubquery()) {
-      size_t r = *pred_rels[i].begin();
-      std::vector<BoundExprPtr> one;
-      one.push_back(std::move(preds[i]));
-      rels[r].op = AddFilter(std::move(rels[r].op), std::move(one));
-      rels[r].rows = std::max(1.0, rels[r].rows * 0.2);
-      used[i] = true;
-    }
-  }
-  std::vector<bool> joined(rels.size(), false);
-  // Start with the smallest relation.
-  size_t first = 0;
-  for (size_t i = 1; i < rels.size(); i++) {
-    if (rels[i].rows < rels[first].rows) first = i;
-  }
-  std::set<size_t> in_tree{first};
-  joined[first] = true;
-  LogicalPtr tree = std::move(rels[first].op);
-  double tree_rows = rels[first].rows;
-  for (size_t step = 1; step < rels.size(); step++) {
-    // Prefer relations connected to the tree by an equality predicate.
-    size_t best = SIZE_MAX;
-    bool best_connected = false;
-    for (size_t r = 0; r < rels.size(); r++) {
-      if (joined[r]) continue;
-      bool connected = false;
-      for (size_t p = 0; p < preds.size() && !connected; p++) {
-        if (used[p] || !IsEquiJoinPredicate(*preds[p]) || !pred_rels[p].count(r)) continue;
-        bool rest_in_tree = true;
-        for (size_t x : pred_rels[p]) rest_in_tree = rest_in_tree && (x == r || in_tree.count(x));
-        connected = rest_in_tree && pred_rels[p].size() >= 2;
-      }
-      if (best == SIZE_MAX || (connected && !best_connected) ||
-          (connected == best_connected && rels[r].rows < rels[best].rows)) {
-        best = r;
-        best_connected = connected;
-      }
-    }
-    in_tree.insert(best);
-    joined[best] = true;
-    auto join = MakeLogical(LogicalKind::kJoin);
-    join->join_type = JoinType::kInner;
-    for (size_t p = 0; p < preds.size(); p++) {
-      if (used[p] || preds[p]->HasSubquery()) continue;
-      bool inside = true;
-      for (size_t x : pred_rels[p]) inside = inside && in_tree.count(x);
-      if (inside && pred_rels[p].count(best)) {
-        join->expressions.push_back(std::move(preds[p]));
-        used[p] = true;
-      }
-    }
-    if (join->expressions.empty()) join->join_type = JoinType::kCross;
-    double right_rows = rels[best].rows;
-    join->children.push_back(std::move(tree));
-    join->children.push_back(std::move(rels[best].op));
-    // Keep the smaller input on the build (right) side.
-    if (right_rows > tree_rows * 4) std::swap(join->children[0], join->children[1]);
-    join->ResolveTypes();
-    tree_rows = best_connected ? std::max(tree_rows, right_rows) : tree_rows * right_rows;
-    tree = std::move(join);
-  }
-  std::vector<BoundExprPtr> rest;
-  for (size_t p = 0; p < preds.size(); p++) {
-    if (!used[p]) rest.push_back(std::move(preds[p]));
-  }
-  return AddFilter(std::move(tree), std::move(rest));
+// An uncorrelated `x IN (subquery)` conjunct whose plan can become the build side of a
+// semi join (in a WHERE conjunct, NULL and FALSE both drop the row, as a semi join does).
+bool IsSemiJoinable(const BoundExpr& e) {
+  return e.kind == BoundExprKind::kSubquery && e.subquery->kind == SubqueryKind::kIn &&
+         e.subquery->correlated_count == 0 && e.subquery->plan && e.subquery.use_count() == 1 &&
+         !e.children[0]->HasSubquery() && e.children[0]->type == e.subquery->plan->types[0];
 }
 
-LogicalPtr Reorder(LogicalPtr op) {
-  if (IsInnerJoin(*op) || (op->kind == LogicalKind::kFilter && IsInnerJoin(*op->children[0]))) {
-    return ReorderJoinTree(std::move(op));
+LogicalPtr MakeSemiJoin(LogicalPtr left, BoundExpr& in, QueryState* query) {
+  LogicalPtr right = Optimize(std::move(in.subquery->plan), query);
+  ColumnBinding b = right->GetColumnBindings()[0];
+  auto join = MakeLogical(LogicalKind::kJoin);
+  join->join_type = JoinType::kSemi;
+  JoinCondition c;
+  c.left = std::move(in.children[0]);
+  c.right = MakeColumnRef(b, right->types[0], "col");
+  join->conditions.push_back(std::move(c));
+  join->children.push_back(std::move(left));
+  join->children.push_back(std::move(right));
+  join->ResolveTypes();
+  return join;
+}
+
+// Greedy join ordering over a join graph: start from the smallest relation, then always
+// join the connected relation whose join has the fewest estimated output rows. A join's
+// output is |L| * |R| / max(ndv(left key), ndv(right key)) per equality, with distinct
+// counts from statistics, capped by each side's rows.
+class JoinGraph {
+ public:
+  JoinGraph(std::vector<Relation> rels, std::vector<BoundExprPtr> preds, const StatsMap& stats)
+      : rels_(std::move(rels)), preds_(std::move(preds)), stats_(stats) {
+    for (const auto& p : preds_) pred_rels_.push_back(RelationsOf(*p, rels_));
+    used_.assign(preds_.size(), false);
   }
-  for (auto& c : op->children) c = Reorder(std::move(c));
+
+  LogicalPtr Build() {
+    PushSingleRelationPredicates();
+    std::vector<bool> joined(rels_.size(), false);
+    size_t first = 0;
+    for (size_t i = 1; i < rels_.size(); i++) {
+      if (rels_[i].rows < rels_[first].rows) first = i;
+    }
+    std::set<size_t> in_tree{first};
+    joined[first] = true;
+    LogicalPtr tree = std::move(rels_[first].op);
+    double tree_rows = rels_[first].rows;
+    for (size_t step = 1; step < rels_.size(); step++) {
+      size_t best = SIZE_MAX;
+      double best_out = 0;
+      bool best_connected = false;
+      for (size_t r = 0; r < rels_.size(); r++) {
+        if (joined[r]) continue;
+        bool connected = false;
+        double out = JoinOutput(in_tree, tree_rows, r, &connected);
+        if (best == SIZE_MAX || (connected && !best_connected) ||
+            (connected == best_connected && (out < best_out || (out == best_out && rels_[r].rows < rels_[best].rows)))) {
+          best = r;
+          best_out = out;
+          best_connected = connected;
+        }
+      }
+      in_tree.insert(best);
+      joined[best] = true;
+      auto join = MakeLogical(LogicalKind::kJoin);
+      join->join_type = JoinType::kInner;
+      for (size_t p = 0; p < preds_.size(); p++) {
+        if (used_[p] || preds_[p]->HasSubquery()) continue;
+        bool inside = true;
+        for (size_t x : pred_rels_[p]) inside = inside && in_tree.count(x);
+        if (inside && pred_rels_[p].count(best)) {
+          join->expressions.push_back(std::move(preds_[p]));
+          used_[p] = true;
+        }
+      }
+      if (join->expressions.empty()) join->join_type = JoinType::kCross;
+      double right_rows = rels_[best].rows;
+      join->children.push_back(std::move(tree));
+      join->children.push_back(std::move(rels_[best].op));
+      // The smaller input is the build (right) side.
+      if (right_rows > tree_rows) std::swap(join->children[0], join->children[1]);
+      join->ResolveTypes();
+      tree_rows = std::max(1.0, best_out);
+      tree = std::move(join);
+    }
+    std::vector<BoundExprPtr> rest;
+    for (size_t p = 0; p < preds_.size(); p++) {
+      if (!used_[p]) rest.push_back(std::move(preds_[p]));
+    }
+    return AddFilter(std::move(tree), std::move(rest));
+  }
+
+ private:
+  // Single-relation predicates go straight onto their relation; `x IN (subquery)` becomes
+  // a semi join of the relation.
+  void PushSingleRelationPredicates() {
+    for (size_t i = 0; i < preds_.size(); i++) {
+      if (pred_rels_[i].size() != 1) continue;
+      size_t r = *pred_rels_[i].begin();
+      if (IsSemiJoinable(*preds_[i])) {
+        rels_[r].op = MakeSemiJoin(std::move(rels_[r].op), *preds_[i], stats_.query);
+        rels_[r].rows = std::max(1.0, rels_[r].rows * 0.5);
+        used_[i] = true;
+        continue;
+      }
+      if (preds_[i]->HasSubquery()) continue;
+      rels_[r].rows = std::max(1.0, rels_[r].rows * Selectivity(*preds_[i], stats_));
+      std::vector<BoundExprPtr> one;
+      one.push_back(std::move(preds_[i]));
+      rels_[r].op = AddFilter(std::move(rels_[r].op), std::move(one));
+      used_[i] = true;
+    }
+  }
+
+  size_t Owner(const ColumnBinding& b) const {
+    for (size_t i = 0; i < rels_.size(); i++) {
+      if (std::find(rels_[i].bindings.begin(), rels_[i].bindings.end(), b) != rels_[i].bindings.end()) return i;
+    }
+    return SIZE_MAX;
+  }
+
+  // Distinct values of a join key on a side with `side_rows` rows.
+  double KeyDistinct(const BoundExpr& key, double side_rows) const {
+    const BoundExpr* col = StripCasts(key);
+    if (col->kind != BoundExprKind::kColumnRef) return side_rows;
+    size_t owner = Owner(col->binding);
+    double ndv = owner == SIZE_MAX ? side_rows : rels_[owner].base_rows;
+    const ColumnEstimate* c = FindColumn(stats_, col->binding);
+    if (c && c->ndv > 0) ndv = c->ndv;
+    return std::max(1.0, std::min(ndv, side_rows));
+  }
+
+  // Estimated rows of joining relation `r` to the tree; `connected` when an equality links them.
+  double JoinOutput(const std::set<size_t>& tree, double tree_rows, size_t r, bool* connected) const {
+    double out = tree_rows * rels_[r].rows;
+    for (size_t p = 0; p < preds_.size(); p++) {
+      if (used_[p] || !pred_rels_[p].count(r) || pred_rels_[p].size() < 2) continue;
+      bool rest_in_tree = true;
+      for (size_t x : pred_rels_[p]) rest_in_tree = rest_in_tree && (x == r || tree.count(x));
+      if (!rest_in_tree) continue;
+      if (!IsEquiJoinPredicate(*preds_[p])) {
+        out *= 0.33;
+        continue;
+      }
+      const BoundExpr& a = *preds_[p]->children[0];
+      const BoundExpr& b = *preds_[p]->children[1];
+      std::set<size_t> ra = RelationsOf(a, rels_);
+      bool a_is_r = ra.size() == 1 && *ra.begin() == r;
+      double nr = KeyDistinct(a_is_r ? a : b, rels_[r].rows);
+      double nt = KeyDistinct(a_is_r ? b : a, tree_rows);
+      out /= std::max(nr, nt);
+      *connected = true;
+    }
+    return std::max(1.0, out);
+  }
+
+  std::vector<Relation> rels_;
+  std::vector<BoundExprPtr> preds_;
+  const StatsMap& stats_;
+  std::vector<std::set<size_t>> pred_rels_;
+  std::vector<bool> used_;
+};
+
+LogicalPtr ReorderJoinTree(LogicalPtr root, const StatsMap& stats) {
+  std::vector<Relation> rels;
+  std::vector<BoundExprPtr> preds;
+  Collect(std::move(root), &rels, &preds, stats);
+  return JoinGraph(std::move(rels), std::move(preds), stats).Build();
+}
+
+LogicalPtr Reorder(LogicalPtr op, const StatsMap& stats) {
+  if (IsInnerJoin(*op) || (op->kind == LogicalKind::kFilter && IsInnerJoin(*op->children[0]))) {
+    return ReorderJoinTree(std::move(op), stats);
+  }
+  for (auto& c : op->children) c = Reorder(std::move(c), stats);
+  return op;
+}
+
+// Remaining filters' `x IN (subquery)` conjuncts become semi joins under the filter.
+LogicalPtr SemiJoinsFromFilters(LogicalPtr op, QueryState* query) {
+  for (auto& c : op->children) c = SemiJoinsFromFilters(std::move(c), query);
+  if (op->kind != LogicalKind::kFilter) return op;
+  std::vector<BoundExprPtr> kept;
+  for (auto& e : op->expressions) {
+    if (IsSemiJoinable(*e)) {
+      op->children[0] = MakeSemiJoin(std::move(op->children[0]), *e, query);
+    } else {
+      kept.push_back(std::move(e));
+    }
+  }
+  if (kept.empty()) return std::move(op->children[0]);
+  op->expressions = std::move(kept);
   return op;
 }
 
@@ -243,6 +637,24 @@ void OptimizeSubqueries(BoundExpr& e, QueryState* query) {
 }
 
 // ---------------------------------------------------------------- pushdown and pruning
+// The scan evaluates its filters in order, dropping rows before the next: comparisons of a
+// number or date with a constant first (cheap, and the ones statistics can skip row groups
+// on), then other comparisons of plain columns, then the rest (strings, functions).
+int FilterCost(const BoundExpr& e) {
+  if (auto cmp = MatchColumnComparison(e)) return cmp->constant.type().IsString() ? 1 : 0;
+  if (e.kind == BoundExprKind::kFunction && e.children.size() == 2) {
+    bool plain = true;
+    for (const auto& c : e.children) {
+      const BoundExpr* x = StripCasts(*c);
+      plain = plain && (x->kind == BoundExprKind::kColumnRef || x->kind == BoundExprKind::kConstant) &&
+              !x->type.IsString();
+    }
+    const std::string& n = e.function->name;
+    if (plain && (n == "=" || n == "<>" || n == "<" || n == "<=" || n == ">" || n == ">=")) return 1;
+  }
+  return 2;
+}
+
 // Moves filters that sit directly on a scan into the scan (applied while decoding, and
 // used for partition pruning).
 LogicalPtr PushFiltersIntoScans(LogicalPtr op) {
@@ -257,6 +669,8 @@ LogicalPtr PushFiltersIntoScans(LogicalPtr op) {
         get.pushed_filters.push_back(std::move(e));
       }
     }
+    std::stable_sort(get.pushed_filters.begin(), get.pushed_filters.end(),
+                     [](const BoundExprPtr& a, const BoundExprPtr& b) { return FilterCost(*a) < FilterCost(*b); });
     if (kept.empty()) return std::move(op->children[0]);
     op->expressions = std::move(kept);
   }
@@ -347,7 +761,13 @@ void PruneColumns(LogicalOperator& root) {
 LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
   ExecContext ctx(query);
   FoldPlan(*plan, &ctx);
-  plan = Reorder(std::move(plan));
+  NullUnusedProjections(*plan);
+  InlineProjections(*plan);
+  StatsMap stats;
+  stats.query = query;
+  GatherStatistics(*plan, query->fs.get(), &stats);
+  plan = Reorder(std::move(plan), stats);
+  plan = SemiJoinsFromFilters(std::move(plan), query);
   plan = PushFiltersIntoScans(std::move(plan));
   PruneColumns(*plan);
   VisitExpressions(*plan, query);
