@@ -4,6 +4,7 @@
 
 #include "base/json.h"
 #include "base/strings.h"
+#include "services/mlflow/filter_sql.h"
 #include "services/mlflow/mlflow_error.h"
 #include "services/mlflow/search_filter.h"
 #include "services/mlflow/tracking_store.h"
@@ -189,13 +190,16 @@ std::string ResolveSource(meta::Transaction& tx, int64_t server, const std::stri
     std::string name, selector, path;
     size_t at = rest.find('@');
     size_t slash = rest.find('/');
-    ModelVersion target;
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      name = rest.substr(0, at);
-      std::string tail = rest.substr(at + 1);
+    // "<selector>[/<path>]" after the model name: an alias, a version or a stage.
+    auto split_selector = [&](const std::string& tail) {
       size_t s = tail.find('/');
       selector = tail.substr(0, s);
       if (s != std::string::npos) path = tail.substr(s + 1);
+    };
+    ModelVersion target;
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      name = rest.substr(0, at);
+      split_selector(rest.substr(at + 1));
       ModelRow m = MustFindModel(tx, server, name);
       auto alias =
           tx.QueryOne("SELECT version FROM mlflow_model_aliases WHERE model_key = ? AND alias = ?",
@@ -209,10 +213,7 @@ std::string ResolveSource(meta::Transaction& tx, int64_t server, const std::stri
                                "models:/<name>@<alias>.");
       }
       name = rest.substr(0, slash);
-      std::string tail = rest.substr(slash + 1);
-      size_t s = tail.find('/');
-      selector = tail.substr(0, s);
-      if (s != std::string::npos) path = tail.substr(s + 1);
+      split_selector(rest.substr(slash + 1));
       ModelRow m = MustFindModel(tx, server, name);
       bool numeric =
           !selector.empty() && selector.find_first_not_of("0123456789") == std::string::npos;
@@ -239,31 +240,6 @@ std::string ResolveSource(meta::Transaction& tx, int64_t server, const std::stri
     return path.empty() ? target.storage_location : target.storage_location + "/" + path;
   }
   return source;
-}
-
-std::string StringCondition(const Comparison& c, const std::string& column,
-                            std::vector<meta::Value>& params) {
-  if (c.value.kind != FilterValue::Kind::kString) {
-    throw InvalidParameter("Expected a quoted string value for " + std::string(EntityName(c.type)) +
-                           " (e.g. 'my-value'). Got value " + c.value.text);
-  }
-  switch (c.op) {
-    case Comparator::kEq:
-      params.push_back(c.value.text);
-      return column + " = ?";
-    case Comparator::kNe:
-      params.push_back(c.value.text);
-      return column + " != ?";
-    case Comparator::kLike:
-      params.push_back(LikeToGlob(c.value.text));
-      return column + " GLOB ?";
-    case Comparator::kILike:
-      params.push_back(c.value.text);
-      return column + " LIKE ?";
-    default:
-      throw InvalidParameter("Invalid comparator '" + c.op_text +
-                             "' not one of '{'=', '!=', 'LIKE', 'ILIKE'}'");
-  }
 }
 
 // A condition on the tags table `table` (keyed by `owner` = the row's key columns).

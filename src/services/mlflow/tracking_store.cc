@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "base/json.h"
 #include "base/time.h"
+#include "services/mlflow/filter_sql.h"
 #include "services/mlflow/mlflow_error.h"
 #include "services/mlflow/search_filter.h"
 #include "services/mlflow/tracking_store_internal.h"
@@ -213,34 +214,10 @@ void ValidateExperimentName(const std::string& name) {
 void AddExperimentCondition(const Comparison& c, std::string& joins, std::string& where,
                             std::vector<meta::Value>& join_params, std::vector<meta::Value>& params,
                             int index) {
-  auto string_cond = [&](const std::string& column, std::vector<meta::Value>& out) {
-    if (c.value.kind != FilterValue::Kind::kString) {
-      throw InvalidParameter("Expected a quoted string value for " +
-                             std::string(EntityName(c.type)) + " (e.g. 'my-value'). Got value " +
-                             c.value.text);
-    }
-    switch (c.op) {
-      case Comparator::kEq:
-        out.push_back(c.value.text);
-        return column + " = ?";
-      case Comparator::kNe:
-        out.push_back(c.value.text);
-        return column + " != ?";
-      case Comparator::kLike:
-        out.push_back(LikeToGlob(c.value.text));
-        return column + " GLOB ?";
-      case Comparator::kILike:
-        out.push_back(c.value.text);
-        return column + " LIKE ?";
-      default:
-        throw InvalidParameter("Invalid comparator '" + c.op_text +
-                               "' not one of '{'=', '!=', 'LIKE', 'ILIKE'}'");
-    }
-  };
   if (c.type == EntityType::kTag) {
     std::string alias = "t" + std::to_string(index);
     std::vector<meta::Value> p;
-    std::string cond = string_cond(alias + ".value", p);
+    std::string cond = StringCondition(c, alias + ".value", p);
     joins += " JOIN mlflow_experiment_tags " + alias + " ON " + alias +
              ".exp_key = e.exp_key AND " + alias + ".key = ? AND " + cond;
     join_params.push_back(c.key);
@@ -252,7 +229,7 @@ void AddExperimentCondition(const Comparison& c, std::string& joins, std::string
                            "'. Valid values are ['tag', 'attribute']");
   }
   if (c.key == "name") {
-    where += " AND " + string_cond("e.name", params);
+    where += " AND " + StringCondition(c, "e.name", params);
     return;
   }
   if (c.key == "creation_time" || c.key == "last_update_time") {

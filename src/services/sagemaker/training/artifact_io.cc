@@ -56,16 +56,14 @@ storage::ObjectInfo UploadFile(storage::ObjectStore& objects, const std::string&
 }
 
 storage::ObjectInfo UploadBytes(storage::ObjectStore& objects, const std::string& bucket,
-                                const std::string& key, std::string bytes,
-                                const std::string& owner, const std::string& content_type) {
+                                const std::string& key, std::string bytes, const std::string& owner,
+                                const std::string& content_type) {
   uint64_t size = bytes.size();
   storage::StringSource source(std::move(bytes));
   return objects.PutObject(bucket, key, source, Options(owner, content_type, size));
 }
 
-uint64_t DownloadFile(storage::ObjectStore& objects, const std::string& bucket,
-                      const std::string& key, const std::filesystem::path& file) {
-  storage::ObjectReader reader = objects.GetObject(bucket, key);
+uint64_t WriteObjectToFile(storage::ObjectReader& reader, const std::filesystem::path& file) {
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) throw base::IoError(std::string("cannot create a file: ") + strerror(errno));
   std::vector<char> buf(1 << 20);
@@ -87,6 +85,12 @@ uint64_t DownloadFile(storage::ObjectStore& objects, const std::string& bucket,
   }
   ::close(fd);
   return offset;
+}
+
+uint64_t DownloadFile(storage::ObjectStore& objects, const std::string& bucket,
+                      const std::string& key, const std::filesystem::path& file) {
+  storage::ObjectReader reader = objects.GetObject(bucket, key);
+  return WriteObjectToFile(reader, file);
 }
 
 }  // namespace sagemaker

@@ -18,9 +18,12 @@ storage::ObjectInfo UploadFile(storage::ObjectStore& objects, const std::string&
                                const std::string& owner, const std::string& content_type);
 // Uploads bytes held in memory.
 storage::ObjectInfo UploadBytes(storage::ObjectStore& objects, const std::string& bucket,
-                                const std::string& key, std::string bytes,
-                                const std::string& owner, const std::string& content_type);
+                                const std::string& key, std::string bytes, const std::string& owner,
+                                const std::string& content_type);
 
+// Writes the object `reader` reads to `file` (replacing it, not following a symbolic link);
+// returns the bytes written. Throws base::IoError.
+uint64_t WriteObjectToFile(storage::ObjectReader& reader, const std::filesystem::path& file);
 // Writes the object to `file` (replacing it). Throws base::IoError or storage::StorageError.
 uint64_t DownloadFile(storage::ObjectStore& objects, const std::string& bucket,
                       const std::string& key, const std::filesystem::path& file);

@@ -1,15 +1,11 @@
 #include "services/sagemaker/training/channel_loader.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "base/files.h"
 #include "engines/storage/storage_error.h"
 #include "services/sagemaker/common/api_support.h"
+#include "services/sagemaker/training/artifact_io.h"
 
 namespace sagemaker {
 namespace {
@@ -17,8 +13,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every object under `prefix`, with `path` = key minus `strip`.
-void ListPrefix(storage::ObjectStore& objects, const std::string& bucket,
-                const std::string& prefix, size_t strip, std::vector<ChannelObject>& out) {
+void ListPrefix(storage::ObjectStore& objects, const std::string& bucket, const std::string& prefix,
+                size_t strip, std::vector<ChannelObject>& out) {
   storage::ListObjectsOptions options;
   options.prefix = prefix;
   while (true) {
@@ -48,7 +44,8 @@ ChannelListing ListChannel(storage::ObjectStore& objects, const base::Json& sour
       ListPrefix(objects, loc->bucket, loc->key, strip, listing.objects);
     } else if (type == "ManifestFile") {
       storage::ObjectReader reader = objects.GetObject(loc->bucket, loc->key);
-      if (reader.info().size > (64u << 20)) throw ChannelError("The manifest " + uri + " is too large.");
+      if (reader.info().size > (64u << 20))
+        throw ChannelError("The manifest " + uri + " is too large.");
       std::unique_ptr<storage::ByteSource> body = reader.Open();
       base::Json manifest = base::Json::parse(storage::ReadAll(*body), nullptr, false);
       if (!manifest.is_array() || manifest.empty() || !manifest[0].is_object() ||
@@ -102,7 +99,6 @@ uint64_t DownloadChannel(storage::ObjectStore& objects, const std::string& bucke
                          const std::vector<ChannelObject>& list, const fs::path& directory) {
   base::MakeDirs(directory);
   uint64_t total = 0;
-  std::vector<char> buf(1 << 20);
   for (const ChannelObject& object : list) {
     std::optional<fs::path> target = base::ResolveUnder(directory, object.path);
     if (!target || *target == directory) continue;
@@ -115,27 +111,7 @@ uint64_t DownloadChannel(storage::ObjectStore& objects, const std::string& bucke
                            e.what());
       }
     }();
-    int fd = ::open(target->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-    if (fd < 0) throw base::IoError(std::string("cannot create a channel file: ") + strerror(errno));
-    uint64_t offset = 0;
-    const uint64_t size = reader.info().size;
-    while (offset < size) {
-      size_t n = reader.ReadAt(offset, buf.data(), buf.size());
-      if (n == 0) break;
-      for (size_t done = 0; done < n;) {
-        ssize_t w = ::write(fd, buf.data() + done, n - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) {
-          int err = errno;
-          ::close(fd);
-          throw base::IoError(std::string("cannot write a channel file: ") + strerror(err));
-        }
-        done += static_cast<size_t>(w);
-      }
-      offset += n;
-    }
-    ::close(fd);
-    total += offset;
+    total += WriteObjectToFile(reader, *target);
   }
   return total;
 }
