@@ -281,8 +281,9 @@ void DataQuality::CancelRun(const std::string& run_id) {
     it->second->store(true);
     return;
   }
-  if (!GetRun(run_id)) throw NotFound("Run " + run_id);
-  throw GlueError(ErrorKind::kIllegalState, "Run " + run_id + " has already ended.");
+  std::optional<Json> run = GetRun(run_id);
+  if (!run) throw NotFound("Run " + run_id);
+  throw Invalid("Run " + run_id + " is not running; it ended " + run->value("Status", "") + ".");
 }
 
 std::optional<Json> DataQuality::GetResult(const std::string& result_id) const {

@@ -53,7 +53,7 @@ class DataQuality {
   std::optional<base::Json> GetRun(const std::string& run_id) const;
   // All runs, newest first.
   std::vector<base::Json> ListRuns() const;
-  // Stops a running run (it ends STOPPED); kIllegalState when it has already ended.
+  // Stops a running run (it ends STOPPED); kInvalidInput when it has already ended.
   void CancelRun(const std::string& run_id);
 
   std::optional<base::Json> GetResult(const std::string& result_id) const;

@@ -167,7 +167,8 @@ class Lexer {
     return t;
   }
 
-  // A "..." literal; backslash escapes the next character.
+  // A "..." literal. \" stands for a quote; every other backslash stays as written, so that
+  // regular expressions (`matches "[a-z]+\.com"`) and SQL keep theirs.
   std::string QuotedString() {
     size_t start = pos_++;
     std::string out;
@@ -176,16 +177,8 @@ class Lexer {
       if (c == '"') return out;
       if (c == '\\' && pos_ < src_.size()) {
         char e = src_[pos_++];
-        switch (e) {
-          case 'n':
-            out += '\n';
-            break;
-          case 't':
-            out += '\t';
-            break;
-          default:
-            out += e;
-        }
+        if (e != '"') out += c;
+        out += e;
       } else {
         out += c;
       }

@@ -91,9 +91,10 @@ TEST(DqRulesetParserTest, ValuesKeywordsNowAndComments) {
       "Rules = [\n"
       "  ColumnValues \"d\" > (now() - 3 days),  # recent\n"
       "  ColumnValues \"d\" <= now(),\n"
-      "  ColumnValues \"s\" not in [EMPTY, WHITESPACES_ONLY, \"n\\\"a\"]\n"
+      "  ColumnValues \"s\" not in [EMPTY, WHITESPACES_ONLY, \"n\\\"a\"],\n"
+      "  ColumnValues \"e\" matches \"[a-z]+@x\\.com\\\\\"\n"
       "]");
-  ASSERT_EQ(r.rules.size(), 3u);
+  ASSERT_EQ(r.rules.size(), 4u);
   EXPECT_EQ(r.rules[0].expression->values[0].kind, DqValue::Kind::kNow);
   EXPECT_EQ(r.rules[0].expression->values[0].number, -3 * 86400);
   EXPECT_EQ(r.rules[1].expression->values[0].number, 0);
@@ -102,6 +103,7 @@ TEST(DqRulesetParserTest, ValuesKeywordsNowAndComments) {
   EXPECT_EQ(list[0].kind, DqValue::Kind::kEmpty);
   EXPECT_EQ(list[1].kind, DqValue::Kind::kWhitespacesOnly);
   EXPECT_EQ(list[2].text, "n\"a");
+  EXPECT_EQ(r.rules[3].expression->values[0].text, R"([a-z]+@x\.com\\)");
 }
 
 TEST(DqRulesetParserTest, ErrorsNameLineAndColumn) {
