@@ -163,7 +163,11 @@ std::vector<Json> DataQuality::ListRulesets() const {
     }
   });
   for (Json& doc : out) {
-    doc["RuleCount"] = ParseDqRuleset(doc.value("Ruleset", "")).rules.size();
+    try {
+      doc["RuleCount"] = ParseDqRuleset(doc.value("Ruleset", "")).rules.size();
+    } catch (const DqSyntaxError&) {
+      // Stored before a stricter parser: listed without a count, rejected when evaluated.
+    }
   }
   return out;
 }

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "base/strings.h"
+
 namespace glue {
 
 namespace {
@@ -258,11 +260,12 @@ class Parser {
     std::vector<DqRule> operands;
     operands.push_back(Parenthesized(depth));
     std::string joiner;
-    while (IsWord("and") || IsWord("or")) {
-      if (!joiner.empty() && Peek().text != joiner) {
+    while (IsWord("and") || IsWord("AND") || IsWord("or") || IsWord("OR")) {
+      std::string word = Peek().text == "AND" ? "and" : Peek().text == "OR" ? "or" : Peek().text;
+      if (!joiner.empty() && word != joiner) {
         Fail(Peek(), "mixing 'and' and 'or' needs parentheses around each group");
       }
-      joiner = Peek().text;
+      joiner = word;
       pos_++;
       if (!IsPunct("(")) Fail(Peek(), "each rule joined by '" + joiner + "' must be in parentheses");
       operands.push_back(Parenthesized(depth));
@@ -421,7 +424,7 @@ class Parser {
             {"EMPTY", DqValue::Kind::kEmpty},
             {"WHITESPACES_ONLY", DqValue::Kind::kWhitespacesOnly}};
         for (const auto& [word, kind] : kKeywords) {
-          if (t.text == word) {
+          if (t.text == word || t.text == base::ToLower(word)) {
             pos_++;
             return {kind, 0, std::string(word)};
           }

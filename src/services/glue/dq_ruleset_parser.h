@@ -5,11 +5,11 @@
 //
 // ParseDqRuleset turns the document into a DqRuleset: each rule its type, its quoted
 // parameters (column names, or the statement of CustomSql), its constraint expression
-// (comparisons, `between x and y`, `in [..]`, `matches "regex"` and their `not` forms), an
-// optional `with threshold <expression>` and `where "<SQL predicate>"`, and composite rules
-// joined with `and` / `or` (each operand in parentheses). Literals are numbers, strings, the
-// keywords NULL, EMPTY and WHITESPACES_ONLY, and now() optionally shifted by a duration
-// (`(now() - 3 days)`). Rule types are checked against what each type takes, so a ruleset that
+// (comparisons, `between x and y` -- exclusive, as in DQDL --, `in [..]`, `matches "regex"`
+// and their `not` forms), an optional `with threshold <expression>` and
+// `where "<SQL predicate>"`, and composite rules joined with `and` / `or` (each operand in
+// parentheses). Literals are numbers, strings, the keywords NULL, EMPTY and WHITESPACES_ONLY,
+// and now() optionally shifted by a duration (`(now() - 3 days)`). Rule types are checked against what each type takes, so a ruleset that
 // parses can be evaluated. Syntax errors throw DqSyntaxError naming the line and column.
 //
 // Pure functions over values; safe to call from any thread.

@@ -81,6 +81,9 @@ TEST(DqRulesetParserTest, CompositeRulesNest) {
   EXPECT_EQ(top.operands[1].operands[1].type, "IsUnique");
   EXPECT_EQ(top.operands[2].type, "Sum");
   EXPECT_EQ(top.text, R"((RowCount > 0) and ((IsComplete "a") or (IsUnique "b")) and (Sum "c" > 1))");
+  // Upper-case joiners as well.
+  EXPECT_EQ(ParseDqRuleset(R"(Rules = [ (RowCount > 0) OR (IsComplete "a") ])").rules[0].kind,
+            DqRule::Kind::kOr);
   // A lone parenthesized rule is that rule.
   EXPECT_EQ(ParseDqRuleset("Rules = [ (RowCount > 0) ]").rules[0].type, "RowCount");
 }
@@ -91,7 +94,7 @@ TEST(DqRulesetParserTest, ValuesKeywordsNowAndComments) {
       "Rules = [\n"
       "  ColumnValues \"d\" > (now() - 3 days),  # recent\n"
       "  ColumnValues \"d\" <= now(),\n"
-      "  ColumnValues \"s\" not in [EMPTY, WHITESPACES_ONLY, \"n\\\"a\"],\n"
+      "  ColumnValues \"s\" not in [EMPTY, whitespaces_only, \"n\\\"a\"],\n"
       "  ColumnValues \"e\" matches \"[a-z]+@x\\.com\\\\\"\n"
       "]");
   ASSERT_EQ(r.rules.size(), 4u);
