@@ -252,9 +252,8 @@ std::string DataQuality::StartRun(const Json& input) {
   });
   auto stop = std::make_shared<std::atomic<bool>>(false);
   running_[id] = stop;
-  threads_.emplace_back([this, run, rulesets = std::move(rulesets), stop] {
-    Execute(run, rulesets, stop);
-  });
+  threads_.emplace_back(
+      [this, run, rulesets = std::move(rulesets), stop] { Execute(run, rulesets, stop); });
   return id;
 }
 
@@ -339,8 +338,7 @@ Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
        qualified = base::ToLower(database + "." + table_name)](
           const std::vector<std::string>& name) -> std::shared_ptr<const sql::TableDefinition> {
         std::string wanted = base::ToLower(base::Join(name, "."));
-        return wanted == "primary" || wanted == table || wanted == qualified ? definition
-                                                                            : nullptr;
+        return wanted == "primary" || wanted == table || wanted == qualified ? definition : nullptr;
       });
   auto query = [&](const std::string& sql) {
     sql::QueryOptions options;

@@ -28,7 +28,8 @@ bool SameTable(const Json& source, const Json& filter_source) {
 bool InTimeRange(const Json& doc, const char* member, const Json& filter, const char* before,
                  const char* after) {
   double t = doc.value(member, 0.0);
-  if (filter.contains(before) && filter[before].is_number() && !(t < filter[before].get<double>())) {
+  if (filter.contains(before) && filter[before].is_number() &&
+      !(t < filter[before].get<double>())) {
     return false;
   }
   if (filter.contains(after) && filter[after].is_number() && !(t > filter[after].get<double>())) {
@@ -135,8 +136,7 @@ void RegisterDataQualityOperations(DataQuality& dq, aws::Service& svc) {
     Json filter = Filter(in);
     std::vector<Json> matching;
     for (const Json& result : dq.ListResults()) {
-      if (filter.contains("DataSource") &&
-          !SameTable(result["DataSource"], filter["DataSource"])) {
+      if (filter.contains("DataSource") && !SameTable(result["DataSource"], filter["DataSource"])) {
         continue;
       }
       // Results here come from evaluation runs, never from a job.

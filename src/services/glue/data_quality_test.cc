@@ -74,11 +74,10 @@ class DataQualityTest : public testing::StoreFixture {
 };
 
 TEST_F(DataQualityTest, EvaluatesARulesetOnTheTable) {
-  dq_->CreateRuleset(
-      {{"Name", "orders-dq"},
-       {"Description", "orders checks"},
-       {"TargetTable", {{"DatabaseName", "shop"}, {"TableName", "orders"}}},
-       {"Ruleset", R"(Rules = [
+  dq_->CreateRuleset({{"Name", "orders-dq"},
+                      {"Description", "orders checks"},
+                      {"TargetTable", {{"DatabaseName", "shop"}, {"TableName", "orders"}}},
+                      {"Ruleset", R"(Rules = [
           RowCount = 6,
           IsComplete "id",
           Completeness "name" > 0.8,
@@ -164,10 +163,11 @@ TEST_F(DataQualityTest, RejectsBadInput) {
                                   {"TargetTable", {{"DatabaseName", "shop"}, {"TableName", "x"}}}});
             }),
             "InvalidInputException");
-  EXPECT_EQ(kind_of([&] { dq_->StartRun(Start("orders", {"nope"})); }),
-            "EntityNotFoundException");
+  EXPECT_EQ(kind_of([&] { dq_->StartRun(Start("orders", {"nope"})); }), "EntityNotFoundException");
   EXPECT_EQ(kind_of([&] { dq_->StartRun(Start("missing", {"r"})); }), "EntityNotFoundException");
-  EXPECT_EQ(kind_of([&] { dq_->UpdateRuleset({{"Name", "r"}, {"Ruleset", "Rules = ["}}); }),
+  EXPECT_EQ(kind_of([&] {
+              dq_->UpdateRuleset({{"Name", "r"}, {"Ruleset", "Rules = ["}});
+            }),
             "InvalidInputException");
   EXPECT_EQ(kind_of([&] { dq_->DeleteRuleset("nope"); }), "EntityNotFoundException");
   Json updated = dq_->UpdateRuleset({{"Name", "r"}, {"Ruleset", "Rules = [ RowCount < 0 ]"}});
@@ -200,9 +200,27 @@ TEST_F(DataQualityTest, UnreadableTableFailsTheRunAndResultsGoToS3) {
             "Value: 6.0 does not meet the constraint requirement!");
 }
 
+TEST_F(DataQualityTest, ACancelledRunEndsStoppedWithoutResults) {
+  std::string csv = "id,name,price,code\n";
+  for (int i = 0; i < 50000; ++i)
+    csv += std::to_string(i) + ",n" + std::to_string(i) + ",1.5,ABC\n";
+  Put("big/part-0.csv", csv);
+  catalog_->CreateTable("shop", CsvTable("big", "s3://data/big/"));
+  dq_->CreateRuleset(
+      {{"Name", "r"},
+       {"Ruleset", R"(Rules = [ IsUnique "id", IsUnique "name", Mean "price" > 0 ])"}});
+  std::string id = dq_->StartRun(Start("big", {"r"}));
+  dq_->CancelRun(id);
+  Json run = Wait(id);
+  EXPECT_EQ(run["Status"], "STOPPED");
+  EXPECT_TRUE(run["ResultIds"].empty());
+  EXPECT_FALSE(run.contains("ErrorString"));
+  EXPECT_TRUE(dq_->ListResults().empty());
+}
+
 TEST_F(DataQualityTest, ABadWhereClauseIsAnErrorOfThatRuleOnly) {
-  dq_->CreateRuleset({{"Name", "r"},
-                      {"Ruleset", R"(Rules = [ RowCount > 0 where "no_such_column > 1",
+  dq_->CreateRuleset(
+      {{"Name", "r"}, {"Ruleset", R"(Rules = [ RowCount > 0 where "no_such_column > 1",
                                                IsComplete "name", IsComplete "missing" ])"}});
   Json run = Wait(dq_->StartRun(Start("orders", {"r"})));
   ASSERT_EQ(run["Status"], "SUCCEEDED") << run.dump();

@@ -67,8 +67,8 @@ std::string RowCondition(const std::string& x, const DqExpression& e) {
     for (const DqValue& v : e.values) parts.push_back("(" + Compare(x, op, v) + ")");
     return "(" + base::Join(parts, " OR ") + ")";
   };
-  std::string between = "(" + Compare(x, ">", e.values.front()) + " AND " +
-                        Compare(x, "<", e.values.back()) + ")";
+  std::string between =
+      "(" + Compare(x, ">", e.values.front()) + " AND " + Compare(x, "<", e.values.back()) + ")";
   switch (e.op) {
     case DqOperator::kEq:
       return Compare(x, "=", e.values[0]);
@@ -92,8 +92,8 @@ std::string RowCondition(const std::string& x, const DqExpression& e) {
       return "NOT " + any_of("=");
     case DqOperator::kMatches:
     case DqOperator::kNotMatches: {
-      std::string m = "regexp_like(" + Text(x) + ", " +
-                      SqlString("^(?:" + e.values[0].text + ")$") + ")";
+      std::string m =
+          "regexp_like(" + Text(x) + ", " + SqlString("^(?:" + e.values[0].text + ")$") + ")";
       return e.op == DqOperator::kMatches ? m : "NOT " + m;
     }
   }
@@ -196,8 +196,8 @@ struct DqRuleCompiler::Compiled {
                        ")");
     };
     auto over = [&](const std::string& function, const std::string& x) {
-      return Aggregate(function + "(" + (where ? "CASE WHEN (" + *where + ") THEN " + x + " END" : x) +
-                       ")");
+      return Aggregate(function + "(" +
+                       (where ? "CASE WHEN (" + *where + ") THEN " + x + " END" : x) + ")");
     };
     auto not_null = [&] {
       std::vector<std::string> parts;
@@ -205,10 +205,11 @@ struct DqRuleCompiler::Compiled {
       return base::Join(parts, " AND ");
     };
     auto group = [&] {
-      return Statement("SELECT count(*), count_if(n = 1), sum(n) FROM (SELECT count(*) AS n FROM "
-                       "primary WHERE " +
-                       not_null() + (where ? " AND (" + *where + ")" : "") + " GROUP BY " +
-                       base::Join(node.columns, ", ") + ") AS groups");
+      return Statement(
+          "SELECT count(*), count_if(n = 1), sum(n) FROM (SELECT count(*) AS n FROM "
+          "primary WHERE " +
+          not_null() + (where ? " AND (" + *where + ")" : "") + " GROUP BY " +
+          base::Join(node.columns, ", ") + ") AS groups");
     };
     const std::string& t = rule.type;
     if (t == "RowCount") {
@@ -232,8 +233,8 @@ struct DqRuleCompiler::Compiled {
                          count_if(node.columns[0] + " IS NOT NULL")};
     } else if (t == "CustomSql") {
       std::string sql = rule.parameters[0];
-      while (!sql.empty() && (sql.back() == ';' || std::isspace(static_cast<unsigned char>(
-                                                       sql.back())))) {
+      while (!sql.empty() &&
+             (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back())))) {
         sql.pop_back();
       }
       node.statement = Statement(sql);
@@ -254,13 +255,9 @@ DqRuleCompiler::DqRuleCompiler(DqRuleset ruleset, std::vector<std::string> colum
 
 DqRuleCompiler::~DqRuleCompiler() = default;
 
-const std::vector<std::string>& DqRuleCompiler::aggregates() const {
-  return compiled_->aggregates;
-}
+const std::vector<std::string>& DqRuleCompiler::aggregates() const { return compiled_->aggregates; }
 
-const std::vector<std::string>& DqRuleCompiler::statements() const {
-  return compiled_->statements;
-}
+const std::vector<std::string>& DqRuleCompiler::statements() const { return compiled_->statements; }
 
 std::string DqRuleCompiler::ScanSql() const {
   return "SELECT " + base::Join(compiled_->aggregates, ", ") + " FROM primary";
@@ -276,9 +273,9 @@ std::string DqRuleCompiler::FormatNumber(double value) {
   char buf[64];
   double magnitude = std::fabs(value);
   bool scientific = magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e7);
-  auto [end, ec] = std::to_chars(
-      buf, buf + sizeof buf, value,
-      scientific ? std::chars_format::scientific : std::chars_format::fixed);
+  auto [end, ec] =
+      std::to_chars(buf, buf + sizeof buf, value,
+                    scientific ? std::chars_format::scientific : std::chars_format::fixed);
   std::string s(buf, ec == std::errc() ? end : buf);
   if (!scientific) return s.find('.') == std::string::npos ? s + ".0" : s;
   // 1e+07 -> 1.0E7, 1.5e-05 -> 1.5E-5
@@ -333,11 +330,11 @@ std::vector<DqRuleResult> DqRuleCompiler::Judge(
         out.message = a.error;
         return out;
       }
-      agg.push_back(a.values.empty() || !a.values[0]
-                        ? std::numeric_limits<double>::quiet_NaN()
-                        : *a.values[0]);
+      agg.push_back(a.values.empty() || !a.values[0] ? std::numeric_limits<double>::quiet_NaN()
+                                                     : *a.values[0]);
     }
-    const DqAnswer* statement = node.statement >= 0 ? &statement_answers.at(node.statement) : nullptr;
+    const DqAnswer* statement =
+        node.statement >= 0 ? &statement_answers.at(node.statement) : nullptr;
     if (statement && !statement->error.empty()) {
       out.result = "ERROR";
       out.message = statement->error;
@@ -370,8 +367,8 @@ std::vector<DqRuleResult> DqRuleCompiler::Judge(
     } else if (t == "IsComplete" || t == "Completeness") {
       double completeness = Ratio(agg[1], agg[0]);
       metric("Column." + column + ".Completeness", completeness);
-      decide(completeness, t == "IsComplete" ? completeness == 1.0
-                                             : Satisfies(*rule.expression, completeness));
+      decide(completeness,
+             t == "IsComplete" ? completeness == 1.0 : Satisfies(*rule.expression, completeness));
     } else if (t == "IsUnique" || t == "Uniqueness") {
       double uniqueness = Ratio(stat(1), stat(2));
       metric("Column." + column + ".Uniqueness", uniqueness);
@@ -400,8 +397,8 @@ std::vector<DqRuleResult> DqRuleCompiler::Judge(
     } else if (t == "ColumnValues") {
       double compliance = Ratio(agg[1], agg[0]);
       metric("Column." + column + ".ColumnValues.Compliance", compliance);
-      decide(compliance, rule.threshold ? Satisfies(*rule.threshold, compliance)
-                                        : compliance == 1.0);
+      decide(compliance,
+             rule.threshold ? Satisfies(*rule.threshold, compliance) : compliance == 1.0);
     } else if (t == "ColumnLength") {
       metric("Column." + column + ".MinimumLength", agg[0]);
       metric("Column." + column + ".MaximumLength", agg[1]);
@@ -430,8 +427,8 @@ std::vector<DqRuleResult> DqRuleCompiler::Judge(
   std::vector<DqRuleResult> results;
   for (size_t i = 0; i < c.nodes.size(); ++i) {
     Outcome o = judge(c.nodes[i]);
-    results.push_back({"Rule_" + std::to_string(i + 1), c.nodes[i].rule->text, o.result,
-                       o.message, std::move(o.metrics)});
+    results.push_back({"Rule_" + std::to_string(i + 1), c.nodes[i].rule->text, o.result, o.message,
+                       std::move(o.metrics)});
   }
   return results;
 }

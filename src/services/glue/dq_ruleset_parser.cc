@@ -128,8 +128,8 @@ class Lexer {
                 std::isdigit(static_cast<unsigned char>(src_[pos_ + 1])))) {
       t.kind = TokenKind::kNumber;
       size_t start = pos_;
-      while (pos_ < src_.size() && (std::isdigit(static_cast<unsigned char>(src_[pos_])) ||
-                                    src_[pos_] == '.')) {
+      while (pos_ < src_.size() &&
+             (std::isdigit(static_cast<unsigned char>(src_[pos_])) || src_[pos_] == '.')) {
         pos_++;
       }
       if (pos_ < src_.size() && (src_[pos_] == 'e' || src_[pos_] == 'E')) {
@@ -267,7 +267,9 @@ class Parser {
       }
       joiner = word;
       pos_++;
-      if (!IsPunct("(")) Fail(Peek(), "each rule joined by '" + joiner + "' must be in parentheses");
+      if (!IsPunct("(")) {
+        Fail(Peek(), "each rule joined by '" + joiner + "' must be in parentheses");
+      }
       operands.push_back(Parenthesized(depth));
     }
     if (joiner.empty()) return std::move(operands.front());
@@ -391,17 +393,17 @@ class Parser {
                 t.text == "<" || t.text == "<=")) {
       pos_++;
       static const std::pair<std::string_view, DqOperator> kOps[] = {
-          {"=", DqOperator::kEq}, {"!=", DqOperator::kNe}, {">", DqOperator::kGt},
-          {">=", DqOperator::kGe}, {"<", DqOperator::kLt}, {"<=", DqOperator::kLe}};
+          {"=", DqOperator::kEq},  {"!=", DqOperator::kNe}, {">", DqOperator::kGt},
+          {">=", DqOperator::kGe}, {"<", DqOperator::kLt},  {"<=", DqOperator::kLe}};
       for (const auto& [text, op] : kOps) {
         if (t.text == text) e.op = op;
       }
       bool equality = e.op == DqOperator::kEq || e.op == DqOperator::kNe;
       e.values.push_back(Value(takes, what, equality));
     } else {
-      Fail(Peek(), negated ? "expected 'between', 'in' or 'matches' after 'not'"
-                           : what + " needs an expression such as '> 10', 'between 1 and 5' "
-                                    "or 'in [..]'");
+      std::string needed =
+          what + " needs an expression such as '> 10', 'between 1 and 5' or 'in [..]'";
+      Fail(Peek(), negated ? "expected 'between', 'in' or 'matches' after 'not'" : needed);
     }
     return e;
   }

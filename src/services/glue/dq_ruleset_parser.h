@@ -9,8 +9,9 @@
 // and their `not` forms), an optional `with threshold <expression>` and
 // `where "<SQL predicate>"`, and composite rules joined with `and` / `or` (each operand in
 // parentheses). Literals are numbers, strings, the keywords NULL, EMPTY and WHITESPACES_ONLY,
-// and now() optionally shifted by a duration (`(now() - 3 days)`). Rule types are checked against what each type takes, so a ruleset that
-// parses can be evaluated. Syntax errors throw DqSyntaxError naming the line and column.
+// and now() optionally shifted by a duration (`(now() - 3 days)`). Rule types are checked against
+// what each type takes, so a ruleset that parses can be evaluated. Syntax errors throw
+// DqSyntaxError naming the line and column.
 //
 // Pure functions over values; safe to call from any thread.
 #pragma once

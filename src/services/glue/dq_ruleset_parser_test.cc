@@ -80,7 +80,8 @@ TEST(DqRulesetParserTest, CompositeRulesNest) {
   EXPECT_EQ(top.operands[1].kind, DqRule::Kind::kOr);
   EXPECT_EQ(top.operands[1].operands[1].type, "IsUnique");
   EXPECT_EQ(top.operands[2].type, "Sum");
-  EXPECT_EQ(top.text, R"((RowCount > 0) and ((IsComplete "a") or (IsUnique "b")) and (Sum "c" > 1))");
+  EXPECT_EQ(top.text,
+            R"((RowCount > 0) and ((IsComplete "a") or (IsUnique "b")) and (Sum "c" > 1))");
   // Upper-case joiners as well.
   EXPECT_EQ(ParseDqRuleset(R"(Rules = [ (RowCount > 0) OR (IsComplete "a") ])").rules[0].kind,
             DqRule::Kind::kOr);
