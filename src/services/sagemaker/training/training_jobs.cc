@@ -407,7 +407,7 @@ void TrainingJobs::Impl::UploadProfile(const std::string& key) {
   }
 }
 
-void TrainingJobs::Impl::Stop(const std::string& name) {
+void TrainingJobs::Impl::Stop(const std::string& name, const std::string& message) {
   const std::string key = NameKey(name);
   std::shared_ptr<Active> job;
   std::string runner_id;
@@ -438,7 +438,7 @@ void TrainingJobs::Impl::Stop(const std::string& name) {
     status = r.status;
     if (r.status != "InProgress") return;
     r.status = "Stopping";
-    AddTransition(r, "Stopping", "Stopping the training job", now);
+    AddTransition(r, "Stopping", message, now);
   });
   if (status != "InProgress") {
     // It ended while being finished.
@@ -697,7 +697,9 @@ std::string TrainingJobs::Create(const std::string& region, const std::string& a
   return impl_->Create(region, account, request, tuning_job);
 }
 
-void TrainingJobs::Stop(const std::string& name) { impl_->Stop(name); }
+void TrainingJobs::Stop(const std::string& name, const std::string& message) {
+  impl_->Stop(name, message);
+}
 
 std::optional<base::Json> TrainingJobs::Describe(const std::string& name) {
   std::optional<TrainingJobRecord> record = impl_->store.Find(name);

@@ -97,7 +97,7 @@ struct TrainingJobs::Impl {
   void Launch(const std::string& key);
 
   // training_jobs.cc
-  void Stop(const std::string& name);
+  void Stop(const std::string& name, const std::string& message);
   void Enqueue(std::function<void()> task);
   void WorkerLoop();
   void MonitorLoop();

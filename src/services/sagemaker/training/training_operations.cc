@@ -241,7 +241,7 @@ void TrainingJobs::Impl::Register(aws::Service& service) {
   service
       .Handle("StopTrainingJob",
               [this](aws::RequestContext&, const Json& in) {
-                Stop(Str(in, "TrainingJobName"));
+                Stop(Str(in, "TrainingJobName"), kStoppingMessage);
                 return Json::object();
               })
       .Resource(job_arn);
