@@ -47,6 +47,7 @@ constexpr int64_t kMaxParallelLimit = 100;
 constexpr int64_t kMaxJobsLimit = 750;
 constexpr size_t kMaxDefinitions = 10;
 constexpr size_t kMaxParents = 5;
+constexpr int64_t kMinRuntimeLimit = 120;
 constexpr int64_t kMaxRuntimeLimit = 15768000;
 constexpr int64_t kMaxResourceLimit = 20000;
 constexpr std::chrono::milliseconds kDeadlineCheck{200};
@@ -151,7 +152,8 @@ std::string Unquoted(const Json& v) {
 struct Definition {
   std::string name;  // DefinitionName; may be empty with a single TrainingJobDefinition
   Json definition;
-  ParameterSpace space;
+  // On the heap: the strategy keeps a reference to it while Definitions move.
+  std::unique_ptr<ParameterSpace> space;
   std::unique_ptr<SearchStrategy> strategy;
   std::string metric;
   std::optional<HyperbandSchedule> hyperband;
@@ -308,9 +310,9 @@ Definition TuningJobs::Impl::PlanDefinition(const Json& in, const Json& definiti
                           " is not among the MetricDefinitions of the training job definition" +
                           (d.name.empty() ? "." : " " + d.name + "."));
   }
-  d.space = ParameterSpace::Parse(RangesOf(in, definition),
-                                  Obj(definition, "StaticHyperParameters"));
-  d.strategy = MakeSearchStrategy(strategy, d.space, seed);
+  d.space = std::make_unique<ParameterSpace>(ParameterSpace::Parse(
+      RangesOf(in, definition), Obj(definition, "StaticHyperParameters")));
+  d.strategy = MakeSearchStrategy(strategy, *d.space, seed);
   if (strategy == "Hyperband") {
     const Json& config = Obj(in, "HyperParameterTuningJobConfig");
     const Json& hb = Obj(Obj(config, "StrategyConfig"), "HyperbandStrategyConfig");
@@ -410,7 +412,7 @@ void TuningJobs::Impl::WarmStart(Tuning& t, const Json& in, const std::string& s
       for (Definition& d : t.definitions) {
         if (!of.empty() && d.name == of) target = &d;
       }
-      std::optional<UnitPoint> point = target->space.PointOf(values);
+      std::optional<UnitPoint> point = target->space->PointOf(values);
       if (!point) continue;
       target->trials.push_back(Trial{*point, series.back(), true});
       target->ended_series.push_back(std::move(series));
@@ -490,10 +492,10 @@ std::shared_ptr<Tuning> TuningJobs::Impl::Plan(const std::string& region,
     throw ValidationError("ResourceLimits.MaxNumberOfTrainingJobs must be between 1 and 750.");
   }
   t->max_parallel = static_cast<size_t>(*parallel);
-  // SageMaker's floor of 120 s is not kept, so that short searches can be bounded.
   if (std::optional<int64_t> runtime = OptInt(limits, "MaxRuntimeInSeconds")) {
-    if (*runtime < 1 || *runtime > kMaxRuntimeLimit) {
-      throw ValidationError("ResourceLimits.MaxRuntimeInSeconds must be between 1 and 15768000.");
+    if (*runtime < kMinRuntimeLimit || *runtime > kMaxRuntimeLimit) {
+      throw ValidationError(
+          "ResourceLimits.MaxRuntimeInSeconds must be between 120 and 15768000.");
     }
     t->deadline_ms = NowMs() + *runtime * 1000;
   }
@@ -549,7 +551,7 @@ void TuningJobs::Impl::LaunchMore(Tuning& t) {
     request["TrainingJobName"] = job;
     Json hps = Obj(def->definition, "StaticHyperParameters");
     if (!hps.is_object()) hps = Json::object();
-    for (const auto& [k, v] : def->space.Values(*point)) hps[k] = v;
+    for (const auto& [k, v] : def->space->Values(*point)) hps[k] = v;
     hps["_tuning_objective_metric"] = def->metric;
     request["HyperParameters"] = hps;
     training.Create(t.region, t.account, request, t.name);

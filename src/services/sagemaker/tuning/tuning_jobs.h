@@ -13,8 +13,8 @@
 // rule (median_stopping_rule.h); the Hyperband strategy stops jobs at its rungs
 // (hyperband_schedule.h). A job stopped early is Stopped, and its Stopping transition says why.
 // TargetObjectiveMetricValue ends the search once reached; ResourceLimits.MaxRuntimeInSeconds
-// (any positive value; SageMaker's floor of 120 s is waived) stops the running trainings and
-// ends the tuning job (Completed when a job reported the objective). WarmStartConfig seeds the
+// stops the running trainings and ends the tuning job (Completed when a job reported the
+// objective). WarmStartConfig seeds the
 // search with the trainings of Completed or Stopped parent tuning jobs of the same objective
 // and hyperparameter names (IdenticalDataAndAlgorithm also needs the same image and input
 // data): they are known observations of the strategy and earlier jobs of the median rule, and
