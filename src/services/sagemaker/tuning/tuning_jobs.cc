@@ -572,6 +572,7 @@ void TuningJobs::Impl::CheckEarlyStop(Tuning& t, const std::string& job) {
   auto launched = t.launched_jobs.find(job);
   if (launched == t.launched_jobs.end()) return;
   Definition& def = t.definitions[launched->second.definition];
+  if (!t.median_rule && !def.hyperband) return;
   std::vector<double> series;
   for (const MetricPoint& p : training.store().Series(job)[def.metric]) {
     series.push_back(t.Orient(p.value));
