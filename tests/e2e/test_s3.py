@@ -148,6 +148,22 @@ class S3Test(harness.ServerTestCase):
 
     # ---- objects ---------------------------------------------------------------------------
 
+    def test_empty_put_keeps_the_pooled_connection_sound(self):
+        # botocore sends "Expect: 100-continue" with every PUT, also an empty one, and takes a
+        # final status received in place of the interim 100 as the status of every later
+        # response on that connection: the next PUT would then "succeed" with no headers
+        # after a stall (or, had the server died meanwhile, without ever reaching it).
+        b = self.bucket()
+        s3 = self.server.client("s3", max_pool_connections=1)
+        bodies = [b"", b"x", b"", b"y" * 5000, b"", b""]
+        for i, body in enumerate(bodies):
+            started = time.monotonic()
+            r = s3.put_object(Bucket=b, Key="k%d" % i, Body=body)
+            self.assertEqual(r["ETag"], '"%s"' % s3util.md5_hex(body), i)
+            self.assertLess(time.monotonic() - started, 10, i)
+        for i, body in enumerate(bodies):
+            self.assertEqual(s3.get_object(Bucket=b, Key="k%d" % i)["Body"].read(), body)
+
     def test_round_trip_sizes_put_object(self):
         b = self.bucket()
         for size in [0, 1, 5 * MIB - 1, 5 * MIB, 5 * MIB + 1]:

@@ -87,14 +87,9 @@ class S3CrashTest(unittest.TestCase):
                     listed[o["Key"]] = o
             print("uploads acknowledged before the kill: %d, objects listed after the restart: %d"
                   % (len(acked), len(listed)))
-            # Every listed object is complete. Known defect (S3 issue note): about one run in
-            # three loses one acknowledged upload across the kill (175 acked / 174 listed;
-            # 194 / 193), so the lost keys are reported here until the storage engine's
-            # commit path is fixed; every other check of this test still fails the run.
+            # Every acknowledged upload survived, and every listed object is complete.
             lost = sorted(key for key in acked if key not in listed)
-            if lost:
-                print("KNOWN DEFECT: acknowledged uploads missing after the restart: %s" % lost)
-            self.assertLessEqual(len(lost), 1, lost)
+            self.assertEqual(lost, [], "acknowledged uploads missing after the restart")
             for key, o in listed.items():
                 size = int(key.rsplit("-", 1)[1])
                 self.assertEqual(o["Size"], size, key)

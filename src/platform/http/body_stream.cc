@@ -10,6 +10,7 @@ BodyStream::BodyStream(Transport& transport, std::optional<uint64_t> content_len
     : transport_(transport),
       content_length_(content_length),
       continue_pending_(expect_continue && !complete),
+      continue_owed_(expect_continue && complete),
       prefetched_(std::move(prefetched)),
       complete_(complete),
       received_(prefetched_.size()) {}

@@ -30,6 +30,12 @@ class BodyStream : public BodyReader {
   // Called when the final response goes out: a client still waiting for "100 Continue" will
   // not send the body now, so later reads fail instead of sending 100 after the response.
   void DeclineContinue() { continue_declined_ = continue_pending_; }
+  // True when the client asked for "100 Continue" but the request has no body to wait for:
+  // the final response is then preceded by an interim 100 anyway. HTTP allows omitting it,
+  // but botocore (up to at least 1.43) reads a final status in place of the 100 as the status
+  // of every later response on that kept-alive connection, so it would take the next
+  // request's answer (or a connection dropped by a crash) for that stale "200".
+  bool owes_continue() const { return continue_owed_; }
   // True once every byte of the body has been read from the client.
   bool complete() const { return complete_; }
   // True when the connection can stay open: the body is complete, or its rest is known,
@@ -40,6 +46,7 @@ class BodyStream : public BodyReader {
   Transport& transport_;
   const std::optional<uint64_t> content_length_;
   bool continue_pending_;
+  const bool continue_owed_;
   bool continue_declined_ = false;
   std::string prefetched_;
   size_t prefetched_pos_ = 0;

@@ -54,7 +54,6 @@ constexpr size_t kScratchSize = 8192;
 // for the job: room for a typical head between requests, more while a body streams.
 constexpr size_t kHeadBufferSize = 8 * 1024;
 constexpr size_t kBodyBufferSize = 64 * 1024;
-constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // True for framing errors in what the client sent (answered with 400), as opposed to the
 // connection ending or timing out.
@@ -166,7 +165,7 @@ class ServerConnection final : public Connection,
   ReadResult ReadBody(char* buf, size_t n, bool send_continue) override {
     WaitResult r = RunOnStrand([this, buf, n, send_continue] {
       if (!send_continue) return ReadSome(buf, n);
-      WriteAll({asio::buffer(kContinue.data(), kContinue.size())},
+      WriteAll({asio::buffer(kContinueResponse.data(), kContinueResponse.size())},
                [this, buf, n](beast::error_code ec) {
                  if (ec) return Complete({ec});
                  ReadSome(buf, n);

@@ -5,10 +5,14 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "platform/http/headers.h"
 
 namespace http {
+
+// The interim answer to "Expect: 100-continue".
+inline constexpr std::string_view kContinueResponse = "HTTP/1.1 100 Continue\r\n\r\n";
 
 // "HTTP/1.1 <status> <reason>\r\n" + fields + "\r\n". Throws base::Error for a status outside
 // 200..599 or an invalid field.

@@ -167,6 +167,7 @@ std::string ResponseStream::MakeHead(Framing framing, std::optional<uint64_t> le
   }
   if (!headers_.Has("Date")) headers_.Add("Date", HttpDateNow());
   std::string head = SerializeResponseHead(status_, headers_);
+  if (body_.owes_continue()) head.insert(0, kContinueResponse);
   started_ = true;
   keep_alive_ = keep_alive;
   return head;

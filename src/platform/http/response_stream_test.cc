@@ -290,6 +290,32 @@ TEST(BodyStreamTest, NoContinueAfterTheResponseWentOut) {
   EXPECT_TRUE(echo.transport.wire.starts_with("[100 Continue]HTTP/1.1 200 OK\r\n"));
 }
 
+TEST(BodyStreamTest, AnEmptyBodyThatExpectedContinueStillGetsTheInterim100) {
+  // No body to wait for: the 100 goes out right before the final answer, in one write, and
+  // the connection stays usable.
+  Fixture empty(false, false, true, uint64_t{0}, /*body_complete=*/true, /*expect_continue=*/true);
+  EXPECT_EQ(empty.body.ReadAll(10), "");
+  empty.response.Send("ok");
+  EXPECT_TRUE(empty.transport.wire.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"))
+      << empty.transport.wire;
+  EXPECT_EQ(empty.transport.last_writes, 1);
+  EXPECT_EQ(BodyOf(BodyOf(empty.transport.wire)), "ok");
+  EXPECT_TRUE(empty.response.keep_alive());
+
+  // A failure answered in place of a streamed head carries it too, once.
+  Fixture failed(false, false, true, uint64_t{0}, true, true);
+  failed.response.Begin(5);
+  failed.response.Finish(500);
+  EXPECT_TRUE(failed.transport.wire.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 500 "))
+      << failed.transport.wire;
+  EXPECT_EQ(failed.transport.wire.find("100 Continue", 10), std::string::npos);
+
+  // Without the expectation nothing changes.
+  Fixture plain;
+  plain.response.Send("ok");
+  EXPECT_TRUE(plain.transport.wire.starts_with("HTTP/1.1 200 OK\r\n"));
+}
+
 TEST(BodyStreamTest, ServesAPrefetchedBodyWithoutTransport) {
   FakeTransport transport;
   BodyStream body(transport, 5, false, "hello", true);

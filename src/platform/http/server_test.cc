@@ -363,6 +363,25 @@ TEST_F(ServerTest, ExpectContinueIsSentOnlyWhenTheHandlerReads) {
   EXPECT_EQ(r.body, "got ");
 }
 
+TEST_F(ServerTest, EmptyBodyWithExpectContinueGetsAnInterim100AndKeepsTheConnection) {
+  StartServer([&](Request& req, ResponseWriter& w) {
+    w.Send("got " + req.body->ReadAll(1024) + ".");
+  });
+  Client c(port());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(
+        c.Send("PUT /k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n"));
+    EXPECT_EQ(c.ReadHead(), "HTTP/1.1 100 Continue\r\n\r\n");
+    Response r = c.ReadResponse();
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "got .");
+    EXPECT_EQ(r.Header("connection"), "");
+  }
+  // A request without the expectation gets no interim answer.
+  ASSERT_TRUE(c.Send("PUT /k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"));
+  EXPECT_EQ(c.ReadHead().substr(0, 15), "HTTP/1.1 200 OK");
+}
+
 TEST_F(ServerTest, RefusalWithoutReadingSkipsContinueAndCloses) {
   StartServer([](Request&, ResponseWriter& w) {
     w.SetStatus(403);
