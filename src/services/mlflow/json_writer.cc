@@ -154,7 +154,6 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
 void JsonWriter::SpillTo(size_t threshold, std::function<void(std::string_view)> sink) {
   spill_threshold_ = threshold;
   spill_ = std::move(sink);
-  out_.reserve(threshold + threshold / 4);
 }
 
 void JsonWriter::Spill() {
