@@ -11,6 +11,7 @@
 #include "platform/aws/dispatcher.h"
 #include "platform/http/server.h"
 #include "platform/meta/store.h"
+#include "server/model_registration_bridge.h"
 #include "services/athena/athena.h"
 #include "services/glue/glue.h"
 #include "services/iam/iam.h"
@@ -54,6 +55,7 @@ struct StudioServer::Impl {
   std::unique_ptr<athena::Athena> athena;
   std::unique_ptr<mlflow::Mlflow> mlflow;
   std::unique_ptr<aws::Dispatcher> dispatcher;
+  std::unique_ptr<ModelRegistrationBridge> model_registration;
   std::unique_ptr<http::Server> http;
 
   void Route(http::Request& req, http::ResponseWriter& res) {
@@ -130,6 +132,8 @@ void StudioServer::Start() {
   m.sagemaker = std::make_unique<sagemaker::SageMaker>(*m.store, *m.objects, *m.iam,
                                                        *m.log_store, std::move(topts));
   m.sagemaker->RegisterOperations(*sagemaker_service);
+  m.model_registration = std::make_unique<ModelRegistrationBridge>(*sagemaker_service);
+  m.mlflow->set_model_registration_sink(m.model_registration.get());
   m.dispatcher->Register(std::move(sagemaker_service));
 
   http::ServerOptions hopts;
@@ -139,6 +143,7 @@ void StudioServer::Start() {
       hopts, [this](http::Request& req, http::ResponseWriter& res) { impl_->Route(req, res); });
   m.http->Start();
   m.sagemaker->set_endpoint_url(LocalUrl(m.options.listen_address, m.http->port()));
+  m.mlflow->set_listen_url(LocalUrl(m.options.listen_address, m.http->port()));
 }
 
 void StudioServer::Stop() {

@@ -307,6 +307,134 @@ class AthenaTest(harness.ServerTestCase):
         self.assertIn("sales_db", dbs)
         self.assertIn("default", dbs)
 
+    def test_malformed_files_fail_naming_file_and_offset(self):
+        body = b"id,qty\n1,10\n2,abc\n3,30\n"
+        self.s3.put_object(Bucket=BUCKET, Key="raw/typed/data.csv", Body=body)
+        # OpenCSVSerde fails on a value that is not of the column's type...
+        self.run_query("""CREATE EXTERNAL TABLE typed_open (id int, qty int)
+                          ROW FORMAT SERDE 'org.apache.hadoop.hive.serde2.OpenCSVSerde'
+                          LOCATION 's3://%s/raw/typed/'
+                          TBLPROPERTIES ('skip.header.line.count'='1')""" % BUCKET)
+        q = self.wait_for(self.start("SELECT SUM(qty) FROM typed_open"), "FAILED")
+        reason = q["Status"]["StateChangeReason"]
+        self.assertTrue(reason.startswith(
+            "HIVE_BAD_DATA: s3://%s/raw/typed/data.csv: line 3: Error parsing field value 'abc'"
+            % BUCKET), reason)
+        # ... LazySimpleSerDe reads it as NULL, as Hive does.
+        self.run_query("""CREATE EXTERNAL TABLE typed_lazy (id int, qty int)
+                          ROW FORMAT DELIMITED FIELDS TERMINATED BY ','
+                          LOCATION 's3://%s/raw/typed/'
+                          TBLPROPERTIES ('skip.header.line.count'='1')""" % BUCKET)
+        _, rows, _ = self.run_query("SELECT COUNT(*), COUNT(qty), SUM(qty) FROM typed_lazy")
+        self.assertEqual(rows[1], ["3", "2", "40"])
+
+        # A Parquet file cut short fails naming its key and the offset where the footer's
+        # magic bytes should be.
+        self.run_query("""CREATE TABLE pq_good WITH (format = 'PARQUET',
+                          external_location = 's3://%s/pq/good/')
+                          AS SELECT order_id, sales_amount FROM sales_data""" % BUCKET)
+        key = self.s3.list_objects_v2(Bucket=BUCKET, Prefix="pq/good/")["Contents"][0]["Key"]
+        data = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+        cut = data[:len(data) // 2]
+        self.s3.put_object(Bucket=BUCKET, Key="pq/cut/part-0.parquet", Body=cut)
+        self.run_query("""CREATE EXTERNAL TABLE pq_cut (order_id bigint, sales_amount double)
+                          STORED AS PARQUET LOCATION 's3://%s/pq/cut/'""" % BUCKET)
+        q = self.wait_for(self.start("SELECT SUM(sales_amount) FROM pq_cut"), "FAILED")
+        self.assertEqual(
+            q["Status"]["StateChangeReason"],
+            "HIVE_BAD_DATA: s3://%s/pq/cut/part-0.parquet: byte offset %d: Malformed Parquet "
+            "file: magic bytes 'PAR1' missing at the end (the file is truncated or not Parquet)"
+            % (BUCKET, len(cut) - 4))
+        # Bytes overwritten inside the first page fail at that page's offset.
+        broken = data[:4] + b"\xff" * 8 + data[12:]
+        self.s3.put_object(Bucket=BUCKET, Key="pq/broken/part-0.parquet", Body=broken)
+        self.run_query("""CREATE EXTERNAL TABLE pq_broken (order_id bigint, sales_amount double)
+                          STORED AS PARQUET LOCATION 's3://%s/pq/broken/'""" % BUCKET)
+        q = self.wait_for(self.start("SELECT SUM(order_id) FROM pq_broken"), "FAILED")
+        self.assertTrue(q["Status"]["StateChangeReason"].startswith(
+            "HIVE_BAD_DATA: s3://%s/pq/broken/part-0.parquet: byte offset 4: Malformed Parquet "
+            "file: corrupt column chunk 'order_id'" % BUCKET), q["Status"]["StateChangeReason"])
+
+    def test_query_time_authorization(self):
+        account = self.server.client("sts").get_caller_identity()["Account"]
+        iam = self.server.client("iam")
+        self.s3.put_object(Bucket=BUCKET, Key="raw/private/p.csv", Body=b"1,secret\n")
+        self.run_query("CREATE EXTERNAL TABLE secret_t (id int, v string) ROW FORMAT DELIMITED "
+                       "FIELDS TERMINATED BY ',' LOCATION 's3://%s/raw/sales/'" % BUCKET)
+        self.run_query("CREATE EXTERNAL TABLE private_t (id int, v string) ROW FORMAT DELIMITED "
+                       "FIELDS TERMINATED BY ',' LOCATION 's3://%s/raw/private/'" % BUCKET)
+        iam.create_user(UserName="analyst")
+        secret_arn = "arn:aws:glue:us-east-1:%s:table/sales_db/secret_t" % account
+        iam.put_user_policy(UserName="analyst", PolicyName="athena", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Action": ["athena:*", "glue:*", "s3:*"], "Resource": "*"},
+                {"Effect": "Deny", "Action": "glue:GetTable", "Resource": secret_arn},
+                {"Effect": "Deny", "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::%s/raw/private/*" % BUCKET}]}))
+        key = iam.create_access_key(UserName="analyst")["AccessKey"]
+        athena = self.server.client("athena", key=key["AccessKeyId"],
+                                    secret=key["SecretAccessKey"])
+
+        def run(sql):
+            qid = athena.start_query_execution(
+                QueryString=sql, QueryExecutionContext={"Database": "sales_db"},
+                ResultConfiguration={"OutputLocation": OUTPUT})["QueryExecutionId"]
+            return self.wait_for(qid)
+
+        q = run("SELECT COUNT(*) FROM sales_data")
+        self.assertEqual(q["Status"]["State"], "SUCCEEDED", q["Status"].get("StateChangeReason"))
+        q = run("SELECT COUNT(*) FROM secret_t")
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        user_arn = "arn:aws:iam::%s:user/analyst" % account
+        self.assertEqual(
+            q["Status"]["StateChangeReason"],
+            "PERMISSION_DENIED: Insufficient permissions to execute the query. User: %s is not "
+            "authorized to perform: glue:GetTable on resource: %s because explicit deny in an "
+            "identity-based policy (statement #2)" % (user_arn, secret_arn))
+        q = run("SELECT * FROM private_t")
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        reason = q["Status"]["StateChangeReason"]
+        self.assertIn("s3:GetObject on resource: arn:aws:s3:::%s/raw/private/p.csv" % BUCKET,
+                      reason)
+        self.assertTrue(reason.startswith("PERMISSION_DENIED: "), reason)
+        # Results are written with the caller's permissions too.
+        iam.put_user_policy(UserName="analyst", PolicyName="no-results", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Action": "s3:PutObject",
+                           "Resource": "arn:aws:s3:::%s/athena-results/*" % BUCKET}]}))
+        q = run("SELECT 1")
+        self.assertEqual(q["Status"]["State"], "FAILED")
+        self.assertIn("s3:PutObject on resource: arn:aws:s3:::%s/athena-results/" % BUCKET,
+                      q["Status"]["StateChangeReason"])
+
+    def test_runtime_statistics_and_execution_parameters(self):
+        qid = self.start("SELECT COUNT(*), SUM(order_id) FROM sales_data "
+                         "WHERE region = ? AND order_id > ? -- not a placeholder: ?",
+                         ExecutionParameters=["'東京'", "100"])
+        q = self.wait_for(qid, "SUCCEEDED")
+        rows, _ = self.rows(qid)
+        picked = [r["order_id"] for r in self.sales if r["region"] == "東京" and r["order_id"] > 100]
+        self.assertEqual(rows[1], [str(len(picked)), str(sum(picked))])
+        self.assertEqual(q["ExecutionParameters"], ["'東京'", "100"])
+        stats = self.athena.get_query_runtime_statistics(QueryExecutionId=qid)[
+            "QueryRuntimeStatistics"]
+        self.assertEqual(stats["Rows"]["InputRows"], 5000)
+        self.assertEqual(stats["Rows"]["InputBytes"], q["Statistics"]["DataScannedInBytes"])
+        self.assertGreater(stats["Rows"]["InputBytes"], 0)
+        self.assertEqual(stats["Rows"]["OutputRows"], 1)
+        csv_key = q["ResultConfiguration"]["OutputLocation"].split("/", 3)[3]
+        size = self.s3.head_object(Bucket=BUCKET, Key=csv_key)["ContentLength"]
+        self.assertEqual(stats["Rows"]["OutputBytes"], size)
+        self.assertEqual(stats["Timeline"]["EngineExecutionTimeInMillis"],
+                         q["Statistics"]["EngineExecutionTimeInMillis"])
+        self.assertEqual(stats["Timeline"]["TotalExecutionTimeInMillis"],
+                         q["Statistics"]["TotalExecutionTimeInMillis"])
+        q = self.wait_for(self.start("SELECT ? + ?", ExecutionParameters=["1"]), "FAILED")
+        self.assertEqual(q["Status"]["StateChangeReason"],
+                         "INVALID_PARAMETER_USAGE: Incorrect number of parameters: expected 2 "
+                         "but found 1")
+
     def test_cli_start_and_get_results(self):
         env = dict(os.environ, AWS_ACCESS_KEY_ID=harness.ROOT_KEY,
                    AWS_SECRET_ACCESS_KEY=harness.ROOT_SECRET, AWS_DEFAULT_REGION="us-east-1",

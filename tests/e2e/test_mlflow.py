@@ -15,6 +15,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 import harness
+import raw
 from test_mlflow_client import MlflowRest, MlflowRestError
 
 BUCKET = "mlflow-artifacts-bucket"
@@ -518,6 +519,20 @@ class MlflowTest(harness.ServerTestCase):
         self.assertMlflowError("RESOURCE_DOES_NOT_EXIST", 404, ml.get_artifact,
                                dest + "/never.bin")
 
+    def test_urls_without_a_host_header_name_the_bound_port(self):
+        # An HTTP/1.0 request may carry no Host: the part URLs then use the listener's address,
+        # the port it bound (the server was started with port 0).
+        body = json.dumps({"path": "/tmp/local/nohost.bin", "num_parts": 1}).encode()
+        auth = base64.b64encode(("%s:%s" % (harness.ROOT_KEY, harness.ROOT_SECRET)).encode())
+        request = (b"POST /_mlflow/main/api/2.0/mlflow-artifacts/mpu/create/nohost HTTP/1.0\r\n"
+                   b"Authorization: Basic " + auth + b"\r\nContent-Type: application/json\r\n"
+                   b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        answer = raw.raw_exchange(self.server, request)
+        head, _, payload = answer.partition(b"\r\n\r\n")
+        self.assertIn(b" 200 ", head.split(b"\r\n")[0], answer[:300])
+        url = json.loads(payload)["credentials"][0]["url"]
+        self.assertTrue(url.startswith(self.server.endpoint + "/_mlflow/main/api/2.0/"), url)
+
     # --- Model registry ---
 
     def test_registered_models_versions_stages_and_aliases(self):
@@ -603,6 +618,43 @@ class MlflowTest(harness.ServerTestCase):
         ml.call("DELETE", "registered-models/delete", {"name": "churn-v2"})
         self.assertMlflowError("RESOURCE_DOES_NOT_EXIST", 404, ml.call, "GET",
                                "registered-models/get", {"name": "churn-v2"})
+
+    def test_automatic_model_registration_copies_versions_to_sagemaker(self):
+        url = self.create_server("autoreg", AutomaticModelRegistration=True)
+        ml = MlflowRest(url, harness.ROOT_KEY, harness.ROOT_SECRET)
+        rid = ml.create_run(ml.create_experiment("autoreg-exp"))["info"]["run_id"]
+        ml.call("POST", "registered-models/create", {"name": "fraud_model v2"})
+        for i in range(2):
+            ml.call("POST", "model-versions/create",
+                    {"name": "fraud_model v2", "source": "runs:/%s/model" % rid, "run_id": rid,
+                     "description": "candidate %d" % (i + 1)})
+        # SageMaker names the group after the model, with the first six hex digits of the
+        # SHA-256 of the tracking server's name.
+        group = "fraud-model-v2-" + hashlib.sha256(b"autoreg").hexdigest()[:6]
+        g = self.sm.describe_model_package_group(ModelPackageGroupName=group)
+        self.assertIn("fraud_model v2", g["ModelPackageGroupDescription"])
+        self.assertTrue(g["CreatedBy"]["IamIdentity"]["Arn"].endswith(
+            ":assumed-role/MlflowRole/SageMakerMlflowModelRegistration"), g["CreatedBy"])
+        packages = self.sm.list_model_packages(ModelPackageGroupName=group,
+                                               SortBy="CreationTime",
+                                               SortOrder="Ascending")["ModelPackageSummaryList"]
+        self.assertEqual([p["ModelPackageVersion"] for p in packages], [1, 2])
+        self.assertEqual({p["ModelApprovalStatus"] for p in packages}, {"PendingManualApproval"})
+        d = self.sm.describe_model_package(ModelPackageName=packages[1]["ModelPackageArn"])
+        self.assertEqual(d["ModelPackageDescription"], "candidate 2")
+        self.assertEqual(d["CustomerMetadataProperties"]["mlflow.model.name"], "fraud_model v2")
+        self.assertEqual(d["CustomerMetadataProperties"]["mlflow.model.version"], "2")
+        self.assertEqual(d["CustomerMetadataProperties"]["mlflow.run.id"], rid)
+        data_url = d["InferenceSpecification"]["Containers"][0]["ModelDataUrl"]
+        self.assertTrue(data_url.startswith("s3://%s/autoreg/" % BUCKET), data_url)
+        self.assertIn(rid, data_url)
+
+        # Without the flag (the "main" server), nothing is copied.
+        self.ml.call("POST", "registered-models/create", {"name": "plainmodel"})
+        self.ml.call("POST", "model-versions/create",
+                     {"name": "plainmodel", "source": "s3://%s/main/plain" % BUCKET})
+        groups = self.sm.list_model_package_groups(NameContains="plainmodel")
+        self.assertEqual(groups["ModelPackageGroupSummaryList"], [])
 
     def test_unknown_routes_and_methods(self):
         self.assertMlflowError("ENDPOINT_NOT_FOUND", 404, self.ml.call, "GET", "no/such/thing")

@@ -1,6 +1,6 @@
 """Debugger rules and the profiler end to end with boto3 (seed 16.7): rules evaluated on the
-metrics a job emits, DebugRuleEvaluationStatuses, sampled system metrics in S3; and a job's
-sandbox, which does not show the server's data directory."""
+metrics a job emits, DebugRuleEvaluationStatuses, sampled system metrics in S3 and the profiler
+rules judged from them; and a job's sandbox, which does not show the server's data directory."""
 import json
 import os
 import sys
@@ -46,6 +46,13 @@ class DebuggerTest(harness.ServerTestCase):
                                      rule("VanishingGradient")],
             ProfilerConfig={"S3OutputPath": "s3://%s/profiler" % BUCKET,
                             "ProfilingIntervalInMilliseconds": 100},
+            ProfilerRuleConfigurations=[
+                rule("LowGPUUtilization"), rule("OverallSystemUsage"), rule("CPUBottleneck"),
+                rule("StepOutlier"),
+                # Every sample is above -1% CPU: the report's bottleneck check must fire.
+                dict(rule("ProfilerReport"), RuleParameters={
+                    "rule_to_invoke": "ProfilerReport", "CPUBottleneck_patience": "0",
+                    "CPUBottleneck_cpu_threshold": "-1"})],
             Environment={"PROBE_DIR": self.server.data_dir})
         self.sm.create_training_job(**request)
         job = wait(self.sm, name)
@@ -55,6 +62,20 @@ class DebuggerTest(harness.ServerTestCase):
         self.assertEqual(statuses, {"LossNotDecreasing": "IssuesFound",
                                     "Overfit": "IssuesFound", "VanishingGradient": "Error"})
         self.assertEqual(job["ProfilingStatus"], "Enabled")
+        # Profiler rules judged from the CPU and memory samples of the job's host.
+        profiler = {s["RuleConfigurationName"]: s for s in job["ProfilerRuleEvaluationStatuses"]}
+        verdicts = {n: s["RuleEvaluationStatus"] for n, s in profiler.items()}
+        self.assertEqual(verdicts, {"LowGPUUtilization": "NoIssuesFound",
+                                    "OverallSystemUsage": "NoIssuesFound",
+                                    "CPUBottleneck": "NoIssuesFound",
+                                    "StepOutlier": "Error", "ProfilerReport": "IssuesFound"})
+        self.assertIn("no GPU", profiler["LowGPUUtilization"]["StatusDetails"])
+        self.assertRegex(profiler["OverallSystemUsage"]["StatusDetails"],
+                         r"algo-1: CPU p50 [0-9.e+]+%, p95 [0-9.e+]+%, max [0-9.e+]+%; memory "
+                         r"p50 [0-9.e+]+%, max [0-9.e+]+% \([1-9][0-9]* samples\)")
+        # The default patience skips the first 1000 samples: a short job has none left.
+        self.assertIn("patience", profiler["CPUBottleneck"]["StatusDetails"])
+        self.assertIn("CPUBottleneck: IssuesFound", profiler["ProfilerReport"]["StatusDetails"])
         keys = [o["Key"] for o in self.s3.list_objects_v2(
             Bucket=BUCKET, Prefix="profiler/%s/profiler-output/system/" % name)
             .get("Contents", [])]

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -463,6 +464,20 @@ TEST_F(LocalBackendTest, AppliesCpuAffinityRlimitsAndGpuDevices) {
   EXPECT_EQ(RunToEnd(ShellJob("cpu", "echo \"gpus=$CUDA_VISIBLE_DEVICES\"")).state,
             JobState::kCompleted);
   EXPECT_EQ(recorder_.Texts("cpu"), std::vector<std::string>{"gpus="});
+}
+
+TEST_F(LocalBackendTest, AnOpenFilesLimitAboveTheHardLimitIsClamped) {
+  rlimit own;
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &own), 0);
+  if (own.rlim_max == RLIM_INFINITY || own.rlim_max > (1u << 30)) {
+    GTEST_SKIP() << "this server has no hard limit on open files to clamp to";
+  }
+  Start(BaseOptions(Isolation::kAuto));
+  JobSpec spec = ShellJob("many-files", "ulimit -Sn; ulimit -Hn");
+  spec.hosts[0].limits.max_open_files = static_cast<int64_t>(own.rlim_max) * 4;
+  EXPECT_EQ(RunToEnd(std::move(spec)).state, JobState::kCompleted);
+  const std::string hard = std::to_string(own.rlim_max);
+  EXPECT_EQ(recorder_.Texts("many-files"), (std::vector<std::string>{hard, hard}));
 }
 
 TEST_F(LocalBackendTest, BindsExtraPathsAndNamesTheHost) {

@@ -21,4 +21,8 @@ ResourceLimits LimitsForInstance(const InstanceType& type, int instance_count,
   return limits;
 }
 
+uint64_t OpenFilesLimit(int64_t wanted, uint64_t hard_limit) {
+  return std::min(static_cast<uint64_t>(std::max<int64_t>(0, wanted)), hard_limit);
+}
+
 }  // namespace runner

@@ -40,4 +40,10 @@ inline constexpr int64_t kDefaultMaxOpenFiles = 65536;
 ResourceLimits LimitsForInstance(const InstanceType& type, int instance_count,
                                  const HostCapacity& host);
 
+// The RLIMIT_NOFILE value (soft and hard) a job gets when it asks for `wanted` open files and
+// the server's own hard limit is `hard_limit` (RLIM_INFINITY when unlimited): raising a hard
+// limit needs CAP_SYS_RESOURCE, which root in a container usually lacks, so a job gets at most
+// the server's hard limit.
+uint64_t OpenFilesLimit(int64_t wanted, uint64_t hard_limit);
+
 }  // namespace runner

@@ -1,6 +1,7 @@
 #include "engines/runner/resource_limits.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include "engines/runner/instance_type.h"
 
@@ -76,6 +77,15 @@ TEST(ResourceLimitsTest, GpusAreWholeDevices) {
   ResourceLimits two =
       LimitsForInstance(*FindInstanceType("ml.g4dn.xlarge"), 2, Host(8, 64 * kGiB, 2));
   EXPECT_EQ(two.gpus, 1);
+}
+
+TEST(ResourceLimitsTest, OpenFilesNeverExceedTheServersHardLimit) {
+  EXPECT_EQ(OpenFilesLimit(kDefaultMaxOpenFiles, 20000), 20000u);
+  EXPECT_EQ(OpenFilesLimit(1234, 20000), 1234u);
+  EXPECT_EQ(OpenFilesLimit(20000, 20000), 20000u);
+  EXPECT_EQ(OpenFilesLimit(kDefaultMaxOpenFiles, RLIM_INFINITY),
+            static_cast<uint64_t>(kDefaultMaxOpenFiles));
+  EXPECT_EQ(OpenFilesLimit(-1, 20000), 0u);
 }
 
 TEST(HostCapacityTest, DetectsThisMachine) {

@@ -21,6 +21,7 @@
 #include "base/strings.h"
 #include "engines/runner/backend.h"
 #include "engines/runner/process_info.h"
+#include "engines/runner/resource_limits.h"
 
 namespace runner {
 namespace {
@@ -537,10 +538,8 @@ SandboxedProcess Sandbox::Start(const LaunchSpec& spec) {
   add_limit(RLIMIT_CORE, 0);
   if (spec.limits.max_open_files > 0) {
     rlimit current;
-    rlim_t want = static_cast<rlim_t>(spec.limits.max_open_files);
-    if (::getrlimit(RLIMIT_NOFILE, &current) == 0 && ::geteuid() != 0)
-      want = std::min(want, current.rlim_max);
-    add_limit(RLIMIT_NOFILE, want);
+    rlim_t hard = ::getrlimit(RLIMIT_NOFILE, &current) == 0 ? current.rlim_max : RLIM_INFINITY;
+    add_limit(RLIMIT_NOFILE, OpenFilesLimit(spec.limits.max_open_files, hard));
   }
   // RLIMIT_NPROC counts every process of the user and does not bind root.
   if (spec.limits.max_processes > 0 && ::geteuid() != 0)

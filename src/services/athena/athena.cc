@@ -13,6 +13,7 @@
 #include "base/time.h"
 #include "engines/sql/common/error.h"
 #include "platform/aws/api_error.h"
+#include "services/athena/query_authorizer.h"
 #include "services/athena/query_runner.h"
 #include "services/glue/glue_error.h"
 #include "services/glue/object_store_file_system.h"
@@ -100,6 +101,14 @@ std::string WithSlash(std::string location) {
 // The first line of an error message (the engine adds a caret excerpt below it).
 std::string FirstLine(const std::string& message) { return message.substr(0, message.find('\n')); }
 
+// A QueryExecution document as the API returns it, without what is kept for internal use.
+Json PublicDoc(Json doc) {
+  for (const char* internal : {"ResultColumns", "ResultHeader", "UpdateCount", "RuntimeRows"}) {
+    doc.erase(internal);
+  }
+  return doc;
+}
+
 }  // namespace
 
 struct Athena::Impl {
@@ -110,6 +119,10 @@ struct Athena::Impl {
     std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
     QueryRequest request;
     base::TimePoint submitted;
+    // Checks the caller's glue and s3 permissions for the data the query touches; null when
+    // requests are not authenticated.
+    std::shared_ptr<QueryAuthorizer> authz;
+    std::string region;
   };
 
   Impl(meta::Store& m, glue::Glue& g, std::string account, AthenaOptions o)
@@ -226,7 +239,22 @@ struct Athena::Impl {
 
   // --- Queue. ---
 
-  Json Start(const Json& in) {
+  // The caller of `ctx`, for the checks its query makes later on a worker thread.
+  std::shared_ptr<QueryAuthorizer> CallerOf(aws::RequestContext& ctx, const Json& in,
+                                            const std::string& workgroup) {
+    if (ctx.credentials() == nullptr) return nullptr;
+    QueryCaller caller;
+    caller.principal = ctx.principal();
+    caller.session_policy = ctx.session_policy();
+    // The request's global condition keys, as the dispatcher filled them in to authorize
+    // this very call (which therefore passes again).
+    ctx.Authorize("athena:StartQueryExecution", ctx.Arn("athena", "workgroup/" + workgroup), in,
+                  [&caller](auth::ContextKeys& keys) { caller.keys = keys; });
+    return std::make_shared<QueryAuthorizer>(*ctx.credentials(), std::move(caller),
+                                             &glue.file_system()->store());
+  }
+
+  Json Start(aws::RequestContext& ctx, const Json& in) {
     std::string sql = Required(in, "QueryString");
     std::string wg_name = Str(in, "WorkGroup", "primary");
     std::string token = Str(in, "ClientRequestToken");
@@ -274,6 +302,8 @@ struct Athena::Impl {
     e->request.output_location = WithSlash(output);
     e->request.cancel = e->cancel;
     e->request.threads = options.engine_threads;
+    e->authz = CallerOf(ctx, in, wg_name);
+    e->region = ctx.region();
     if (config.contains("BytesScannedCutoffPerQuery")) {
       e->request.bytes_scanned_cutoff = config["BytesScannedCutoffPerQuery"].get<uint64_t>();
     }
@@ -308,8 +338,15 @@ struct Athena::Impl {
         {"WorkGroup", wg_name},
         {"EngineVersion",
          {{"SelectedEngineVersion", "AUTO"}, {"EffectiveEngineVersion", kEngineVersion}}}};
-    if (in.contains("ExecutionParameters"))
-      e->doc["ExecutionParameters"] = in["ExecutionParameters"];
+    if (auto it = in.find("ExecutionParameters"); it != in.end() && it->is_array()) {
+      for (const Json& p : *it) {
+        if (!p.is_string() || p.get<std::string>().empty()) {
+          throw InvalidRequest("ExecutionParameters must be non-empty strings.");
+        }
+        e->request.parameters.push_back(p.get<std::string>());
+      }
+      e->doc["ExecutionParameters"] = *it;
+    }
     Save(id, e->doc, true);
     {
       std::lock_guard lock(mu);
@@ -338,15 +375,18 @@ struct Athena::Impl {
     }
   }
 
+  // Runs a query taken off the queue. RUNNING is kept in memory only (a restart fails
+  // queries that were running anyway); the final state is stored once.
   void Execute(Execution& e) {
     base::TimePoint started = base::Now();
-    Json running;
     {
       std::lock_guard lock(mu);
       e.doc["Statistics"]["QueryQueueTimeInMillis"] = MillisSince(e.submitted, started);
-      running = e.doc;
     }
-    Save(e.request.query_id, running, false);
+    if (e.authz) {
+      e.request.observer = e.authz->TableObserver(e.region, account_id);
+      e.request.file_system = e.authz->Wrap(glue.file_system());
+    }
     Json status;
     QueryOutcome outcome;
     bool ok = false;
@@ -381,7 +421,7 @@ struct Athena::Impl {
                   {"ErrorMessage", reason}}}};
     }
     base::TimePoint done = base::Now();
-    std::lock_guard lock(mu);
+    std::unique_lock lock(mu);
     Json& doc = e.doc;
     Json submitted = doc["Status"]["SubmissionDateTime"];
     if (ok) status = {{"State", "SUCCEEDED"}};
@@ -394,6 +434,13 @@ struct Athena::Impl {
     stats["TotalExecutionTimeInMillis"] = MillisSince(e.submitted, done);
     stats["ServiceProcessingTimeInMillis"] = MillisSince(engine_done, done);
     stats["QueryPlanningTimeInMillis"] = 0;
+    uint64_t output_rows = outcome.update_count >= 0
+                               ? static_cast<uint64_t>(outcome.update_count)
+                               : outcome.results.rows.size();
+    doc["RuntimeRows"] = {{"InputRows", outcome.rows_scanned},
+                          {"InputBytes", outcome.bytes_scanned},
+                          {"OutputRows", output_rows},
+                          {"OutputBytes", outcome.output_bytes}};
     if (ok) {
       doc["StatementType"] = StatementType(outcome.kind);
       doc["ResultConfiguration"]["OutputLocation"] = outcome.output_file;
@@ -413,7 +460,9 @@ struct Athena::Impl {
       }
     }
     Json final_doc = doc;
-    // Saved under the lock so a later state can never be overwritten by this one.
+    lock.unlock();
+    // Nothing changes a finished query's document afterwards, so the store cannot be left
+    // with an older state than memory.
     Save(e.request.query_id, final_doc, false);
   }
 
@@ -525,17 +574,34 @@ std::unique_ptr<aws::Service> Athena::MakeService() {
 
   // --- Query executions. ---
   svc->Handle("StartQueryExecution",
-              [&m](aws::RequestContext&, const Json& in) { return m.Start(in); })
+              [&m](aws::RequestContext& ctx, const Json& in) { return m.Start(ctx, in); })
       .Resource(named_wg("WorkGroup"));
   svc->Handle("GetQueryExecution",
               [&m](aws::RequestContext&, const Json& in) {
                 std::string id = Required(in, "QueryExecutionId");
                 std::optional<Json> doc = m.QueryDoc(id);
                 if (!doc) throw InvalidRequest("QueryExecution " + id + " was not found");
-                doc->erase("ResultColumns");
-                doc->erase("ResultHeader");
-                doc->erase("UpdateCount");
-                return Json{{"QueryExecution", *doc}};
+                return Json{{"QueryExecution", PublicDoc(std::move(*doc))}};
+              })
+      .Resource(query_wg);
+  svc->Handle("GetQueryRuntimeStatistics",
+              [&m](aws::RequestContext&, const Json& in) {
+                std::string id = Required(in, "QueryExecutionId");
+                std::optional<Json> doc = m.QueryDoc(id);
+                if (!doc) throw InvalidRequest("QueryExecution " + id + " was not found");
+                const Json& stats = (*doc)["Statistics"];
+                Json timeline = Json::object();
+                for (const char* member :
+                     {"QueryQueueTimeInMillis", "ServicePreProcessingTimeInMillis",
+                      "QueryPlanningTimeInMillis", "EngineExecutionTimeInMillis",
+                      "ServiceProcessingTimeInMillis", "TotalExecutionTimeInMillis"}) {
+                  timeline[member] = stats.value(member, 0);
+                }
+                Json rows = doc->value("RuntimeRows", Json{{"InputRows", 0},
+                                                           {"InputBytes", 0},
+                                                           {"OutputRows", 0},
+                                                           {"OutputBytes", 0}});
+                return Json{{"QueryRuntimeStatistics", {{"Timeline", timeline}, {"Rows", rows}}}};
               })
       .Resource(query_wg);
   svc->Handle("BatchGetQueryExecution", [&m](aws::RequestContext&, const Json& in) {
@@ -550,10 +616,7 @@ std::unique_ptr<aws::Service> Athena::MakeService() {
                            {"ErrorMessage", "QueryExecution " + id + " was not found"}});
         continue;
       }
-      doc->erase("ResultColumns");
-      doc->erase("ResultHeader");
-      doc->erase("UpdateCount");
-      found.push_back(*doc);
+      found.push_back(PublicDoc(std::move(*doc)));
     }
     return Json{{"QueryExecutions", found}, {"UnprocessedQueryExecutionIds", missing}};
   });

@@ -52,11 +52,15 @@ bool PatternMatches(const std::string& pattern, const std::string& name) {
 
 class Run {
  public:
-  Run(glue::Catalog& catalog, const std::shared_ptr<sql::FileSystem>& fs, const QueryRequest& req)
-      : catalog_(catalog), fs_(fs), req_(req) {}
+  Run(glue::Catalog& catalog, std::shared_ptr<sql::FileSystem> fs, sql::Database& db,
+      const QueryRequest& req)
+      : catalog_(catalog), fs_(req.file_system ? req.file_system : std::move(fs)), db_(db),
+        req_(req) {}
 
   QueryOutcome Execute() {
-    Statement s = ParseStatement(req_.sql);
+    Statement s = ParseStatement(req_.parameters.empty()
+                                     ? req_.sql
+                                     : BindParameters(req_.sql, req_.parameters));
     out_.kind = s.kind;
     switch (s.kind) {
       case StatementKind::kQuery:
@@ -125,9 +129,10 @@ class Run {
   }
 
   sql::QueryResult Engine(const std::string& text) {
-    sql::Database db(fs_);
-    db.catalog().SetResolver(glue::MakeTableResolver(catalog_, *fs_, req_.database, req_.observer));
     sql::QueryOptions o;
+    o.resolver = glue::MakeTableResolver(catalog_, *fs_, req_.database, req_.observer);
+    o.file_system = fs_;
+    o.read_only = true;
     o.cancel = req_.cancel;
     o.threads = req_.threads;
     auto cutoff_hit = std::make_shared<std::atomic<bool>>(false);
@@ -142,12 +147,13 @@ class Run {
       };
     }
     try {
-      sql::Connection conn(db);
+      sql::Connection conn(db_);
       sql::QueryResult r = conn.Query(text, o);
       if (req_.bytes_scanned_cutoff > 0 && r.bytes_scanned > req_.bytes_scanned_cutoff) {
         cutoff_hit->store(true);
       }
       if (cutoff_hit->load()) throw Failure("USER_CANCELED", "");
+      out_.rows_scanned += r.rows_scanned;
       return r;
     } catch (const sql::Error& e) {
       if (cutoff_hit->load()) {
@@ -757,24 +763,34 @@ class Run {
     const char* type = StatementType(out_.kind);
     if (std::string_view(type) == "DML" || out_.kind == StatementKind::kExplain) {
       out_.output_file = req_.output_location + req_.query_id + ".csv";
-      Write(out_.output_file, out_.results.columns.empty() ? "" : out_.results.ToCsv());
+      std::string csv = out_.results.columns.empty() ? "" : out_.results.ToCsv();
+      out_.output_bytes = csv.size();
+      Write(out_.output_file, csv);
       Write(out_.output_file + ".metadata", out_.results.MetadataProto());
     } else {
       out_.output_file = req_.output_location + req_.query_id + ".txt";
-      Write(out_.output_file, out_.results.ToText());
+      std::string text = out_.results.ToText();
+      out_.output_bytes = text.size();
+      Write(out_.output_file, text);
     }
   }
 
   glue::Catalog& catalog_;
-  const std::shared_ptr<sql::FileSystem>& fs_;
+  std::shared_ptr<sql::FileSystem> fs_;
+  sql::Database& db_;
   const QueryRequest& req_;
   QueryOutcome out_;
 };
 
 }  // namespace
 
+QueryRunner::QueryRunner(glue::Catalog& catalog, std::shared_ptr<sql::FileSystem> fs)
+    : catalog_(catalog), fs_(std::move(fs)), db_(std::make_unique<sql::Database>(fs_)) {}
+
+QueryRunner::~QueryRunner() = default;
+
 QueryOutcome QueryRunner::Run(const QueryRequest& request) {
-  return athena::Run(catalog_, fs_, request).Execute();
+  return athena::Run(catalog_, fs_, *db_, request).Execute();
 }
 
 }  // namespace athena

@@ -10,13 +10,15 @@
 //   athena::QueryOutcome out = runner.Run(request);   // throws on failure
 //
 // Failures throw sql::Error (syntax errors name line:column; the Trino error name is kept),
-// glue::GlueError for catalog conflicts, or base::Error. Thread-safe: every Run is independent.
+// glue::GlueError for catalog conflicts, or base::Error. Thread-safe: Runs may be concurrent;
+// they share one engine Database (its worker threads) and nothing else.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "engines/sql/catalog/file_system.h"
 #include "services/athena/result_set.h"
@@ -24,17 +26,26 @@
 #include "services/glue/catalog.h"
 #include "services/glue/table_source.h"
 
+namespace sql {
+class Database;
+}
+
 namespace athena {
 
 struct QueryRequest {
   std::string query_id;
   std::string sql;
+  // ExecutionParameters: SQL literal texts for the `?` placeholders, in order.
+  std::vector<std::string> parameters;
   std::string database = "default";   // QueryExecutionContext.Database
   std::string output_location;        // s3://bucket/prefix/ (ends with '/')
   uint64_t bytes_scanned_cutoff = 0;  // 0 = none
   std::shared_ptr<std::atomic<bool>> cancel;
   // Called with each table a query reads (authorization); may throw to fail the query.
   glue::TableObserver observer;
+  // Every file the query reads or writes goes through it (authorization); the runner's own
+  // file system when null.
+  std::shared_ptr<sql::FileSystem> file_system;
   int threads = 0;  // engine threads; 0 = all cores
 };
 
@@ -42,14 +53,16 @@ struct QueryOutcome {
   StatementKind kind = StatementKind::kQuery;
   ResultSet results;
   uint64_t bytes_scanned = 0;
+  uint64_t rows_scanned = 0;  // rows read from the tables' files
   int64_t update_count = -1;  // rows written by CTAS, INSERT INTO, UNLOAD
   std::string output_file;    // s3:// path of the result file
+  uint64_t output_bytes = 0;  // its size
 };
 
 class QueryRunner {
  public:
-  QueryRunner(glue::Catalog& catalog, std::shared_ptr<sql::FileSystem> fs)
-      : catalog_(catalog), fs_(std::move(fs)) {}
+  QueryRunner(glue::Catalog& catalog, std::shared_ptr<sql::FileSystem> fs);
+  ~QueryRunner();
 
   QueryOutcome Run(const QueryRequest& request);
 
@@ -58,6 +71,9 @@ class QueryRunner {
  private:
   glue::Catalog& catalog_;
   std::shared_ptr<sql::FileSystem> fs_;
+  // One engine (and its worker threads) for every query; each query resolves tables
+  // through its own resolver.
+  std::unique_ptr<sql::Database> db_;
 };
 
 }  // namespace athena

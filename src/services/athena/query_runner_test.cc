@@ -29,10 +29,12 @@ class QueryRunnerTest : public glue::testing::StoreFixture {
     StoreFixture::TearDown();
   }
 
-  QueryOutcome Run(const std::string& sql, const std::string& id = "q") {
+  QueryOutcome Run(const std::string& sql, const std::string& id = "q",
+                   std::vector<std::string> parameters = {}) {
     QueryRequest r;
     r.query_id = id;
     r.sql = sql;
+    r.parameters = std::move(parameters);
     r.output_location = "s3://data/results/";
     r.cancel = std::make_shared<std::atomic<bool>>(false);
     return runner_->Run(r);
@@ -177,6 +179,24 @@ TEST_F(QueryRunnerTest, BadInput) {
   } catch (const sql::Error& e) {
     EXPECT_EQ(e.name(), "HIVE_BAD_DATA");
   }
+}
+
+TEST_F(QueryRunnerTest, ParametersAndCountsOnTheSharedEngine) {
+  QueryOutcome out = Run("SELECT count(*), sum(order_id) FROM sales WHERE region = ? AND "
+                         "sales_amount > ?",
+                         "p", {"'東京'", "60"});
+  EXPECT_EQ(Rows(out.results), "1|1\n");
+  EXPECT_EQ(out.rows_scanned, 4u);
+  EXPECT_GT(out.bytes_scanned, 0u);
+  EXPECT_EQ(out.output_bytes, Get("results/p.csv").size());
+  // The engine is shared by every query, so a query may not change its tables.
+  try {
+    Run("SELECT 1; CREATE TABLE kept (x integer)");
+    FAIL() << "no error";
+  } catch (const sql::Error& e) {
+    EXPECT_EQ(e.name(), "NOT_SUPPORTED");
+  }
+  EXPECT_THROW(Run("SELECT * FROM kept"), sql::Error);
 }
 
 TEST_F(QueryRunnerTest, BytesScannedCutoffFailsTheQuery) {

@@ -1,5 +1,6 @@
 #include "services/athena/statement.h"
 
+#include <algorithm>
 #include <cctype>
 #include <optional>
 
@@ -711,6 +712,48 @@ Statement ParseStatement(std::string_view text) {
       first == "DESC" || first == "DROP" ||
       (first == "CREATE" && (second == "EXTERNAL" || second == "DATABASE" || second == "SCHEMA"));
   return Parser(text, hive).Parse();
+}
+
+std::string BindParameters(std::string_view text, const std::vector<std::string>& parameters) {
+  std::vector<size_t> placeholders;
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    size_t end = i + 1;
+    if (c == '\'' || c == '"') {
+      // A literal or quoted identifier; a doubled quote stays inside it.
+      while (end < text.size()) {
+        if (text[end] == c && end + 1 < text.size() && text[end + 1] == c) {
+          end += 2;
+        } else if (text[end++] == c) {
+          break;
+        }
+      }
+    } else if (c == '-' && i + 1 < text.size() && text[i + 1] == '-') {
+      end = std::min(text.size(), text.find('\n', i));
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      size_t close = text.find("*/", i + 2);
+      end = close == std::string_view::npos ? text.size() : close + 2;
+    } else if (c == '?') {
+      placeholders.push_back(i);
+    }
+    i = end;
+  }
+  if (placeholders.size() != parameters.size()) {
+    throw sql::BinderError("INVALID_PARAMETER_USAGE",
+                           "Incorrect number of parameters: expected " +
+                               std::to_string(placeholders.size()) + " but found " +
+                               std::to_string(parameters.size()));
+  }
+  std::string out;
+  size_t from = 0;
+  for (size_t k = 0; k < placeholders.size(); k++) {
+    out.append(text.substr(from, placeholders[k] - from));
+    out += parameters[k];
+    from = placeholders[k] + 1;
+  }
+  out.append(text.substr(from));
+  return out;
 }
 
 const char* StatementType(StatementKind kind) {

@@ -86,6 +86,12 @@ struct Statement {
 
 Statement ParseStatement(std::string_view text);
 
+// `text` with its `?` placeholders replaced, in order, by `parameters` (StartQueryExecution's
+// ExecutionParameters, each SQL literal text such as "'east'" or "42"). Question marks in
+// string literals, quoted identifiers and comments are left alone. Throws sql::BinderError
+// (INVALID_PARAMETER_USAGE) when the counts differ.
+std::string BindParameters(std::string_view text, const std::vector<std::string>& parameters);
+
 // The Athena StatementType of a kind: DDL, DML or UTILITY.
 const char* StatementType(StatementKind kind);
 

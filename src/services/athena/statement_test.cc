@@ -122,5 +122,21 @@ TEST(StatementTest, SyntaxErrorsNameLineAndColumn) {
                sql::ParserError);
 }
 
+TEST(StatementTest, BindParametersReplacesPlaceholdersOutsideQuotesAndComments) {
+  EXPECT_EQ(BindParameters("SELECT * FROM t WHERE a = ? AND b > ?", {"'x''y'", "42"}),
+            "SELECT * FROM t WHERE a = 'x''y' AND b > 42");
+  EXPECT_EQ(BindParameters("SELECT '?', \"a?\" , ? -- ?\n/* ? */ + ?", {"1", "2"}),
+            "SELECT '?', \"a?\" , 1 -- ?\n/* ? */ + 2");
+  EXPECT_EQ(BindParameters("SELECT 'it''s ?'", {}), "SELECT 'it''s ?'");
+  try {
+    BindParameters("SELECT ?, ?", {"1"});
+    FAIL() << "no error";
+  } catch (const sql::Error& e) {
+    EXPECT_EQ(e.name(), "INVALID_PARAMETER_USAGE");
+    EXPECT_EQ(std::string(e.what()), "Incorrect number of parameters: expected 2 but found 1");
+  }
+  EXPECT_THROW(BindParameters("SELECT 1", {"1"}), sql::Error);
+}
+
 }  // namespace
 }  // namespace athena

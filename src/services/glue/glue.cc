@@ -13,7 +13,8 @@ Glue::Glue(meta::Store& meta, storage::ObjectStore& objects, std::string account
     : catalog_(meta, account_id),
       fs_(std::make_shared<ObjectStoreFileSystem>(objects, AccountOwnerId(account_id))),
       crawlers_(meta, catalog_, fs_),
-      jobs_(meta, catalog_, fs_) {}
+      jobs_(meta, catalog_, fs_),
+      data_quality_(meta, catalog_, fs_) {}
 
 Glue::~Glue() = default;
 
@@ -22,6 +23,7 @@ std::unique_ptr<aws::Service> Glue::MakeService() {
   RegisterCatalogOperations(catalog_, *svc);
   RegisterCrawlerOperations(crawlers_, *svc);
   RegisterJobOperations(jobs_, *svc);
+  RegisterDataQualityOperations(data_quality_, *svc);
   return svc;
 }
 

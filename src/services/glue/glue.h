@@ -18,6 +18,7 @@
 #include "platform/meta/store.h"
 #include "services/glue/catalog.h"
 #include "services/glue/crawler.h"
+#include "services/glue/data_quality.h"
 #include "services/glue/jobs.h"
 #include "services/glue/object_store_file_system.h"
 
@@ -33,6 +34,7 @@ class Glue {
   Catalog& catalog() { return catalog_; }
   Crawlers& crawlers() { return crawlers_; }
   Jobs& jobs() { return jobs_; }
+  DataQuality& data_quality() { return data_quality_; }
   // The object store as the SQL engine's file system; objects it writes belong to the account.
   const std::shared_ptr<ObjectStoreFileSystem>& file_system() const { return fs_; }
 
@@ -44,6 +46,7 @@ class Glue {
   std::shared_ptr<ObjectStoreFileSystem> fs_;
   Crawlers crawlers_;
   Jobs jobs_;
+  DataQuality data_quality_;
 };
 
 // The canonical user id that owns the objects an account's services write (as S3 shows it).

@@ -184,6 +184,8 @@ StorageFormat ReadStorageFormat(const Json& table) {
     f.format = sql::FileFormat::kCsv;
     f.open_csv = true;
     f.csv.open_csv_serde = true;
+    f.csv.invalid_values_fail =
+        base::ToLower(Parameter(table, "use.null.for.invalid.data")) != "true";
     f.csv.delimiter = DelimiterChar(serde_param("separatorChar"), false).value_or(',');
     f.csv.quote = DelimiterChar(serde_param("quoteChar"), false).value_or('"');
     f.csv.escape = DelimiterChar(serde_param("escapeChar"), false).value_or('\\');

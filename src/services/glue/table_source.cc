@@ -2,6 +2,7 @@
 
 #include "base/strings.h"
 #include "engines/sql/common/error.h"
+#include "engines/sql/formats/table_writer.h"
 #include "services/glue/table_format.h"
 
 namespace glue {
@@ -47,21 +48,7 @@ std::string LocationOf(const Json& doc) {
 
 }  // namespace
 
-std::string EscapePathValue(std::string_view value) {
-  static constexpr std::string_view kEscaped = "\"#%'*/:=?\\{[]^";
-  std::string out;
-  for (char c : value) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f || kEscaped.find(c) != std::string_view::npos) {
-      char buf[4];
-      std::snprintf(buf, sizeof(buf), "%%%02X", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+std::string EscapePathValue(std::string_view value) { return sql::EscapePartitionValue(value); }
 
 std::string UnescapePathValue(std::string_view text) {
   std::optional<std::string> decoded = base::UriDecode(text, false);

@@ -70,6 +70,7 @@ JsonWriter& JsonWriter::BeginObject() {
 JsonWriter& JsonWriter::EndObject() {
   out_.push_back('}');
   empty_.pop_back();
+  AfterValue();
   return *this;
 }
 
@@ -83,6 +84,7 @@ JsonWriter& JsonWriter::BeginArray() {
 JsonWriter& JsonWriter::EndArray() {
   out_.push_back(']');
   empty_.pop_back();
+  AfterValue();
   return *this;
 }
 
@@ -132,6 +134,17 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
   BeforeValue();
   out_.append(json);
   return *this;
+}
+
+void JsonWriter::SpillTo(size_t threshold, std::function<void(std::string_view)> sink) {
+  spill_threshold_ = threshold;
+  spill_ = std::move(sink);
+  out_.reserve(threshold + threshold / 4);
+}
+
+void JsonWriter::Spill() {
+  spill_(out_);
+  out_.clear();
 }
 
 std::string JsonQuote(std::string_view s) {

@@ -1,6 +1,7 @@
 #include "services/mlflow/mlflow.h"
 
 #include <chrono>
+#include <mutex>
 
 #include "base/crypto.h"
 #include "base/log.h"
@@ -23,6 +24,8 @@ namespace {
 constexpr std::string_view kRoot = "/_mlflow/";
 // JSON request bodies are small; log-batch, the largest, is limited to 1 MB by MLflow.
 constexpr size_t kMaxJsonBody = 16 << 20;
+// Answers longer than this are sent in pieces of about this size (chunked).
+constexpr size_t kResponsePieceBytes = 128 << 10;
 
 void SendError(http::ResponseWriter& res, int status, const std::string& code,
                const std::string& message) {
@@ -67,6 +70,10 @@ struct Mlflow::Impl {
                    const TrackingServerRecord& server);
   void ServeUi(http::Request& req, http::ResponseWriter& res, const TrackingServerRecord& server);
   void Registered(const TrackingServerRecord& server, const ModelVersion& version);
+  std::string ListenUrl() {
+    std::lock_guard<std::mutex> lock(listen_url_mu);
+    return options.listen_url;
+  }
 
   MlflowOptions options;
   TrackingServers servers;
@@ -78,6 +85,7 @@ struct Mlflow::Impl {
   UiPages ui;
   ApiRoutes routes;
   ModelRegistrationSink* sink = nullptr;
+  std::mutex listen_url_mu;  // guards options.listen_url
 };
 
 void Mlflow::Impl::Registered(const TrackingServerRecord& server, const ModelVersion& v) {
@@ -116,7 +124,7 @@ void Mlflow::Impl::Serve(http::Request& req, http::ResponseWriter& res, std::str
   std::string_view sub = slash == std::string_view::npos ? "" : rest.substr(slash);
   std::optional<TrackingServerRecord> server = servers.Find(name);
   if (!server) throw NotFound("Tracking server '" + name + "' does not exist.");
-  std::string base_url = RequestBaseUrl(req, options.listen_url) + std::string(kRoot) + name;
+  std::string base_url = RequestBaseUrl(req, ListenUrl()) + std::string(kRoot) + name;
   if (sub.empty()) {
     op = "Redirect";
     res.SetStatus(302);
@@ -186,10 +194,25 @@ void Mlflow::Impl::ServeApi(http::Request& req, http::ResponseWriter& res,
     }
     call.fields = RequestFields::Parse(DecodeQuery(req), body);
     call.body_size = body.size();
+    // A large answer (a search page, a metric history) goes out in pieces as it is written,
+    // through one reused buffer; a small one in a single Send.
     JsonWriter w;
+    w.SpillTo(kResponsePieceBytes, [&res](std::string_view piece) {
+      if (!res.started()) {
+        res.SetStatus(200);
+        res.headers().Set("Content-Type", "application/json");
+        res.Begin(std::nullopt);
+      }
+      res.Write(piece);
+    });
     w.BeginObject();
     route->json(call, w);
     w.EndObject();
+    if (res.started()) {
+      res.Write(w.str());
+      res.End();
+      return;
+    }
     res.SetStatus(200);
     res.headers().Set("Content-Type", "application/json");
     res.Send(w.str());
@@ -269,10 +292,16 @@ Mlflow::Mlflow(meta::Store& store, storage::ObjectStore& objects,
 Mlflow::~Mlflow() = default;
 
 void Mlflow::RegisterTrackingServerOperations(aws::Service& sagemaker) {
-  AddTrackingServerOperations(sagemaker, impl_->servers, impl_->objects, impl_->options.listen_url);
+  AddTrackingServerOperations(sagemaker, impl_->servers, impl_->objects,
+                              [impl = impl_.get()] { return impl->ListenUrl(); });
 }
 
 void Mlflow::set_model_registration_sink(ModelRegistrationSink* sink) { impl_->sink = sink; }
+
+void Mlflow::set_listen_url(const std::string& url) {
+  std::lock_guard<std::mutex> lock(impl_->listen_url_mu);
+  impl_->options.listen_url = url;
+}
 
 void Mlflow::Handle(http::Request& req, http::ResponseWriter& res) {
   auto started = std::chrono::steady_clock::now();

@@ -11,8 +11,8 @@
 // authenticate (Basic with an access key, Bearer tokens and a session cookie from
 // CreatePresignedMlflowTrackingServerUrl, SigV4 with signing name sagemaker-mlflow) and
 // authorize sagemaker-mlflow:<Action> on the server's ARN themselves; a stopped server answers
-// 503. Errors are MLflow's {"error_code", "message"} bodies. Handle is thread-safe;
-// registration and set_model_registration_sink happen before serving.
+// 503. Errors are MLflow's {"error_code", "message"} bodies. Handle and set_listen_url are
+// thread-safe; registration and set_model_registration_sink happen before serving.
 #pragma once
 
 #include <memory>
@@ -31,7 +31,8 @@ namespace mlflow {
 struct MlflowOptions {
   std::string account_id;
   std::string region;
-  // "http://127.0.0.1:8750": the base of URLs given to clients whose requests carry no Host.
+  // "http://127.0.0.1:8750": the base of URLs given to clients whose requests carry no Host;
+  // set_listen_url replaces it once the listener is bound.
   std::string listen_url;
 };
 
@@ -49,6 +50,9 @@ class Mlflow {
   void Handle(http::Request& request, http::ResponseWriter& response);
   // Where AutomaticModelRegistration sends new model versions (not owned; may be null).
   void set_model_registration_sink(ModelRegistrationSink* sink);
+  // The listener's bound address, known only once it listens (a configured port 0 picks
+  // one). Thread-safe: requests may already be served.
+  void set_listen_url(const std::string& url);
 
  private:
   struct Impl;

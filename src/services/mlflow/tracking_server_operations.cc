@@ -83,7 +83,8 @@ std::string RequestBaseUrl(const http::Request& request, const std::string& fall
 }
 
 void AddTrackingServerOperations(aws::Service& svc, TrackingServers& servers,
-                                 storage::ObjectStore& objects, const std::string& listen_url) {
+                                 storage::ObjectStore& objects,
+                                 std::function<std::string()> listen_url) {
   svc.Handle("CreateMlflowTrackingServer",
              [&servers, &objects](aws::RequestContext& ctx, const base::Json& in) {
                if (servers.List().size() >= kMaxTrackingServers) {
@@ -132,8 +133,8 @@ void AddTrackingServerOperations(aws::Service& svc, TrackingServers& servers,
                out.update({{"ArtifactStoreUri", s.artifact_store_uri},
                            {"TrackingServerSize", s.size},
                            {"RoleArn", s.role_arn},
-                           {"TrackingServerUrl",
-                            RequestBaseUrl(ctx.http_request(), listen_url) + "/_mlflow/" + s.name},
+                           {"TrackingServerUrl", RequestBaseUrl(ctx.http_request(), listen_url()) +
+                                                     "/_mlflow/" + s.name},
                            {"WeeklyMaintenanceWindowStart", s.maintenance_window},
                            {"AutomaticModelRegistration", s.automatic_model_registration},
                            {"CreationTime", s.created},
@@ -254,9 +255,9 @@ void AddTrackingServerOperations(aws::Service& svc, TrackingServers& servers,
                }
                std::string token =
                    servers.IssueToken(s.id, "url", ctx.principal().access_key_id, expires, session);
-               return base::Json{{"AuthorizedUrl", RequestBaseUrl(ctx.http_request(), listen_url) +
-                                                       "/_mlflow/" + s.name +
-                                                       "/auth?authToken=" + token}};
+               return base::Json{
+                   {"AuthorizedUrl", RequestBaseUrl(ctx.http_request(), listen_url()) +
+                                         "/_mlflow/" + s.name + "/auth?authToken=" + token}};
              })
       .Resource(ServerArn);
 }

@@ -4,6 +4,7 @@
 // the module.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "engines/storage/object_store.h"
@@ -12,9 +13,10 @@
 
 namespace mlflow {
 
-// `listen_url` is the base of TrackingServerUrl when a request carries no Host header.
+// `listen_url` gives the base of TrackingServerUrl when a request carries no Host header.
 void AddTrackingServerOperations(aws::Service& svc, TrackingServers& servers,
-                                 storage::ObjectStore& objects, const std::string& listen_url);
+                                 storage::ObjectStore& objects,
+                                 std::function<std::string()> listen_url);
 
 // "http://<Host>" of a request, or `fallback` when it names none.
 std::string RequestBaseUrl(const http::Request& request, const std::string& fallback);

@@ -6,8 +6,9 @@
 // different one is INVALID_PARAMETER_VALUE), metrics append (an identical point is kept once),
 // tags overwrite; a run's latest value of each metric (greatest step, then timestamp, then
 // value) is maintained on write; a batch is checked whole before anything is written and is
-// written in one transaction, so a rejected batch stores nothing. Searches run as SQL in the
-// store (see run_search.h) and load only the page they return.
+// written in one transaction, so a rejected batch stores nothing. Concurrent log calls share
+// write transactions (GroupCommit), each still all-or-nothing on its own. Searches run as SQL
+// in the store (see run_search_query.h) and load only the page they return.
 //
 // Errors are MlflowError. Thread-safe: the metadata store serializes writes.
 #pragma once
@@ -20,6 +21,7 @@
 
 #include "platform/meta/store.h"
 #include "services/mlflow/entities.h"
+#include "services/mlflow/group_commit.h"
 
 namespace mlflow {
 
@@ -92,7 +94,7 @@ inline constexpr int64_t kMaxSearchResults = 50000;
 
 class TrackingStore {
  public:
-  explicit TrackingStore(meta::Store& store) : store_(store) {}
+  explicit TrackingStore(meta::Store& store) : store_(store), log_writes_(store) {}
 
   // Every server starts with experiment "0", "Default"; called in the creating transaction.
   static void CreateDefaultExperiment(meta::Transaction& tx, int64_t server_id, int64_t now_ms);
@@ -141,6 +143,8 @@ class TrackingStore {
 
  private:
   meta::Store& store_;
+  // The writes of LogBatch (and so of log-metric, log-parameter and set-tag).
+  GroupCommit log_writes_;
 };
 
 // Offset page tokens as MLflow writes them: base64 of {"offset": N}.

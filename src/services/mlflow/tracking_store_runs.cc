@@ -279,7 +279,7 @@ void TrackingStore::LogBatch(int64_t server, const std::string& run_id,
     auto [it, fresh] = latest.emplace(m.key, &m);
     if (!fresh && LatestKey(m) > LatestKey(*it->second)) it->second = &m;
   }
-  store_.Write([&](meta::Transaction& tx) {
+  log_writes_.Write([&](meta::Transaction& tx) {
     RunRow run = internal::MustFindRun(tx, server, run_id);
     internal::RequireActiveRun(run);
     for (const KeyValue& p : batch.params) {

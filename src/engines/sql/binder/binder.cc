@@ -302,6 +302,9 @@ struct Binder::Impl {
       std::vector<std::string> aliases = ref.column_aliases.empty() ? view->column_aliases : ref.column_aliases;
       return AddDerivedTable(std::move(q), alias, aliases, ref);
     }
+    if (ctx->resolver) {
+      if (auto ext = ctx->resolver(ref.name)) return AddExternalTable(ext, alias, ref);
+    }
     if (auto ext = ctx->catalog->ResolveExternal(ref.name)) return AddExternalTable(ext, alias, ref);
     throw BinderError("TABLE_NOT_FOUND", "line " + std::to_string(ref.line) + ":" +
                                              std::to_string(ref.column) + ": Table '" +

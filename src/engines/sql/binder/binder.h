@@ -24,6 +24,8 @@ using TableFunctionResolver = std::function<std::shared_ptr<const TableDefinitio
 
 struct BinderContext {
   Catalog* catalog = nullptr;
+  // Asked for external tables before the catalog's own resolver (may be empty).
+  TableResolver resolver;
   TableFunctionResolver table_function;
   uint32_t next_table_index = 0;
   int view_depth = 0;

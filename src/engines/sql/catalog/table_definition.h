@@ -28,6 +28,9 @@ struct CsvOptions {
   int skip_header_lines = 0;
   // OpenCSVSerde: every field is text; quoted fields may contain the delimiter.
   bool open_csv_serde = false;
+  // A value that does not parse as its column's type fails the query with HIVE_BAD_DATA
+  // (OpenCSVSerde) instead of reading as NULL (LazySimpleSerDe).
+  bool invalid_values_fail = false;
 };
 
 struct DataFile {

@@ -68,7 +68,10 @@ class ParquetSource : public parquet::RandomAccessSource {
   uint64_t Size() const override { return file_->Size(); }
   void ReadAt(uint64_t offset, size_t length, char* out) const override {
     if (offset + length > file_->Size() || file_->ReadAt(offset, length, out) != length) {
-      throw parquet::ParquetError("read past the end of the file");
+      throw parquet::ParquetError("read of " + std::to_string(length) +
+                                      " bytes past the end of the file (" +
+                                      std::to_string(file_->Size()) + " bytes)",
+                                  offset);
     }
   }
 
@@ -130,6 +133,15 @@ int FindParquetColumn(const parquet::Schema& schema, const std::string& name) {
     if (lower == name) idx = static_cast<int>(k);
   }
   return idx;
+}
+
+// A corrupt Parquet file as the query's error: the file, the byte offset, what is wrong.
+ExecutionError BadParquet(const std::string& path, const parquet::ParquetError& e) {
+  std::string where = e.offset() ? "byte offset " + std::to_string(*e.offset()) + ": " : "";
+  if (dynamic_cast<const parquet::ParquetUnsupportedError*>(&e)) {
+    return ExecutionError("HIVE_UNSUPPORTED_FORMAT", path + ": " + where + e.what());
+  }
+  return ExecutionError("HIVE_BAD_DATA", path + ": " + where + "Malformed Parquet file: " + e.what());
 }
 
 struct Morsel {
@@ -362,6 +374,17 @@ class ExternalScan : public PhysicalOperator {
       DecodeParquet(m.file, m.row_group, data_outputs, out);
       return;
     }
+    try {
+      DecodeText(file, data_outputs, out);
+    } catch (const ExecutionError& e) {
+      if (e.name() != "HIVE_BAD_DATA") throw;
+      throw ExecutionError(e.name(), file.path + ": " + e.what());
+    }
+  }
+
+  // Decodes a CSV or JSON Lines file.
+  void DecodeText(const DataFile& file, const std::vector<size_t>& data_outputs,
+                  std::vector<DataChunk>* out) {
     uint64_t bytes = 0;
     std::string text = ReadFileContents(*ctx_->query()->fs, file.path, &bytes);
     ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
@@ -406,6 +429,7 @@ class ExternalScan : public PhysicalOperator {
 
   void DecodeParquet(size_t file_index, int row_group, const std::vector<size_t>& data_outputs,
                      std::vector<DataChunk>* out) {
+    const std::string& path = def_->files[file_index].path;
     try {
       const parquet::FileReader* reader = work_->readers[file_index].get();
       const auto& meta = reader->metadata();
@@ -414,7 +438,10 @@ class ExternalScan : public PhysicalOperator {
       for (size_t c : data_outputs) {
         const std::string& name = columns_[column_ids_[c]].name;
         int idx = FindParquetColumn(meta.schema, name);
-        if (idx < 0) throw ExecutionError("HIVE_CANNOT_OPEN_SPLIT", "Column '" + name + "' is missing from a Parquet file");
+        if (idx < 0) {
+          throw ExecutionError("HIVE_CANNOT_OPEN_SPLIT",
+                               path + ": column '" + name + "' is missing from the Parquet file");
+        }
         cols.push_back(idx);
         source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
       }
@@ -445,7 +472,7 @@ class ExternalScan : public PhysicalOperator {
         Deliver(chunk, def_->files[file_index], out);
       }
     } catch (const parquet::ParquetError& e) {
-      throw ExecutionError("HIVE_BAD_DATA", std::string("Invalid Parquet file: ") + e.what());
+      throw BadParquet(path, e);
     }
   }
 
@@ -469,7 +496,7 @@ std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::
   try {
     return parquet::FileReader::Open(std::make_shared<ParquetSource>(fs.Open(path)), opts);
   } catch (const parquet::ParquetError& e) {
-    throw ExecutionError("HIVE_BAD_DATA", std::string("Invalid Parquet file: ") + e.what());
+    throw BadParquet(path, e);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/json.h"
@@ -20,7 +21,9 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 std::string Gunzip(const std::string& in) {
   z_stream zs;
   std::memset(&zs, 0, sizeof(zs));
-  if (inflateInit2(&zs, 15 + 32) != Z_OK) throw ExecutionError("HIVE_BAD_DATA", "zlib init failed");
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) {
+    throw ExecutionError("GENERIC_INTERNAL_ERROR", "zlib could not start");
+  }
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(in.size());
   std::string out;
@@ -39,10 +42,20 @@ std::string Gunzip(const std::string& in) {
       break;
     }
     if (rc != Z_OK) {
+      uint64_t at = in.size() - zs.avail_in;
       inflateEnd(&zs);
-      throw ExecutionError("HIVE_BAD_DATA", "Corrupt gzip data");
+      throw ExecutionError("HIVE_BAD_DATA",
+                           "byte offset " + std::to_string(at) + ": corrupt gzip data");
     }
-    if (zs.avail_in == 0 && zs.avail_out != 0) break;
+    if (zs.avail_in == 0 && zs.avail_out != 0) {
+      if (rc == Z_OK) {
+        uint64_t at = in.size();
+        inflateEnd(&zs);
+        throw ExecutionError("HIVE_BAD_DATA", "byte offset " + std::to_string(at) +
+                                                  ": truncated gzip data (the stream does not end)");
+      }
+      break;
+    }
   }
   inflateEnd(&zs);
   return out;
@@ -54,16 +67,23 @@ std::string Unzstd(const std::string& in) {
   ZSTD_inBuffer input{in.data(), in.size(), 0};
   std::string out;
   std::vector<char> buf(ZSTD_DStreamOutSize());
+  size_t last = 0;  // 0 once a frame is complete
   while (input.pos < input.size) {
     ZSTD_outBuffer output{buf.data(), buf.size(), 0};
     size_t rc = ZSTD_decompressStream(ds, &output, &input);
     if (ZSTD_isError(rc)) {
       ZSTD_freeDStream(ds);
-      throw ExecutionError("HIVE_BAD_DATA", "Corrupt zstd data");
+      throw ExecutionError("HIVE_BAD_DATA", "byte offset " + std::to_string(input.pos) +
+                                                ": corrupt zstd data: " + ZSTD_getErrorName(rc));
     }
     out.append(buf.data(), output.pos);
+    last = rc;
   }
   ZSTD_freeDStream(ds);
+  if (last != 0) {
+    throw ExecutionError("HIVE_BAD_DATA", "byte offset " + std::to_string(in.size()) +
+                                              ": truncated zstd data (the frame does not end)");
+  }
   return out;
 }
 
@@ -76,6 +96,7 @@ void ForEachRecord(std::string_view text, const CsvOptions& o, F&& on_record) {
   std::vector<bool> quoted_flags;
   size_t i = 0, n = text.size();
   while (i < n) {
+    size_t start = i;
     fields.clear();
     quoted_flags.clear();
     bool end_of_record = false;
@@ -124,7 +145,7 @@ void ForEachRecord(std::string_view text, const CsvOptions& o, F&& on_record) {
       i++;
     }
     if (fields.size() == 1 && fields[0].empty() && !quoted_flags[0]) continue;  // blank line
-    on_record(fields, quoted_flags);
+    on_record(fields, quoted_flags, start);
   }
 }
 
@@ -148,16 +169,27 @@ std::vector<std::vector<std::string>> CsvSampleRows(std::string_view text, const
   size_t limit = std::min<size_t>(text.size(), 1 << 20);
   size_t cut = text.rfind('\n', limit);
   std::string_view prefix = (limit < text.size() && cut != std::string_view::npos) ? text.substr(0, cut + 1) : text;
-  ForEachRecord(prefix, options, [&](const std::vector<std::string>& f, const std::vector<bool>&) {
+  ForEachRecord(prefix, options,
+                [&](const std::vector<std::string>& f, const std::vector<bool>&, size_t) {
     if (rows.size() < max_rows) rows.push_back(f);
   });
   return rows;
 }
 
+namespace {
+
+// The 1-based line of `text` that byte `offset` is on.
+size_t LineAt(std::string_view text, size_t offset) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + offset, '\n'));
+}
+
+}  // namespace
+
 void DecodeCsv(std::string_view text, const CsvOptions& options, const std::vector<int>& columns,
                const std::vector<Type>& types, const std::function<void(DataChunk&)>& emit) {
   std::vector<Type> text_types(columns.size(), Type::Varchar());
   DataChunk raw(text_types, kVectorSize);
+  std::vector<size_t> starts;  // where each row of `raw` starts in `text`
   int skip = options.skip_header_lines;
   auto flush = [&] {
     if (raw.size() == 0) return;
@@ -166,15 +198,27 @@ void DecodeCsv(std::string_view text, const CsvOptions& options, const std::vect
     for (size_t c = 0; c < columns.size(); c++) {
       if (types[c].IsString()) {
         out.column(c).Reference(raw.column(c));
-      } else {
-        CastVector(raw.column(c), raw.size(), types[c], out.column(c), true);
+        continue;
+      }
+      CastVector(raw.column(c), raw.size(), types[c], out.column(c), true);
+      if (!options.invalid_values_fail) continue;
+      for (size_t r = 0; r < raw.size(); r++) {
+        if (!raw.column(c).IsValid(r) || out.column(c).IsValid(r)) continue;
+        std::string value(raw.column(c).data<std::string_view>()[r]);
+        throw ExecutionError(
+            "HIVE_BAD_DATA", "line " + std::to_string(LineAt(text, starts[r])) +
+                                 ": Error parsing field value '" + value + "' for field " +
+                                 std::to_string(columns[c]) + ": For input string: \"" + value +
+                                 "\" is not a valid " + types[c].ToString());
       }
     }
     out.set_size(raw.size());
     emit(out);
     raw = DataChunk(text_types, kVectorSize);
+    starts.clear();
   };
-  ForEachRecord(text, options, [&](const std::vector<std::string>& fields, const std::vector<bool>& quoted) {
+  ForEachRecord(text, options, [&](const std::vector<std::string>& fields,
+                                   const std::vector<bool>& quoted, size_t start) {
     if (skip > 0) {
       skip--;
       return;
@@ -196,6 +240,7 @@ void DecodeCsv(std::string_view text, const CsvOptions& options, const std::vect
         v.data<std::string_view>()[row] = v.AddString(s);
       }
     }
+    starts.push_back(start);
     raw.set_size(row + 1);
     if (raw.size() == kVectorSize) flush();
   });
@@ -228,16 +273,20 @@ void DecodeJsonLines(std::string_view text, const std::vector<std::string>& name
     lower.push_back(l);
   }
   size_t pos = 0;
+  size_t line_number = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
+    line_number++;
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
     if (line.empty()) continue;
     base::Json obj = base::Json::parse(line.begin(), line.end(), nullptr, false);
     if (obj.is_discarded() || !obj.is_object()) {
-      throw ExecutionError("HIVE_BAD_DATA", "Invalid JSON Lines record: " + std::string(line.substr(0, 80)));
+      throw ExecutionError("HIVE_BAD_DATA", "line " + std::to_string(line_number) +
+                                                ": Row is not a valid JSON Object: " +
+                                                std::string(line.substr(0, 80)));
     }
     size_t row = raw.size();
     for (size_t c = 0; c < names.size(); c++) {

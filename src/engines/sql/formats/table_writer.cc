@@ -166,6 +166,22 @@ struct PartitionRows {
 
 }  // namespace
 
+std::string EscapePartitionValue(std::string_view value) {
+  static constexpr std::string_view kEscaped = "\"#%'*/:=?\\{[]^";
+  std::string out;
+  for (char c : value) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || kEscaped.find(c) != std::string_view::npos) {
+      char buf[4];
+      std::snprintf(buf, sizeof(buf), "%%%02X", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 TableDefinition WriteTable(FileSystem& fs, const std::string& table_name, const std::vector<std::string>& names,
                            const std::vector<Type>& types, const ChunkCollection& rows, const WriteOptions& o) {
   TableDefinition def;
@@ -209,7 +225,7 @@ TableDefinition WriteTable(FileSystem& fs, const std::string& table_name, const 
     std::string dir = o.location;
     while (!dir.empty() && dir.back() == '/') dir.pop_back();
     for (size_t k = 0; k < part_cols.size(); k++) {
-      dir += "/" + names[part_cols[k]] + "=" + base::UriEncode(pr.values[k]);
+      dir += "/" + names[part_cols[k]] + "=" + EscapePartitionValue(pr.values[k]);
     }
     char num[16];
     std::snprintf(num, sizeof(num), "%05zu", file_no++);

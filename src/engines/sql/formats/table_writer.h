@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engines/sql/catalog/file_system.h"
@@ -23,6 +24,10 @@ struct WriteOptions {
   std::string file_prefix = "part";
   std::string parquet_compression = "SNAPPY";  // SNAPPY, GZIP, ZSTD, LZ4, NONE
 };
+
+// A partition value as Hive writes it in a `key=value` folder name: UTF-8 kept as is, control
+// characters and "#%'*/:=?\{[]^ escaped as %XX. base::UriDecode reverses it.
+std::string EscapePartitionValue(std::string_view value);
 
 // Writes `rows` (columns `names` of `types`) and returns the table definition describing the
 // written files (partition keys last, as Hive/Athena lay them out).

@@ -43,20 +43,25 @@ class StatementRunner {
  public:
   StatementRunner(Database& db, const QueryOptions& options) : db_(db) {
     state_.memory_limit = options.memory_limit;
-    state_.fs = db.file_system();
+    state_.fs = options.file_system ? options.file_system : db.file_system();
     state_.pool = &db.pool();
     state_.threads = options.threads > 0 ? options.threads : db.pool().size();
     state_.progress = options.progress;
     if (options.cancel) state_.cancel = options.cancel;
     binder_ctx_.catalog = &db.catalog();
-    std::shared_ptr<FileSystem> fs = db.file_system();
+    binder_ctx_.resolver = options.resolver;
+    std::shared_ptr<FileSystem> fs = state_.fs;
     binder_ctx_.table_function = [fs](const std::string& name, const std::vector<Value>& args) {
       return ResolveTableFunction(*fs, name, args);
     };
+    read_only_ = options.read_only;
   }
 
   QueryResult Run(const Statement& stmt) {
     if (state_.cancel->load()) throw ExecutionError("USER_CANCELED", "Query was canceled");
+    if (read_only_ && stmt.kind != StatementKind::kSelect && stmt.kind != StatementKind::kExplain) {
+      throw BinderError("NOT_SUPPORTED", "Only SELECT and EXPLAIN statements can run here");
+    }
     switch (stmt.kind) {
       case StatementKind::kSelect:
         return RunSelect(*stmt.query);
@@ -107,6 +112,7 @@ class StatementRunner {
     r.types = b.plan->types;
     r.rows = Execute(*b.plan);
     r.bytes_scanned = state_.bytes_scanned.load();
+    r.rows_scanned = state_.rows_scanned.load();
     return r;
   }
 
@@ -219,7 +225,7 @@ class StatementRunner {
     }
     ChunkCollection rows = stmt.with_no_data ? ChunkCollection(b.plan->types) : Execute(*b.plan);
     auto def = std::make_shared<TableDefinition>(
-        WriteTable(*db_.file_system(), name, b.names, b.plan->types, rows, o));
+        WriteTable(*state_.fs, name, b.names, b.plan->types, rows, o));
     db_.catalog().RegisterExternal(name, def);
     QueryResult r;
     r.update_count = static_cast<int64_t>(rows.row_count());
@@ -506,6 +512,7 @@ class StatementRunner {
   Database& db_;
   QueryState state_;
   BinderContext binder_ctx_;
+  bool read_only_ = false;
 };
 
 }  // namespace

@@ -7,7 +7,9 @@
 //   r.names, r.types, r.rows (chunks), r.RowCount(), r.GetValue(col, row)
 //
 // Errors are thrown as sql::Error subclasses (ParserError, BinderError, ExecutionError).
-// Database is thread-safe; use one Connection per thread.
+// Database is thread-safe; use one Connection per thread. A server keeps one Database (and
+// its worker threads) for all its queries and passes each query's own table resolver and
+// file system in QueryOptions.
 #pragma once
 
 #include <atomic>
@@ -31,6 +33,14 @@ struct QueryOptions {
   // Called periodically while scanning: rows and bytes read so far.
   std::function<void(uint64_t rows, uint64_t bytes)> progress;
   int threads = 0;  // 0 = all cores
+  // Per-query name resolution, so one Database can serve callers that see different
+  // catalogs: external tables are asked of `resolver` first (then of the Database's
+  // catalog), and files are read and written through `file_system` when set.
+  TableResolver resolver;
+  std::shared_ptr<FileSystem> file_system;
+  // Only SELECT and EXPLAIN run; any other statement fails with NOT_SUPPORTED, so a shared
+  // Database's tables and views cannot be changed by the query.
+  bool read_only = false;
 };
 
 struct QueryResult {
@@ -38,6 +48,7 @@ struct QueryResult {
   std::vector<Type> types;
   ChunkCollection rows;
   uint64_t bytes_scanned = 0;
+  uint64_t rows_scanned = 0;  // rows read from tables' files
   // Rows written by INSERT / UPDATE / DELETE / CTAS (-1 for queries).
   int64_t update_count = -1;
   size_t RowCount() const { return rows.row_count(); }

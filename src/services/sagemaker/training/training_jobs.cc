@@ -334,16 +334,18 @@ void TrainingJobs::Impl::MonitorLoop() {
       for (const std::string& id : stop_ids) backend->Stop(id);
       if (sample) {
         std::optional<runner::JobStatus> status = backend->Status(runner_id);
-        std::map<std::string, std::string> rendered;
+        std::map<std::string, SystemSample> samples;
         for (size_t i = 0; status && i < hosts.size() && i < status->hosts.size(); ++i) {
           if (status->hosts[i].pid <= 0) continue;
-          SystemSample s =
+          samples[hosts[i].name] =
               job->profiler.Sample(hosts[i].name, status->hosts[i].pid, hosts[i].limits.cpus,
                                    hosts[i].limits.memory_bytes, now);
-          rendered[hosts[i].name] = SystemProfiler::Render(hosts[i].name, s);
         }
         std::lock_guard<std::mutex> lock(mu);
-        for (auto& [host, text] : rendered) job->profile_buffer[host] += text;
+        for (const auto& [host, sample] : samples) {
+          job->profile_buffer[host] += SystemProfiler::Render(host, sample);
+          job->profiler_rules.Add(host, sample);
+        }
       }
       if (sync) Enqueue([this, key = key] { SyncCheckpoints(key); });
       if (upload_profile) Enqueue([this, key = key] { UploadProfile(key); });
@@ -407,7 +409,7 @@ void TrainingJobs::Impl::UploadProfile(const std::string& key) {
   }
 }
 
-void TrainingJobs::Impl::Stop(const std::string& name) {
+void TrainingJobs::Impl::Stop(const std::string& name, const std::string& message) {
   const std::string key = NameKey(name);
   std::shared_ptr<Active> job;
   std::string runner_id;
@@ -438,7 +440,7 @@ void TrainingJobs::Impl::Stop(const std::string& name) {
     status = r.status;
     if (r.status != "InProgress") return;
     r.status = "Stopping";
-    AddTransition(r, "Stopping", "Stopping the training job", now);
+    AddTransition(r, "Stopping", message, now);
   });
   if (status != "InProgress") {
     // It ended while being finished.
@@ -453,9 +455,18 @@ void TrainingJobs::Impl::EndWithoutRun(const std::string& key, const std::string
   std::shared_ptr<Active> job = Find(key);
   if (!job) return;
   const int64_t now = NowMs();
+  Json profiler_statuses;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!job->profiler_rules.empty()) {
+      job->profiler_rules.Finish(job->hosts.empty() ? 0 : job->hosts.front().limits.gpus, now);
+      profiler_statuses = job->profiler_rules.Statuses(now);
+    }
+  }
   store.Update(job->plan.name, [&](TrainingJobRecord& r) {
     r.status = status;
     if (status == "Failed") r.state["FailureReason"] = reason;
+    if (!profiler_statuses.is_null()) r.state["ProfilerRuleEvaluationStatuses"] = profiler_statuses;
     r.state["BillableMs"] = job->billable_ms;
     if (r.state.contains("TrainingStartMs")) r.state["TrainingEndMs"] = now;
     AddTransition(r, secondary, reason, now);
@@ -648,6 +659,14 @@ void TrainingJobs::Impl::Finish(const std::string& key, const runner::JobStatus&
       rule_statuses = job->rules.Statuses();
     }
   }
+  Json profiler_statuses;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!job->profiler_rules.empty()) {
+      job->profiler_rules.Finish(hosts.empty() ? 0 : hosts.front().limits.gpus, now);
+      profiler_statuses = job->profiler_rules.Statuses(now);
+    }
+  }
   const int64_t end = NowMs();
   const int64_t billable = job->billable_ms;
   store.Update(plan.name, [&](TrainingJobRecord& r) {
@@ -655,6 +674,7 @@ void TrainingJobs::Impl::Finish(const std::string& key, const runner::JobStatus&
     if (!failure.empty()) r.state["FailureReason"] = failure;
     if (!model_artifacts.empty()) r.state["ModelArtifacts"] = model_artifacts;
     if (!rule_statuses.is_null()) r.state["DebugRuleEvaluationStatuses"] = rule_statuses;
+    if (!profiler_statuses.is_null()) r.state["ProfilerRuleEvaluationStatuses"] = profiler_statuses;
     r.state["BillableMs"] = billable;
     if (r.state.contains("TrainingStartMs")) r.state["TrainingEndMs"] = end;
     AddTransition(r, secondary, message, end);
@@ -697,7 +717,9 @@ std::string TrainingJobs::Create(const std::string& region, const std::string& a
   return impl_->Create(region, account, request, tuning_job);
 }
 
-void TrainingJobs::Stop(const std::string& name) { impl_->Stop(name); }
+void TrainingJobs::Stop(const std::string& name, const std::string& message) {
+  impl_->Stop(name, message);
+}
 
 std::optional<base::Json> TrainingJobs::Describe(const std::string& name) {
   std::optional<TrainingJobRecord> record = impl_->store.Find(name);

@@ -46,6 +46,7 @@
 namespace sagemaker {
 
 inline constexpr std::string_view kTrainingLogGroup = "/aws/sagemaker/TrainingJobs";
+inline constexpr const char* kStoppingMessage = "Stopping the training job";
 inline constexpr std::string_view kSpotFaultTag =
     "unistudio:fault-injection:spot-interruption-after-seconds";
 
@@ -92,8 +93,9 @@ class TrainingJobs {
   // job. Returns the job's ARN; throws aws::ApiError.
   std::string Create(const std::string& region, const std::string& account,
                      const base::Json& request, const std::string& tuning_job = "");
-  // StopTrainingJob. Throws aws::ApiError when the job does not exist or has ended.
-  void Stop(const std::string& name);
+  // StopTrainingJob; `message` describes the Stopping transition. Throws aws::ApiError when
+  // the job does not exist or has ended.
+  void Stop(const std::string& name, const std::string& message = kStoppingMessage);
   // The DescribeTrainingJob document, or nullopt.
   std::optional<base::Json> Describe(const std::string& name);
   TrainingJobStore& store();

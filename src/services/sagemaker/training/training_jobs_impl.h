@@ -21,6 +21,7 @@
 #include "services/sagemaker/training/debugger_rules.h"
 #include "services/sagemaker/training/job_plan.h"
 #include "services/sagemaker/training/metric_extractor.h"
+#include "services/sagemaker/training/profiler_rules.h"
 #include "services/sagemaker/training/s3_access.h"
 #include "services/sagemaker/training/system_profiler.h"
 #include "services/sagemaker/training/training_jobs.h"
@@ -39,7 +40,8 @@ struct Active {
       : plan(std::move(p)),
         arn(std::move(a)),
         extractor(plan.metric_definitions),
-        rules(Arr(plan.request, "DebugRuleConfigurations")) {}
+        rules(Arr(plan.request, "DebugRuleConfigurations")),
+        profiler_rules(Arr(plan.request, "ProfilerRuleConfigurations"), plan.profiling) {}
 
   JobPlan plan;
   std::string arn;
@@ -74,6 +76,7 @@ struct Active {
 
   MetricExtractor extractor;
   DebuggerRules rules;
+  ProfilerRules profiler_rules;  // guarded by mu
   MetricSeries series;
   std::map<std::string, int64_t> metric_seq;
   std::deque<std::string> stderr_tail;
@@ -97,7 +100,7 @@ struct TrainingJobs::Impl {
   void Launch(const std::string& key);
 
   // training_jobs.cc
-  void Stop(const std::string& name);
+  void Stop(const std::string& name, const std::string& message);
   void Enqueue(std::function<void()> task);
   void WorkerLoop();
   void MonitorLoop();

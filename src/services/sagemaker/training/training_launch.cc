@@ -1,6 +1,5 @@
 // Preparing and submitting one run of a training job: TrainingJobs::Impl::Launch.
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -119,11 +118,6 @@ void TrainingJobs::Impl::Launch(const std::string& key) {
     const runner::InstanceType* type = runner::FindInstanceType(plan.instance_type);
     runner::ResourceLimits limits =
         runner::LimitsForInstance(*type, plan.instance_count, backend->capacity());
-    // Raising a hard limit needs CAP_SYS_RESOURCE, which root lacks in containers.
-    if (rlimit files; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_max != RLIM_INFINITY) {
-      limits.max_open_files =
-          std::min<int64_t>(limits.max_open_files, static_cast<int64_t>(files.rlim_max));
-    }
     const int64_t epoch = NowMs() / 1000;
     std::vector<HostRun> hosts;
     std::vector<std::string> names;

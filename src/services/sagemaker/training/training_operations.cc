@@ -137,6 +137,9 @@ std::string TrainingJobs::Impl::Create(const std::string& region, const std::str
   record.created_ms = now;
   record.request = plan.request;
   record.state["ProfilingStatus"] = plan.profiling ? "Enabled" : "Disabled";
+  if (!job->profiler_rules.empty()) {
+    record.state["ProfilerRuleEvaluationStatuses"] = job->profiler_rules.Statuses(now);
+  }
   if (!job->rules.empty()) {
     job->rules.Evaluate({}, false, now);
     record.state["DebugRuleEvaluationStatuses"] = job->rules.Statuses();
@@ -204,17 +207,8 @@ Json TrainingJobs::Impl::DescribeRecord(const TrainingJobRecord& r) {
   if (s.contains("DebugRuleEvaluationStatuses"))
     out["DebugRuleEvaluationStatuses"] = s["DebugRuleEvaluationStatuses"];
   out["ProfilingStatus"] = s.value("ProfilingStatus", "Disabled");
-  Json profiler_rules = Json::array();
-  for (const Json& rule : Arr(r.request, "ProfilerRuleConfigurations")) {
-    profiler_rules.push_back(
-        {{"RuleConfigurationName", Str(rule, "RuleConfigurationName")},
-         {"RuleEvaluationStatus", "Error"},
-         {"StatusDetails",
-          "Profiler rules are not evaluated by UniStudio; the sampled system metrics are under "
-          "ProfilerConfig.S3OutputPath."},
-         {"LastModifiedTime", EpochSeconds(r.created_ms)}});
-  }
-  if (!profiler_rules.empty()) out["ProfilerRuleEvaluationStatuses"] = profiler_rules;
+  if (s.contains("ProfilerRuleEvaluationStatuses"))
+    out["ProfilerRuleEvaluationStatuses"] = s["ProfilerRuleEvaluationStatuses"];
   return out;
 }
 
@@ -241,7 +235,7 @@ void TrainingJobs::Impl::Register(aws::Service& service) {
   service
       .Handle("StopTrainingJob",
               [this](aws::RequestContext&, const Json& in) {
-                Stop(Str(in, "TrainingJobName"));
+                Stop(Str(in, "TrainingJobName"), kStoppingMessage);
                 return Json::object();
               })
       .Resource(job_arn);

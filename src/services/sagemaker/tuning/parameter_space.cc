@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "services/sagemaker/common/api_support.h"
@@ -172,6 +173,27 @@ UnitPoint ParameterSpace::Snap(const UnitPoint& point) const {
     }
   }
   return out;
+}
+
+std::optional<UnitPoint> ParameterSpace::PointOf(
+    const std::map<std::string, std::string>& values) const {
+  UnitPoint point;
+  for (const ParameterRange& r : ranges_) {
+    auto it = values.find(r.name);
+    if (it == values.end()) return std::nullopt;
+    if (r.kind == ParameterRange::Kind::kCategorical) {
+      auto k = std::find(r.values.begin(), r.values.end(), it->second);
+      if (k == r.values.end()) return std::nullopt;
+      point.push_back((static_cast<double>(k - r.values.begin()) + 0.5) /
+                      static_cast<double>(r.values.size()));
+      continue;
+    }
+    char* end = nullptr;
+    const double v = std::strtod(it->second.c_str(), &end);
+    if (end == it->second.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+    point.push_back(std::clamp(UnitOf(r, std::clamp(v, r.min, r.max)), 0.0, 1.0));
+  }
+  return Snap(point);
 }
 
 std::vector<UnitPoint> ParameterSpace::Grid() const {

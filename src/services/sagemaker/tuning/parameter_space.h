@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ class ParameterSpace {
   // The point of the values a point maps to: integers and categories snapped, so points
   // that give the same hyperparameters compare equal.
   UnitPoint Snap(const UnitPoint& point) const;
+  // The point of hyperparameter values (a finished training job's, to seed a warm-started
+  // search): numbers outside a range are clamped to it. nullopt when a range has no value in
+  // `values`, a number does not parse, or a categorical value is not among the range's.
+  std::optional<UnitPoint> PointOf(const std::map<std::string, std::string>& values) const;
   // Every combination of the categorical values, in order (Grid search); throws
   // ValidationError when a range is not categorical.
   std::vector<UnitPoint> Grid() const;

@@ -101,6 +101,34 @@ TEST(ParameterSpaceTest, GridEnumeratesEveryCombination) {
   EXPECT_THROW(ParameterSpace::Parse(Ranges(), Json::object()).Grid(), aws::ApiError);
 }
 
+TEST(ParameterSpaceTest, PointOfInvertsValues) {
+  ParameterSpace space = ParameterSpace::Parse(Ranges(), Json::object());
+  UnitPoint p = space.Snap({0.25, 0.8, 0.3, 0.9});
+  std::optional<UnitPoint> back = space.PointOf(space.Values(p));
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->size(), 4u);
+  for (size_t i = 0; i < 4; ++i) EXPECT_NEAR((*back)[i], p[i], 1e-6) << i;
+  EXPECT_EQ(space.Values(*back), space.Values(p));
+  // Values outside a range (a parent job's, searched over other ranges) are clamped.
+  std::map<std::string, std::string> wide = {{"batch_size", "1000"}, {"learning_rate", "1e-9"},
+                                             {"momentum", "0.5"}, {"optimizer", "adam"}};
+  back = space.PointOf(wide);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(space.Values(*back)["batch_size"], "256");
+  EXPECT_EQ(space.Values(*back)["learning_rate"], "0.0001");
+  EXPECT_EQ(space.Values(*back)["optimizer"], "adam");
+  // Missing, unparsable and unknown categorical values give no point.
+  auto missing = wide;
+  missing.erase("momentum");
+  EXPECT_FALSE(space.PointOf(missing));
+  auto garbled = wide;
+  garbled["batch_size"] = "12abc";
+  EXPECT_FALSE(space.PointOf(garbled));
+  auto unknown = wide;
+  unknown["optimizer"] = "adagrad";
+  EXPECT_FALSE(space.PointOf(unknown));
+}
+
 TEST(GaussianProcessTest, InterpolatesAndIsUncertainAwayFromData) {
   GaussianProcess gp({{0.1}, {0.5}, {0.9}}, {1.0, 3.0, 2.0});
   EXPECT_NEAR(gp.Predict({0.5}).mean, 3.0, 1e-2);
@@ -132,6 +160,16 @@ TEST(SearchStrategyTest, BayesianFindsTheMaximumOfASmoothFunction) {
     return best;
   };
   double bayesian = best_of("Bayesian");
+  // Observations a warm start brings are used at once: with the known results of earlier
+  // jobs, the first point is proposed by the model near the best of them, not at random.
+  std::vector<Trial> known;
+  for (double x : {0.1, 0.3, 0.5, 0.9}) {
+    for (double y : {0.1, 0.5, 0.9}) known.push_back({{x, y}, objective({x, y}), true});
+  }
+  for (uint64_t seed : {1, 2, 3}) {
+    UnitPoint first = *MakeSearchStrategy("Bayesian", space, seed)->Next(known);
+    EXPECT_GT(objective(first), -0.08) << first[0] << ", " << first[1];
+  }
   EXPECT_GT(bayesian, -0.002);  // within ~0.045 of the optimum
   EXPECT_GE(bayesian, best_of("Random"));
   EXPECT_THROW(MakeSearchStrategy("Annealing", space, 1), aws::ApiError);

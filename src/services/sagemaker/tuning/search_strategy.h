@@ -33,7 +33,8 @@ class SearchStrategy {
   virtual std::optional<size_t> Limit() const { return std::nullopt; }
 };
 
-// `strategy` is Random, Bayesian, Hyperband or Grid; throws ValidationError otherwise.
+// `strategy` is Random, Bayesian, Hyperband or Grid; throws ValidationError otherwise. The
+// strategy refers to `space`, which must outlive it.
 std::unique_ptr<SearchStrategy> MakeSearchStrategy(const std::string& strategy,
                                                    const ParameterSpace& space, uint64_t seed);
 

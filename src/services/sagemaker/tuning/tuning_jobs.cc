@@ -1,17 +1,25 @@
 #include "services/sagemaker/tuning/tuning_jobs.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "base/crypto.h"
 #include "base/log.h"
 #include "base/strings.h"
 #include "services/sagemaker/algorithms/xgboost_algorithm.h"
 #include "services/sagemaker/common/api_support.h"
+#include "services/sagemaker/tuning/hyperband_schedule.h"
+#include "services/sagemaker/tuning/median_stopping_rule.h"
 #include "services/sagemaker/tuning/parameter_space.h"
 #include "services/sagemaker/tuning/search_strategy.h"
 
@@ -35,10 +43,17 @@ CREATE TABLE sagemaker_tuning_jobs (
 )sql"},
 };
 
-constexpr size_t kMedianRuleMinJobs = 3;
-constexpr int64_t kHyperbandEta = 3;
 constexpr int64_t kMaxParallelLimit = 100;
 constexpr int64_t kMaxJobsLimit = 750;
+constexpr size_t kMaxDefinitions = 10;
+constexpr size_t kMaxParents = 5;
+constexpr int64_t kMinRuntimeLimit = 120;
+constexpr int64_t kMaxRuntimeLimit = 15768000;
+constexpr int64_t kMaxResourceLimit = 20000;
+constexpr std::chrono::milliseconds kDeadlineCheck{200};
+// Static hyperparameters SageMaker infers Hyperband's MaxResource from.
+constexpr const char* kEpochKeys[] = {"epochs", "numepochs", "n-epochs", "n_epochs",
+                                      "num_epochs"};
 
 struct TuningRecord {
   std::string name;
@@ -48,7 +63,8 @@ struct TuningRecord {
   int64_t modified_ms = 0;
   std::optional<int64_t> end_ms;
   Json request = Json::object();
-  Json state = Json::object();  // FailureReason
+  // FailureReason; DefinitionOf: training job -> DefinitionName (several definitions).
+  Json state = Json::object();
 };
 
 TuningRecord ReadRecord(const meta::Row& row) {
@@ -71,41 +87,107 @@ bool Ended(const std::string& status) {
   return status == "Completed" || status == "Failed" || status == "Stopped";
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+// The training job definitions of a request: TrainingJobDefinitions, or the one
+// TrainingJobDefinition.
+std::vector<Json> DefinitionsOf(const Json& request) {
+  if (request.contains("TrainingJobDefinitions")) {
+    const Json& list = Arr(request, "TrainingJobDefinitions");
+    return std::vector<Json>(list.begin(), list.end());
+  }
+  return {Obj(request, "TrainingJobDefinition")};
 }
+
+// The definition named `name` ("" for the only one), or the first.
+Json DefinitionNamed(const Json& request, const std::string& name) {
+  std::vector<Json> all = DefinitionsOf(request);
+  for (const Json& d : all) {
+    if (Str(d, "DefinitionName") == name) return d;
+  }
+  return all.empty() ? Json::object() : all.front();
+}
+
+struct Objective {
+  std::string metric;
+  std::string type;  // Maximize or Minimize
+};
+
+// A definition's TuningObjective, else the tuning job's objective.
+Objective ObjectiveOf(const Json& request, const Json& definition) {
+  const Json* objective = &Obj(definition, "TuningObjective");
+  if (objective->empty()) {
+    objective = &Obj(Obj(request, "HyperParameterTuningJobConfig"),
+                     "HyperParameterTuningJobObjective");
+  }
+  return {Str(*objective, "MetricName"), Str(*objective, "Type")};
+}
+
+// A definition's HyperParameterRanges, else the tuning job's ParameterRanges.
+const Json& RangesOf(const Json& request, const Json& definition) {
+  const Json& own = Obj(definition, "HyperParameterRanges");
+  if (!own.empty()) return own;
+  return Obj(Obj(request, "HyperParameterTuningJobConfig"), "ParameterRanges");
+}
+
+// Every hyperparameter name of a definition, static and tuned.
+std::set<std::string> HyperParameterNames(const Json& request, const Json& definition) {
+  std::set<std::string> names;
+  for (const auto& [k, v] : Obj(definition, "StaticHyperParameters").items()) names.insert(k);
+  for (const char* kind :
+       {"IntegerParameterRanges", "ContinuousParameterRanges", "CategoricalParameterRanges"}) {
+    for (const Json& range : Arr(RangesOf(request, definition), kind)) {
+      names.insert(Str(range, "Name"));
+    }
+  }
+  return names;
+}
+
+// A hyperparameter value as the tuning job's ranges name it: JSON-quoted strings unquoted.
+std::string Unquoted(const Json& v) {
+  std::string s = v.is_string() ? v.get<std::string>() : v.dump();
+  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+// One training job definition of a tuning job in progress and its search.
+struct Definition {
+  std::string name;  // DefinitionName; may be empty with a single TrainingJobDefinition
+  Json definition;
+  // On the heap: the strategy keeps a reference to it while Definitions move.
+  std::unique_ptr<ParameterSpace> space;
+  std::unique_ptr<SearchStrategy> strategy;
+  std::string metric;
+  std::optional<HyperbandSchedule> hyperband;
+  std::vector<Trial> trials;  // the observations of warm-start parents, then its own jobs
+  size_t launched = 0;
+  bool exhausted = false;
+  // Objective series (oriented: greater is better) of the jobs that ended, parents' too.
+  std::vector<std::vector<double>> ended_series;
+};
 
 // The state of a tuning job in progress. Guarded by Impl::mu.
 struct Tuning {
   std::string name;
   std::string region;
   std::string account;
-  Json config;      // HyperParameterTuningJobConfig
-  Json definition;  // TrainingJobDefinition
-  ParameterSpace space;
-  std::unique_ptr<SearchStrategy> strategy;
-  std::string metric;
+  std::vector<Definition> definitions;
   bool maximize = true;
   size_t max_jobs = 1;
   size_t max_parallel = 1;
   bool median_rule = false;
-  bool hyperband = false;
-  int64_t min_resource = 1;
-  int64_t max_resource = 0;
   std::optional<double> target;
+  std::optional<int64_t> deadline_ms;
 
-  std::vector<Trial> trials;
-  std::map<std::string, size_t> trial_of;  // training job -> index in trials
+  struct Launched {
+    size_t definition = 0;
+    size_t trial = 0;    // in the definition's trials
+    size_t bracket = 0;  // Hyperband
+  };
+  std::map<std::string, Launched> launched_jobs;
   std::set<std::string> running;
-  // Objective series (oriented: greater is better) of the finished jobs.
-  std::map<std::string, std::vector<double>> finished_series;
-  // Hyperband: the values jobs had at each rung, and how many rungs each job passed.
-  std::map<size_t, std::vector<double>> rungs;
-  std::map<std::string, size_t> rungs_passed;
   std::set<std::string> early_stopped;
-  bool stopping = false;
+  size_t launched = 0;
+  bool stopping = false;      // StopHyperParameterTuningJob
+  bool out_of_time = false;   // ResourceLimits.MaxRuntimeInSeconds
   bool done_searching = false;
   int sequence = 0;
 
@@ -123,6 +205,9 @@ struct TuningJobs::Impl : std::enable_shared_from_this<TuningJobs::Impl> {
   TagStore& tags;
   ImageCatalog& images;
   std::mutex mu;
+  std::condition_variable deadline_cv;
+  bool shutting_down = false;
+  std::thread deadline_thread;
   std::map<std::string, std::shared_ptr<Tuning>> active;  // by name key
 
   // --- records
@@ -185,18 +270,155 @@ struct TuningJobs::Impl : std::enable_shared_from_this<TuningJobs::Impl> {
   // --- the search
   std::shared_ptr<Tuning> Plan(const std::string& region, const std::string& account,
                                const Json& in);
+  Definition PlanDefinition(const Json& in, const Json& definition, const std::string& strategy,
+                            uint64_t seed);
+  void WarmStart(Tuning& t, const Json& in, const std::string& strategy);
   void LaunchMore(Tuning& t);
   void OnEvent(const TrainingEvent& event);
   void CheckEarlyStop(Tuning& t, const std::string& job);
+  void StopTrainingJobs(Tuning& t, const std::string& message);
   void MaybeFinish(Tuning& t);
+  void DeadlineLoop();
   Json Create(const std::string& region, const std::string& account, const Json& in);
   void Stop(const std::string& name);
 
   // --- answers
   Json Summary(const TuningRecord& tuning, const TrainingJobRecord& job);
+  std::optional<Json> Best(const TuningRecord& r, const std::vector<Json>& summaries);
   Json Describe(const TuningRecord& r);
   void Register(aws::Service& service);
 };
+
+Definition TuningJobs::Impl::PlanDefinition(const Json& in, const Json& definition,
+                                            const std::string& strategy, uint64_t seed) {
+  Definition d;
+  d.name = Str(definition, "DefinitionName");
+  d.definition = definition;
+  const Objective objective = ObjectiveOf(in, definition);
+  d.metric = objective.metric;
+  const Json& algorithm = Obj(definition, "AlgorithmSpecification");
+  std::set<std::string> metrics;
+  for (const Json& m : Arr(algorithm, "MetricDefinitions")) metrics.insert(Str(m, "Name"));
+  const bool has_program =
+      Obj(definition, "StaticHyperParameters").contains("sagemaker_program");
+  std::optional<TrainingImage> image = images.Resolve(Str(algorithm, "TrainingImage"), has_program);
+  if (image && image->kind == ImageKind::kBuiltinXgboost) {
+    for (const MetricDefinition& m : XgboostMetricDefinitions()) metrics.insert(m.name);
+  }
+  if (!metrics.count(d.metric)) {
+    throw ValidationError("The objective metric " + d.metric +
+                          " is not among the MetricDefinitions of the training job definition" +
+                          (d.name.empty() ? "." : " " + d.name + "."));
+  }
+  d.space = std::make_unique<ParameterSpace>(ParameterSpace::Parse(
+      RangesOf(in, definition), Obj(definition, "StaticHyperParameters")));
+  d.strategy = MakeSearchStrategy(strategy, *d.space, seed);
+  if (strategy == "Hyperband") {
+    const Json& config = Obj(in, "HyperParameterTuningJobConfig");
+    const Json& hb = Obj(Obj(config, "StrategyConfig"), "HyperbandStrategyConfig");
+    const int64_t min_resource = OptInt(hb, "MinResource").value_or(1);
+    std::optional<int64_t> max_resource = OptInt(hb, "MaxResource");
+    for (const char* key : kEpochKeys) {
+      const Json& statics = Obj(definition, "StaticHyperParameters");
+      if (max_resource || !statics.contains(key)) continue;
+      const std::string text = Unquoted(statics[key]);
+      char* end = nullptr;
+      long long epochs = std::strtoll(text.c_str(), &end, 10);
+      if (end != text.c_str() && *end == '\0') max_resource = epochs;
+    }
+    if (!max_resource) {
+      throw ValidationError(
+          "HyperbandStrategyConfig.MaxResource is required when no epochs, numepochs, "
+          "n-epochs, n_epochs or num_epochs static hyperparameter gives it.");
+    }
+    if (min_resource < 1 || *max_resource < min_resource || *max_resource > kMaxResourceLimit) {
+      throw ValidationError(
+          "HyperbandStrategyConfig needs 1 <= MinResource <= MaxResource <= 20000.");
+    }
+    d.hyperband.emplace(min_resource, *max_resource);
+  }
+  return d;
+}
+
+void TuningJobs::Impl::WarmStart(Tuning& t, const Json& in, const std::string& strategy) {
+  const Json& warm = Obj(in, "WarmStartConfig");
+  const std::string type = Str(warm, "WarmStartType");
+  if (type != "IdenticalDataAndAlgorithm" && type != "TransferLearning") {
+    throw ValidationError(
+        "WarmStartConfig.WarmStartType must be IdenticalDataAndAlgorithm or TransferLearning.");
+  }
+  const Json& parents = Arr(warm, "ParentHyperParameterTuningJobs");
+  if (parents.empty() || parents.size() > kMaxParents) {
+    throw ValidationError("WarmStartConfig needs 1 to 5 ParentHyperParameterTuningJobs.");
+  }
+  if (strategy == "Grid") {
+    throw ValidationError("The Grid strategy cannot be warm started.");
+  }
+  const Json& own = t.definitions.front().definition;
+  const Objective objective = ObjectiveOf(in, own);
+  const std::set<std::string> names = HyperParameterNames(in, own);
+  std::set<std::string> seen;
+  for (const Json& p : parents) {
+    const std::string parent_name = Str(p, "HyperParameterTuningJobName");
+    if (!seen.insert(NameKey(parent_name)).second) {
+      throw ValidationError("The parent tuning job " + parent_name + " is named twice.");
+    }
+    std::optional<TuningRecord> parent = Find(parent_name);
+    if (!parent) {
+      throw ResourceNotFound("Amazon SageMaker can't find a tuning job with name " + parent_name);
+    }
+    if (parent->status != "Completed" && parent->status != "Stopped") {
+      throw ValidationError("The parent tuning job " + parent_name +
+                            " must be Completed or Stopped; it is " + parent->status + ".");
+    }
+    const Json parent_definition = DefinitionNamed(parent->request, "");
+    const Objective theirs = ObjectiveOf(parent->request, parent_definition);
+    if (theirs.metric != objective.metric || theirs.type != objective.type) {
+      throw ValidationError("The objective metric must be the same as the parent tuning job " +
+                            parent_name + "'s (" + theirs.type + " " + theirs.metric + ").");
+    }
+    if (HyperParameterNames(parent->request, parent_definition) != names) {
+      throw ValidationError(
+          "The static and tunable hyperparameters together must be the same as the parent "
+          "tuning job " + parent_name + "'s.");
+    }
+    if (type == "IdenticalDataAndAlgorithm") {
+      const Json& a = Obj(own, "AlgorithmSpecification");
+      const Json& b = Obj(parent_definition, "AlgorithmSpecification");
+      if (Str(a, "TrainingImage") != Str(b, "TrainingImage") ||
+          Str(a, "AlgorithmName") != Str(b, "AlgorithmName") ||
+          Arr(own, "InputDataConfig") != Arr(parent_definition, "InputDataConfig")) {
+        throw ValidationError(
+            "IdenticalDataAndAlgorithm warm start needs the training image and input data of "
+            "the parent tuning job " + parent_name + "; use TransferLearning to change them.");
+      }
+    }
+    // The parent's trainings are observations of this search.
+    for (const TrainingJobRecord& job : training.store().List(parent->name)) {
+      if (job.status == "Failed") continue;
+      std::vector<double> series;
+      for (const MetricPoint& m : training.store().Series(job.name)[objective.metric]) {
+        series.push_back(t.Orient(m.value));
+      }
+      if (series.empty()) continue;
+      std::map<std::string, std::string> values;
+      for (const auto& [k, v] : Obj(job.request, "HyperParameters").items()) {
+        values[k] = Unquoted(v);
+      }
+      const std::string of = parent->state.contains("DefinitionOf")
+                                 ? parent->state["DefinitionOf"].value(job.name, "")
+                                 : "";
+      Definition* target = &t.definitions.front();
+      for (Definition& d : t.definitions) {
+        if (!of.empty() && d.name == of) target = &d;
+      }
+      std::optional<UnitPoint> point = target->space->PointOf(values);
+      if (!point) continue;
+      target->trials.push_back(Trial{*point, series.back(), true});
+      target->ended_series.push_back(std::move(series));
+    }
+  }
+}
 
 std::shared_ptr<Tuning> TuningJobs::Impl::Plan(const std::string& region,
                                                const std::string& account, const Json& in) {
@@ -204,54 +426,59 @@ std::shared_ptr<Tuning> TuningJobs::Impl::Plan(const std::string& region,
   t->name = Str(in, "HyperParameterTuningJobName");
   t->region = region;
   t->account = account;
-  t->config = Obj(in, "HyperParameterTuningJobConfig");
-  t->definition = Obj(in, "TrainingJobDefinition");
+  const Json& config = Obj(in, "HyperParameterTuningJobConfig");
+  if (in.contains("TrainingJobDefinitions") == in.contains("TrainingJobDefinition")) {
+    throw ValidationError("Give either TrainingJobDefinition or TrainingJobDefinitions.");
+  }
+  std::vector<Json> definitions = DefinitionsOf(in);
+  if (definitions.empty() || definitions.size() > kMaxDefinitions ||
+      definitions.front().empty()) {
+    throw ValidationError("TrainingJobDefinitions must hold 1 to 10 definitions.");
+  }
   if (in.contains("TrainingJobDefinitions")) {
-    throw ValidationError(
-        "TrainingJobDefinitions (several algorithms) is not supported; give "
-        "one TrainingJobDefinition.");
+    std::set<std::string> seen;
+    static const RE2 kDefinitionName("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}");
+    for (const Json& d : definitions) {
+      const std::string name = Str(d, "DefinitionName");
+      if (!RE2::FullMatch(name, kDefinitionName)) {
+        throw ValidationError("Every training job definition needs a DefinitionName matching "
+                              "^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}; got '" + name + "'.");
+      }
+      if (!seen.insert(name).second) {
+        throw ValidationError("The DefinitionName " + name + " is used twice.");
+      }
+    }
   }
-  if (in.contains("WarmStartConfig")) {
-    throw ValidationError("WarmStartConfig is not supported.");
-  }
-  if (t->definition.empty()) throw ValidationError("TrainingJobDefinition is required.");
-  const std::string strategy = Str(t->config, "Strategy", "Bayesian");
-  const Json& objective = Obj(t->config, "HyperParameterTuningJobObjective");
-  t->metric = Str(objective, "MetricName");
-  const std::string type = Str(objective, "Type");
-  if (t->metric.empty() || (type != "Maximize" && type != "Minimize")) {
-    throw ValidationError(
-        "HyperParameterTuningJobObjective needs a MetricName and a Type "
-        "(Maximize or Minimize).");
+  const std::string strategy = Str(config, "Strategy", "Bayesian");
+  std::optional<int64_t> random_seed = OptInt(config, "RandomSeed");
+  const uint64_t seed = random_seed ? static_cast<uint64_t>(*random_seed) : std::random_device{}();
+  std::string type;
+  for (size_t i = 0; i < definitions.size(); ++i) {
+    const Objective objective = ObjectiveOf(in, definitions[i]);
+    if (objective.metric.empty() ||
+        (objective.type != "Maximize" && objective.type != "Minimize")) {
+      throw ValidationError(
+          "HyperParameterTuningJobObjective (or each definition's TuningObjective) needs a "
+          "MetricName and a Type (Maximize or Minimize).");
+    }
+    if (!type.empty() && objective.type != type) {
+      throw ValidationError("Every training job definition must Maximize, or every one "
+                            "Minimize, its objective.");
+    }
+    type = objective.type;
+    t->definitions.push_back(PlanDefinition(in, definitions[i], strategy, seed + i));
   }
   t->maximize = type == "Maximize";
-  const Json& algorithm = Obj(t->definition, "AlgorithmSpecification");
-  std::set<std::string> metrics;
-  for (const Json& m : Arr(algorithm, "MetricDefinitions")) metrics.insert(Str(m, "Name"));
-  const bool has_program =
-      Obj(t->definition, "StaticHyperParameters").contains("sagemaker_program");
-  std::optional<TrainingImage> image = images.Resolve(Str(algorithm, "TrainingImage"), has_program);
-  if (image && image->kind == ImageKind::kBuiltinXgboost) {
-    for (const MetricDefinition& m : XgboostMetricDefinitions()) metrics.insert(m.name);
-  }
-  if (!metrics.count(t->metric)) {
-    throw ValidationError("The objective metric " + t->metric +
-                          " is not among the MetricDefinitions of the training job definition.");
-  }
 
-  t->space = ParameterSpace::Parse(Obj(t->config, "ParameterRanges"),
-                                   Obj(t->definition, "StaticHyperParameters"));
-  const Json& limits = Obj(t->config, "ResourceLimits");
+  const Json& limits = Obj(config, "ResourceLimits");
   std::optional<int64_t> parallel = OptInt(limits, "MaxParallelTrainingJobs");
   std::optional<int64_t> max_jobs = OptInt(limits, "MaxNumberOfTrainingJobs");
   if (!parallel || *parallel < 1 || *parallel > kMaxParallelLimit) {
     throw ValidationError("ResourceLimits.MaxParallelTrainingJobs must be between 1 and 100.");
   }
-  std::optional<int64_t> random_seed = OptInt(t->config, "RandomSeed");
-  const uint64_t seed = random_seed ? static_cast<uint64_t>(*random_seed) : std::random_device{}();
-  t->strategy = MakeSearchStrategy(strategy, t->space, seed);
   if (strategy == "Grid") {
-    size_t grid = *t->strategy->Limit();
+    size_t grid = 0;
+    for (const Definition& d : t->definitions) grid += *d.strategy->Limit();
     if (max_jobs && static_cast<size_t>(*max_jobs) > grid) {
       throw ValidationError("MaxNumberOfTrainingJobs exceeds the " + std::to_string(grid) +
                             " combinations of the grid.");
@@ -265,37 +492,49 @@ std::shared_ptr<Tuning> TuningJobs::Impl::Plan(const std::string& region,
     throw ValidationError("ResourceLimits.MaxNumberOfTrainingJobs must be between 1 and 750.");
   }
   t->max_parallel = static_cast<size_t>(*parallel);
-  const std::string early = Str(t->config, "TrainingJobEarlyStoppingType", "Off");
+  if (std::optional<int64_t> runtime = OptInt(limits, "MaxRuntimeInSeconds")) {
+    if (*runtime < kMinRuntimeLimit || *runtime > kMaxRuntimeLimit) {
+      throw ValidationError(
+          "ResourceLimits.MaxRuntimeInSeconds must be between 120 and 15768000.");
+    }
+    t->deadline_ms = NowMs() + *runtime * 1000;
+  }
+  const std::string early = Str(config, "TrainingJobEarlyStoppingType", "Off");
   if (early != "Off" && early != "Auto") {
     throw ValidationError("TrainingJobEarlyStoppingType must be Off or Auto.");
   }
-  t->hyperband = strategy == "Hyperband";
-  if (t->hyperband) {
-    if (early == "Auto") {
-      throw ValidationError(
-          "The Hyperband strategy stops training jobs itself; set "
-          "TrainingJobEarlyStoppingType to Off.");
-    }
-    const Json& hb = Obj(Obj(t->config, "StrategyConfig"), "HyperbandStrategyConfig");
-    t->min_resource = OptInt(hb, "MinResource").value_or(1);
-    t->max_resource = OptInt(hb, "MaxResource").value_or(0);
-    if (t->min_resource < 1 || (t->max_resource && t->max_resource < t->min_resource)) {
-      throw ValidationError("HyperbandStrategyConfig needs 1 <= MinResource <= MaxResource.");
-    }
+  if (strategy == "Hyperband" && early == "Auto") {
+    throw ValidationError(
+        "The Hyperband strategy stops training jobs itself; set "
+        "TrainingJobEarlyStoppingType to Off.");
   }
   t->median_rule = early == "Auto";
-  const Json& criteria = Obj(t->config, "TuningJobCompletionCriteria");
+  const Json& criteria = Obj(config, "TuningJobCompletionCriteria");
   if (criteria.contains("TargetObjectiveMetricValue") &&
       criteria["TargetObjectiveMetricValue"].is_number()) {
     t->target = criteria["TargetObjectiveMetricValue"].get<double>();
   }
+  if (in.contains("WarmStartConfig")) WarmStart(*t, in, strategy);
   return t;
 }
 
 void TuningJobs::Impl::LaunchMore(Tuning& t) {
-  while (!t.stopping && !t.done_searching && t.trials.size() < t.max_jobs &&
+  const size_t n = t.definitions.size();
+  while (!t.stopping && !t.out_of_time && !t.done_searching && t.launched < t.max_jobs &&
          t.running.size() < t.max_parallel) {
-    std::optional<UnitPoint> point = t.strategy->Next(t.trials);
+    // The definitions take turns.
+    Definition* def = nullptr;
+    std::optional<UnitPoint> point;
+    for (size_t k = 0; k < n && !point; ++k) {
+      Definition& d = t.definitions[(t.launched + k) % n];
+      if (d.exhausted) continue;
+      point = d.strategy->Next(d.trials);
+      if (point) {
+        def = &d;
+      } else {
+        d.exhausted = true;
+      }
+    }
     if (!point) {
       t.done_searching = true;
       break;
@@ -304,78 +543,86 @@ void TuningJobs::Impl::LaunchMore(Tuning& t) {
     char seq[16];
     std::snprintf(seq, sizeof seq, "%03d", t.sequence);
     std::string job = t.name + "-" + seq + "-" + base::RandomHex(8);
-    Json request = t.definition;
-    request.erase("DefinitionName");
-    request.erase("TuningObjective");
-    request.erase("HyperParameterRanges");
-    request.erase("HyperParameterTuningResourceConfig");
-    request.erase("StaticHyperParameters");
+    Json request = def->definition;
+    for (const char* member : {"DefinitionName", "TuningObjective", "HyperParameterRanges",
+                               "HyperParameterTuningResourceConfig", "StaticHyperParameters"}) {
+      request.erase(member);
+    }
     request["TrainingJobName"] = job;
-    Json hps = Obj(t.definition, "StaticHyperParameters");
+    Json hps = Obj(def->definition, "StaticHyperParameters");
     if (!hps.is_object()) hps = Json::object();
-    for (const auto& [k, v] : t.space.Values(*point)) hps[k] = v;
-    hps["_tuning_objective_metric"] = t.metric;
+    for (const auto& [k, v] : def->space->Values(*point)) hps[k] = v;
+    hps["_tuning_objective_metric"] = def->metric;
     request["HyperParameters"] = hps;
     training.Create(t.region, t.account, request, t.name);
-    t.trial_of[job] = t.trials.size();
-    t.trials.push_back(Trial{*point, std::nullopt, false});
+    if (!def->name.empty()) {
+      Update(t.name, [&](TuningRecord& r) { r.state["DefinitionOf"][job] = def->name; });
+    }
+    t.launched_jobs[job] = {static_cast<size_t>(def - t.definitions.data()), def->trials.size(),
+                            def->hyperband ? def->hyperband->BracketOf(def->launched) : 0};
+    def->trials.push_back(Trial{*point, std::nullopt, false});
+    ++def->launched;
+    ++t.launched;
     t.running.insert(job);
   }
 }
 
 void TuningJobs::Impl::CheckEarlyStop(Tuning& t, const std::string& job) {
-  if (!t.running.count(job) || t.early_stopped.count(job) || t.stopping) return;
+  if (!t.running.count(job) || t.early_stopped.count(job) || t.stopping || t.out_of_time) return;
+  auto launched = t.launched_jobs.find(job);
+  if (launched == t.launched_jobs.end()) return;
+  Definition& def = t.definitions[launched->second.definition];
+  if (!t.median_rule && !def.hyperband) return;
   std::vector<double> series;
-  for (const MetricPoint& p : training.store().Series(job)[t.metric]) {
+  for (const MetricPoint& p : training.store().Series(job)[def.metric]) {
     series.push_back(t.Orient(p.value));
   }
   if (series.empty()) return;
-  bool stop = false;
+  std::string reason;
   if (t.median_rule) {
-    const size_t steps = series.size();
-    std::vector<double> averages;
-    for (const auto& [other, values] : t.finished_series) {
-      if (values.size() < steps) continue;
-      double sum = 0;
-      for (size_t i = 0; i < steps; ++i) sum += values[i];
-      averages.push_back(sum / static_cast<double>(steps));
-    }
-    double best = *std::max_element(series.begin(), series.end());
-    stop = averages.size() >= kMedianRuleMinJobs && best < Median(averages);
-  }
-  if (t.hyperband) {
-    size_t& passed = t.rungs_passed[job];
-    int64_t resource = t.min_resource;
-    for (size_t k = 0; k < passed; ++k) resource *= kHyperbandEta;
-    while (!stop && static_cast<int64_t>(series.size()) >= resource &&
-           (t.max_resource == 0 || resource < t.max_resource)) {
-      double value = series[static_cast<size_t>(resource) - 1];
-      std::vector<double>& rung = t.rungs[passed];
-      rung.push_back(value);
-      ++passed;
-      resource *= kHyperbandEta;
-      if (rung.size() < static_cast<size_t>(kHyperbandEta)) continue;
-      std::vector<double> sorted = rung;
-      std::sort(sorted.rbegin(), sorted.rend());
-      size_t keep = (sorted.size() + kHyperbandEta - 1) / kHyperbandEta;
-      stop = value < sorted[keep - 1];
+    MedianRuleVerdict verdict = ApplyMedianRule(series, def.ended_series);
+    if (verdict.stop) {
+      reason = "its objective at epoch " + std::to_string(series.size()) +
+               " was worse than the median of the running averages of " +
+               std::to_string(verdict.jobs) + " earlier training jobs (median stopping rule)";
     }
   }
-  if (!stop) return;
+  if (def.hyperband) {
+    if (auto stop = def.hyperband->Report(job, launched->second.bracket, series)) {
+      reason = "Hyperband: " + stop->reason;
+    }
+  }
+  if (reason.empty()) return;
   t.early_stopped.insert(job);
-  LOG_INFO("tuning job stops a training job early", {{"tuning_job", t.name}, {"job", job}});
+  LOG_INFO("tuning job stops a training job early",
+           {{"tuning_job", t.name}, {"job", job}, {"reason", reason}});
   try {
-    training.Stop(job);
+    training.Stop(job, "Stopped early by hyperparameter tuning job " + t.name + ": " + reason +
+                           ".");
   } catch (const aws::ApiError&) {
     // It ended meanwhile.
   }
 }
 
+void TuningJobs::Impl::StopTrainingJobs(Tuning& t, const std::string& message) {
+  for (const std::string& job : t.running) {
+    try {
+      training.Stop(job, message);
+    } catch (const aws::ApiError&) {
+      // It ended meanwhile.
+    }
+  }
+}
+
 void TuningJobs::Impl::MaybeFinish(Tuning& t) {
   if (!t.running.empty()) return;
-  if (!t.stopping && !t.done_searching && t.trials.size() < t.max_jobs) return;
-  bool any = std::any_of(t.trials.begin(), t.trials.end(),
-                         [](const Trial& trial) { return trial.objective.has_value(); });
+  if (!t.stopping && !t.out_of_time && !t.done_searching && t.launched < t.max_jobs) return;
+  bool any = false;
+  for (const Definition& d : t.definitions) {
+    for (size_t i = d.trials.size() - d.launched; i < d.trials.size(); ++i) {
+      any = any || d.trials[i].objective.has_value();
+    }
+  }
   const int64_t now = NowMs();
   std::string last_failure;
   for (const TrainingJobRecord& r : training.store().List(t.name)) {
@@ -388,15 +635,37 @@ void TuningJobs::Impl::MaybeFinish(Tuning& t) {
       r.status = "Completed";
     } else {
       r.status = "Failed";
-      r.state["FailureReason"] =
-          TruncateUtf8("No training job reported the objective metric " + t.metric +
-                           (last_failure.empty() ? "." : ". The last failure: " + last_failure),
-                       1024);
+      r.state["FailureReason"] = TruncateUtf8(
+          "No training job reported the objective metric " + t.definitions.front().metric +
+              (t.out_of_time ? " before ResourceLimits.MaxRuntimeInSeconds passed" : "") +
+              (last_failure.empty() ? "." : ". The last failure: " + last_failure),
+          1024);
     }
     r.end_ms = now;
   });
   LOG_INFO("tuning job ended", {{"tuning_job", t.name}});
   active.erase(NameKey(t.name));
+}
+
+void TuningJobs::Impl::DeadlineLoop() {
+  std::unique_lock<std::mutex> lock(mu);
+  while (!shutting_down) {
+    deadline_cv.wait_for(lock, kDeadlineCheck);
+    const int64_t now = NowMs();
+    std::vector<std::shared_ptr<Tuning>> due;
+    for (const auto& [key, t] : active) {
+      if (t->deadline_ms && now >= *t->deadline_ms && !t->stopping && !t->out_of_time) {
+        due.push_back(t);
+      }
+    }
+    for (const std::shared_ptr<Tuning>& t : due) {
+      t->out_of_time = true;
+      LOG_INFO("tuning job reached its MaxRuntimeInSeconds", {{"tuning_job", t->name}});
+      StopTrainingJobs(*t, "Stopped by hyperparameter tuning job " + t->name +
+                               ": its ResourceLimits.MaxRuntimeInSeconds passed.");
+      MaybeFinish(*t);
+    }
+  }
 }
 
 void TuningJobs::Impl::OnEvent(const TrainingEvent& event) {
@@ -407,21 +676,22 @@ void TuningJobs::Impl::OnEvent(const TrainingEvent& event) {
   if (it == active.end()) return;
   std::shared_ptr<Tuning> t = it->second;
   if (event.kind == TrainingEvent::Kind::kMetrics) {
-    if (t->median_rule || t->hyperband) CheckEarlyStop(*t, event.job);
+    CheckEarlyStop(*t, event.job);
     return;
   }
   if (!t->running.erase(event.job)) return;
-  auto trial = t->trial_of.find(event.job);
-  if (trial != t->trial_of.end()) {
-    Trial& tr = t->trials[trial->second];
+  auto launched = t->launched_jobs.find(event.job);
+  if (launched != t->launched_jobs.end()) {
+    Definition& def = t->definitions[launched->second.definition];
+    Trial& tr = def.trials[launched->second.trial];
     tr.finished = true;
     std::vector<double> series;
-    for (const MetricPoint& p : training.store().Series(event.job)[t->metric]) {
+    for (const MetricPoint& p : training.store().Series(event.job)[def.metric]) {
       series.push_back(t->Orient(p.value));
     }
     if (!series.empty() && record->status != "Failed") {
       tr.objective = series.back();
-      t->finished_series[event.job] = std::move(series);
+      def.ended_series.push_back(std::move(series));
       if (t->target && tr.objective >= t->Orient(*t->target)) t->done_searching = true;
     }
   }
@@ -453,12 +723,7 @@ Json TuningJobs::Impl::Create(const std::string& region, const std::string& acco
     LaunchMore(*t);
   } catch (...) {
     // The first training jobs show whether the definition can run at all.
-    for (const std::string& job : t->running) {
-      try {
-        training.Stop(job);
-      } catch (const aws::ApiError&) {
-      }
-    }
+    StopTrainingJobs(*t, "Stopping the training job");
     if (t->running.empty()) {
       Delete(t->name);
       throw;
@@ -484,24 +749,22 @@ void TuningJobs::Impl::Stop(const std::string& name) {
   if (t->stopping) return;
   t->stopping = true;
   Update(t->name, [](TuningRecord& r) { r.status = "Stopping"; });
-  for (const std::string& job : t->running) {
-    try {
-      training.Stop(job);
-    } catch (const aws::ApiError&) {
-    }
-  }
+  StopTrainingJobs(*t, "Stopping the training job");
   MaybeFinish(*t);
 }
 
 Json TuningJobs::Impl::Summary(const TuningRecord& tuning, const TrainingJobRecord& job) {
-  const Json& config = Obj(tuning.request, "HyperParameterTuningJobConfig");
-  const Json& objective = Obj(config, "HyperParameterTuningJobObjective");
-  const std::string metric = Str(objective, "MetricName");
+  const std::string definition_name =
+      tuning.state.contains("DefinitionOf") ? tuning.state["DefinitionOf"].value(job.name, "")
+                                            : "";
+  const Json definition = DefinitionNamed(tuning.request, definition_name);
+  const Objective objective = ObjectiveOf(tuning.request, definition);
   Json out = {{"TrainingJobName", job.name},
               {"TrainingJobArn", job.arn},
               {"TuningJobName", tuning.name},
               {"CreationTime", EpochSeconds(job.created_ms)},
               {"TrainingJobStatus", job.status}};
+  if (!definition_name.empty()) out["TrainingJobDefinitionName"] = definition_name;
   if (job.state.contains("TrainingStartMs"))
     out["TrainingStartTime"] = EpochSeconds(job.state["TrainingStartMs"].get<int64_t>());
   if (job.state.contains("TrainingEndMs"))
@@ -509,7 +772,7 @@ Json TuningJobs::Impl::Summary(const TuningRecord& tuning, const TrainingJobReco
   if (job.state.contains("FailureReason")) out["FailureReason"] = job.state["FailureReason"];
   Json tuned = Json::object();
   const Json& hps = Obj(job.request, "HyperParameters");
-  const Json& ranges = Obj(config, "ParameterRanges");
+  const Json& ranges = RangesOf(tuning.request, definition);
   for (const char* kind :
        {"IntegerParameterRanges", "ContinuousParameterRanges", "CategoricalParameterRanges"}) {
     for (const Json& range : Arr(ranges, kind)) {
@@ -520,17 +783,33 @@ Json TuningJobs::Impl::Summary(const TuningRecord& tuning, const TrainingJobReco
   out["TunedHyperParameters"] = tuned;
   std::optional<double> value;
   for (const FinalMetric& m : training.store().FinalMetrics(job.name)) {
-    if (m.metric == metric) value = m.value;
+    if (m.metric == objective.metric) value = m.value;
   }
   const bool ended = Ended(job.status);
   if (value && ended && job.status != "Failed") {
     out["FinalHyperParameterTuningJobObjectiveMetric"] = {
-        {"Type", Str(objective, "Type")}, {"MetricName", metric}, {"Value", *value}};
+        {"Type", objective.type}, {"MetricName", objective.metric}, {"Value", *value}};
     out["ObjectiveStatus"] = "Succeeded";
   } else {
     out["ObjectiveStatus"] = ended ? "Failed" : "Pending";
   }
   return out;
+}
+
+std::optional<Json> TuningJobs::Impl::Best(const TuningRecord& r,
+                                           const std::vector<Json>& summaries) {
+  const bool maximize = ObjectiveOf(r.request, DefinitionNamed(r.request, "")).type != "Minimize";
+  std::optional<Json> best;
+  double best_value = 0;
+  for (const Json& summary : summaries) {
+    if (!summary.contains("FinalHyperParameterTuningJobObjectiveMetric")) continue;
+    double v = summary["FinalHyperParameterTuningJobObjectiveMetric"]["Value"];
+    if (!best || (maximize ? v > best_value : v < best_value)) {
+      best = summary;
+      best_value = v;
+    }
+  }
+  return best;
 }
 
 Json TuningJobs::Impl::Describe(const TuningRecord& r) {
@@ -539,23 +818,19 @@ Json TuningJobs::Impl::Describe(const TuningRecord& r) {
               {"HyperParameterTuningJobStatus", r.status},
               {"CreationTime", EpochSeconds(r.created_ms)},
               {"LastModifiedTime", EpochSeconds(r.modified_ms)}};
-  for (const char* m : {"HyperParameterTuningJobConfig", "TrainingJobDefinition", "Autotune"}) {
+  for (const char* m : {"HyperParameterTuningJobConfig", "TrainingJobDefinition",
+                        "TrainingJobDefinitions", "WarmStartConfig", "Autotune"}) {
     if (r.request.contains(m)) out[m] = r.request[m];
   }
   if (r.end_ms) out["HyperParameterTuningEndTime"] = EpochSeconds(*r.end_ms);
   if (r.state.contains("FailureReason")) out["FailureReason"] = r.state["FailureReason"];
-  const bool maximize =
-      Str(Obj(Obj(r.request, "HyperParameterTuningJobConfig"), "HyperParameterTuningJobObjective"),
-          "Type") != "Minimize";
   Json status = {{"Completed", 0},
                  {"InProgress", 0},
                  {"RetryableError", 0},
                  {"NonRetryableError", 0},
                  {"Stopped", 0}};
   Json objective = {{"Succeeded", 0}, {"Pending", 0}, {"Failed", 0}};
-  std::optional<Json> best;
-  double best_value = 0;
-  int64_t runtime_ms = 0;
+  std::vector<Json> summaries;
   for (const TrainingJobRecord& job : training.store().List(r.name)) {
     const std::string& s = job.status;
     const char* counter = s == "Completed" ? "Completed"
@@ -566,22 +841,24 @@ Json TuningJobs::Impl::Describe(const TuningRecord& r) {
     Json summary = Summary(r, job);
     const std::string o = summary["ObjectiveStatus"];
     objective[o] = objective[o].get<int>() + 1;
-    if (job.state.contains("TrainingStartMs") && job.state.contains("TrainingEndMs")) {
-      runtime_ms +=
-          job.state["TrainingEndMs"].get<int64_t>() - job.state["TrainingStartMs"].get<int64_t>();
-    }
-    if (summary.contains("FinalHyperParameterTuningJobObjectiveMetric")) {
-      double v = summary["FinalHyperParameterTuningJobObjectiveMetric"]["Value"];
-      if (!best || (maximize ? v > best_value : v < best_value)) {
-        best = summary;
-        best_value = v;
-      }
-    }
+    summaries.push_back(std::move(summary));
   }
   out["TrainingJobStatusCounters"] = status;
   out["ObjectiveStatusCounters"] = objective;
-  if (best) out["BestTrainingJob"] = *best;
-  out["ConsumedResources"] = {{"RuntimeInSeconds", (runtime_ms + 999) / 1000}};
+  if (std::optional<Json> best = Best(r, summaries)) out["BestTrainingJob"] = *best;
+  if (r.request.contains("WarmStartConfig")) {
+    // The best of this tuning job's trainings and its parents'.
+    for (const Json& p : Arr(Obj(r.request, "WarmStartConfig"), "ParentHyperParameterTuningJobs")) {
+      std::optional<TuningRecord> parent = Find(Str(p, "HyperParameterTuningJobName"));
+      if (!parent) continue;
+      for (const TrainingJobRecord& job : training.store().List(parent->name)) {
+        summaries.push_back(Summary(*parent, job));
+      }
+    }
+    if (std::optional<Json> best = Best(r, summaries)) out["OverallBestTrainingJob"] = *best;
+  }
+  const int64_t until = r.end_ms.value_or(NowMs());
+  out["ConsumedResources"] = {{"RuntimeInSeconds", (until - r.created_ms + 999) / 1000}};
   return out;
 }
 
@@ -720,9 +997,18 @@ TuningJobs::TuningJobs(meta::Store& meta, TrainingJobs& training, TagStore& tags
   training.set_listener([weak](const TrainingEvent& event) {
     if (std::shared_ptr<Impl> impl = weak.lock()) impl->OnEvent(event);
   });
+  impl_->deadline_thread = std::thread([impl = impl_.get()] { impl->DeadlineLoop(); });
 }
 
-TuningJobs::~TuningJobs() { impl_->training.set_listener(nullptr); }
+TuningJobs::~TuningJobs() {
+  impl_->training.set_listener(nullptr);
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->shutting_down = true;
+  }
+  impl_->deadline_cv.notify_all();
+  impl_->deadline_thread.join();
+}
 
 void TuningJobs::RegisterOperations(aws::Service& service) { impl_->Register(service); }
 

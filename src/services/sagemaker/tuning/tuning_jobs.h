@@ -3,16 +3,22 @@
 // StopHyperParameterTuningJob and ListTrainingJobsForHyperParameterTuningJob.
 //
 // A tuning job runs training jobs (training_jobs.h) named "<tuning job>-<NNN>-<hex>" from its
-// TrainingJobDefinition, each with the static hyperparameters, the values its search
-// strategy (search_strategy.h) picked for the ParameterRanges and `_tuning_objective_metric`,
-// at most MaxParallelTrainingJobs at a time and MaxNumberOfTrainingJobs in all. A job's
-// objective is the last value of the objective metric it emitted; BestTrainingJob is the job
-// with the greatest (Maximize) or least (Minimize) objective. Early stopping: with
-// TrainingJobEarlyStoppingType Auto, a running job whose best objective so far is worse than
-// the median of the running averages of the finished jobs at the same step is stopped (the
-// median stopping rule, once three jobs finished); the Hyperband strategy stops jobs at rungs
-// of MinResource x 3^k metric reports unless they are in the top third at that rung.
-// TargetObjectiveMetricValue ends the search once reached.
+// TrainingJobDefinition, or from its TrainingJobDefinitions in turn (each with its
+// DefinitionName, its own TuningObjective and HyperParameterRanges or the tuning job's, and
+// its own search), each with the static hyperparameters, the values its search strategy
+// (search_strategy.h) picked and `_tuning_objective_metric`, at most MaxParallelTrainingJobs at
+// a time and MaxNumberOfTrainingJobs in all. A job's objective is the last value of the
+// objective metric it emitted; BestTrainingJob is the job with the greatest (Maximize) or least
+// (Minimize) objective. Early stopping: TrainingJobEarlyStoppingType Auto applies the median
+// rule (median_stopping_rule.h); the Hyperband strategy stops jobs at its rungs
+// (hyperband_schedule.h). A job stopped early is Stopped, and its Stopping transition says why.
+// TargetObjectiveMetricValue ends the search once reached; ResourceLimits.MaxRuntimeInSeconds
+// stops the running trainings and ends the tuning job (Completed when a job reported the
+// objective). WarmStartConfig seeds the
+// search with the trainings of Completed or Stopped parent tuning jobs of the same objective
+// and hyperparameter names (IdenticalDataAndAlgorithm also needs the same image and input
+// data): they are known observations of the strategy and earlier jobs of the median rule, and
+// OverallBestTrainingJob is the best of the parents' and the new trainings.
 //
 // Records live in the metadata store (module "sagemaker-tuning"); jobs that were in progress
 // when the server stopped are reported Failed. Thread-safe.

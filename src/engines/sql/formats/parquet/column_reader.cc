@@ -49,6 +49,7 @@ struct ColumnReader::Impl {
       : chunk(std::move(c)),
         rows_remaining(chunk.num_values),
         next_offset(chunk.offset),
+        page_offset(chunk.offset),
         chunk_end(chunk.offset + chunk.length) {}
 
   int64_t Read(int64_t max_rows, ColumnBatch* out);
@@ -61,12 +62,13 @@ struct ColumnReader::Impl {
   void DecodeLevels(int64_t n, uint8_t* out);
   void DecodeDense(int64_t n, ColumnBatch* out, int64_t pos);
   [[noreturn]] void Corrupt(const std::string& why) const {
-    throw ParquetError("corrupt column chunk '" + chunk.column.name + "': " + why);
+    throw ParquetError("corrupt column chunk '" + chunk.column.name + "': " + why, page_offset);
   }
 
   ColumnChunk chunk;
   int64_t rows_remaining;
   uint64_t next_offset;
+  uint64_t page_offset;  // where the header of the page being decoded starts
   uint64_t chunk_end;
   std::string window;
   uint64_t window_offset = 0;
@@ -101,6 +103,7 @@ const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
 
 void ColumnReader::Impl::LoadNextPage() {
   while (true) {
+    page_offset = next_offset;
     if (next_offset >= chunk_end) Corrupt("the chunk ends before all its values");
     const uint64_t left = chunk_end - next_offset;
     size_t guess = static_cast<size_t>(std::min<uint64_t>(left, kFirstHeaderGuess));
@@ -344,7 +347,16 @@ ColumnReader::ColumnReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) 
 ColumnReader::~ColumnReader() = default;
 
 int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out) {
-  return impl_->Read(max_rows, out);
+  try {
+    return impl_->Read(max_rows, out);
+  } catch (const ParquetUnsupportedError&) {
+    throw;
+  } catch (const ParquetError& e) {
+    // Decoders and codecs do not know where their bytes came from; the page does.
+    if (e.offset()) throw;
+    throw ParquetError("corrupt column chunk '" + impl_->chunk.column.name + "': " + e.what(),
+                       impl_->page_offset);
+  }
 }
 
 int64_t ColumnReader::Skip(int64_t rows) {

@@ -428,25 +428,51 @@ FileReader::~FileReader() = default;
 std::unique_ptr<FileReader> FileReader::Open(std::shared_ptr<const RandomAccessSource> source,
                                              const ReaderOptions& options) {
   const uint64_t size = source->Size();
-  if (size < 12) throw ParquetError("not a Parquet file: too small");
+  if (size < 12) {
+    throw ParquetError("not a Parquet file: " + std::to_string(size) + " bytes is too small", 0);
+  }
   const uint64_t tail_len = std::min(size, kTailGuess);
   std::string tail = source->Read(size - tail_len, static_cast<size_t>(tail_len));
   const char* magic = tail.data() + tail_len - 4;
   if (std::memcmp(magic, "PARE", 4) == 0) {
     throw ParquetUnsupportedError("encrypted Parquet files are not supported");
   }
-  if (std::memcmp(magic, "PAR1", 4) != 0 || source->Read(0, 4) != "PAR1") {
-    throw ParquetError("not a Parquet file: magic bytes missing");
+  if (source->Read(0, 4) != "PAR1") {
+    throw ParquetError("not a Parquet file: magic bytes 'PAR1' missing at the start", 0);
+  }
+  if (std::memcmp(magic, "PAR1", 4) != 0) {
+    throw ParquetError(
+        "magic bytes 'PAR1' missing at the end (the file is truncated or not Parquet)", size - 4);
   }
   uint32_t footer_len;
   std::memcpy(&footer_len, tail.data() + tail_len - 8, 4);
-  if (footer_len > size - 12) Corrupt("footer length past the file");
+  if (footer_len > size - 12) {
+    throw ParquetError("corrupt Parquet file: footer length " + std::to_string(footer_len) +
+                           " runs past the start of the file",
+                       size - 8);
+  }
+  const uint64_t footer_offset = size - 8 - footer_len;
   std::string footer;
   if (uint64_t{footer_len} + 8 <= tail_len) {
     footer = tail.substr(static_cast<size_t>(tail_len - 8 - footer_len), footer_len);
   } else {
     footer = source->Read(size - 8 - footer_len, footer_len);
   }
+  // Errors in the footer are reported at the footer's offset.
+  try {
+    return OpenWithFooter(std::move(source), footer, options);
+  } catch (const ParquetUnsupportedError&) {
+    throw;
+  } catch (const ParquetError& e) {
+    if (e.offset()) throw;
+    throw ParquetError(e.what(), footer_offset);
+  }
+}
+
+std::unique_ptr<FileReader> FileReader::OpenWithFooter(
+    std::shared_ptr<const RandomAccessSource> source, const std::string& footer,
+    const ReaderOptions& options) {
+  const uint32_t footer_len = static_cast<uint32_t>(footer.size());
   const format::FileMetaData raw =
       format::ParseFileMetaData(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
   if (raw.encrypted) throw ParquetUnsupportedError("encrypted Parquet files are not supported");
@@ -529,7 +555,7 @@ std::unique_ptr<ColumnReader> FileReader::OpenColumn(int row_group, int column) 
   const Contents::Chunk& chunk = c.chunks[row_group][column];
   if (!chunk.error.empty()) {
     if (chunk.unsupported) throw ParquetUnsupportedError(chunk.error);
-    throw ParquetError("corrupt Parquet file: " + chunk.error);
+    throw ParquetError("corrupt Parquet file: " + chunk.error, chunk.offset);
   }
   ColumnChunk spec;
   spec.source = c.source;

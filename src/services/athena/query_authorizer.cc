@@ -1,0 +1,145 @@
+#include "services/athena/query_authorizer.h"
+
+#include "base/log.h"
+#include "engines/sql/common/error.h"
+#include "platform/auth/evaluator.h"
+#include "services/glue/object_store_file_system.h"
+
+namespace athena {
+namespace {
+
+auth::Principal AuthPrincipal(const aws::Principal& p) {
+  auth::Principal out;
+  out.arn = p.arn;
+  out.account = p.account_id;
+  switch (p.type) {
+    case aws::Principal::Type::kAnonymous:
+      out.type = auth::Principal::Type::kAnonymous;
+      break;
+    case aws::Principal::Type::kRoot:
+      out.type = auth::Principal::Type::kAccount;
+      break;
+    case aws::Principal::Type::kUser:
+      out.type = auth::Principal::Type::kUser;
+      break;
+    case aws::Principal::Type::kAssumedRole:
+      out.type = auth::Principal::Type::kAssumedRole;
+      break;
+  }
+  return out;
+}
+
+// The literal part of a glob before its first wildcard.
+std::string LiteralPrefix(const std::string& key) {
+  return key.substr(0, key.find_first_of("*?["));
+}
+
+class AuthorizingFileSystem : public sql::FileSystem {
+ public:
+  AuthorizingFileSystem(std::shared_ptr<sql::FileSystem> fs, std::shared_ptr<QueryAuthorizer> authz)
+      : fs_(std::move(fs)), authz_(std::move(authz)) {}
+
+  std::unique_ptr<sql::RandomAccessFile> Open(const std::string& path) override {
+    if (auto uri = glue::S3Uri::Parse(path)) authz_->Require("s3:GetObject", uri->Arn(), uri->bucket);
+    return fs_->Open(path);
+  }
+
+  std::unique_ptr<sql::WritableFile> Create(const std::string& path) override {
+    if (auto uri = glue::S3Uri::Parse(path)) authz_->Require("s3:PutObject", uri->Arn(), uri->bucket);
+    return fs_->Create(path);
+  }
+
+  std::vector<sql::FileEntry> Glob(const std::string& pattern) override {
+    if (auto uri = glue::S3Uri::Parse(pattern)) {
+      authz_->Require("s3:ListBucket", "arn:aws:s3:::" + uri->bucket, uri->bucket,
+                      {{"s3:prefix", LiteralPrefix(uri->key)}});
+    }
+    return fs_->Glob(pattern);
+  }
+
+ private:
+  std::shared_ptr<sql::FileSystem> fs_;
+  std::shared_ptr<QueryAuthorizer> authz_;
+};
+
+}  // namespace
+
+QueryAuthorizer::QueryAuthorizer(aws::CredentialProvider& credentials, QueryCaller caller,
+                                 storage::ObjectStore* store)
+    : credentials_(credentials), caller_(std::move(caller)), store_(store) {}
+
+const std::vector<const auth::Policy*>& QueryAuthorizer::Identity() {
+  if (!identity_loaded_) {
+    const aws::Principal& p = caller_.principal;
+    if (!p.is_anonymous() && !p.is_root()) identity_ = credentials_.IdentityPolicies(p);
+    for (const auto& policy : identity_) identity_ptrs_.push_back(policy.get());
+    identity_loaded_ = true;
+  }
+  return identity_ptrs_;
+}
+
+const auth::Policy* QueryAuthorizer::BucketPolicy(const std::string& bucket) {
+  if (bucket.empty() || store_ == nullptr) return nullptr;
+  auto it = bucket_policies_.find(bucket);
+  if (it == bucket_policies_.end()) {
+    std::optional<auth::Policy> policy;
+    try {
+      if (std::optional<std::string> doc = store_->GetBucketConfig(bucket, "policy")) {
+        policy = auth::Policy::Parse(*doc);
+      }
+    } catch (const base::Error& e) {
+      // No such bucket (the read fails later with its own error) or an unparsable policy.
+      LOG_DEBUG("bucket policy not applied", {{"bucket", bucket}, {"error", e.what()}});
+    }
+    it = bucket_policies_.emplace(bucket, std::move(policy)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+void QueryAuthorizer::Require(const std::string& action, const std::string& resource,
+                              const std::string& s3_bucket,
+                              const std::vector<std::pair<std::string, std::string>>& keys) {
+  auth::Request request;
+  request.action = action;
+  request.resource = resource;
+  request.principal = AuthPrincipal(caller_.principal);
+  request.context = caller_.keys;
+  for (const auto& [k, v] : keys) request.context.Set(k, {v});
+  std::string why;
+  {
+    std::lock_guard lock(mu_);
+    auth::Decision d = auth::Authorize(Identity(), BucketPolicy(s3_bucket), request,
+                                       caller_.session_policy.get());
+    if (d.allowed()) return;
+    why = d.Describe();
+  }
+  std::string message = "User: " + caller_.principal.arn + " is not authorized to perform: " +
+                        action + " on resource: " + resource + " because " + why;
+  if (action.starts_with("s3:")) {
+    throw sql::ExecutionError("PERMISSION_DENIED",
+                              "Access denied when writing to or reading from S3. " + message);
+  }
+  throw sql::ExecutionError("PERMISSION_DENIED",
+                            "Insufficient permissions to execute the query. " + message);
+}
+
+glue::TableObserver QueryAuthorizer::TableObserver(const std::string& region,
+                                                   const std::string& account) {
+  std::string prefix = "arn:aws:glue:" + region + ":" + account + ":";
+  return [authz = shared_from_this(), prefix](const std::string& database,
+                                              const base::Json& table) {
+    std::string name = table.value("Name", "");
+    std::vector<std::string> resources = {prefix + "catalog", prefix + "database/" + database,
+                                          prefix + "table/" + database + "/" + name};
+    for (const std::string& r : resources) authz->Require("glue:GetTable", r);
+    if (!table.value("PartitionKeys", base::Json::array()).empty()) {
+      for (const std::string& r : resources) authz->Require("glue:GetPartitions", r);
+    }
+  };
+}
+
+std::shared_ptr<sql::FileSystem> QueryAuthorizer::Wrap(std::shared_ptr<sql::FileSystem> fs) {
+  return std::make_shared<AuthorizingFileSystem>(std::move(fs), shared_from_this());
+}
+
+}  // namespace athena
