@@ -1,18 +1,33 @@
 #include "services/mlflow/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
 namespace mlflow {
 namespace {
 
+bool NeedsEscape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+
 void AppendEscaped(std::string& out, std::string_view s) {
   static const char kHex[] = "0123456789abcdef";
+  // Most strings (keys, ids, numbers as text) need no escape: one append then.
+  size_t first = 0;
+  while (first < s.size() && !NeedsEscape(static_cast<unsigned char>(s[first]))) ++first;
+  size_t at = out.size();
+  if (first == s.size()) {
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    *p = '"';
+    std::copy(s.begin(), s.end(), p + 1);
+    p[s.size() + 1] = '"';
+    return;
+  }
   out.push_back('"');
   size_t run = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = first; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!NeedsEscape(c)) continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
@@ -139,7 +154,6 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
 void JsonWriter::SpillTo(size_t threshold, std::function<void(std::string_view)> sink) {
   spill_threshold_ = threshold;
   spill_ = std::move(sink);
-  out_.reserve(threshold + threshold / 4);
 }
 
 void JsonWriter::Spill() {

@@ -25,7 +25,7 @@ constexpr std::string_view kRoot = "/_mlflow/";
 // JSON request bodies are small; log-batch, the largest, is limited to 1 MB by MLflow.
 constexpr size_t kMaxJsonBody = 16 << 20;
 // Answers longer than this are sent in pieces of about this size (chunked).
-constexpr size_t kResponsePieceBytes = 128 << 10;
+constexpr size_t kResponsePieceBytes = 1 << 20;
 
 void SendError(http::ResponseWriter& res, int status, const std::string& code,
                const std::string& message) {

@@ -1,6 +1,7 @@
 // TrackingStore: runs and everything they log.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <set>
@@ -129,6 +130,30 @@ void ValidateBatch(const LogBatch& b) {
   for (const KeyValue& t : b.tags) {
     ValidateKeyName("tag", t.key);
     ValidateTagValue(t.key, t.value);
+  }
+}
+
+// Runs `head` VALUES(...), ... `tail` for `rows` rows of six values each (`values` appends
+// row i's), several rows per statement: chunks of 64, 32, ..., 1 rows, so that a connection
+// caches at most seven statement texts per `head`.
+void InsertRows(meta::Transaction& tx, std::string_view head, std::string_view tail, size_t rows,
+                const std::function<void(size_t, std::vector<meta::Value>&)>& values) {
+  constexpr size_t kWidth = 6;
+  size_t done = 0;
+  std::vector<meta::Value> params;
+  for (size_t chunk = 64; chunk > 0; chunk /= 2) {
+    if (rows - done < chunk) continue;
+    std::string sql(head);
+    sql += " VALUES";
+    for (size_t r = 0; r < chunk; ++r) sql += r ? ",(?,?,?,?,?,?)" : "(?,?,?,?,?,?)";
+    sql += tail;
+    while (rows - done >= chunk) {
+      params.clear();
+      params.reserve(chunk * kWidth);
+      for (size_t r = 0; r < chunk; ++r) values(done + r, params);
+      tx.Exec(sql, params);
+      done += chunk;
+    }
   }
 }
 
@@ -297,25 +322,29 @@ void TrackingStore::LogBatch(int64_t server, const std::string& run_id,
       tx.Exec("INSERT INTO mlflow_params(run_key, key, value) VALUES(?, ?, ?)",
               {run.run_key, p.key, p.value});
     }
-    for (const Metric& m : batch.metrics) {
-      bool nan = std::isnan(m.value);
-      tx.Exec(
-          "INSERT OR IGNORE INTO mlflow_metrics(run_key, key, step, timestamp, is_nan, value) "
-          "VALUES(?, ?, ?, ?, ?, ?)",
-          {run.run_key, m.key, m.step, m.timestamp, int64_t{nan}, nan ? 0.0 : m.value});
-    }
-    for (const auto& [key, m] : latest) {
-      bool nan = std::isnan(m->value);
-      tx.Exec(
-          "INSERT INTO mlflow_latest_metrics(run_key, key, value, is_nan, timestamp, step) "
-          "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(run_key, key) DO UPDATE SET "
-          "value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, "
-          "step = excluded.step WHERE (excluded.step, excluded.timestamp, "
-          "CASE WHEN excluded.is_nan THEN -9e999 ELSE excluded.value END) > (step, timestamp, "
-          "CASE WHEN is_nan THEN -9e999 ELSE value END)",
-          {run.run_key, std::string(key), nan ? 0.0 : m->value, int64_t{nan}, m->timestamp,
-           m->step});
-    }
+    InsertRows(
+        tx, "INSERT OR IGNORE INTO mlflow_metrics(run_key, key, step, timestamp, is_nan, value)",
+        "", batch.metrics.size(), [&](size_t i, std::vector<meta::Value>& row) {
+          const Metric& m = batch.metrics[i];
+          bool nan = std::isnan(m.value);
+          row.insert(row.end(),
+                     {run.run_key, m.key, m.step, m.timestamp, int64_t{nan}, nan ? 0.0 : m.value});
+        });
+    std::vector<const Metric*> latest_points;
+    for (const auto& entry : latest) latest_points.push_back(entry.second);
+    InsertRows(
+        tx, "INSERT INTO mlflow_latest_metrics(run_key, key, value, is_nan, timestamp, step)",
+        " ON CONFLICT(run_key, key) DO UPDATE SET value = excluded.value, is_nan = "
+        "excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step WHERE "
+        "(excluded.step, excluded.timestamp, CASE WHEN excluded.is_nan THEN -9e999 ELSE "
+        "excluded.value END) > (step, timestamp, CASE WHEN is_nan THEN -9e999 ELSE value "
+        "END)",
+        latest_points.size(), [&](size_t i, std::vector<meta::Value>& row) {
+          const Metric& m = *latest_points[i];
+          bool nan = std::isnan(m.value);
+          row.insert(row.end(),
+                     {run.run_key, m.key, nan ? 0.0 : m.value, int64_t{nan}, m.timestamp, m.step});
+        });
     for (const KeyValue& t : batch.tags) {
       InsertTag(tx, run.run_key, t.key, t.value);
       if (t.key == kRunNameTag) {

@@ -183,6 +183,36 @@ TEST_F(TrackingStoreTest, ParamsAreWriteOnceMetricsAppendTagsOverwrite) {
   EXPECT_EQ(CodeOf([&] { store_->DeleteTag(server_, run, "t"); }), "RESOURCE_DOES_NOT_EXIST");
 }
 
+TEST_F(TrackingStoreTest, LargeBatchStoresEveryPointAndTheLatestOfEachKey) {
+  std::string run = NewRunIn("0");
+  // 999 points (chunks of 64 down to 1 row per statement) over 37 keys, each key's points in
+  // a shuffled step order, plus every tenth point sent twice.
+  LogBatch batch;
+  for (int i = 0; i < 900; ++i) {
+    int key = i % 37, step = (i * 7) % 900;
+    batch.metrics.push_back({"k" + std::to_string(key), step * 0.5, 1000 + step, step});
+    if (i % 10 == 0 && batch.metrics.size() < 999) batch.metrics.push_back(batch.metrics.back());
+  }
+  ASSERT_EQ(batch.metrics.size(), 990u);
+  store_->LogBatch(server_, run, batch);
+  mlflow::Run got = store_->GetRun(server_, run);
+  EXPECT_EQ(got.metrics.size(), 37u);
+  size_t stored = 0;
+  for (int key = 0; key < 37; ++key) {
+    std::string name = "k" + std::to_string(key);
+    int max_step = -1, points = 0;
+    for (int i = key; i < 900; i += 37) max_step = std::max(max_step, (i * 7) % 900), ++points;
+    const Metric* latest = FindMetric(got, name);
+    ASSERT_NE(latest, nullptr) << name;
+    EXPECT_EQ(latest->step, max_step) << name;
+    EXPECT_EQ(latest->value, max_step * 0.5) << name;
+    MetricPage history = store_->GetMetricHistory(server_, run, name, std::nullopt, "");
+    EXPECT_EQ(history.metrics.size(), static_cast<size_t>(points)) << name;
+    stored += history.metrics.size();
+  }
+  EXPECT_EQ(stored, 900u);
+}
+
 TEST_F(TrackingStoreTest, NanAndInfinityRoundTrip) {
   std::string run = NewRunIn("0");
   double nan = std::numeric_limits<double>::quiet_NaN();
