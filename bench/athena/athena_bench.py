@@ -11,7 +11,7 @@
 
 Prints Markdown tables. usage:
   python3 bench/athena/athena_bench.py path/to/unistudio path/to/tpch_gen [--small-runs 300]
-      [--sf 0.05] [--runs 3]
+      [--sf 0.05] [--runs 3] [--small-only]
 """
 import argparse
 import datetime
@@ -35,11 +35,11 @@ TABLES = ["region", "nation", "supplier", "customer", "part", "orders", "lineite
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def start_server(binary, data_dir):
+def start_server(binary, data_dir, log):
     env = dict(os.environ, UNISTUDIO_ROOT_ACCESS_KEY_ID=KEY,
                UNISTUDIO_ROOT_SECRET_ACCESS_KEY=SECRET)
     proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", data_dir],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
+                            stdout=subprocess.PIPE, stderr=log, env=env, text=True)
     endpoint = None
     while True:
         line = proc.stdout.readline()
@@ -87,6 +87,18 @@ def run(athena, sql, database="bench"):
     return time.perf_counter() - t0, q, rows
 
 
+def server_times(log_path, start, end):
+    """Server-side milliseconds per Athena operation, from the request log lines written
+    between byte offsets `start` and `end`."""
+    with open(log_path, "rb") as f:
+        f.seek(start)
+        text = f.read(end - start).decode("utf-8", "replace")
+    per_op = {}
+    for m in re.finditer(r" op=athena\.(\w+) status=\d+ ms=([\d.]+)", text):
+        per_op.setdefault(m.group(1), []).append(float(m.group(2)))
+    return per_op
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100.0 * (len(values) - 1))))]
@@ -99,10 +111,13 @@ def main():
     ap.add_argument("--small-runs", type=int, default=300)
     ap.add_argument("--sf", default="0.05")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--small-only", action="store_true", help="skip the TPC-H part")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="athena-bench-")
-    proc, endpoint = start_server(args.binary, os.path.join(work, "data"))
+    log_path = os.path.join(work, "server.log")
+    log = open(log_path, "w")
+    proc, endpoint = start_server(args.binary, os.path.join(work, "data"), log)
     try:
         s3 = client("s3", endpoint)
         athena = client("athena", endpoint)
@@ -117,6 +132,8 @@ def main():
         for _ in range(20):  # warm up
             run(athena, "SELECT count(*), sum(v) FROM small")
         e2e, engine, queue, results = [], [], [], []
+        log.flush()
+        log_start = os.path.getsize(log_path)
         for _ in range(args.small_runs):
             seconds, q, rows = run(athena, "SELECT count(*), sum(v) FROM small")
             assert rows[1]["Data"][1]["VarCharValue"] == "450"
@@ -137,6 +154,21 @@ def main():
                                                                              pct(queue, 99)))
         print("| of which result files (ServiceProcessingTimeInMillis) | %d | %d |" % (
             pct(results, 50), pct(results, 99)))
+        time.sleep(0.2)
+        per_op = server_times(log_path, log_start, os.path.getsize(log_path))
+        print("\n### server-side time per request (request log, same runs)\n")
+        print("| operation | requests per query | p50 ms | p99 ms | total per query ms |")
+        print("|---|---:|---:|---:|---:|")
+        total = 0.0
+        for op in sorted(per_op):
+            ms = per_op[op]
+            total += sum(ms) / args.small_runs
+            print("| %s | %.1f | %.3f | %.3f | %.3f |" % (
+                op, len(ms) / args.small_runs, pct(ms, 50), pct(ms, 99),
+                sum(ms) / args.small_runs))
+        print("| all Athena requests | | | | %.3f |" % total)
+        if args.small_only:
+            return
 
         # 2. TPC-H.
         csv_dir = os.path.join(work, "csv")

@@ -82,8 +82,10 @@ bool Digits(std::string_view s, size_t pos, size_t n, unsigned* out) {
 
 bool ValidDate(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s) {
   static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  // Years past 2261 overflow the clock's nanosecond count; no request or record needs them.
-  if (y < 1 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || h > 23 || mi > 59 || s > 60) {
+  // Years before 1678 or past 2261 overflow the clock's signed nanosecond count (with room for
+  // a UTC offset); no request or record needs them.
+  if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || h > 23 ||
+      mi > 59 || s > 60) {
     return false;
   }
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;

@@ -13,6 +13,9 @@ TEST(Time, AmzDateRoundTrip) {
   EXPECT_FALSE(ParseAmzDate("2015083T123600Z"));
   EXPECT_FALSE(ParseAmzDate("99991231T235959Z"));  // beyond the clock's range
   EXPECT_FALSE(ParseIso8601("2262-04-12T00:00:00Z"));
+  EXPECT_FALSE(ParseIso8601("1677-09-21T00:00:00-23:59"));
+  EXPECT_FALSE(ParseIso8601("0001-01-01T00:00:00Z"));
+  EXPECT_FALSE(ParseHttpDate("Mon, 01 Jan 0001 00:00:00 GMT"));
 }
 
 TEST(Time, Iso8601) {

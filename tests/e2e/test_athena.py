@@ -414,7 +414,8 @@ class AthenaTest(harness.ServerTestCase):
                          ExecutionParameters=["'東京'", "100"])
         q = self.wait_for(qid, "SUCCEEDED")
         rows, _ = self.rows(qid)
-        picked = [r["order_id"] for r in self.sales if r["region"] == "東京" and r["order_id"] > 100]
+        picked = [r["order_id"] for r in self.sales
+                  if r["region"] == "東京" and r["order_id"] > 100]
         self.assertEqual(rows[1], [str(len(picked)), str(sum(picked))])
         self.assertEqual(q["ExecutionParameters"], ["'東京'", "100"])
         stats = self.athena.get_query_runtime_statistics(QueryExecutionId=qid)[

@@ -44,29 +44,27 @@ Committer::~Committer() {
 }
 
 void Committer::Commit(CommitRequest& request) {
-  Waiter w{&request, {}};
+  Waiter w(&request);
   Enqueue({&w});
   if (request.error) std::rethrow_exception(request.error);
 }
 
 void Committer::CommitAll(const std::vector<CommitRequest*>& requests) {
-  std::vector<Waiter> waiters;
-  waiters.reserve(requests.size());
-  for (CommitRequest* r : requests) waiters.push_back(Waiter{r, {}});
+  if (requests.empty()) return;
+  std::deque<Waiter> waiters;  // not movable (condition variables): a deque keeps them put
   std::vector<Waiter*> pointers;
-  for (Waiter& w : waiters) pointers.push_back(&w);
+  for (CommitRequest* r : requests) pointers.push_back(&waiters.emplace_back(r));
   Enqueue(pointers);
 }
 
 void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
   std::unique_lock<std::mutex> lock(mu_);
   for (Waiter* w : waiters) queue_.push_back(w);
-  auto all_done = [&] {
-    return std::all_of(waiters.begin(), waiters.end(), [](Waiter* w) { return w->done; });
-  };
-  while (!all_done()) {
+  // A batch takes the whole queue, so all of `waiters` are done together.
+  Waiter* mine = waiters.front();
+  while (!mine->done) {
     if (leader_busy_) {
-      cv_.wait(lock);
+      mine->wake.wait(lock);
       continue;
     }
     leader_busy_ = true;
@@ -75,9 +73,13 @@ void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
     lock.unlock();
     RunBatch(batch);
     lock.lock();
-    for (Waiter* w : batch) w->done = true;
+    for (Waiter* w : batch) {
+      w->done = true;
+      if (w != mine) w->wake.notify_one();
+    }
     leader_busy_ = false;
-    cv_.notify_all();
+    // Only the first waiter of the next batch wakes, to lead it; the others sleep on.
+    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
 }
 

@@ -85,9 +85,13 @@ class Committer {
 
  private:
   struct Waiter {
+    explicit Waiter(CommitRequest* r) : request(r) {}
     CommitRequest* request;
     std::vector<PackLocation> locations;
     bool done = false;
+    // Wakes the thread that enqueued this waiter (the first of its waiters): when its batch
+    // is done, or when it is first in the queue and the leader has finished.
+    std::condition_variable wake;
   };
 
   void Enqueue(const std::vector<Waiter*>& waiters);
@@ -100,7 +104,6 @@ class Committer {
   BlobFiles& files_;
 
   std::mutex mu_;
-  std::condition_variable cv_;
   std::deque<Waiter*> queue_;
   bool leader_busy_ = false;
 

@@ -8,6 +8,7 @@
 #include <barrier>
 #include <fstream>
 #include <map>
+#include <stdexcept>
 #include <thread>
 
 #include "engines/storage/storage_test_util.h"
@@ -165,6 +166,32 @@ TEST_F(ObjectStoreTest, BadBodiesLeaveNothingBehind) {
   EXPECT_EQ(report.blob_files, blobs);
   ListObjectsResult list = store_->ListObjects("bucket", {});
   EXPECT_TRUE(list.objects.empty());
+}
+
+TEST_F(ObjectStoreTest, AClientFailingMidBodyLeavesNothingBehind) {
+  // Fails after `good` bytes, while earlier chunks are still being hashed and written.
+  class FailingSource : public ByteSource {
+   public:
+    explicit FailingSource(uint64_t good) : pattern_(7, good) {}
+    size_t Read(char* buf, size_t n) override {
+      size_t got = pattern_.Read(buf, n);
+      if (got == 0) throw std::runtime_error("client went away");
+      return got;
+    }
+
+   private:
+    PatternSource pattern_;
+  };
+  size_t blobs = BlobFileCount();
+  for (uint64_t good : {uint64_t{300} << 10, uint64_t{5} << 20}) {
+    SCOPED_TRACE(good);
+    FailingSource body(good);
+    EXPECT_THROW(store_->PutObject("bucket", "k", body, {}), std::runtime_error);
+  }
+  IntegrityReport report = store_->CheckIntegrity();
+  EXPECT_EQ(report.temp_files, 0u);
+  EXPECT_EQ(report.blob_files, blobs);
+  EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "k"); }), ErrorCode::kNoSuchKey);
 }
 
 TEST_F(ObjectStoreTest, ConditionalWrites) {

@@ -1,6 +1,11 @@
 #include "engines/storage/staged_body.h"
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include "base/crypto.h"
 #include "engines/storage/storage_error.h"
@@ -9,6 +14,82 @@ namespace storage {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
+
+// Consumes a large body's chunks (hashing, writing) on a helper thread while the request's
+// thread reads the next chunk from the client, so the two overlap instead of taking turns.
+// One chunk is in flight at a time: Submit waits for the previous one.
+class ChunkWorker {
+ public:
+  explicit ChunkWorker(std::function<void(std::string_view)> consume)
+      : consume_(std::move(consume)), thread_([this] { Loop(); }) {}
+
+  // Finishes the chunk in flight, if any, and stops.
+  ~ChunkWorker() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  ChunkWorker(const ChunkWorker&) = delete;
+  ChunkWorker& operator=(const ChunkWorker&) = delete;
+
+  // Waits until the previous chunk is consumed (rethrowing its failure), then hands over
+  // `data`, which must stay valid until the next Submit or Drain returns.
+  void Submit(std::string_view data) {
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitIdle(lock);
+    chunk_ = data;
+    pending_ = true;
+    cv_.notify_all();
+  }
+
+  // Waits until every chunk is consumed; rethrows a failure.
+  void Drain() {
+    std::unique_lock<std::mutex> lock(mu_);
+    WaitIdle(lock);
+  }
+
+ private:
+  void WaitIdle(std::unique_lock<std::mutex>& lock) {
+    cv_.wait(lock, [&] { return !pending_; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return pending_ || stop_; });
+      if (!pending_) return;
+      std::string_view data = chunk_;
+      bool failed = error_ != nullptr;
+      lock.unlock();
+      std::exception_ptr error;
+      if (!failed) {
+        try {
+          consume_(data);
+        } catch (...) {
+          error = std::current_exception();
+        }
+      }
+      lock.lock();
+      if (error) error_ = error;
+      pending_ = false;
+      cv_.notify_all();
+    }
+  }
+
+  std::function<void(std::string_view)> consume_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string_view chunk_;
+  bool pending_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: starts once the rest is initialized
+};
 
 }  // namespace
 
@@ -25,8 +106,14 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
   // A known small size needs a buffer one byte larger (to notice a longer body).
   size_t chunk = kChunk;
   if (expect.size && *expect.size < kChunk) chunk = static_cast<size_t>(*expect.size) + 1;
+  auto digest = [&](std::string_view data) {
+    md5.Update(data);
+    for (auto& s : sums) s.Update(data);
+  };
   std::string buf(chunk, '\0');
+  std::string spare;  // the chunk the helper consumes while `buf` is read into
   std::optional<BlobFiles::TempFile> file;
+  std::optional<ChunkWorker> worker;  // after what it uses, so it stops first
   auto too_large = [] {
     return StorageError(ErrorCode::kEntityTooLarge,
                         "Your proposed upload exceeds the maximum allowed size");
@@ -42,9 +129,8 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
     }
     if (size_ > expect.max_size) throw too_large();
     std::string_view data(buf.data(), n);
-    md5.Update(data);
-    for (auto& s : sums) s.Update(data);
     if (!file && bytes_.size() + n <= kPackedBodyMax) {
+      digest(data);
       bytes_.append(data);
       continue;
     }
@@ -52,9 +138,16 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
       file.emplace(files.CreateTemp());
       file->Append(bytes_.data(), bytes_.size());
       std::string().swap(bytes_);
+      spare.resize(buf.size());
+      worker.emplace([&](std::string_view d) {
+        digest(d);
+        file->Append(d.data(), d.size());
+      });
     }
-    file->Append(data.data(), data.size());
+    worker->Submit(data);
+    std::swap(buf, spare);
   }
+  if (worker) worker->Drain();
   if (expect.size && size_ != *expect.size) {
     throw StorageError(ErrorCode::kIncompleteBody,
                        "You did not provide the number of bytes specified by the "

@@ -2,8 +2,9 @@
 // bodies are kept in memory for the Committer to append to a pack; larger ones are streamed
 // to a temp file and published as their own blob. Until Release() the staged blob belongs to
 // this object, which removes it when destroyed (a failed commit leaves nothing behind).
-// Memory stays bounded: one buffer of at most 1 MiB plus at most kPackedBodyMax held bytes.
-// Used by one thread.
+// A body larger than kPackedBodyMax is hashed and written by a helper thread while the
+// caller's thread reads its next chunk. Memory stays bounded: two buffers of at most 1 MiB
+// plus at most kPackedBodyMax held bytes. Used by one thread.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "platform/auth/evaluator.h"
 #include "platform/aws/auth_errors.h"
+#include "platform/aws/auth_principal.h"
 #include "platform/aws/protocol/codec.h"
 #include "platform/aws/sigv4/aws_chunked_reader.h"
 #include "platform/aws/sigv4/canonical_request.h"
@@ -48,27 +49,6 @@ std::optional<std::string> QueryValue(const protocol::WireRequest& wire, std::st
 bool IsFormBody(const http::Request& req) {
   auto type = req.headers.Get("Content-Type");
   return type && base::ToLower(*type).rfind("application/x-www-form-urlencoded", 0) == 0;
-}
-
-auth::Principal AuthPrincipal(const Principal& p) {
-  auth::Principal out;
-  out.arn = p.arn;
-  out.account = p.account_id;
-  switch (p.type) {
-    case Principal::Type::kAnonymous:
-      out.type = auth::Principal::Type::kAnonymous;
-      break;
-    case Principal::Type::kRoot:
-      out.type = auth::Principal::Type::kAccount;
-      break;
-    case Principal::Type::kUser:
-      out.type = auth::Principal::Type::kUser;
-      break;
-    case Principal::Type::kAssumedRole:
-      out.type = auth::Principal::Type::kAssumedRole;
-      break;
-  }
-  return out;
 }
 
 void FillContextKeys(const RequestContext& ctx, auth::ContextKeys& keys) {
@@ -253,7 +233,7 @@ void Dispatcher::Impl::Authorize(const RequestContext& ctx, const Entry& entry,
   auth::Request request;
   request.action = action;
   request.resource = resource;
-  request.principal = AuthPrincipal(ctx.principal());
+  request.principal = ToAuthPrincipal(ctx.principal());
   FillContextKeys(ctx, request.context);
   if (keys) keys(request.context);
 

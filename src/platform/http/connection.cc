@@ -437,20 +437,24 @@ class ServerConnection final : public Connection,
     stream_.close();
   }
 
-  // Body bytes for the handler thread; runs on the strand.
-  void ReadSome(char* buf, size_t n) {
-    ReserveForBody(n);
+  // Body bytes for the handler thread; runs on the strand. Reads until the handler's buffer
+  // is full or the body ends, so that a large body costs the handler one wake-up per buffer
+  // rather than one per socket read (Beast parses at most 64 KiB per read).
+  void ReadSome(char* buf, size_t n, size_t got = 0) {
+    ReserveForBody(n - got);
     auto& body = parser_->get().body();
-    body.data = buf;
-    body.size = n;
+    body.data = buf + got;
+    body.size = n - got;
     stream_.expires_after(idle_timeout_);
     bhttp::async_read_some(stream_, buffer_, *parser_,
                            [self = shared_from_this(), buf, n](beast::error_code ec, size_t) {
                              if (ec == bhttp::error::need_buffer) ec = {};
-                             size_t got = n - self->parser_->get().body().size;
+                             size_t filled = n - self->parser_->get().body().size;
                              bool complete = self->parser_->is_done();
-                             if (!ec && got == 0 && !complete) return self->ReadSome(buf, n);
-                             self->Complete({ec, got, complete});
+                             if (!ec && filled < n && !complete) {
+                               return self->ReadSome(buf, n, filled);
+                             }
+                             self->Complete({ec, filled, complete});
                            });
   }
 

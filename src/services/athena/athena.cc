@@ -393,7 +393,7 @@ struct Athena::Impl {
     base::TimePoint engine_done = started;
     try {
       outcome = runner.Run(e.request);
-      engine_done = base::Now();
+      engine_done = outcome.executed;  // writing the result files is service time
       ok = true;
     } catch (const sql::Error& err) {
       engine_done = base::Now();

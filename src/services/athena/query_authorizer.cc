@@ -40,12 +40,16 @@ class AuthorizingFileSystem : public sql::FileSystem {
       : fs_(std::move(fs)), authz_(std::move(authz)) {}
 
   std::unique_ptr<sql::RandomAccessFile> Open(const std::string& path) override {
-    if (auto uri = glue::S3Uri::Parse(path)) authz_->Require("s3:GetObject", uri->Arn(), uri->bucket);
+    if (auto uri = glue::S3Uri::Parse(path)) {
+      authz_->Require("s3:GetObject", uri->Arn(), uri->bucket);
+    }
     return fs_->Open(path);
   }
 
   std::unique_ptr<sql::WritableFile> Create(const std::string& path) override {
-    if (auto uri = glue::S3Uri::Parse(path)) authz_->Require("s3:PutObject", uri->Arn(), uri->bucket);
+    if (auto uri = glue::S3Uri::Parse(path)) {
+      authz_->Require("s3:PutObject", uri->Arn(), uri->bucket);
+    }
     return fs_->Create(path);
   }
 
@@ -108,13 +112,14 @@ void QueryAuthorizer::Require(const std::string& action, const std::string& reso
   std::string why;
   {
     std::lock_guard lock(mu_);
-    auth::Decision d = auth::Authorize(Identity(), BucketPolicy(s3_bucket), request,
-                                       caller_.session_policy.get());
+    auth::Decision d =
+        auth::Authorize(Identity(), BucketPolicy(s3_bucket), request, caller_.session_policy.get());
     if (d.allowed()) return;
     why = d.Describe();
   }
-  std::string message = "User: " + caller_.principal.arn + " is not authorized to perform: " +
-                        action + " on resource: " + resource + " because " + why;
+  std::string message = "User: " + caller_.principal.arn +
+                        " is not authorized to perform: " + action + " on resource: " + resource +
+                        " because " + why;
   if (action.starts_with("s3:")) {
     throw sql::ExecutionError("PERMISSION_DENIED",
                               "Access denied when writing to or reading from S3. " + message);
@@ -126,16 +131,16 @@ void QueryAuthorizer::Require(const std::string& action, const std::string& reso
 glue::TableObserver QueryAuthorizer::TableObserver(const std::string& region,
                                                    const std::string& account) {
   std::string prefix = "arn:aws:glue:" + region + ":" + account + ":";
-  return [authz = shared_from_this(), prefix](const std::string& database,
-                                              const base::Json& table) {
-    std::string name = table.value("Name", "");
-    std::vector<std::string> resources = {prefix + "catalog", prefix + "database/" + database,
-                                          prefix + "table/" + database + "/" + name};
-    for (const std::string& r : resources) authz->Require("glue:GetTable", r);
-    if (!table.value("PartitionKeys", base::Json::array()).empty()) {
-      for (const std::string& r : resources) authz->Require("glue:GetPartitions", r);
-    }
-  };
+  return
+      [authz = shared_from_this(), prefix](const std::string& database, const base::Json& table) {
+        std::string name = table.value("Name", "");
+        std::vector<std::string> resources = {prefix + "catalog", prefix + "database/" + database,
+                                              prefix + "table/" + database + "/" + name};
+        for (const std::string& r : resources) authz->Require("glue:GetTable", r);
+        if (!table.value("PartitionKeys", base::Json::array()).empty()) {
+          for (const std::string& r : resources) authz->Require("glue:GetPartitions", r);
+        }
+      };
 }
 
 std::shared_ptr<sql::FileSystem> QueryAuthorizer::Wrap(std::shared_ptr<sql::FileSystem> fs) {

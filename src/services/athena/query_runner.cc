@@ -119,6 +119,7 @@ class Run {
         Describe(s);
         break;
     }
+    out_.executed = base::Now();
     WriteResults();
     return std::move(out_);
   }

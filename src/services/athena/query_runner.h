@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "engines/sql/catalog/file_system.h"
 #include "services/athena/result_set.h"
 #include "services/athena/statement.h"
@@ -57,6 +58,7 @@ struct QueryOutcome {
   int64_t update_count = -1;  // rows written by CTAS, INSERT INTO, UNLOAD
   std::string output_file;    // s3:// path of the result file
   uint64_t output_bytes = 0;  // its size
+  base::TimePoint executed{};  // when the statement had run, before the results were written
 };
 
 class QueryRunner {

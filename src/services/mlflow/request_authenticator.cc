@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "base/time.h"
 #include "platform/auth/evaluator.h"
+#include "platform/aws/auth_principal.h"
 #include "platform/aws/sigv4/auth_error.h"
 #include "platform/aws/sigv4/payload_error.h"
 #include "platform/aws/sigv4/payload_hash.h"
@@ -83,27 +84,6 @@ bool BodyIsEmpty(const http::Request& request) {
   if (request.method == "GET" || request.method == "HEAD") return true;
   std::optional<uint64_t> length = request.body ? request.body->ContentLength() : std::nullopt;
   return length && *length == 0;
-}
-
-auth::Principal AuthPrincipal(const aws::Principal& p) {
-  auth::Principal out;
-  out.arn = p.arn;
-  out.account = p.account_id;
-  switch (p.type) {
-    case aws::Principal::Type::kAnonymous:
-      out.type = auth::Principal::Type::kAnonymous;
-      break;
-    case aws::Principal::Type::kRoot:
-      out.type = auth::Principal::Type::kAccount;
-      break;
-    case aws::Principal::Type::kUser:
-      out.type = auth::Principal::Type::kUser;
-      break;
-    case aws::Principal::Type::kAssumedRole:
-      out.type = auth::Principal::Type::kAssumedRole;
-      break;
-  }
-  return out;
 }
 
 }  // namespace
@@ -223,7 +203,7 @@ void RequestAuthenticator::Authorize(const Caller& caller, std::string_view acti
   auth::Request r;
   r.action = "sagemaker-mlflow:" + std::string(action);
   r.resource = server.arn;
-  r.principal = AuthPrincipal(caller.principal);
+  r.principal = aws::ToAuthPrincipal(caller.principal);
   const aws::Principal& p = caller.principal;
   base::TimePoint now = base::Now();
   r.context.Set("aws:CurrentTime", {base::FormatIso8601(now)});

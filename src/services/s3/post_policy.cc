@@ -9,6 +9,8 @@
 namespace s3 {
 namespace {
 
+constexpr int kLatestExpirationYear = 2200;
+
 aws::ApiError InvalidPolicy(const std::string& why) {
   return aws::ApiError(400, "InvalidPolicyDocument", "Invalid Policy: " + why);
 }
@@ -48,8 +50,19 @@ PostPolicy PostPolicy::Parse(std::string_view base64_text) {
   PostPolicy p;
   auto exp = doc.find("expiration");
   if (exp == doc.end() || !exp->is_string()) throw InvalidPolicy("Policy missing expiration.");
-  std::optional<base::TimePoint> t = base::ParseIso8601(exp->get<std::string>());
-  if (!t) throw InvalidPolicy("Invalid 'expiration' value: '" + exp->get<std::string>() + "'");
+  const std::string& when = exp->get<std::string>();
+  // Time points count nanoseconds from 1970, so only years up to 2262 exist; a date before
+  // 1970 has expired anyway.
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  int year = when.size() >= 4 && std::all_of(when.begin(), when.begin() + 4, digit)
+                 ? std::stoi(when.substr(0, 4))
+                 : -1;
+  std::optional<base::TimePoint> t;
+  if (year >= 1970 && year <= kLatestExpirationYear) t = base::ParseIso8601(when);
+  if (year >= 0 && year < 1970 && base::ParseIso8601("1970" + when.substr(4))) {
+    t = base::TimePoint();
+  }
+  if (!t) throw InvalidPolicy("Invalid 'expiration' value: '" + when + "'");
   p.expiration_ = *t;
   auto conditions = doc.find("conditions");
   if (conditions == doc.end() || !conditions->is_array()) {
@@ -101,7 +114,8 @@ void PostPolicy::Check(const std::map<std::string, std::string>& fields, const s
                    c.field + "\", \"" + c.value + "\"]");
     }
   }
-  for (const auto& [name, value] : fields) {
+  for (const auto& field : fields) {
+    const std::string& name = field.first;
     if (name == "policy" || name == "x-amz-signature" || name == "file" ||
         name.rfind("x-ignore-", 0) == 0) {
       continue;

@@ -32,6 +32,25 @@ int Check(const std::map<std::string, std::string>& fields, const std::string& b
   return 200;
 }
 
+TEST(PostPolicyTest, ExpirationsOutsideTheClockRange) {
+  auto status = [](const std::string& expiration) {
+    try {
+      PostPolicy::Parse(Encode(R"({"expiration": ")" + expiration +
+                               R"(", "conditions": [{"bucket": "photos"}]})"))
+          .Check({}, "photos", base::Now());
+    } catch (const aws::ApiError& e) {
+      return e.http_status();
+    }
+    return 200;
+  };
+  EXPECT_EQ(status("1015-01-01T00:00:00Z"), 403);  // long expired
+  EXPECT_EQ(status("1969-12-31T23:59:59Z"), 403);
+  EXPECT_EQ(status("1015-13-01T00:00:00Z"), 400);  // not a date
+  EXPECT_EQ(status("9999-01-01T00:00:00Z"), 400);  // beyond what a time point holds
+  EXPECT_EQ(status("2199-12-31T00:00:00Z"), 200);
+  EXPECT_EQ(status("20x0-01-01T00:00:00Z"), 400);
+}
+
 TEST(PostPolicyTest, ConditionsAndLengthRange) {
   PostPolicy p = PostPolicy::Parse(Encode(kPolicy));
   ASSERT_TRUE(p.length_range());

@@ -23,11 +23,11 @@ class ScanErrorsTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    db_.catalog().SetResolver([this](const std::vector<std::string>& name)
-                                  -> std::shared_ptr<const TableDefinition> {
-      auto it = tables_.find(name.back());
-      return it == tables_.end() ? nullptr : it->second;
-    });
+    db_.catalog().SetResolver(
+        [this](const std::vector<std::string>& name) -> std::shared_ptr<const TableDefinition> {
+          auto it = tables_.find(name.back());
+          return it == tables_.end() ? nullptr : it->second;
+        });
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -195,7 +195,8 @@ TEST_F(ParquetErrorsTest, TruncatedFileNamesTheEndOffset) {
   Table("tiny", tiny, FileFormat::kParquet);
   EXPECT_EQ(Failure("SELECT * FROM tiny"),
             "HIVE_BAD_DATA: " + tiny +
-                ": byte offset 0: Malformed Parquet file: not a Parquet file: 4 bytes is too small");
+                ": byte offset 0: Malformed Parquet file: not a Parquet file: 4 bytes is too "
+                "small");
 }
 
 TEST_F(ParquetErrorsTest, CorruptPageNamesThePageOffset) {

@@ -141,7 +141,8 @@ ExecutionError BadParquet(const std::string& path, const parquet::ParquetError& 
   if (dynamic_cast<const parquet::ParquetUnsupportedError*>(&e)) {
     return ExecutionError("HIVE_UNSUPPORTED_FORMAT", path + ": " + where + e.what());
   }
-  return ExecutionError("HIVE_BAD_DATA", path + ": " + where + "Malformed Parquet file: " + e.what());
+  return ExecutionError("HIVE_BAD_DATA",
+                        path + ": " + where + "Malformed Parquet file: " + e.what());
 }
 
 struct Morsel {

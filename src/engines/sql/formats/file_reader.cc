@@ -51,8 +51,9 @@ std::string Gunzip(const std::string& in) {
       if (rc == Z_OK) {
         uint64_t at = in.size();
         inflateEnd(&zs);
-        throw ExecutionError("HIVE_BAD_DATA", "byte offset " + std::to_string(at) +
-                                                  ": truncated gzip data (the stream does not end)");
+        throw ExecutionError("HIVE_BAD_DATA",
+                             "byte offset " + std::to_string(at) +
+                                 ": truncated gzip data (the stream does not end)");
       }
       break;
     }

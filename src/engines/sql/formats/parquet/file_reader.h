@@ -90,9 +90,9 @@ class FileReader {
  private:
   explicit FileReader(std::shared_ptr<const Contents> contents);
   // Open's second half: builds the reader from the footer's bytes.
-  static std::unique_ptr<FileReader> OpenWithFooter(std::shared_ptr<const RandomAccessSource> source,
-                                                    const std::string& footer,
-                                                    const ReaderOptions& options);
+  static std::unique_ptr<FileReader> OpenWithFooter(
+      std::shared_ptr<const RandomAccessSource> source, const std::string& footer,
+      const ReaderOptions& options);
   std::shared_ptr<const Contents> contents_;
 };
 
