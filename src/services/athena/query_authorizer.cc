@@ -3,31 +3,11 @@
 #include "base/log.h"
 #include "engines/sql/common/error.h"
 #include "platform/auth/evaluator.h"
+#include "platform/aws/auth_principal.h"
 #include "services/glue/object_store_file_system.h"
 
 namespace athena {
 namespace {
-
-auth::Principal AuthPrincipal(const aws::Principal& p) {
-  auth::Principal out;
-  out.arn = p.arn;
-  out.account = p.account_id;
-  switch (p.type) {
-    case aws::Principal::Type::kAnonymous:
-      out.type = auth::Principal::Type::kAnonymous;
-      break;
-    case aws::Principal::Type::kRoot:
-      out.type = auth::Principal::Type::kAccount;
-      break;
-    case aws::Principal::Type::kUser:
-      out.type = auth::Principal::Type::kUser;
-      break;
-    case aws::Principal::Type::kAssumedRole:
-      out.type = auth::Principal::Type::kAssumedRole;
-      break;
-  }
-  return out;
-}
 
 // The literal part of a glob before its first wildcard.
 std::string LiteralPrefix(const std::string& key) {
@@ -106,7 +86,7 @@ void QueryAuthorizer::Require(const std::string& action, const std::string& reso
   auth::Request request;
   request.action = action;
   request.resource = resource;
-  request.principal = AuthPrincipal(caller_.principal);
+  request.principal = aws::ToAuthPrincipal(caller_.principal);
   request.context = caller_.keys;
   for (const auto& [k, v] : keys) request.context.Set(k, {v});
   std::string why;

@@ -14,14 +14,6 @@ namespace {
 
 using base::Json;
 
-double Param(const std::map<std::string, std::string>& p, const char* name, double fallback) {
-  auto it = p.find(name);
-  if (it == p.end()) return fallback;
-  char* end = nullptr;
-  double v = std::strtod(it->second.c_str(), &end);
-  return end != it->second.c_str() ? v : fallback;
-}
-
 bool IsLoss(const std::string& name) { return base::ToLower(name).find("loss") != std::string::npos; }
 
 bool IsValidation(const std::string& name) {
@@ -38,31 +30,24 @@ std::string Format(double v) {
 
 }  // namespace
 
-DebuggerRules::DebuggerRules(const Json& configurations) {
-  for (const Json& c : configurations) {
-    Rule r;
-    r.configuration_name = Str(c, "RuleConfigurationName");
-    for (const auto& [k, v] : Obj(c, "RuleParameters").items()) {
-      if (v.is_string()) r.parameters[k] = v.get<std::string>();
-    }
-    r.rule = r.parameters.count("rule_to_invoke") ? r.parameters["rule_to_invoke"]
-                                                   : r.configuration_name;
+DebuggerRules::DebuggerRules(const Json& configurations)
+    : rules_(ParseRuleConfigurations(configurations)) {
+  for (RuleEvaluation& r : rules_) {
     if (r.rule != "LossNotDecreasing" && r.rule != "Overfit" && r.rule != "Overtraining") {
       r.status = "Error";
       r.details = "Rule " + r.rule +
                   " needs tensors saved by a debugger hook; UniStudio evaluates rules on emitted "
                   "metrics only (LossNotDecreasing, Overfit, Overtraining).";
     }
-    rules_.push_back(std::move(r));
   }
 }
 
-std::string DebuggerRules::Check(const Rule& rule, const MetricSeries& series) const {
+std::string DebuggerRules::Check(const RuleEvaluation& rule, const MetricSeries& series) const {
   const auto& p = rule.parameters;
   if (rule.rule == "LossNotDecreasing") {
-    const size_t num_steps = static_cast<size_t>(std::max(1.0, Param(p, "num_steps", 10)));
-    const double diff_percent = Param(p, "diff_percent", 0.1);
-    const double increase_percent = Param(p, "increase_threshold_percent", 5);
+    const size_t num_steps = static_cast<size_t>(std::max(1.0, RuleParameter(p, "num_steps", 10)));
+    const double diff_percent = RuleParameter(p, "diff_percent", 0.1);
+    const double increase_percent = RuleParameter(p, "increase_threshold_percent", 5);
     std::unique_ptr<RE2> pattern;
     if (auto it = p.find("tensor_regex"); it != p.end() && !it->second.empty())
       pattern = std::make_unique<RE2>(it->second);
@@ -106,9 +91,9 @@ std::string DebuggerRules::Check(const Rule& rule, const MetricSeries& series) c
   }
   if (rule.rule == "Overfit") {
     if (!train || !validation) return "";
-    const size_t start = static_cast<size_t>(std::max(0.0, Param(p, "start_step", 0)));
-    const size_t patience = static_cast<size_t>(std::max(1.0, Param(p, "patience", 1)));
-    const double ratio_threshold = Param(p, "ratio_threshold", 0.1);
+    const size_t start = static_cast<size_t>(std::max(0.0, RuleParameter(p, "start_step", 0)));
+    const size_t patience = static_cast<size_t>(std::max(1.0, RuleParameter(p, "patience", 1)));
+    const double ratio_threshold = RuleParameter(p, "ratio_threshold", 0.1);
     size_t run = 0;
     for (size_t i = start; i < std::min(train->size(), validation->size()); ++i) {
       double t = (*train)[i], v = (*validation)[i];
@@ -124,10 +109,10 @@ std::string DebuggerRules::Check(const Rule& rule, const MetricSeries& series) c
     return "";
   }
   // Overtraining.
-  const double delta = Param(p, "delta", 0.01);
+  const double delta = RuleParameter(p, "delta", 0.01);
   for (const auto& [values, name, patience] :
-       {std::tuple{train, train_name, Param(p, "patience_train", 5)},
-        std::tuple{validation, validation_name, Param(p, "patience_validation", 10)}}) {
+       {std::tuple{train, train_name, RuleParameter(p, "patience_train", 5)},
+        std::tuple{validation, validation_name, RuleParameter(p, "patience_validation", 10)}}) {
     if (!values || values->empty()) continue;
     double best = (*values)[0];
     size_t since = 0;
@@ -146,7 +131,7 @@ std::string DebuggerRules::Check(const Rule& rule, const MetricSeries& series) c
 
 bool DebuggerRules::Evaluate(const MetricSeries& series, bool final, int64_t now_ms) {
   bool changed = false;
-  for (Rule& r : rules_) {
+  for (RuleEvaluation& r : rules_) {
     if (r.status == "Error" || r.status == "IssuesFound" || r.status == "NoIssuesFound") {
       if (r.modified_ms == 0) {
         r.modified_ms = now_ms;
@@ -166,16 +151,6 @@ bool DebuggerRules::Evaluate(const MetricSeries& series, bool final, int64_t now
   return changed;
 }
 
-Json DebuggerRules::Statuses() const {
-  Json out = Json::array();
-  for (const Rule& r : rules_) {
-    Json s = {{"RuleConfigurationName", r.configuration_name},
-              {"RuleEvaluationStatus", r.status},
-              {"LastModifiedTime", EpochSeconds(r.modified_ms)}};
-    if (!r.details.empty()) s["StatusDetails"] = r.details;
-    out.push_back(std::move(s));
-  }
-  return out;
-}
+Json DebuggerRules::Statuses() const { return RuleEvaluationStatuses(rules_, 0); }
 
 }  // namespace sagemaker

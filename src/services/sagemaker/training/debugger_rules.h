@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "services/sagemaker/training/rule_evaluation.h"
 
 namespace sagemaker {
 
@@ -39,18 +40,10 @@ class DebuggerRules {
   bool empty() const { return rules_.empty(); }
 
  private:
-  struct Rule {
-    std::string configuration_name;
-    std::string rule;
-    std::map<std::string, std::string> parameters;
-    std::string status = "InProgress";
-    std::string details;
-    int64_t modified_ms = 0;
-  };
   // Returns the issue found, or empty.
-  std::string Check(const Rule& rule, const MetricSeries& series) const;
+  std::string Check(const RuleEvaluation& rule, const MetricSeries& series) const;
 
-  std::vector<Rule> rules_;
+  std::vector<RuleEvaluation> rules_;
 };
 
 }  // namespace sagemaker

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <set>
 
 #include "services/sagemaker/common/api_support.h"
@@ -17,15 +16,6 @@ const std::set<std::string> kGpuRules = {"LowGPUUtilization", "GPUMemoryIncrease
                                          "LoadBalancing", "BatchSize"};
 const std::set<std::string> kFrameworkRules = {"StepOutlier", "Dataloader",
                                                "MaxInitializationTime", "IOBottleneck"};
-
-double Param(const std::map<std::string, std::string>& p, const std::string& name,
-             double fallback) {
-  auto it = p.find(name);
-  if (it == p.end()) return fallback;
-  char* end = nullptr;
-  double v = std::strtod(it->second.c_str(), &end);
-  return end != it->second.c_str() ? v : fallback;
-}
 
 std::string Format(double v) {
   char buf[32];
@@ -42,18 +32,8 @@ double Percentile(std::vector<double> values, double p) {
 
 }  // namespace
 
-ProfilerRules::ProfilerRules(const Json& configurations, bool profiling) : profiling_(profiling) {
-  for (const Json& c : configurations) {
-    Rule r;
-    r.configuration_name = Str(c, "RuleConfigurationName");
-    for (const auto& [k, v] : Obj(c, "RuleParameters").items()) {
-      if (v.is_string()) r.parameters[k] = v.get<std::string>();
-    }
-    r.rule = r.parameters.count("rule_to_invoke") ? r.parameters["rule_to_invoke"]
-                                                   : r.configuration_name;
-    rules_.push_back(std::move(r));
-  }
-}
+ProfilerRules::ProfilerRules(const Json& configurations, bool profiling)
+    : profiling_(profiling), rules_(ParseRuleConfigurations(configurations)) {}
 
 void ProfilerRules::Add(const std::string& host, const SystemSample& sample) {
   if (seen_[host]++ == 0) return;  // no CPU measure yet
@@ -79,9 +59,9 @@ ProfilerRules::Verdict ProfilerRules::Check(const std::string& rule,
     if (gpus > 0) {
       return {"Error", "CPUBottleneck needs GPU utilization, which is not sampled here."};
     }
-    const double threshold = Param(p, "threshold", 50);
-    const double cpu_threshold = Param(p, "cpu_threshold", 90);
-    const size_t patience = static_cast<size_t>(std::max(0.0, Param(p, "patience", 1000)));
+    const double threshold = RuleParameter(p, "threshold", 50);
+    const double cpu_threshold = RuleParameter(p, "cpu_threshold", 90);
+    const size_t patience = static_cast<size_t>(std::max(0.0, RuleParameter(p, "patience", 1000)));
     // Without GPUs, GPU utilization is 0: below any gpu_threshold.
     size_t total = 0, busy = 0;
     std::string worst;
@@ -153,7 +133,7 @@ ProfilerRules::Verdict ProfilerRules::Check(const std::string& rule,
 }
 
 void ProfilerRules::Finish(int gpus, int64_t now_ms) {
-  for (Rule& r : rules_) {
+  for (RuleEvaluation& r : rules_) {
     if (r.status != "InProgress") continue;
     Verdict v = Check(r.rule, r.parameters, gpus);
     r.status = v.status;
@@ -163,15 +143,7 @@ void ProfilerRules::Finish(int gpus, int64_t now_ms) {
 }
 
 Json ProfilerRules::Statuses(int64_t now_ms) const {
-  Json out = Json::array();
-  for (const Rule& r : rules_) {
-    Json s = {{"RuleConfigurationName", r.configuration_name},
-              {"RuleEvaluationStatus", r.status},
-              {"LastModifiedTime", EpochSeconds(r.modified_ms ? r.modified_ms : now_ms)}};
-    if (!r.details.empty()) s["StatusDetails"] = r.details;
-    out.push_back(std::move(s));
-  }
-  return out;
+  return RuleEvaluationStatuses(rules_, now_ms);
 }
 
 }  // namespace sagemaker

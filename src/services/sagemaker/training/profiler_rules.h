@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "services/sagemaker/training/rule_evaluation.h"
 #include "services/sagemaker/training/system_profiler.h"
 
 namespace sagemaker {
@@ -51,17 +52,9 @@ class ProfilerRules {
                 int gpus) const;
 
  private:
-  struct Rule {
-    std::string configuration_name;
-    std::string rule;
-    std::map<std::string, std::string> parameters;
-    std::string status = "InProgress";
-    std::string details;
-    int64_t modified_ms = 0;
-  };
 
   bool profiling_;
-  std::vector<Rule> rules_;
+  std::vector<RuleEvaluation> rules_;
   std::map<std::string, std::vector<SystemSample>> samples_;  // by host, the first left out
   std::map<std::string, int> seen_;
 };
