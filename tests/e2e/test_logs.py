@@ -148,11 +148,17 @@ class LogsTest(harness.ServerTestCase):
             self.assertLess(time.time(), deadline)
             time.sleep(0.3)
         self.assertEqual(status, "Completed")
-        # One stream per host, algo-1 first by name; every line exactly once, in order.
+        # One stream per host, algo-1 first by name; every line exactly once, and each of the
+        # script's stdout and stderr in the order written (as with SageMaker's log driver, the
+        # two pipes are read separately, so lines of one may overtake the other's).
         self.assertEqual(len(lines), 2, list(lines))
         for host, (name, got) in zip(("algo-1", "algo-2"), sorted(lines.items())):
             self.assertRegex(name, r"^%s/%s-\d{10}$" % (job, host))
-            self.assertEqual(got, ["%s line %03d" % (host, i) for i in range(60)])
+            expected = ["%s line %03d" % (host, i) for i in range(60)]
+            self.assertEqual(sorted(got), expected)
+            for parity in (0, 1):
+                self.assertEqual([line for line in got if int(line[-3:]) % 2 == parity],
+                                 expected[parity::2])
         self.assertGreater(pages, 2 * (60 // 7))  # pages of at most 7 events
         self.assertGreaterEqual(polls_with_events, 2)  # read while it ran, not only at the end
         # The CLI's stream listing: newest events first; a prefix cannot be combined with it.
