@@ -8,8 +8,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "training"))
 
 import harness  # noqa: E402
-from common import (XGBOOST_IMAGE, channel, execution_role, regression_csv,  # noqa: E402
-                    wait)
+from common import XGBOOST_IMAGE, channel, regression_csv, stage_bucket, wait  # noqa: E402
 
 BUCKET = "registry-bucket"
 IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/my-model:latest"
@@ -20,10 +19,8 @@ class ModelRegistryTest(harness.ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sm = cls.server.client("sagemaker")
-        s3 = cls.server.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_object(Bucket=BUCKET, Key="train/data.csv", Body=regression_csv(300, seed=1))
-        cls.role = execution_role(cls.server.client("iam"))
+        cls.role = stage_bucket(cls.server, BUCKET,
+                                {"train/data.csv": regression_csv(300, seed=1)})
 
     def train(self, name):
         self.sm.create_training_job(

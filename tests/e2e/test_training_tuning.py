@@ -9,7 +9,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "training"))
 
 import harness  # noqa: E402
-from common import SKLEARN_IMAGE, channel, classification_csv, execution_role, sourcedir  # noqa
+from common import SKLEARN_IMAGE, channel, classification_csv, sourcedir, stage_bucket  # noqa
 
 BUCKET = "tuning-bucket"
 METRIC = "validation:accuracy"
@@ -20,12 +20,9 @@ class TuningTest(harness.ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sm = cls.server.client("sagemaker")
-        s3 = cls.server.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_object(Bucket=BUCKET, Key="data/train.csv", Body=classification_csv(20, seed=1))
-        s3.put_object(Bucket=BUCKET, Key="code/sourcedir.tar.gz",
-                      Body=sourcedir("tune_target.py", "slow.py"))
-        cls.role = execution_role(cls.server.client("iam"))
+        cls.role = stage_bucket(cls.server, BUCKET, {
+            "data/train.csv": classification_csv(20, seed=1),
+            "code/sourcedir.tar.gz": sourcedir("tune_target.py", "slow.py")})
 
     def definition(self, program="tune_target.py", static=None):
         hps = {"sagemaker_program": '"%s"' % program,

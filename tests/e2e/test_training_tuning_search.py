@@ -11,7 +11,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tra
 
 import harness  # noqa: E402
 from common import (SKLEARN_IMAGE, TF_IMAGE, channel, classification_csv,  # noqa: E402
-                    execution_role, sourcedir)
+                    sourcedir, stage_bucket)
 
 BUCKET = "search-bucket"
 METRIC = "validation:accuracy"
@@ -23,12 +23,9 @@ class TuningSearchTest(harness.ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.sm = cls.server.client("sagemaker")
-        s3 = cls.server.client("s3")
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_object(Bucket=BUCKET, Key="data/train.csv", Body=classification_csv(20, seed=2))
-        s3.put_object(Bucket=BUCKET, Key="code/sourcedir.tar.gz",
-                      Body=sourcedir("tune_target.py", "hyperband_target.py"))
-        cls.role = execution_role(cls.server.client("iam"))
+        cls.role = stage_bucket(cls.server, BUCKET, {
+            "data/train.csv": classification_csv(20, seed=2),
+            "code/sourcedir.tar.gz": sourcedir("tune_target.py", "hyperband_target.py")})
 
     def definition(self, program="tune_target.py", static=None, image=SKLEARN_IMAGE, **extra):
         hps = {"sagemaker_program": '"%s"' % program,

@@ -29,6 +29,16 @@ def execution_role(iam, name="SageMakerExecutionRole"):
     return role["Arn"]
 
 
+def stage_bucket(server, bucket, objects, role_name="SageMakerExecutionRole"):
+    """Creates `bucket` holding `objects` ({key: bytes}) and the execution role; returns the
+    role's ARN (a training test's usual setup)."""
+    s3 = server.client("s3")
+    s3.create_bucket(Bucket=bucket)
+    for key, body in objects.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    return execution_role(server.client("iam"), name=role_name)
+
+
 def sourcedir(*files, extra=None):
     """A sourcedir.tar.gz (bytes) holding fixture scripts from this directory, as the SDK packs
     source_dir."""
