@@ -65,8 +65,7 @@ std::string SqlType(const std::string& node, const std::string& glue_type) {
 
 class Compiler {
  public:
-  Compiler(const Json& nodes, const ColumnNamesOf& columns_of)
-      : nodes_(nodes), columns_of_(columns_of) {}
+  Compiler(const Json& nodes, const RunQuery& run_query) : nodes_(nodes), run_query_(run_query) {}
 
   EtlPlan Compile() {
     if (!nodes_.is_object() || nodes_.empty()) {
@@ -159,7 +158,7 @@ class Compiler {
   }
 
   std::vector<std::string> ColumnsOfNode(const std::string& id) {
-    return columns_of_(QueryOf(id) + " LIMIT 0");
+    return run_query_(QueryOf(id) + " LIMIT 0").names;
   }
 
   std::string From(const std::string& id) { return " FROM " + QuoteIdentifier(id); }
@@ -368,6 +367,40 @@ class Compiler {
              " FROM (SELECT *, row_number() OVER (PARTITION BY " + base::Join(keys, ", ") +
              ") AS \"__glue_row\"" + From(in) + ") WHERE \"__glue_row\" = 1";
     }
+    if (type == "DropNullFields") {
+      // Drops the columns whose every value is NULL or one of the node's null placeholders
+      // (NullCheckBoxList: "", "null", -1; NullTextList: listed values).
+      std::string in = Inputs(id, body, 1)[0];
+      const Json checks = body.value("NullCheckBoxList", Json::object());
+      std::vector<std::string> placeholders;
+      if (checks.value("IsEmpty", false)) placeholders.push_back("''");
+      if (checks.value("IsNullString", false)) placeholders.push_back("'null'");
+      if (checks.value("IsNegOne", false)) placeholders.push_back("'-1'");
+      for (const Json& t : body.value("NullTextList", Json::array())) {
+        placeholders.push_back(Literal(t.value("Value", std::string())));
+      }
+      std::vector<std::string> columns = ColumnsOfNode(in);
+      std::vector<std::string> counts;
+      for (const std::string& c : columns) {
+        std::string q = QuoteIdentifier(c);
+        std::string null_like = q + " IS NULL";
+        if (!placeholders.empty()) {
+          null_like = "coalesce(CAST(" + q + " AS VARCHAR) IN (" + base::Join(placeholders, ", ") +
+                      "), TRUE)";
+        }
+        counts.push_back("count(CASE WHEN " + null_like + " THEN NULL ELSE 1 END)");
+      }
+      sql::QueryResult r =
+          run_query_("SELECT " + base::Join(counts, ", ") + " FROM (" + QueryOf(in) + ")");
+      std::vector<std::string> select;
+      for (size_t i = 0; i < columns.size(); ++i) {
+        if (r.RowCount() == 1 && r.GetValue(i, 0).ToString() != "0") {
+          select.push_back(QuoteIdentifier(columns[i]));
+        }
+      }
+      if (select.empty()) throw Invalid(id, "every column holds only nulls");
+      return "SELECT " + base::Join(select, ", ") + From(in);
+    }
     if (type == "Union") {
       std::vector<std::string> inputs = Inputs(id, body, 2);
       std::string kind = body.value("UnionType", "ALL") == "DISTINCT" ? " UNION " : " UNION ALL ";
@@ -408,13 +441,13 @@ class Compiler {
   }
 
   const Json& nodes_;
-  const ColumnNamesOf& columns_of_;
+  const RunQuery& run_query_;
 };
 
 }  // namespace
 
-EtlPlan CompileEtlGraph(const Json& nodes, const ColumnNamesOf& columns_of) {
-  return Compiler(nodes, columns_of).Compile();
+EtlPlan CompileEtlGraph(const Json& nodes, const RunQuery& run_query) {
+  return Compiler(nodes, run_query).Compile();
 }
 
 }  // namespace glue

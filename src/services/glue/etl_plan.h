@@ -2,15 +2,16 @@
 // project's engine. Every node becomes a common table expression named after its id; sources
 // read files (S3CsvSource, S3JsonSource, S3ParquetSource) or catalog tables (CatalogSource);
 // transforms (Filter, Join, Aggregate, ApplyMapping, SelectFields, DropFields, RenameField,
-// DropDuplicates, Union, SparkSQL, FillMissingValues) are SELECTs over their inputs; each
+// DropDuplicates, DropNullFields, Union, SparkSQL, FillMissingValues) are SELECTs over their
+// inputs; each
 // target (S3DirectTarget, S3GlueParquetTarget, CatalogTarget) gets the query that produces its
 // rows and where and how to write them.
 //
-//   glue::EtlPlan plan = glue::CompileEtlGraph(job["CodeGenConfigurationNodes"], columns_of);
+//   glue::EtlPlan plan = glue::CompileEtlGraph(job["CodeGenConfigurationNodes"], run_query);
 //   for (const auto& t : plan.targets) run t.sql, write rows as t says
 //
 // Throws GlueError (kInvalidInput) naming the node for graphs it cannot compile: unknown node
-// types, missing inputs, cycles, bad options. Pure; thread-safe.
+// types, missing inputs, cycles, bad options. Thread-safe as far as `run_query` is.
 #pragma once
 
 #include <functional>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "base/json.h"
+#include "engines/sql/main/database.h"
 
 namespace glue {
 
@@ -39,10 +41,12 @@ struct EtlPlan {
   std::vector<EtlTarget> targets;
 };
 
-// The column names a query yields (DropFields, RenameField and DropDuplicates need them).
-using ColumnNamesOf = std::function<std::vector<std::string>(const std::string& sql)>;
+// Runs a query while the graph compiles: Join, SelectFields, DropFields, RenameField and
+// DropDuplicates need the column names an input yields, DropNullFields which of its columns
+// hold only null-like values.
+using RunQuery = std::function<sql::QueryResult(const std::string& sql)>;
 
-EtlPlan CompileEtlGraph(const base::Json& nodes, const ColumnNamesOf& columns_of);
+EtlPlan CompileEtlGraph(const base::Json& nodes, const RunQuery& run_query);
 
 // A SQL identifier in double quotes (embedded quotes doubled).
 std::string QuoteIdentifier(const std::string& name);

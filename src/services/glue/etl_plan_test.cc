@@ -24,9 +24,9 @@ class EtlPlanTest : public testing::StoreFixture {
     Put("in/sales.csv", "id,region,amount\n1,east,10\n2,west,20\n3,east,30\n4,west,\n5,north,50\n");
     db_ = std::make_unique<sql::Database>(fs_);
     db_->catalog().SetResolver(MakeTableResolver(*catalog_, *fs_, "default"));
-    columns_of_ = [this](const std::string& sql) {
+    run_query_ = [this](const std::string& sql) {
       sql::Connection conn(*db_);
-      return conn.Query(sql).names;
+      return conn.Query(sql);
     };
   }
   void TearDown() override {
@@ -57,7 +57,7 @@ class EtlPlanTest : public testing::StoreFixture {
              {{"Name", "t"}, {"Inputs", {input}}, {"Path", "s3://data/out/"}, {"Format", "json"}}}};
   }
   std::unique_ptr<sql::Database> db_;
-  ColumnNamesOf columns_of_;
+  RunQuery run_query_;
 };
 
 TEST_F(EtlPlanTest, FilterAggregateTarget) {
@@ -82,7 +82,7 @@ TEST_F(EtlPlanTest, FilterAggregateTarget) {
                     {"Groups", {{"region"}}},
                     {"Aggs", {{{"Column", {"id"}}, {"AggFunc", "count"}}}}}}}},
                 {"t", Target("agg")}};
-  EtlPlan plan = CompileEtlGraph(nodes, columns_of_);
+  EtlPlan plan = CompileEtlGraph(nodes, run_query_);
   ASSERT_EQ(plan.targets.size(), 1u);
   EXPECT_EQ(plan.targets[0].path, "s3://data/out/");
   EXPECT_EQ(plan.targets[0].format, "json");
@@ -103,8 +103,34 @@ TEST_F(EtlPlanTest, FieldTransformsAndUnion) {
       {"sel", {{"SelectFields", {{"Name", "s"}, {"Inputs", {"dup"}}, {"Paths", {{"area"}}}}}}},
       {"uni", {{"Union", {{"Name", "u"}, {"Inputs", {"sel", "sel"}}, {"UnionType", "DISTINCT"}}}}},
       {"t", Target("uni")}};
-  EtlPlan plan = CompileEtlGraph(nodes, columns_of_);
+  EtlPlan plan = CompileEtlGraph(nodes, run_query_);
   EXPECT_EQ(Run(plan.targets[0].sql), "east\nnorth\nwest\n");
+}
+
+TEST_F(EtlPlanTest, DropNullFieldsDropsColumnsHoldingOnlyNullLikeValues) {
+  // CSV fields that are empty read as empty strings, which Glue counts as null only with
+  // IsEmpty; "null", -1 and listed texts likewise need their options.
+  Put("nulls/x.csv", "id,gone,placeholder,kept\n1,,null,a\n2,,-1,\n3,,n/a,c\n");
+  Json source = Source();
+  source["S3CsvSource"]["Paths"] = {"s3://data/nulls/"};
+  auto drop = [&](Json options) {
+    options["Name"] = "n";
+    options["Inputs"] = {"src"};
+    Json nodes = {{"src", source}, {"dn", {{"DropNullFields", options}}}, {"t", Target("dn")}};
+    EtlPlan plan = CompileEtlGraph(nodes, run_query_);
+    return run_query_(plan.targets[0].sql).names;
+  };
+  using Names = std::vector<std::string>;
+  EXPECT_EQ(drop(Json::object()), (Names{"id", "gone", "placeholder", "kept"}));
+  EXPECT_EQ(drop({{"NullCheckBoxList", {{"IsEmpty", true}}}}),
+            (Names{"id", "placeholder", "kept"}));
+  Json options = {
+      {"NullCheckBoxList", {{"IsEmpty", true}, {"IsNullString", true}, {"IsNegOne", true}}},
+      {"NullTextList", {{{"Value", "n/a"}, {"Datatype", {{"Id", "string"}}}}}}};
+  EXPECT_EQ(drop(options), (Names{"id", "kept"}));
+  // A flow whose every column is null-like has nothing left to write.
+  Put("nulls/x.csv", "a,b\n,\n,\n");
+  EXPECT_THROW(drop({{"NullCheckBoxList", {{"IsEmpty", true}}}}), GlueError);
 }
 
 TEST_F(EtlPlanTest, BadGraphsNameTheNode) {
@@ -113,14 +139,14 @@ TEST_F(EtlPlanTest, BadGraphsNameTheNode) {
       {"b", {{"Filter", {{"Name", "b"}, {"Inputs", {"a"}}, {"Filters", Json::array()}}}}},
       {"t", Target("a")}};
   try {
-    CompileEtlGraph(cyclic, columns_of_);
+    CompileEtlGraph(cyclic, run_query_);
     FAIL();
   } catch (const GlueError& e) {
     EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(CompileEtlGraph({{"src", Source()}}, columns_of_), GlueError);  // no target
+  EXPECT_THROW(CompileEtlGraph({{"src", Source()}}, run_query_), GlueError);  // no target
   EXPECT_THROW(
-      CompileEtlGraph({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}, columns_of_),
+      CompileEtlGraph({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}, run_query_),
       GlueError);
 }
 

@@ -239,8 +239,7 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
       sql::Connection conn(db);
       return conn.Query(sql, o);
     };
-    ColumnNamesOf columns_of = [&](const std::string& sql) { return query(sql).names; };
-    EtlPlan plan = CompileEtlGraph(job["CodeGenConfigurationNodes"], columns_of);
+    EtlPlan plan = CompileEtlGraph(job["CodeGenConfigurationNodes"], query);
     say("Compiled " + std::to_string(job["CodeGenConfigurationNodes"].size()) + " nodes into " +
         std::to_string(plan.targets.size()) + " target queries");
     for (const EtlTarget& t : plan.targets) {
