@@ -3,9 +3,8 @@
 // read files (S3CsvSource, S3JsonSource, S3ParquetSource) or catalog tables (CatalogSource);
 // transforms (Filter, Join, Aggregate, ApplyMapping, SelectFields, DropFields, RenameField,
 // DropDuplicates, DropNullFields, Union, SparkSQL, FillMissingValues) are SELECTs over their
-// inputs; each
-// target (S3DirectTarget, S3GlueParquetTarget, CatalogTarget) gets the query that produces its
-// rows and where and how to write them.
+// inputs; each target (S3DirectTarget, S3GlueParquetTarget, CatalogTarget) gets the query that
+// produces its rows and where and how to write them.
 //
 //   glue::EtlPlan plan = glue::CompileEtlGraph(job["CodeGenConfigurationNodes"], run_query);
 //   for (const auto& t : plan.targets) run t.sql, write rows as t says
