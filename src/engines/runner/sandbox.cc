@@ -129,15 +129,24 @@ volatile sig_atomic_t g_lifeline_fd = -1;
 
 void IgnoreSignal(int) {}
 
-bool ServerGone(int lifeline_fd) {
+// Whether the server's end of the lifeline is closed, waiting up to `wait_ms` for it.
+bool ServerGone(int lifeline_fd, int wait_ms = 0) {
   pollfd p{lifeline_fd, POLLIN, 0};
-  return ::poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)) != 0;
+  int ready;
+  do {
+    ready = ::poll(&p, 1, wait_ms);
+  } while (ready < 0 && errno == EINTR);
+  return ready == 1 && (p.revents & (POLLHUP | POLLERR)) != 0;
 }
 
 // Without a pid namespace the death signal is caught: when the server is really gone, the
-// whole process group goes with the shepherd.
+// whole process group goes with the shepherd. The signal comes when the server's forking
+// thread ends; when the whole server dies, its descriptors (the lifeline's other end) close
+// only after its last thread has gone, a moment later, hence the wait.
 void OnParentDeath(int) {
-  if (ServerGone(g_lifeline_fd)) ::kill(0, SIGKILL);
+  const int saved_errno = errno;
+  if (ServerGone(g_lifeline_fd, 2000)) ::kill(0, SIGKILL);
+  errno = saved_errno;
 }
 
 // Moves `fd` to a close-on-exec descriptor at or above kFirstKeptFd.
