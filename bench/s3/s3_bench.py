@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,28 +29,12 @@ import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+from ports import free_port, wait_port  # noqa: E402
+
 KEY = "AKIABENCHS3ROOTKEY00"
 SECRET = "bench/s3/secret/key/0123456789abcdefghij"
 MIB = 1024 * 1024
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port, proc, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("server exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not listen")
 
 
 def cpu_seconds(pid):

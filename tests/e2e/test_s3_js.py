@@ -2,7 +2,6 @@
 the locked npm packages first when node_modules is missing; skips only when npm or the
 registry is unavailable."""
 import os
-import shutil
 import subprocess
 import unittest
 
@@ -13,13 +12,7 @@ JS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3_js")
 
 class S3JsTest(harness.ServerTestCase):
     def test_aws_sdk_js(self):
-        if not os.path.isdir(os.path.join(JS_DIR, "node_modules")):
-            if shutil.which("npm") is None or shutil.which("node") is None:
-                self.skipTest("node/npm are not installed")
-            ci = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS_DIR,
-                                capture_output=True, text=True, timeout=600)
-            if ci.returncode != 0:
-                self.skipTest("npm ci failed (registry unavailable?): " + ci.stderr[-2000:])
+        harness.require_npm_packages(self, JS_DIR)
         env = dict(os.environ, S3_ENDPOINT=self.server.endpoint,
                    S3_ACCESS_KEY_ID=harness.ROOT_KEY, S3_SECRET_ACCESS_KEY=harness.ROOT_SECRET)
         r = subprocess.run(["node", "--test", "s3.test.mjs"], cwd=JS_DIR, env=env,
