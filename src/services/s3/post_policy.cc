@@ -9,8 +9,6 @@
 namespace s3 {
 namespace {
 
-constexpr int kLatestExpirationYear = 2200;
-
 aws::ApiError InvalidPolicy(const std::string& why) {
   return aws::ApiError(400, "InvalidPolicyDocument", "Invalid Policy: " + why);
 }
@@ -51,15 +49,15 @@ PostPolicy PostPolicy::Parse(std::string_view base64_text) {
   auto exp = doc.find("expiration");
   if (exp == doc.end() || !exp->is_string()) throw InvalidPolicy("Policy missing expiration.");
   const std::string& when = exp->get<std::string>();
-  // Time points count nanoseconds from 1970, so only years up to 2262 exist; a date before
-  // 1970 has expired anyway.
+  // A date before 1970 has expired (and may lie before what a time point holds): only its
+  // form is checked. Later dates parse as they are; base rejects those past the clock's range.
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  int year = when.size() >= 4 && std::all_of(when.begin(), when.begin() + 4, digit)
-                 ? std::stoi(when.substr(0, 4))
-                 : -1;
+  bool before_1970 = when.size() >= 4 && std::all_of(when.begin(), when.begin() + 4, digit) &&
+                     when.compare(0, 4, "1970") < 0;
   std::optional<base::TimePoint> t;
-  if (year >= 1970 && year <= kLatestExpirationYear) t = base::ParseIso8601(when);
-  if (year >= 0 && year < 1970 && base::ParseIso8601("1970" + when.substr(4))) {
+  if (!before_1970) {
+    t = base::ParseIso8601(when);
+  } else if (base::ParseIso8601("1970" + when.substr(4))) {
     t = base::TimePoint();
   }
   if (!t) throw InvalidPolicy("Invalid 'expiration' value: '" + when + "'");
