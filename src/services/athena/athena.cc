@@ -385,6 +385,7 @@ struct Athena::Impl {
     }
     if (e.authz) {
       e.request.observer = e.authz->TableObserver(e.region, account_id);
+      e.request.check_change = e.authz->ChangeChecker(e.region, account_id);
       e.request.file_system = e.authz->Wrap(glue.file_system());
     }
     Json status;

@@ -123,6 +123,17 @@ glue::TableObserver QueryAuthorizer::TableObserver(const std::string& region,
       };
 }
 
+std::function<void(const std::string&, const std::string&, const std::string&)>
+QueryAuthorizer::ChangeChecker(const std::string& region, const std::string& account) {
+  std::string prefix = "arn:aws:glue:" + region + ":" + account + ":";
+  return [authz = shared_from_this(), prefix](
+             const std::string& action, const std::string& database, const std::string& table) {
+    authz->Require(action, prefix + "catalog");
+    authz->Require(action, prefix + "database/" + database);
+    if (!table.empty()) authz->Require(action, prefix + "table/" + database + "/" + table);
+  };
+}
+
 std::shared_ptr<sql::FileSystem> QueryAuthorizer::Wrap(std::shared_ptr<sql::FileSystem> fs) {
   return std::make_shared<AuthorizingFileSystem>(std::move(fs), shared_from_this());
 }

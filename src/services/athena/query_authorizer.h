@@ -2,11 +2,13 @@
 // who started the query, so a query fails when the caller may not read a table it names
 // (glue:GetTable on the catalog, database and table; glue:GetPartitions for partitioned
 // tables), list or read the table's objects (s3:ListBucket, s3:GetObject), or write its
-// results and CTAS/INSERT/UNLOAD files (s3:PutObject). The caller is captured when
-// StartQueryExecution is served; the checks run later on the query's worker thread.
+// results and CTAS/INSERT/UNLOAD files (s3:PutObject), or change the catalog (the Glue action
+// of each DDL statement, e.g. glue:CreateTable for CREATE EXTERNAL TABLE and CTAS). The caller is
+// captured when StartQueryExecution is served; the checks run later on the query's worker thread.
 //
 //   auto authz = std::make_shared<QueryAuthorizer>(*ctx.credentials(), caller, store);
 //   request.observer = authz->TableObserver(region, account);   // glue checks per table
+//   request.check_change = authz->ChangeChecker(region, account);  // glue checks per DDL
 //   std::shared_ptr<sql::FileSystem> fs = authz->Wrap(file_system);  // s3 checks per object
 //
 // A denial throws sql::ExecutionError PERMISSION_DENIED whose message names the caller, the
@@ -14,6 +16,7 @@
 // threads at once; the caller's identity policies are fetched once per query.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +56,12 @@ class QueryAuthorizer : public std::enable_shared_from_this<QueryAuthorizer> {
 
   // Checks glue:GetTable (and glue:GetPartitions) for each table a query reads.
   glue::TableObserver TableObserver(const std::string& region, const std::string& account);
+
+  // Checks the Glue action of each catalog change (CREATE/DROP DATABASE and TABLE, CTAS,
+  // partitions) on the catalog, the database and the table, as QueryRequest::check_change.
+  std::function<void(const std::string& action, const std::string& database,
+                     const std::string& table)>
+  ChangeChecker(const std::string& region, const std::string& account);
 
   // `fs` with s3:ListBucket checked on Glob, s3:GetObject on Open, s3:PutObject on Create.
   std::shared_ptr<sql::FileSystem> Wrap(std::shared_ptr<sql::FileSystem> fs);

@@ -54,13 +54,14 @@ class Run {
  public:
   Run(glue::Catalog& catalog, std::shared_ptr<sql::FileSystem> fs, sql::Database& db,
       const QueryRequest& req)
-      : catalog_(catalog), fs_(req.file_system ? req.file_system : std::move(fs)), db_(db),
+      : catalog_(catalog),
+        fs_(req.file_system ? req.file_system : std::move(fs)),
+        db_(db),
         req_(req) {}
 
   QueryOutcome Execute() {
-    Statement s = ParseStatement(req_.parameters.empty()
-                                     ? req_.sql
-                                     : BindParameters(req_.sql, req_.parameters));
+    Statement s = ParseStatement(
+        req_.parameters.empty() ? req_.sql : BindParameters(req_.sql, req_.parameters));
     out_.kind = s.kind;
     switch (s.kind) {
       case StatementKind::kQuery:
@@ -129,11 +130,17 @@ class Run {
     return s.database.empty() ? req_.database : s.database;
   }
 
+  // Fails unless the caller may do `action` on the database (and table) a statement changes.
+  void Check(const char* action, const std::string& db, const std::string& table = "") {
+    if (req_.check_change) req_.check_change(action, db, table);
+  }
+
   sql::QueryResult Engine(const std::string& text) {
     sql::QueryOptions o;
     o.resolver = glue::MakeTableResolver(catalog_, *fs_, req_.database, req_.observer);
     o.file_system = fs_;
     o.read_only = true;
+    o.file_table_functions = false;  // Athena reads files only through catalog tables
     o.cancel = req_.cancel;
     o.threads = req_.threads;
     auto cutoff_hit = std::make_shared<std::atomic<bool>>(false);
@@ -179,6 +186,7 @@ class Run {
   }
 
   void CreateDatabase(const Statement& s) {
+    Check("glue:CreateDatabase", s.name);
     Json input = {{"Name", s.name}};
     if (!s.comment.empty()) input["Description"] = s.comment;
     if (!s.location.empty()) input["LocationUri"] = s.location;
@@ -191,14 +199,17 @@ class Run {
   }
 
   void DropDatabase(const Statement& s) {
+    Check("glue:DeleteDatabase", s.name);
     if (!catalog_.GetDatabase(s.name)) {
       if (s.if_exists) return;
       throw Failure("SCHEMA_NOT_FOUND", "Database does not exist: " + s.name);
     }
-    if (!s.cascade && !catalog_.ListTables(s.name, "", "", 1).items.empty()) {
+    std::vector<Json> tables = catalog_.ListTables(s.name, "").items;
+    if (!s.cascade && !tables.empty()) {
       throw Failure("SCHEMA_NOT_EMPTY",
                     "Database " + s.name + " is not empty. One or more tables exist.");
     }
+    for (const Json& t : tables) Check("glue:DeleteTable", s.name, t.value("Name", ""));
     catalog_.DeleteDatabase(s.name);
   }
 
@@ -214,6 +225,7 @@ class Run {
 
   void CreateExternalTable(const Statement& s) {
     std::string db = Db(s);
+    Check("glue:CreateTable", db, s.name);
     if (!catalog_.GetDatabase(db)) {
       throw Failure("SCHEMA_NOT_FOUND", "Schema '" + db + "' does not exist");
     }
@@ -291,6 +303,7 @@ class Run {
 
   void DropTable(const Statement& s) {
     std::string db = Db(s);
+    Check("glue:DeleteTable", db, s.name);
     if (!catalog_.GetTable(db, s.name)) {
       if (s.if_exists) return;
       throw Failure("TABLE_NOT_FOUND", "Table not found " + db + "." + s.name);
@@ -342,9 +355,14 @@ class Run {
 
   void AddPartitions(const Statement& s) {
     std::string db = Db(s);
+    Check("glue:BatchCreatePartition", db, s.name);
     Json table = Table(db, s.name);
     for (const PartitionSpec& p : s.partitions) {
       std::vector<std::string> values = SpecValues(table, p);
+      if (!p.location.empty() && !glue::S3Uri::Parse(p.location)) {
+        throw Failure("INVALID_TABLE_PROPERTY",
+                      "LOCATION must be an s3:// location, not '" + p.location + "'");
+      }
       if (catalog_.GetPartition(db, s.name, values)) {
         if (s.if_not_exists) continue;
         throw Failure("ALREADY_EXISTS", "Partition already exists: " + base::Join(values, "/"));
@@ -355,6 +373,7 @@ class Run {
 
   void DropPartitions(const Statement& s) {
     std::string db = Db(s);
+    Check("glue:BatchDeletePartition", db, s.name);
     Json table = Table(db, s.name);
     for (const PartitionSpec& p : s.partitions) {
       std::vector<std::string> values = SpecValues(table, p);
@@ -395,6 +414,7 @@ class Run {
 
   void MsckRepair(const Statement& s) {
     std::string db = Db(s);
+    Check("glue:BatchCreatePartition", db, s.name);
     Json table = Table(db, s.name);
     std::vector<std::string> keys = KeyNames(table);
     std::vector<std::string> lines;
@@ -633,6 +653,10 @@ class Run {
 
   void CreateTableAs(const Statement& s) {
     std::string db = Db(s);
+    Check("glue:CreateTable", db, s.name);
+    if (s.with_properties.contains("partitioned_by")) {
+      Check("glue:BatchCreatePartition", db, s.name);
+    }
     if (!catalog_.GetDatabase(db)) {
       throw Failure("SCHEMA_NOT_FOUND", "Schema '" + db + "' does not exist");
     }
@@ -692,6 +716,9 @@ class Run {
   void InsertInto(const Statement& s) {
     std::string db = Db(s);
     Json table = Table(db, s.name);
+    if (!table.value("PartitionKeys", Json::array()).empty()) {
+      Check("glue:BatchCreatePartition", db, s.name);
+    }
     glue::StorageFormat format = glue::ReadStorageFormat(table);
     std::vector<sql::ColumnDef> columns =
         glue::ColumnsOf(table["StorageDescriptor"].value("Columns", Json::array()));

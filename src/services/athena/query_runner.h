@@ -4,7 +4,8 @@
 // DESCRIBE); CTAS, INSERT INTO and UNLOAD by running the query on the engine and writing its
 // rows as files (Parquet, CSV/text, JSON; Hive partitions), registering tables and partitions.
 // The result files (`<id>.csv` + `.csv.metadata`, or `<id>.txt`) are written to the output
-// location before Run returns.
+// location before Run returns. Every catalog change is first put to the request's
+// check_change with the Glue action Athena needs for it.
 //
 //   athena::QueryRunner runner(catalog, file_system);
 //   athena::QueryOutcome out = runner.Run(request);   // throws on failure
@@ -16,6 +17,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +35,12 @@ class Database;
 
 namespace athena {
 
+// Called before a statement changes the catalog, with the Glue action the change needs
+// ("glue:CreateTable", "glue:BatchCreatePartition", ...), the database and the table (empty
+// for database actions); throws to fail the statement before anything changed.
+using CatalogChangeCheck = std::function<void(
+    const std::string& action, const std::string& database, const std::string& table)>;
+
 struct QueryRequest {
   std::string query_id;
   std::string sql;
@@ -44,6 +52,8 @@ struct QueryRequest {
   std::shared_ptr<std::atomic<bool>> cancel;
   // Called with each table a query reads (authorization); may throw to fail the query.
   glue::TableObserver observer;
+  // Checks each catalog change (authorization); none when null.
+  CatalogChangeCheck check_change;
   // Every file the query reads or writes goes through it (authorization); the runner's own
   // file system when null.
   std::shared_ptr<sql::FileSystem> file_system;
@@ -54,10 +64,10 @@ struct QueryOutcome {
   StatementKind kind = StatementKind::kQuery;
   ResultSet results;
   uint64_t bytes_scanned = 0;
-  uint64_t rows_scanned = 0;  // rows read from the tables' files
-  int64_t update_count = -1;  // rows written by CTAS, INSERT INTO, UNLOAD
-  std::string output_file;    // s3:// path of the result file
-  uint64_t output_bytes = 0;  // its size
+  uint64_t rows_scanned = 0;   // rows read from the tables' files
+  int64_t update_count = -1;   // rows written by CTAS, INSERT INTO, UNLOAD
+  std::string output_file;     // s3:// path of the result file
+  uint64_t output_bytes = 0;   // its size
   base::TimePoint executed{};  // when the statement had run, before the results were written
 };
 

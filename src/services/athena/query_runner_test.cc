@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "engines/sql/common/error.h"
+#include "engines/storage/storage_error.h"
 #include "services/glue/glue_test_util.h"
+#include "services/glue/table_format.h"
 
 namespace athena {
 namespace {
@@ -182,9 +184,10 @@ TEST_F(QueryRunnerTest, BadInput) {
 }
 
 TEST_F(QueryRunnerTest, ParametersAndCountsOnTheSharedEngine) {
-  QueryOutcome out = Run("SELECT count(*), sum(order_id) FROM sales WHERE region = ? AND "
-                         "sales_amount > ?",
-                         "p", {"'東京'", "60"});
+  QueryOutcome out =
+      Run("SELECT count(*), sum(order_id) FROM sales WHERE region = ? AND "
+          "sales_amount > ?",
+          "p", {"'東京'", "60"});
   EXPECT_EQ(Rows(out.results), "1|1\n");
   EXPECT_EQ(out.rows_scanned, 4u);
   EXPECT_GT(out.bytes_scanned, 0u);
@@ -197,6 +200,121 @@ TEST_F(QueryRunnerTest, ParametersAndCountsOnTheSharedEngine) {
     EXPECT_EQ(e.name(), "NOT_SUPPORTED");
   }
   EXPECT_THROW(Run("SELECT * FROM kept"), sql::Error);
+}
+
+// Athena has no file table functions: files are reached only through catalog tables, whose
+// locations exist only in the object store.
+TEST_F(QueryRunnerTest, FileFunctionsAndLocalPathsAreUnreachable) {
+  for (const char* sql :
+       {"SELECT * FROM read_csv('s3://data/sales/part-1.csv')",
+        "SELECT * FROM read_csv('/etc/passwd')", "SELECT * FROM read_json('file:///etc/passwd')",
+        "SELECT * FROM read_parquet('x.parquet')",
+        "SELECT count(*) FROM sales, read_csv_auto('/etc/hostname')"}) {
+    try {
+      Run(sql);
+      FAIL() << sql;
+    } catch (const sql::Error& e) {
+      EXPECT_EQ(e.name(), "FUNCTION_NOT_FOUND") << sql;
+      EXPECT_NE(std::string(e.what()).find("not registered"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_THROW(Get("results/q.csv"), storage::StorageError);  // no result was written
+  // A table whose location is a local path (the Glue API accepts any text) reads nothing.
+  for (const char* location : {"/etc/", "file:///etc/", "../../etc/"}) {
+    base::Json table = {{"Name", "local_t"},
+                        {"StorageDescriptor",
+                         {{"Columns", {{{"Name", "line"}, {"Type", "string"}}}},
+                          {"Location", location},
+                          {"SerdeInfo", {{"SerializationLibrary", glue::kLazySimpleSerDe}}}}}};
+    catalog_->CreateTable("default", table);
+    try {
+      Run("SELECT * FROM local_t");
+      FAIL() << location;
+    } catch (const sql::Error& e) {
+      EXPECT_EQ(e.name(), "HIVE_CANNOT_OPEN_SPLIT") << location;
+      EXPECT_NE(std::string(e.what()).find("only s3://"), std::string::npos) << e.what();
+    }
+    catalog_->DeleteTable("default", "local_t");
+  }
+  EXPECT_THROW(Run("CREATE EXTERNAL TABLE t2 (a int) LOCATION '/etc/'"), sql::Error);
+  EXPECT_FALSE(catalog_->GetTable("default", "t2"));
+  EXPECT_THROW(Run("CREATE TABLE t3 WITH (external_location = 'file:///tmp/x/') AS SELECT 1 AS a"),
+               sql::Error);
+  EXPECT_FALSE(catalog_->GetTable("default", "t3"));
+  EXPECT_THROW(Run("UNLOAD (SELECT 1) TO '/tmp/unload/' WITH (format = 'JSON')"), sql::Error);
+  // '..' in a key is part of the key: it names no other place.
+  Run("CREATE EXTERNAL TABLE dots (a string) LOCATION 's3://data/sales/../../../etc/'");
+  EXPECT_EQ(Rows(Run("SELECT count(*) FROM dots").results), "0\n");
+}
+
+// Each catalog change is put to check_change first with the Glue action Athena needs; a
+// denial fails the statement before anything changed.
+TEST_F(QueryRunnerTest, CatalogChangesAreCheckedFirst) {
+  std::vector<std::string> asked;
+  std::string denied;
+  auto run = [&](const std::string& sql) {
+    QueryRequest r;
+    r.query_id = "ddl";
+    r.sql = sql;
+    r.output_location = "s3://data/results/";
+    r.cancel = std::make_shared<std::atomic<bool>>(false);
+    r.check_change = [&](const std::string& action, const std::string& db,
+                         const std::string& table) {
+      asked.push_back(action + " " + db + "/" + table);
+      if (action == denied) throw sql::ExecutionError("PERMISSION_DENIED", action);
+    };
+    asked.clear();
+    return runner_->Run(r);
+  };
+  run("CREATE DATABASE lake");
+  EXPECT_EQ(asked, std::vector<std::string>{"glue:CreateDatabase lake/"});
+  run("CREATE EXTERNAL TABLE lake.ev (id int) PARTITIONED BY (d string) "
+      "LOCATION 's3://data/ev/'");
+  EXPECT_EQ(asked, std::vector<std::string>{"glue:CreateTable lake/ev"});
+  Put("ev/d=1/a.csv", "1\n");
+  run("MSCK REPAIR TABLE lake.ev");
+  EXPECT_EQ(asked, std::vector<std::string>{"glue:BatchCreatePartition lake/ev"});
+  run("ALTER TABLE lake.ev ADD PARTITION (d='2')");
+  EXPECT_EQ(asked, std::vector<std::string>{"glue:BatchCreatePartition lake/ev"});
+  run("ALTER TABLE lake.ev DROP PARTITION (d='2')");
+  EXPECT_EQ(asked, std::vector<std::string>{"glue:BatchDeletePartition lake/ev"});
+  run("INSERT INTO lake.ev SELECT 5, '3'");
+  EXPECT_EQ(asked, std::vector<std::string>{"glue:BatchCreatePartition lake/ev"});
+  run("CREATE TABLE lake.c WITH (partitioned_by = ARRAY['d']) AS SELECT 1 AS x, 'a' AS d");
+  EXPECT_EQ(asked, (std::vector<std::string>{"glue:CreateTable lake/c",
+                                             "glue:BatchCreatePartition lake/c"}));
+  run("SELECT count(*) FROM lake.ev");
+  EXPECT_TRUE(asked.empty());
+
+  // Denied: nothing changes, not even the files of a CTAS.
+  denied = "glue:CreateTable";
+  EXPECT_THROW(
+      run("CREATE TABLE lake.d WITH (external_location = 's3://data/d/') AS SELECT 1 AS x"),
+      sql::Error);
+  EXPECT_FALSE(catalog_->GetTable("lake", "d"));
+  EXPECT_TRUE(fs_->Glob("s3://data/d/").empty());
+  EXPECT_THROW(run("CREATE EXTERNAL TABLE lake.e (id int) LOCATION 's3://data/ev/'"), sql::Error);
+  EXPECT_FALSE(catalog_->GetTable("lake", "e"));
+  denied = "glue:BatchCreatePartition";
+  Put("ev/d=9/a.csv", "9\n");
+  EXPECT_THROW(run("MSCK REPAIR TABLE lake.ev"), sql::Error);
+  EXPECT_THROW(run("ALTER TABLE lake.ev ADD PARTITION (d='8')"), sql::Error);
+  EXPECT_EQ(catalog_->GetPartitions("lake", "ev", {}).items.size(), 2u);  // d=1, d=3
+  denied = "glue:BatchDeletePartition";
+  EXPECT_THROW(run("ALTER TABLE lake.ev DROP PARTITION (d='1')"), sql::Error);
+  EXPECT_EQ(catalog_->GetPartitions("lake", "ev", {}).items.size(), 2u);
+  denied = "glue:DeleteTable";
+  EXPECT_THROW(run("DROP TABLE lake.ev"), sql::Error);
+  EXPECT_THROW(run("DROP DATABASE lake CASCADE"), sql::Error);
+  EXPECT_TRUE(catalog_->GetTable("lake", "ev"));
+  denied = "glue:DeleteDatabase";
+  EXPECT_THROW(run("DROP DATABASE lake CASCADE"), sql::Error);
+  EXPECT_TRUE(catalog_->GetDatabase("lake"));
+  denied = "";
+  run("DROP DATABASE lake CASCADE");
+  EXPECT_EQ(asked, (std::vector<std::string>{"glue:DeleteDatabase lake/", "glue:DeleteTable lake/c",
+                                             "glue:DeleteTable lake/ev"}));
+  EXPECT_FALSE(catalog_->GetDatabase("lake"));
 }
 
 TEST_F(QueryRunnerTest, BytesScannedCutoffFailsTheQuery) {

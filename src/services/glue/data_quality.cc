@@ -343,6 +343,9 @@ Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
   auto query = [&](const std::string& sql) {
     sql::QueryOptions options;
     options.cancel = stop;
+    // Rules read the evaluated table and nothing else: no file functions, no writes.
+    options.read_only = true;
+    options.file_table_functions = false;
     sql::Connection conn(db);
     return AnswerOf(conn.Query(sql, options));
   };

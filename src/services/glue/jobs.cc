@@ -236,6 +236,9 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
     auto query = [&](const std::string& sql) {
       sql::QueryOptions o;
       o.cancel = stop;
+      // The flow's queries only read (targets are written here, not by the engine); sources
+      // are read_csv/read_json/read_parquet over the object store, which has no local paths.
+      o.read_only = true;
       sql::Connection conn(db);
       return conn.Query(sql, o);
     };

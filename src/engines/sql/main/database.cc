@@ -50,10 +50,12 @@ class StatementRunner {
     if (options.cancel) state_.cancel = options.cancel;
     binder_ctx_.catalog = &db.catalog();
     binder_ctx_.resolver = options.resolver;
-    std::shared_ptr<FileSystem> fs = state_.fs;
-    binder_ctx_.table_function = [fs](const std::string& name, const std::vector<Value>& args) {
-      return ResolveTableFunction(*fs, name, args);
-    };
+    if (options.file_table_functions) {
+      std::shared_ptr<FileSystem> fs = state_.fs;
+      binder_ctx_.table_function = [fs](const std::string& name, const std::vector<Value>& args) {
+        return ResolveTableFunction(*fs, name, args);
+      };
+    }
     read_only_ = options.read_only;
   }
 
