@@ -1,5 +1,7 @@
 #include "engines/sql/execution/group_hash_table.h"
 
+#include <cmath>
+
 #include "engines/sql/common/vector_ops.h"
 
 namespace sql {
@@ -47,9 +49,34 @@ void GroupHashTable::Rehash(size_t size) {
   }
 }
 
-bool GroupHashTable::Matches(std::vector<Vector>& keys, size_t row, uint32_t group) const {
+bool GroupHashTable::Matches(const std::vector<Vector>& keys, size_t row, uint32_t group) const {
   for (size_t c = 0; c < keys.size(); c++) {
-    if (!RowsEqual(keys[c], row, stored_[c], group)) return false;
+    const Vector& k = keys[c];
+    const Vector& s = stored_[c];
+    size_t r = k.is_constant() ? 0 : row;
+    bool valid = k.IsValid(r);
+    if (valid != s.IsValid(group)) return false;
+    if (!valid) continue;
+    switch (s.type().physical()) {
+      case PhysicalType::kBool:
+        if ((k.data<uint8_t>()[r] != 0) != (s.data<uint8_t>()[group] != 0)) return false;
+        break;
+      case PhysicalType::kInt64:
+        if (k.data<int64_t>()[r] != s.data<int64_t>()[group]) return false;
+        break;
+      case PhysicalType::kInt128:
+        if (k.data<int128_t>()[r] != s.data<int128_t>()[group]) return false;
+        break;
+      case PhysicalType::kDouble: {
+        // -0.0 equals 0.0 and NaN equals NaN, as in RowsEqual.
+        double x = k.data<double>()[r], y = s.data<double>()[group];
+        if (x != y && !(std::isnan(x) && std::isnan(y))) return false;
+        break;
+      }
+      case PhysicalType::kString:
+        if (k.data<std::string_view>()[r] != s.data<std::string_view>()[group]) return false;
+        break;
+    }
   }
   return true;
 }
@@ -95,38 +122,48 @@ uint32_t GroupHashTable::AddGroup(std::vector<Vector>& keys, size_t row) {
   return g;
 }
 
+void GroupHashTable::HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes) {
+  for (size_t c = 0; c < keys.size(); c++) HashVector(keys[c], count, hashes, c > 0);
+}
+
+uint32_t GroupHashTable::Insert(std::vector<Vector>& keys, size_t row, uint64_t h) {
+  if ((groups_ + 1) * 2 > slots_.size()) Grow();
+  size_t p = h & mask_;
+  while (true) {
+    Slot& s = slots_[p];
+    if (s.group == kEmpty) {
+      s.hash = h;
+      s.group = AddGroup(keys, row);
+      return s.group;
+    }
+    if (s.hash == h && Matches(keys, row, s.group)) return s.group;
+    p = (p + 1) & mask_;
+  }
+}
+
 void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) {
-  hashes_.resize(count);
   if (keys.empty()) {
     for (size_t i = 0; i < count; i++) group_ids[i] = 0;
     if (groups_ == 0 && count > 0) groups_ = 1;
     return;
   }
-  for (size_t c = 0; c < keys.size(); c++) HashVector(keys[c], count, hashes_.data(), c > 0);
+  hashes_.resize(count);
+  HashKeys(keys, count, hashes_.data());
+  for (size_t i = 0; i < count; i++) group_ids[i] = Insert(keys, i, hashes_[i]);
+}
+
+void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, const uint64_t* hashes, const uint32_t* sel,
+                                  size_t count, uint32_t* group_ids) {
   for (size_t i = 0; i < count; i++) {
-    if ((groups_ + 1) * 2 > slots_.size()) Grow();
-    uint64_t h = hashes_[i];
-    size_t p = h & mask_;
-    while (true) {
-      Slot& s = slots_[p];
-      if (s.group == kEmpty) {
-        s.hash = h;
-        s.group = AddGroup(keys, i);
-        group_ids[i] = s.group;
-        break;
-      }
-      if (s.hash == h && Matches(keys, i, s.group)) {
-        group_ids[i] = s.group;
-        break;
-      }
-      p = (p + 1) & mask_;
-    }
+    uint32_t row = sel[i];
+    group_ids[row] = keys.empty() ? 0 : Insert(keys, row, hashes[row]);
   }
+  if (keys.empty() && groups_ == 0 && count > 0) groups_ = 1;
 }
 
 void GroupHashTable::Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const {
   std::vector<uint64_t> hashes(count);
-  for (size_t c = 0; c < keys.size(); c++) HashVector(keys[c], count, hashes.data(), c > 0);
+  HashKeys(keys, count, hashes.data());
   for (size_t i = 0; i < count; i++) {
     uint64_t h = hashes[i];
     size_t p = h & mask_;

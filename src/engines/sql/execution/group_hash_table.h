@@ -18,6 +18,12 @@ class GroupHashTable {
 
   // Finds or creates the group of each row; writes ids to group_ids[0..count).
   void FindOrCreate(std::vector<Vector>& keys, size_t count, uint32_t* group_ids);
+  // The same for rows sel[0..count) only, whose hashes (from HashKeys) are hashes[sel[i]];
+  // writes the id of row sel[i] to group_ids[sel[i]].
+  void FindOrCreate(std::vector<Vector>& keys, const uint64_t* hashes, const uint32_t* sel, size_t count,
+                    uint32_t* group_ids);
+  // hashes[i] = the hash this table files row i of `keys` under.
+  static void HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes);
   // Finds existing groups only; writes UINT32_MAX where the key is absent.
   void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
 
@@ -35,7 +41,9 @@ class GroupHashTable {
   };
   void Grow();
   void Rehash(size_t slots);  // a power of two
-  bool Matches(std::vector<Vector>& keys, size_t row, uint32_t group) const;
+  bool Matches(const std::vector<Vector>& keys, size_t row, uint32_t group) const;
+  // Finds or creates the group of row `row` with hash `h`.
+  uint32_t Insert(std::vector<Vector>& keys, size_t row, uint64_t h);
   uint32_t AddGroup(std::vector<Vector>& keys, size_t row);
 
   std::vector<Type> key_types_;

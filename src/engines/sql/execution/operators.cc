@@ -1,6 +1,7 @@
 #include "engines/sql/execution/operators.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -174,6 +175,16 @@ struct AggregateSpec {
   size_t offset = 0;  // in the group's state row
 };
 
+// Once a parallel aggregation's partial table grows past kSplitThreshold groups it is split
+// into kPartitions radix partitions by the top bits of the key hash: each partition's table
+// then grows (and rehashes) within cache-sized memory, and the worker threads' partial
+// results merge partition by partition on all threads instead of into one table.
+constexpr int kPartitionBits = 6;
+constexpr size_t kPartitions = size_t{1} << kPartitionBits;
+constexpr size_t kSplitThreshold = 1 << 15;
+
+size_t PartitionOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kPartitionBits)); }
+
 class HashAggregate : public PhysicalOperator {
  public:
   HashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> groups,
@@ -224,52 +235,166 @@ class HashAggregate : public PhysicalOperator {
   }
 
  private:
-  struct SetState {
+  // Groups of one grouping set (or one radix partition of them): the keys' table, each
+  // group's state row, and the arena and string heap the states live in.
+  struct Partition {
     std::unique_ptr<GroupHashTable> table;
     std::vector<uint8_t*> state_rows;
+    std::vector<std::unique_ptr<uint8_t[]>> arena;
+    size_t arena_used = 0;
+    std::unique_ptr<StringHeap> heap = std::make_unique<StringHeap>();
+  };
+  struct SetState {
+    std::vector<Partition> parts;  // one, or kPartitions once split
     // Per distinct aggregate: (group, value) pairs already seen.
     std::vector<std::unique_ptr<GroupHashTable>> distinct_seen;
   };
 
   void DestroyStates() {
     for (auto& s : sets_) {
-      for (uint8_t* row : s.state_rows) {
-        for (auto& a : aggs_) {
-          if (a.fn.destroy) a.fn.destroy(row + a.offset);
+      for (auto& p : s.parts) {
+        for (uint8_t* row : p.state_rows) {
+          for (auto& a : aggs_) {
+            if (a.fn.destroy) a.fn.destroy(row + a.offset);
+          }
         }
       }
     }
     sets_.clear();
   }
 
-  uint8_t* NewStateRow() {
-    if (arena_.empty() || arena_used_ + state_size_ > kArenaBlock) {
-      arena_.push_back(std::make_unique<uint8_t[]>(std::max(kArenaBlock, state_size_)));
-      arena_used_ = 0;
-      ctx_->Reserve(static_cast<int64_t>(std::max(kArenaBlock, state_size_)));
+  std::vector<Type> KeyTypes(const std::vector<size_t>& ids) const {
+    std::vector<Type> types;
+    for (size_t id : ids) types.push_back(groups_[id]->type);
+    return types;
+  }
+
+  void InitParts(SetState& set, size_t count, const std::vector<Type>& key_types) {
+    set.parts.resize(count);
+    for (auto& p : set.parts) p.table = std::make_unique<GroupHashTable>(key_types, ctx_);
+    set.distinct_seen.resize(aggs_.size());
+  }
+
+  // Gives every group of `p` a state row.
+  void AddStateRows(Partition& p) {
+    size_t row_size = std::max<size_t>(state_size_, 16);
+    size_t block = std::max(kArenaBlock, row_size);
+    while (p.state_rows.size() < p.table->size()) {
+      if (p.arena.empty() || p.arena_used + row_size > block) {
+        p.arena.push_back(std::make_unique<uint8_t[]>(block));
+        p.arena_used = 0;
+        ctx_->Reserve(static_cast<int64_t>(block));
+      }
+      uint8_t* row = p.arena.back().get() + p.arena_used;
+      p.arena_used += row_size;
+      for (auto& a : aggs_) a.fn.init(a.fn, row + a.offset);
+      p.state_rows.push_back(row);
     }
-    uint8_t* row = arena_.back().get() + arena_used_;
-    arena_used_ += std::max<size_t>(state_size_, 16);
-    for (auto& a : aggs_) a.fn.init(a.fn, row + a.offset);
-    return row;
+  }
+
+  // Finds or creates the groups of the n rows of `keys` in a split set; row_states[i] = the
+  // state row of row i's group.
+  void FindPartitioned(SetState& set, std::vector<Vector>& keys, size_t n, uint8_t** row_states) {
+    hashes_.resize(n);
+    sel_.resize(n);
+    gids_.resize(n);
+    GroupHashTable::HashKeys(keys, n, hashes_.data());
+    std::array<uint32_t, kPartitions + 1> start{};
+    for (size_t i = 0; i < n; i++) start[PartitionOf(hashes_[i]) + 1]++;
+    for (size_t p = 0; p < kPartitions; p++) start[p + 1] += start[p];
+    std::array<uint32_t, kPartitions> fill;
+    std::copy(start.begin(), start.end() - 1, fill.begin());
+    for (size_t i = 0; i < n; i++) sel_[fill[PartitionOf(hashes_[i])]++] = static_cast<uint32_t>(i);
+    for (size_t p = 0; p < kPartitions; p++) {
+      if (start[p] == start[p + 1]) continue;
+      Partition& part = set.parts[p];
+      const uint32_t* rows = sel_.data() + start[p];
+      size_t m = start[p + 1] - start[p];
+      part.table->FindOrCreate(keys, hashes_.data(), rows, m, gids_.data());
+      AddStateRows(part);
+      for (size_t j = 0; j < m; j++) row_states[rows[j]] = part.state_rows[gids_[rows[j]]];
+    }
+  }
+
+  // Moves the groups of a set's single table into kPartitions partitions by key hash; the
+  // state rows stay where they are.
+  void SplitSet(SetState& set, const std::vector<Type>& key_types) {
+    if (set.parts.empty()) {
+      InitParts(set, kPartitions, key_types);
+      return;
+    }
+    Partition old = std::move(set.parts[0]);
+    set.parts.clear();
+    InitParts(set, kPartitions, key_types);
+    size_t total = old.table->size();
+    std::vector<uint64_t> hashes(kVectorSize);
+    std::vector<uint32_t> gids(kVectorSize);
+    for (size_t begin = 0; begin < total; begin += kVectorSize) {
+      size_t n = std::min(kVectorSize, total - begin);
+      std::vector<Vector> keys = StoredKeys(*old.table, begin, n);
+      GroupHashTable::HashKeys(keys, n, hashes.data());
+      for (size_t i = 0; i < n; i++) {
+        Partition& part = set.parts[PartitionOf(hashes[i])];
+        uint32_t row = static_cast<uint32_t>(i);
+        part.table->FindOrCreate(keys, hashes.data(), &row, 1, gids.data());
+        part.state_rows.push_back(old.state_rows[begin + i]);
+      }
+    }
+    // The states' memory now belongs to the first partition, whose arena continues in it.
+    set.parts[0].arena = std::move(old.arena);
+    set.parts[0].arena_used = old.arena_used;
+    set.parts[0].heap = std::move(old.heap);
+  }
+
+  // Keys [begin, begin + n) of a table's groups, as vectors.
+  static std::vector<Vector> StoredKeys(GroupHashTable& table, size_t begin, size_t n) {
+    std::vector<Vector> keys(table.key_types().size());
+    for (size_t k = 0; k < keys.size(); k++) {
+      keys[k].Initialize(table.key_types()[k], kVectorSize);
+      keys[k].CopyRange(table.keys()[k], begin, n, 0);
+    }
+    return keys;
+  }
+
+  // Folds the groups and states of `src` into `dst` (the same partition of two aggregations
+  // of the same expressions).
+  void MergePartition(Partition& dst, Partition& src) {
+    size_t total = src.table->size();
+    if (total == 0) return;
+    dst.table->Reserve(dst.table->size() + total);
+    dst.state_rows.reserve(dst.table->size() + total);
+    std::vector<uint32_t> gids(kVectorSize);
+    for (size_t begin = 0; begin < total; begin += kVectorSize) {
+      ctx_->CheckCancelled();
+      size_t n = std::min(kVectorSize, total - begin);
+      std::vector<Vector> keys = StoredKeys(*src.table, begin, n);
+      dst.table->FindOrCreate(keys, n, gids.data());
+      AddStateRows(dst);
+      for (size_t i = 0; i < n; i++) {
+        const uint8_t* from = src.state_rows[begin + i];
+        uint8_t* to = dst.state_rows[gids[i]];
+        for (auto& a : aggs_) a.fn.combine(a.fn, from + a.offset, to + a.offset, *dst.heap);
+      }
+    }
   }
 
   void Consume(SetState& set, const std::vector<size_t>& ids, DataChunk& in, std::vector<Vector>& group_vals) {
     size_t n = in.size();
-    std::vector<Vector> keys;
-    std::vector<Type> key_types;
-    for (size_t id : ids) {
-      keys.push_back(Vector());
-      keys.back().Reference(group_vals[id]);
-      key_types.push_back(groups_[id]->type);
+    std::vector<Vector> keys(ids.size());
+    for (size_t k = 0; k < ids.size(); k++) keys[k].Reference(group_vals[ids[k]]);
+    if (set.parts.empty()) InitParts(set, 1, KeyTypes(ids));
+    std::vector<uint8_t*> row_states(n);
+    std::vector<uint32_t> gids;
+    if (set.parts.size() == 1) {
+      Partition& part = set.parts[0];
+      gids.resize(n);
+      part.table->FindOrCreate(keys, n, gids.data());
+      AddStateRows(part);
+      for (size_t i = 0; i < n; i++) row_states[i] = part.state_rows[gids[i]];
+      if (split_ && part.table->size() > kSplitThreshold) SplitSet(set, KeyTypes(ids));
+    } else {
+      FindPartitioned(set, keys, n, row_states.data());
     }
-    if (!set.table) {
-      set.table = std::make_unique<GroupHashTable>(key_types, ctx_);
-      set.distinct_seen.resize(aggs_.size());
-    }
-    std::vector<uint32_t> gids(n);
-    set.table->FindOrCreate(keys, n, gids.data());
-    while (set.state_rows.size() < set.table->size()) set.state_rows.push_back(NewStateRow());
     std::vector<uint8_t*> states(n);
     for (size_t a = 0; a < aggs_.size(); a++) {
       AggregateSpec& spec = aggs_[a];
@@ -287,7 +412,8 @@ class HashAggregate : public PhysicalOperator {
         subset = true;
       }
       if (spec.distinct) {
-        // Keep only the first occurrence of each (group, args) pair.
+        // Keep only the first occurrence of each (group, args) pair. Distinct aggregations
+        // never split (they do not merge), so `gids` holds the group ids.
         std::vector<Vector> dkeys;
         std::vector<Type> dtypes{Type::Bigint()};
         Vector gv(Type::Bigint(), n);
@@ -320,10 +446,10 @@ class HashAggregate : public PhysicalOperator {
         if (rows.empty()) continue;
         std::vector<Vector> sub(args.size());
         for (size_t k = 0; k < args.size(); k++) sub[k].Gather(args[k], rows.data(), rows.size());
-        for (size_t i = 0; i < rows.size(); i++) states[i] = set.state_rows[gids[rows[i]]] + spec.offset;
+        for (size_t i = 0; i < rows.size(); i++) states[i] = row_states[rows[i]] + spec.offset;
         spec.fn.update(spec.fn, sub, rows.size(), states.data(), heap_);
       } else {
-        for (size_t i = 0; i < n; i++) states[i] = set.state_rows[gids[i]] + spec.offset;
+        for (size_t i = 0; i < n; i++) states[i] = row_states[i] + spec.offset;
         spec.fn.update(spec.fn, args, n, states.data(), heap_);
       }
     }
@@ -337,6 +463,15 @@ class HashAggregate : public PhysicalOperator {
       if (a.distinct || !a.fn.combine) return false;
     }
     return true;
+  }
+  // Lets the groups split into radix partitions once they are many (see kSplitThreshold);
+  // for the partial aggregations of a parallel one, which CanMerge().
+  void AllowSplit() { split_ = true; }
+  bool IsSplit() const { return !sets_.empty() && sets_[0].parts.size() > 1; }
+  // Splits the groups into partitions now, however few.
+  void Split() {
+    sets_.resize(grouping_sets_.size());
+    if (!IsSplit()) SplitSet(sets_[0], KeyTypes(grouping_sets_[0]));
   }
 
   // Aggregates the whole input into the group tables.
@@ -355,40 +490,21 @@ class HashAggregate : public PhysicalOperator {
     }
   }
 
-  // Folds another aggregation's groups and states (same expressions) into this one.
+  // Folds another aggregation's groups and states (same expressions) into this one; neither
+  // is split.
   void MergeFrom(HashAggregate& other) {
     sets_.resize(grouping_sets_.size());
     for (size_t s = 0; s < sets_.size() && s < other.sets_.size(); s++) {
       SetState& src = other.sets_[s];
-      if (!src.table) continue;
+      if (src.parts.empty()) continue;
       SetState& dst = sets_[s];
-      if (!dst.table) {
-        dst.table = std::make_unique<GroupHashTable>(src.table->key_types(), ctx_);
-        dst.distinct_seen.resize(aggs_.size());
-      }
-      size_t total = src.table->size();
-      size_t width = src.table->key_types().size();
-      dst.table->Reserve(dst.table->size() + total);
-      dst.state_rows.reserve(dst.table->size() + total);
-      std::vector<uint32_t> gids(kVectorSize);
-      for (size_t start = 0; start < total; start += kVectorSize) {
-        ctx_->CheckCancelled();
-        size_t n = std::min(kVectorSize, total - start);
-        std::vector<Vector> keys(width);
-        for (size_t k = 0; k < width; k++) {
-          keys[k].Initialize(src.table->key_types()[k], kVectorSize);
-          keys[k].CopyRange(src.table->keys()[k], start, n, 0);
-        }
-        dst.table->FindOrCreate(keys, n, gids.data());
-        while (dst.state_rows.size() < dst.table->size()) dst.state_rows.push_back(NewStateRow());
-        for (size_t i = 0; i < n; i++) {
-          const uint8_t* from = src.state_rows[start + i];
-          uint8_t* to = dst.state_rows[gids[i]];
-          for (auto& a : aggs_) a.fn.combine(a.fn, from + a.offset, to + a.offset, heap_);
-        }
-      }
+      if (dst.parts.empty()) InitParts(dst, 1, src.parts[0].table->key_types());
+      MergePartition(dst.parts[0], src.parts[0]);
     }
   }
+  // Folds partition `p` of another split aggregation into partition `p` of this split one.
+  // Different partitions may merge concurrently.
+  void MergePartitionFrom(HashAggregate& other, size_t p) { MergePartition(sets_[0].parts[p], other.sets_[0].parts[p]); }
 
   // Turns the group tables into result rows.
   void Finish() {
@@ -398,23 +514,22 @@ class HashAggregate : public PhysicalOperator {
     results_.set_types(types_);
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
       SetState& set = sets_[s];
-      if (!set.table) {
+      if (set.parts.empty()) {
         if (!global && !grouping_sets_[s].empty()) continue;
         // Aggregation without groups over no rows still yields one row.
-        std::vector<Type> none;
-        set.table = std::make_unique<GroupHashTable>(none, ctx_);
+        InitParts(set, 1, {});
         std::vector<Vector> nokeys;
         uint32_t gid;
-        set.table->FindOrCreate(nokeys, 1, &gid);
-        set.state_rows.push_back(NewStateRow());
+        set.parts[0].table->FindOrCreate(nokeys, 1, &gid);
+        AddStateRows(set.parts[0]);
       }
-      Emit(set, grouping_sets_[s]);
+      for (auto& part : set.parts) Emit(part, grouping_sets_[s]);
     }
   }
 
  private:
-  void Emit(SetState& set, const std::vector<size_t>& ids) {
-    size_t total = set.table->size();
+  void Emit(Partition& part, const std::vector<size_t>& ids) {
+    size_t total = part.table->size();
     for (size_t start = 0; start < total; start += kVectorSize) {
       size_t n = std::min(kVectorSize, total - start);
       DataChunk chunk(types_, kVectorSize);
@@ -428,12 +543,12 @@ class HashAggregate : public PhysicalOperator {
             v.SetNull(i);
           }
         } else {
-          v.CopyRange(set.table->keys()[pos - ids.begin()], start, n, 0);
+          v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
         }
       }
       for (auto& a : aggs_) {
         Vector& v = chunk.column(col++);
-        for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, set.state_rows[start + i] + a.offset, v, i);
+        for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
       }
       for (const auto& call : grouping_calls_) {
         Vector& v = chunk.column(col++);
@@ -458,9 +573,11 @@ class HashAggregate : public PhysicalOperator {
   size_t state_size_ = 0;
   ExpressionExecutor exec_;
   std::vector<SetState> sets_;
-  std::vector<std::unique_ptr<uint8_t[]>> arena_;
-  size_t arena_used_ = 0;
+  bool split_ = false;
   StringHeap heap_;
+  // Scratch of FindPartitioned.
+  std::vector<uint64_t> hashes_;
+  std::vector<uint32_t> sel_, gids_;
   ChunkCollection results_;
   bool done_ = false;
   size_t pos_ = 0;
@@ -468,12 +585,15 @@ class HashAggregate : public PhysicalOperator {
 
 // Hash aggregation over several copies of the same input pipeline, one per worker thread:
 // each copy aggregates what its scans hand it (morsels are shared, so every row is read
-// once), then the partial group tables are merged into the first.
+// once), then the partial results are merged into the first: partition by partition on
+// all threads when they are split, else serially.
 class ParallelAggregate : public PhysicalOperator {
  public:
   ParallelAggregate(ExecContext* ctx, std::vector<std::unique_ptr<HashAggregate>> parts,
                     std::vector<std::shared_ptr<HashJoinBuild>> builds)
-      : PhysicalOperator(parts[0]->types()), ctx_(ctx), parts_(std::move(parts)), builds_(std::move(builds)) {}
+      : PhysicalOperator(parts[0]->types()), ctx_(ctx), parts_(std::move(parts)), builds_(std::move(builds)) {
+    for (auto& p : parts_) p->AllowSplit();
+  }
 
   bool Next(DataChunk& out) override {
     if (!started_) {
@@ -482,19 +602,40 @@ class ParallelAggregate : public PhysicalOperator {
       for (auto& b : builds_) PrepareHashJoinBuild(*b);
       std::vector<std::function<void()>> tasks;
       for (auto& p : parts_) tasks.push_back([part = p.get()] { part->ConsumeInput(); });
-      ThreadPool* pool = ctx_->query()->pool;
-      if (pool) {
-        pool->Run(std::move(tasks));
+      Run(std::move(tasks));
+      tasks.clear();
+      bool split = false;
+      for (auto& p : parts_) split = split || p->IsSplit();
+      if (split) {
+        for (auto& p : parts_) {
+          if (!p->IsSplit()) tasks.push_back([part = p.get()] { part->Split(); });
+        }
+        Run(std::move(tasks));
+        tasks.clear();
+        for (size_t p = 0; p < kPartitions; p++) {
+          tasks.push_back([this, p] {
+            for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergePartitionFrom(*parts_[i], p);
+          });
+        }
+        Run(std::move(tasks));
       } else {
-        for (auto& t : tasks) t();
+        for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergeFrom(*parts_[i]);
       }
-      for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergeFrom(*parts_[i]);
       parts_[0]->Finish();
     }
     return parts_[0]->Next(out);
   }
 
  private:
+  void Run(std::vector<std::function<void()>> tasks) {
+    ThreadPool* pool = ctx_->query()->pool;
+    if (pool) {
+      pool->Run(std::move(tasks));
+    } else {
+      for (auto& t : tasks) t();
+    }
+  }
+
   ExecContext* ctx_;
   std::vector<std::unique_ptr<HashAggregate>> parts_;
   std::vector<std::shared_ptr<HashJoinBuild>> builds_;

@@ -60,6 +60,20 @@ TEST_F(ParallelAggregateTest, GroupedAggregatesMatchTheSerialPlan) {
             (std::vector<std::string>{"343000|343000|342999"}));
 }
 
+TEST_F(ParallelAggregateTest, SplitPartialTablesMergePartitionByPartition) {
+  // 280,000 groups with string keys and string states: every partial table grows past the
+  // split threshold and the partitions merge on all threads.
+  std::string sql =
+      "SELECT s || '-' || CAST(id % 40000 AS VARCHAR) AS g, count(*), min(s), max(id), sum(id) "
+      "FROM f GROUP BY 1 ORDER BY 1";
+  std::vector<std::string> serial = Rows(sql, 1);
+  ASSERT_EQ(serial.size(), 280000u);
+  EXPECT_EQ(serial[0], "v0-0|2|v0|280000|280000");
+  EXPECT_EQ(serial.back(), "v9-9999|1|v9|129999|129999");
+  EXPECT_EQ(Rows(sql, 2), serial);
+  EXPECT_EQ(Rows(sql, 3), serial);
+}
+
 TEST_F(ParallelAggregateTest, JoinsProbeOneSharedBuild) {
   std::string sql =
       "SELECT d.name, count(*), sum(f.id) FROM f, dim d WHERE f.k = d.k AND f.id % 3 = 0 "

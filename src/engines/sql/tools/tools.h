@@ -13,4 +13,11 @@ namespace sql {
 int RunSqlShell(int argc, char** argv);
 int RunSqlLogicTest(int argc, char** argv);
 
+// Re-executes the process (argv as given to main) with glibc's allocator tuned for query
+// execution: heaps on transparent huge pages, freed memory kept for reuse. Page faults are
+// most of the cost of building large hash tables otherwise. Returns without effect when
+// GLIBC_TUNABLES is already set (by the user, or by the first execution) or when the
+// re-execution fails. Call it first in main, before any thread starts.
+void TuneAllocator(char** argv);
+
 }  // namespace sql
