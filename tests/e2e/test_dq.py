@@ -327,5 +327,23 @@ class DataQualityTest(harness.ServerTestCase):
         self.assertEqual(code, "EntityNotFoundException")
 
 
+    def test_client_token_and_timeout(self):
+        self.glue.create_data_quality_ruleset(Name="tokened", Ruleset="Rules = [ RowCount > 0 ]")
+        self.glue.create_data_quality_ruleset(Name="tokened-2", Ruleset="Rules = [ RowCount > 1 ]")
+        first = self.start(["tokened"], ClientToken="dq-token-1", Timeout=30)
+        self.assertEqual(self.start(["tokened"], ClientToken="dq-token-1", Timeout=30), first)
+        run = self.wait_run(first)
+        self.assertEqual(run["Status"], "SUCCEEDED")
+        self.assertEqual(run["Timeout"], 30)
+        self.assertEqual(self.start(["tokened"], ClientToken="dq-token-1"), first)
+        code, message = self.error_code(self.start, rulesets=["tokened-2"],
+                                        ClientToken="dq-token-1")
+        self.assertEqual(code, "ConflictException", message)
+        second = self.start(["tokened"], ClientToken="dq-token-2")
+        self.assertNotEqual(second, first)
+        self.assertEqual(self.wait_run(second)["Timeout"], 2880)
+        runs = [r["RunId"] for r in self.glue.list_data_quality_ruleset_evaluation_runs()["Runs"]]
+        self.assertEqual(runs.count(first), 1)
+
 if __name__ == "__main__":
     unittest.main()

@@ -156,6 +156,48 @@ class EtlTest(harness.ServerTestCase):
         for k, v in expected.items():
             self.assertAlmostEqual(got[k], v, places=4)
 
+    def test_drop_null_fields_keeps_only_columns_with_values(self):
+        # always_null is NULL everywhere; blank holds "" and "null", neg -1, na the custom
+        # placeholder "n/a": all four go. mixed has one real value and stays, NULLs and all.
+        rows = [{"id": i, "always_null": None, "blank": "" if i % 2 else "null", "neg": -1,
+                 "na": "n/a", "mixed": "kept" if i == 3 else None} for i in range(1, 6)]
+        self.s3.put_object(Bucket=BUCKET, Key="raw/sparse/sparse.json",
+                           Body="".join(json.dumps(r) + "\n" for r in rows).encode())
+        nodes = {
+            "src": {"S3JsonSource": {"Name": "sparse",
+                                     "Paths": ["s3://%s/raw/sparse/" % BUCKET]}},
+            "drop": {"DropNullFields": {
+                "Name": "drop nulls", "Inputs": ["src"],
+                "NullCheckBoxList": {"IsEmpty": True, "IsNullString": True, "IsNegOne": True},
+                "NullTextList": [{"Value": "n/a",
+                                  "Datatype": {"Id": "String", "Label": "STRING"}}]}},
+            "out": {"S3DirectTarget": {"Name": "out", "Inputs": ["drop"], "Format": "json",
+                                       "Path": "s3://%s/curated/sparse/" % BUCKET}},
+        }
+        self.glue.create_job(Name="drop-nulls", Role="r", Command={"Name": "glueetl"},
+                             CodeGenConfigurationNodes=nodes)
+        self.run_job("drop-nulls")
+        written = []
+        for obj in self.s3.list_objects_v2(Bucket=BUCKET, Prefix="curated/sparse/")["Contents"]:
+            body = self.s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read().decode()
+            written += [json.loads(line) for line in body.splitlines() if line]
+        self.assertEqual(sorted(r["id"] for r in written), [1, 2, 3, 4, 5])
+        for r in written:
+            self.assertLessEqual(set(r), {"id", "mixed"}, r)
+            self.assertEqual(r.get("mixed"), "kept" if r["id"] == 3 else None)
+        # Without placeholders only the all-NULL column goes.
+        nodes["drop"]["DropNullFields"] = {"Name": "drop nulls", "Inputs": ["src"]}
+        nodes["out"]["S3DirectTarget"]["Path"] = "s3://%s/curated/sparse2/" % BUCKET
+        self.glue.update_job(JobName="drop-nulls", JobUpdate={
+            "Role": "r", "Command": {"Name": "glueetl"}, "CodeGenConfigurationNodes": nodes})
+        self.run_job("drop-nulls")
+        obj = self.s3.list_objects_v2(Bucket=BUCKET, Prefix="curated/sparse2/")["Contents"][0]
+        first = json.loads(self.s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read()
+                           .decode().splitlines()[0])
+        self.assertLessEqual(set(first), {"id", "blank", "neg", "na", "mixed"})
+        self.assertIn("neg", first)
+        self.assertNotIn("always_null", first)
+
     def test_bad_flow_fails_with_a_reason(self):
         nodes = {"src": {"S3CsvSource": {"Name": "s", "Paths": ["s3://%s/raw/sales/" % BUCKET],
                                          "Separator": "comma", "WithHeader": True,

@@ -33,6 +33,15 @@ class AuthorizingFileSystem : public sql::FileSystem {
     return fs_->Create(path);
   }
 
+  void WriteFiles(const std::vector<std::pair<std::string, std::string>>& files) override {
+    for (const auto& [path, contents] : files) {
+      if (auto uri = glue::S3Uri::Parse(path)) {
+        authz_->Require("s3:PutObject", uri->Arn(), uri->bucket);
+      }
+    }
+    fs_->WriteFiles(files);
+  }
+
   std::vector<sql::FileEntry> Glob(const std::string& pattern) override {
     if (auto uri = glue::S3Uri::Parse(pattern)) {
       authz_->Require("s3:ListBucket", "arn:aws:s3:::" + uri->bucket, uri->bucket,

@@ -94,6 +94,13 @@ TEST_F(QueryAuthorizerTest, FileSystemChecksS3ActionsPerObjectAndPrefix) {
   EXPECT_NE(put.find("s3:PutObject on resource: arn:aws:s3:::data/results/q.csv"),
             std::string::npos)
       << put;
+  std::string batch = Denial([&] {
+    fs->WriteFiles({{"s3://data/results/a.csv", "1"}, {"s3://data/results/a.csv.metadata", "2"}});
+  });
+  EXPECT_NE(batch.find("s3:PutObject on resource: arn:aws:s3:::data/results/a.csv"),
+            std::string::npos)
+      << batch;
+  EXPECT_TRUE(fs_->Glob("s3://data/results/").empty());
   // A bucket policy can grant what the identity policy does not.
   objects_->PutBucketConfig("data", "policy", R"({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/ana"},
@@ -103,6 +110,9 @@ TEST_F(QueryAuthorizerTest, FileSystemChecksS3ActionsPerObjectAndPrefix) {
   f->Append("x");
   f->Close();
   EXPECT_EQ(Get("results/q.csv"), "x");
+  fresh->Wrap(fs_)->WriteFiles(
+      {{"s3://data/results/b.csv", "y"}, {"s3://data/results/b.txt", "z"}});
+  EXPECT_EQ(Get("results/b.csv") + Get("results/b.txt"), "yz");
 }
 
 }  // namespace

@@ -780,12 +780,6 @@ class Run {
     out_.update_count = static_cast<int64_t>(r.RowCount());
   }
 
-  void Write(const std::string& path, const std::string& bytes) {
-    std::unique_ptr<sql::WritableFile> f = fs_->Create(path);
-    f->Append(bytes);
-    f->Close();
-  }
-
   void WriteResults() {
     if (req_.output_location.empty()) return;
     const char* type = StatementType(out_.kind);
@@ -793,13 +787,14 @@ class Run {
       out_.output_file = req_.output_location + req_.query_id + ".csv";
       std::string csv = out_.results.columns.empty() ? "" : out_.results.ToCsv();
       out_.output_bytes = csv.size();
-      Write(out_.output_file, csv);
-      Write(out_.output_file + ".metadata", out_.results.MetadataProto());
+      // Both files appear together (one storage commit where the store can).
+      fs_->WriteFiles({{out_.output_file, std::move(csv)},
+                       {out_.output_file + ".metadata", out_.results.MetadataProto()}});
     } else {
       out_.output_file = req_.output_location + req_.query_id + ".txt";
       std::string text = out_.results.ToText();
       out_.output_bytes = text.size();
-      Write(out_.output_file, text);
+      fs_->WriteFiles({{out_.output_file, std::move(text)}});
     }
   }
 

@@ -1,6 +1,7 @@
 #include "services/glue/data_quality.h"
 
 #include <chrono>
+#include <condition_variable>
 
 #include "base/crypto.h"
 #include "base/strings.h"
@@ -33,7 +34,14 @@ CREATE TABLE glue_dq_results (
   run_id TEXT NOT NULL,
   doc TEXT NOT NULL);
 )sql"},
+    {2, R"sql(
+ALTER TABLE glue_dq_runs ADD COLUMN client_token TEXT;
+CREATE INDEX glue_dq_runs_by_token ON glue_dq_runs (client_token);
+)sql"},
 };
+
+// The longest Timeout honoured, in minutes (about two years; AWS's default is 2,880).
+constexpr int64_t kMaxTimeout = 1'000'000;
 
 GlueError NotFound(const std::string& what) {
   return GlueError(ErrorKind::kEntityNotFound, what + " not found.");
@@ -83,8 +91,9 @@ std::string ErrorText(const sql::Error& e) { return e.name() + ": " + e.what(); 
 
 }  // namespace
 
-DataQuality::DataQuality(meta::Store& meta, Catalog& catalog, std::shared_ptr<sql::FileSystem> fs)
-    : meta_(meta), catalog_(catalog), fs_(std::move(fs)) {
+DataQuality::DataQuality(meta::Store& meta, Catalog& catalog, std::shared_ptr<sql::FileSystem> fs,
+                         std::chrono::nanoseconds timeout_unit)
+    : meta_(meta), catalog_(catalog), fs_(std::move(fs)), timeout_unit_(timeout_unit) {
   meta_.Migrate("glue_data_quality", kMigrations);
   meta_.Write([&](meta::Transaction& tx) {
     for (const auto& row : tx.Query("SELECT id, doc FROM glue_dq_runs")) {
@@ -227,12 +236,37 @@ std::string DataQuality::StartRun(const Json& input) {
   std::string database = source.value("DatabaseName", "");
   std::string table = source.value("TableName", "");
   if (!catalog_.GetTable(database, table)) throw NotFound("Table " + database + "." + table);
+  int64_t timeout = 2880;
+  if (auto it = input.find("Timeout"); it != input.end()) {
+    if (!it->is_number_integer() || it->get<int64_t>() < 1) {
+      throw Invalid("Timeout must be a whole number of minutes, at least 1.");
+    }
+    timeout = std::min(it->get<int64_t>(), kMaxTimeout);
+  }
+  std::string token = input.value("ClientToken", "");
+  if (token.size() > 255) throw Invalid("ClientToken is longer than 255 characters.");
+  std::lock_guard lock(mu_);
+  if (!token.empty()) {
+    std::optional<Json> earlier;
+    meta_.Read([&](meta::Transaction& tx) {
+      if (auto row = tx.QueryOne("SELECT doc FROM glue_dq_runs WHERE client_token = ?", {token})) {
+        earlier = base::ParseJson(row->Text(0));
+      }
+    });
+    if (earlier) {
+      if ((*earlier)["DataSource"] != input["DataSource"] || (*earlier)["RulesetNames"] != *names) {
+        throw GlueError(ErrorKind::kConflict,
+                        "ClientToken " + token + " already started a run with other parameters.");
+      }
+      return (*earlier)["RunId"].get<std::string>();
+    }
+  }
   std::string id = "dqrun-" + base::RandomHex(40);
   Json run = {{"RunId", id},
               {"DataSource", input["DataSource"]},
               {"Role", input["Role"]},
               {"NumberOfWorkers", input.value("NumberOfWorkers", 5)},
-              {"Timeout", input.value("Timeout", 2880)},
+              {"Timeout", timeout},
               {"Status", "STARTING"},
               {"StartedOn", NowSeconds()},
               {"LastModifiedOn", NowSeconds()},
@@ -245,10 +279,9 @@ std::string DataQuality::StartRun(const Json& input) {
   if (input.contains("AdditionalDataSources")) {
     run["AdditionalDataSources"] = input["AdditionalDataSources"];
   }
-  std::lock_guard lock(mu_);
   meta_.Write([&](meta::Transaction& tx) {
-    tx.Exec("INSERT INTO glue_dq_runs (id, seq, doc) VALUES (?, ?, ?)",
-            {id, next_seq_++, run.dump()});
+    tx.Exec("INSERT INTO glue_dq_runs (id, seq, doc, client_token) VALUES (?, ?, ?, ?)",
+            {id, next_seq_++, run.dump(), token.empty() ? meta::Null() : meta::Value(token)});
   });
   auto stop = std::make_shared<std::atomic<bool>>(false);
   running_[id] = stop;
@@ -417,6 +450,19 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
                           std::shared_ptr<std::atomic<bool>> stop) {
   auto started = std::chrono::steady_clock::now();
   std::string id = run["RunId"];
+  // The watchdog stops the run when it is still going at its deadline.
+  std::mutex watch_mu;
+  std::condition_variable watch_cv;
+  bool finished = false;
+  bool timed_out = false;
+  int64_t timeout = run.value("Timeout", int64_t{2880});
+  std::thread watchdog([&] {
+    std::unique_lock watch_lock(watch_mu);
+    if (!watch_cv.wait_for(watch_lock, timeout * timeout_unit_, [&] { return finished; })) {
+      timed_out = true;
+      stop->store(true);
+    }
+  });
   run["Status"] = "RUNNING";
   run["LastModifiedOn"] = NowSeconds();
   SaveRun(run);
@@ -446,7 +492,17 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
     error = e.what();
     if (const auto* sql_error = dynamic_cast<const sql::Error*>(&e)) error = ErrorText(*sql_error);
   }
-  if (stop->load()) {
+  {
+    std::lock_guard watch_lock(watch_mu);
+    finished = true;
+  }
+  watch_cv.notify_one();
+  watchdog.join();
+  if (timed_out) {
+    status = "TIMEOUT";
+    error = "The run did not finish within its timeout of " + std::to_string(timeout) +
+            (timeout == 1 ? " minute" : " minutes");
+  } else if (stop->load()) {
     status = "STOPPED";
     error.clear();
   }

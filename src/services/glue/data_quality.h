@@ -4,6 +4,8 @@
 // ends SUCCEEDED (one result per ruleset: each rule PASS/FAIL/ERROR with its metrics, and the
 // score, the share of rules that passed), FAILED (ErrorString says why) or STOPPED. Results
 // are stored and, given AdditionalRunOptions.ResultsS3Prefix, also written to S3 as JSON.
+// A run still going after its Timeout (minutes) is stopped and ends TIMEOUT; starting a run
+// again with the same ClientToken returns the first run's id.
 //
 //   glue::DataQuality dq(meta, catalog, fs);
 //   dq.CreateRuleset({{"Name", "orders-dq"}, {"Ruleset", "Rules = [ RowCount > 0 ]"}});
@@ -16,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -33,7 +36,9 @@ namespace glue {
 
 class DataQuality {
  public:
-  DataQuality(meta::Store& meta, Catalog& catalog, std::shared_ptr<sql::FileSystem> fs);
+  // A run's Timeout counts `timeout_unit`s: minutes, as in the API (tests count less).
+  DataQuality(meta::Store& meta, Catalog& catalog, std::shared_ptr<sql::FileSystem> fs,
+              std::chrono::nanoseconds timeout_unit = std::chrono::minutes(1));
   ~DataQuality();
   DataQuality(const DataQuality&) = delete;
   DataQuality& operator=(const DataQuality&) = delete;
@@ -48,7 +53,8 @@ class DataQuality {
   base::Json UpdateRuleset(const base::Json& input);
   void DeleteRuleset(const std::string& name);
 
-  // StartDataQualityRulesetEvaluationRun's input; returns the RunId.
+  // StartDataQualityRulesetEvaluationRun's input; returns the RunId. kConflict when the
+  // ClientToken started a run on another table or rulesets.
   std::string StartRun(const base::Json& input);
   std::optional<base::Json> GetRun(const std::string& run_id) const;
   // All runs, newest first.
@@ -70,6 +76,7 @@ class DataQuality {
   meta::Store& meta_;
   Catalog& catalog_;
   std::shared_ptr<sql::FileSystem> fs_;
+  std::chrono::nanoseconds timeout_unit_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> running_;
   std::vector<std::thread> threads_;

@@ -49,7 +49,7 @@ class DataQualityTest : public testing::StoreFixture {
               {"InputFormat", std::string(kTextInputFormat)},
               {"SerdeInfo",
                {{"SerializationLibrary", std::string(kLazySimpleSerDe)},
-                {"Parameters", {{"field.delim", ","}, {"serialization.null.format", ""}}}}}}},
+                {"Parameters", {{"field.delim", ","}}}}}}},
             {"Parameters", {{"skip.header.line.count", "1"}}}};
   }
 
@@ -231,6 +231,68 @@ TEST_F(DataQualityTest, ABadWhereClauseIsAnErrorOfThatRuleOnly) {
   EXPECT_EQ(rules[1]["Result"], "FAIL");
   EXPECT_EQ(rules[1]["EvaluatedMetrics"]["Column.name.Completeness"], 5.0 / 6);
   EXPECT_EQ(rules[2]["EvaluationMessage"], "Input data does not include column missing!");
+}
+
+// A run still going after Timeout units ends TIMEOUT, without results; a Timeout below one
+// is refused. (The service counts minutes; this one counts microseconds.)
+TEST_F(DataQualityTest, ARunPastItsTimeoutEndsTimeout) {
+  dq_ = std::make_unique<DataQuality>(*meta_, *catalog_, fs_, std::chrono::microseconds(1));
+  dq_->CreateRuleset({{"Name", "r"}, {"Ruleset", R"(Rules = [ RowCount > 0 ])"}});
+  Json start = Start("orders", {"r"});
+  start["Timeout"] = 1;
+  Json run = Wait(dq_->StartRun(start));
+  EXPECT_EQ(run["Status"], "TIMEOUT");
+  EXPECT_EQ(run["Timeout"], 1);
+  EXPECT_EQ(run["ErrorString"], "The run did not finish within its timeout of 1 minute");
+  EXPECT_TRUE(run["ResultIds"].empty());
+  EXPECT_TRUE(dq_->ListResults().empty());
+  for (const Json& bad : {Json(0), Json(-5), Json("10"), Json(1.5)}) {
+    start["Timeout"] = bad;
+    try {
+      dq_->StartRun(start);
+      ADD_FAILURE() << bad.dump();
+    } catch (const GlueError& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kInvalidInput);
+    }
+  }
+  // Given time enough, the same run succeeds.
+  start["Timeout"] = 30'000'000;
+  run = Wait(dq_->StartRun(start));
+  EXPECT_EQ(run["Status"], "SUCCEEDED") << run.dump();
+}
+
+// A ClientToken makes a start idempotent: the same token returns the first run, even after a
+// restart; reusing it for another table or ruleset is a conflict.
+TEST_F(DataQualityTest, ClientTokenReturnsTheFirstRun) {
+  dq_->CreateRuleset({{"Name", "r"}, {"Ruleset", R"(Rules = [ RowCount > 0 ])"}});
+  dq_->CreateRuleset({{"Name", "other"}, {"Ruleset", R"(Rules = [ RowCount > 1 ])"}});
+  Json start = Start("orders", {"r"});
+  start["ClientToken"] = "token-1";
+  std::string first = dq_->StartRun(start);
+  EXPECT_EQ(dq_->StartRun(start), first);
+  EXPECT_EQ(Wait(first)["Timeout"], 2880);  // minutes, the default
+  dq_ = std::make_unique<DataQuality>(*meta_, *catalog_, fs_);
+  EXPECT_EQ(dq_->StartRun(start), first);
+  EXPECT_EQ(dq_->ListRuns().size(), 1u);
+  start["RulesetNames"] = {"other"};
+  try {
+    dq_->StartRun(start);
+    ADD_FAILURE() << "a reused token started another run";
+  } catch (const GlueError& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConflict);
+    EXPECT_EQ(e.code(), "ConflictException");
+  }
+  start["ClientToken"] = "token-2";
+  std::string second = dq_->StartRun(start);
+  EXPECT_NE(second, first);
+  Wait(second);
+  start.erase("ClientToken");
+  std::string third = dq_->StartRun(start);
+  std::string fourth = dq_->StartRun(start);
+  EXPECT_NE(third, fourth);  // no token, no idempotency
+  Wait(third);
+  Wait(fourth);
+  EXPECT_EQ(dq_->ListRuns().size(), 4u);
 }
 
 }  // namespace

@@ -20,6 +20,8 @@ std::string_view GlueError::code() const {
       return "ConcurrentRunsExceededException";
     case ErrorKind::kIllegalState:
       return "IllegalSessionStateException";
+    case ErrorKind::kConflict:
+      return "ConflictException";
   }
   return "InternalServiceException";
 }

@@ -20,6 +20,7 @@ enum class ErrorKind {
   kCrawlerNotRunning,       // CrawlerNotRunningException
   kConcurrentRuns,          // ConcurrentRunsExceededException
   kIllegalState,            // IllegalSessionStateException-like conflicts (a run already ended)
+  kConflict,                // ConflictException (a ClientToken reused for another request)
 };
 
 class GlueError : public base::Error {

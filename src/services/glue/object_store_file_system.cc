@@ -18,6 +18,15 @@ S3Uri RequireUri(const std::string& path) {
   return *uri;
 }
 
+// The location of a file to write: an object key, not a bucket or a folder.
+S3Uri RequireFileUri(const std::string& path) {
+  S3Uri uri = RequireUri(path);
+  if (uri.key.empty() || uri.key.ends_with('/')) {
+    throw sql::ExecutionError("HIVE_WRITER_OPEN_ERROR", "Cannot write a file at " + path);
+  }
+  return uri;
+}
+
 class ObjectFile : public sql::RandomAccessFile {
  public:
   explicit ObjectFile(storage::ObjectReader reader) : reader_(std::move(reader)) {}
@@ -121,11 +130,32 @@ std::unique_ptr<sql::RandomAccessFile> ObjectStoreFileSystem::Open(const std::st
 }
 
 std::unique_ptr<sql::WritableFile> ObjectStoreFileSystem::Create(const std::string& path) {
-  S3Uri uri = RequireUri(path);
-  if (uri.key.empty() || uri.key.ends_with('/')) {
-    throw sql::ExecutionError("HIVE_WRITER_OPEN_ERROR", "Cannot write a file at " + path);
+  return std::make_unique<ObjectWriter>(store_, RequireFileUri(path), owner_);
+}
+
+void ObjectStoreFileSystem::WriteFiles(
+    const std::vector<std::pair<std::string, std::string>>& files) {
+  if (files.empty()) return;
+  std::vector<S3Uri> uris;
+  for (const auto& [path, contents] : files) uris.push_back(RequireFileUri(path));
+  for (const S3Uri& uri : uris) {
+    if (uri.bucket != uris[0].bucket) return sql::FileSystem::WriteFiles(files);
   }
-  return std::make_unique<ObjectWriter>(store_, std::move(uri), owner_);
+  std::vector<storage::StringSource> bodies;
+  bodies.reserve(files.size());
+  for (const auto& [path, contents] : files) bodies.emplace_back(contents);
+  std::vector<storage::ObjectWrite> writes;
+  for (size_t i = 0; i < files.size(); ++i) {
+    storage::PutOptions options;
+    options.owner = owner_;
+    writes.push_back({uris[i].key, bodies[i], std::move(options)});
+  }
+  try {
+    store_.PutObjects(uris[0].bucket, writes);
+  } catch (const storage::StorageError& e) {
+    throw sql::ExecutionError("HIVE_WRITER_CLOSE_ERROR",
+                              "Error writing " + files[0].first + ": " + e.what());
+  }
 }
 
 std::vector<sql::FileEntry> ObjectStoreFileSystem::Glob(const std::string& pattern) {

@@ -44,6 +44,8 @@ class ObjectStoreFileSystem : public sql::FileSystem {
   // or the keys matching a glob ('*', '?' within a component, '**' across components).
   // A bucket that does not exist holds no files.
   std::vector<sql::FileEntry> Glob(const std::string& pattern) override;
+  // Files of one bucket become visible together, in one storage commit.
+  void WriteFiles(const std::vector<std::pair<std::string, std::string>>& files) override;
 
   storage::ObjectStore& store() { return store_; }
 

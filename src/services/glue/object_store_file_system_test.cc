@@ -70,6 +70,24 @@ TEST_F(ObjectStoreFileSystemTest, WritesAppearOnClose) {
   EXPECT_THROW(missing->Close(), sql::ExecutionError);
 }
 
+// Files of one bucket are written in one commit; files across buckets one by one; a folder
+// or a local path is refused before anything is written.
+TEST_F(ObjectStoreFileSystemTest, WriteFilesPublishesTogether) {
+  fs_->WriteFiles({{"s3://data/r/q.csv", "a,b\n"}, {"s3://data/r/q.csv.metadata", "meta"}});
+  EXPECT_EQ(Get("r/q.csv"), "a,b\n");
+  EXPECT_EQ(Get("r/q.csv.metadata"), "meta");
+  objects_->CreateBucket("other", "us-east-1", "owner");
+  fs_->WriteFiles({{"s3://data/x/1", "one"}, {"s3a://other/x/2", "two"}});
+  EXPECT_EQ(Get("x/1"), "one");
+  EXPECT_EQ(Get("x/2", "other"), "two");
+  for (const char* bad : {"s3://data/r/folder/", "/tmp/local.csv", "s3://data"}) {
+    EXPECT_THROW(fs_->WriteFiles({{"s3://data/r/first.csv", "1"}, {bad, "2"}}), sql::Error) << bad;
+    EXPECT_TRUE(Paths("s3://data/r/first.csv").empty()) << bad;
+  }
+  // A bucket that does not exist fails the write and leaves nothing.
+  EXPECT_THROW(fs_->WriteFiles({{"s3://nobucket/a", "1"}, {"s3://nobucket/b", "2"}}), sql::Error);
+}
+
 TEST_F(ObjectStoreFileSystemTest, GlobsDirectoriesAndPatterns) {
   Put("t/a.csv", "1");
   Put("t/b.json", "22");

@@ -61,15 +61,20 @@ std::string ParquetCompressionName(std::string c) {
   return c;
 }
 
-}  // namespace
-
-std::string Parameter(const Json& doc, std::string_view name) {
+// A string parameter of a Glue document, or nothing when it is absent (unlike "" set).
+std::optional<std::string> FindParameter(const Json& doc, std::string_view name) {
   const Json& params = Member(doc, "Parameters");
-  if (!params.is_object()) return "";
+  if (!params.is_object()) return std::nullopt;
   for (auto it = params.begin(); it != params.end(); ++it) {
     if (base::EqualsIgnoreCase(it.key(), name) && it->is_string()) return it->get<std::string>();
   }
-  return "";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string Parameter(const Json& doc, std::string_view name) {
+  return FindParameter(doc, name).value_or("");
 }
 
 std::optional<sql::Type> HiveToSqlType(std::string_view hive_type) {
@@ -200,8 +205,10 @@ StorageFormat ReadStorageFormat(const Json& table) {
     if (!delim) delim = DelimiterChar(serde_param("serialization.format"), true);
     f.csv.delimiter = delim.value_or(fallback);
     f.csv.escape = DelimiterChar(serde_param("escape.delim"), false).value_or(0);
-    std::string null_format = serde_param("serialization.null.format");
-    f.csv.null_marker = null_format.empty() ? "\\N" : null_format;
+    // An explicit empty text makes empty fields NULL; unset, Hive's \N is NULL.
+    std::optional<std::string> null_format = FindParameter(serde_info, "serialization.null.format");
+    if (!null_format) null_format = FindParameter(table, "serialization.null.format");
+    f.csv.null_marker = null_format.value_or("\\N");
     return f;
   }
   std::string what = !serde.empty() ? "SerDe " + serde : "input format " + input;

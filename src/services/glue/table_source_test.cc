@@ -131,6 +131,58 @@ TEST_F(TableSourceTest, JsonAndOpenCsvTables) {
   EXPECT_EQ(Query("SELECT name FROM q"), "x, y\n");
 }
 
+// serialization.null.format names the NULL text; set to '' (in SERDEPROPERTIES or
+// TBLPROPERTIES) it makes empty fields NULL, strings included; unset, \N is NULL.
+TEST_F(TableSourceTest, NullFormatEmptyMakesEmptyFieldsNull) {
+  Put("n/1.csv", "id,region,amount,day\n1,,,2024-01-01\n2,\\N,3.5,\n");
+  Json table = CsvTable("unset", "s3://data/n/");
+  catalog_->CreateTable("db", table);
+  EXPECT_EQ(Query("SELECT id, region IS NULL, length(region), amount, day FROM unset ORDER BY id"),
+            "1|false|0|NULL|2024-01-01\n2|true|NULL|3.5|NULL\n");
+  table["Name"] = "serde_empty";
+  table["StorageDescriptor"]["SerdeInfo"]["Parameters"]["serialization.null.format"] = "";
+  catalog_->CreateTable("db", table);
+  EXPECT_EQ(Query("SELECT id, region IS NULL, region FROM serde_empty ORDER BY id"),
+            "1|true|NULL\n2|false|\\N\n");
+  table = CsvTable("table_empty", "s3://data/n/");
+  table["Parameters"]["serialization.null.format"] = "";
+  catalog_->CreateTable("db", table);
+  EXPECT_EQ(Query("SELECT count(region) FROM table_empty"), "1\n");
+  EXPECT_EQ(ReadStorageFormat(table).csv.null_marker, "");
+  EXPECT_EQ(ReadStorageFormat(CsvTable("x", "s3://data/n/")).csv.null_marker, "\\N");
+}
+
+// OpenCSVSerde reads an empty field as an empty string: a numeric column cannot hold it, so
+// the query fails (HIVE_BAD_DATA) unless use.null.for.invalid.data makes it NULL.
+TEST_F(TableSourceTest, OpenCsvEmptyNumberFailsUnlessInvalidDataIsNull) {
+  Put("o/1.csv", "\"id\",\"qty\",\"note\"\n\"1\",\"5\",\"\"\n\"2\",,\n");
+  Json table = {{"Name", "o"},
+                {"StorageDescriptor",
+                 {{"Columns",
+                   {{{"Name", "id"}, {"Type", "int"}},
+                    {{"Name", "qty"}, {"Type", "int"}},
+                    {{"Name", "note"}, {"Type", "string"}}}},
+                  {"Location", "s3://data/o/"},
+                  {"SerdeInfo", {{"SerializationLibrary", std::string(kOpenCsvSerDe)}}}}},
+                {"Parameters", {{"skip.header.line.count", "1"}}}};
+  catalog_->CreateTable("db", table);
+  EXPECT_EQ(Query("SELECT id, note = '', note IS NULL FROM o ORDER BY id"),
+            "1|true|false\n2|true|false\n");
+  try {
+    Query("SELECT sum(qty) FROM o");
+    FAIL() << "an empty number was read";
+  } catch (const sql::Error& e) {
+    EXPECT_EQ(e.name(), "HIVE_BAD_DATA");
+    EXPECT_NE(std::string(e.what()).find("Error parsing field value '' for field 1"),
+              std::string::npos)
+        << e.what();
+  }
+  table["Name"] = "o_lenient";
+  table["Parameters"]["use.null.for.invalid.data"] = "TRUE";
+  catalog_->CreateTable("db", table);
+  EXPECT_EQ(Query("SELECT count(*), count(qty), sum(qty) FROM o_lenient"), "2|1|5\n");
+}
+
 TEST_F(TableSourceTest, UnsupportedFormatsAndTypesAreErrors) {
   catalog_->CreateTable(
       "db",

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sql {
@@ -40,6 +41,15 @@ class FileSystem {
   // Files whose path matches `pattern` ('*' and '?' within one path component, '**' across
   // components), or the files under a directory (recursively), sorted by path.
   virtual std::vector<FileEntry> Glob(const std::string& pattern) = 0;
+  // Writes whole files (path, contents), published together where the file system can (an
+  // object store in one commit); by default one after the other.
+  virtual void WriteFiles(const std::vector<std::pair<std::string, std::string>>& files) {
+    for (const auto& [path, contents] : files) {
+      std::unique_ptr<WritableFile> f = Create(path);
+      f->Append(contents);
+      f->Close();
+    }
+  }
 };
 
 // The local POSIX file system.

@@ -233,7 +233,9 @@ void DecodeCsv(std::string_view text, const CsvOptions& options, const std::vect
       const std::string& s = missing ? empty : fields[f];
       bool is_null = missing || (!quoted[f] && s == options.null_marker) ||
                      (s.empty() && !types[c].IsString() && !quoted[f]);
-      if (options.open_csv_serde && !missing && s.empty() && !quoted[f] && types[c].IsString()) is_null = false;
+      // OpenCSVSerde has no NULL text: an empty field is an empty string, which a typed column
+      // fails to parse (HIVE_BAD_DATA) unless invalid values read as NULL.
+      if (options.open_csv_serde && !missing && s.empty() && !quoted[f]) is_null = false;
       if (is_null) {
         v.data<std::string_view>()[row] = {};
         v.SetNull(row);
