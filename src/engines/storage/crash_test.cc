@@ -32,7 +32,7 @@ constexpr uint64_t kMiB = 1 << 20;
 constexpr int kWarmUpOps = 20;
 
 // The child's workload: puts of all sizes, overwrites, deletes, copies and multipart uploads
-// from several threads, until it is killed.
+// from several threads, and pairs of objects written in one commit, until it is killed.
 [[noreturn]] void RunWorkload(const fs::path& dir, unsigned seed, int ready_fd) {
   base::SetLogLevel(base::LogLevel::kError);
   auto meta = meta::OpenSqliteStore((dir / "meta.db").string());
@@ -58,9 +58,15 @@ constexpr int kWarmUpOps = 20;
             store.PutObject(bucket, key, body, options);
           } else if (op < 80) {
             store.DeleteObject(bucket, key);
-          } else if (op < 95) {
+          } else if (op < 90) {
             store.CopyObject({bucket, key, std::nullopt, {}}, bucket,
                              "copy-" + std::to_string(rng() % 10), {});
+          } else if (op < 95) {
+            // A data object and its companion naming the data's ETag, written together.
+            std::string data = Pattern(rng(), rng() % 2 ? rng() % 70000 : 300000 + rng() % kMiB);
+            std::string pair = "pair-" + std::to_string(rng() % 10);
+            StringSource body(data), companion(HexMd5(data));
+            store.PutObjects("plain", {{pair, body, {}}, {pair + ".etag", companion, {}}});
           } else {
             MultipartUpload up = store.CreateMultipartUpload(bucket, "mp-" + key, {});
             PatternSource p1(rng(), 5 * kMiB);
@@ -108,6 +114,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingCommitted) {
   }
   std::mt19937 rng(::getpid());
   size_t checked = 0;
+  size_t pairs = 0;
   for (int round = 0; round < 6; ++round) {
     SCOPED_TRACE(round);
     int ready[2];
@@ -135,6 +142,10 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingCommitted) {
     for (const char* bucket : {"plain", "versioned"}) {
       for (const ObjectSummary& v : store.ListObjectVersions(bucket, {}).versions) {
         if (v.delete_marker) continue;
+        if (v.key.starts_with("pair-") && !v.key.ends_with(".etag")) {
+          EXPECT_EQ(ReadAll(*store.GetObject(bucket, v.key + ".etag").Open()), v.etag) << v.key;
+          ++pairs;
+        }
         ObjectReader reader = store.GetObject(bucket, v.key, v.version_id);
         EXPECT_EQ(reader.info().size, v.size) << v.key;
         EXPECT_EQ(EtagOf(reader), v.etag) << bucket << "/" << v.key << " " << v.version_id;
@@ -144,6 +155,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingCommitted) {
   }
   EXPECT_GT(checked, 0u) << "the workload never committed anything";
   ::testing::Test::RecordProperty("versions_checked", static_cast<int>(checked));
+  ::testing::Test::RecordProperty("pairs_checked", static_cast<int>(pairs));
   fs::remove_all(dir);
 }
 

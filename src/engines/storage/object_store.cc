@@ -187,30 +187,56 @@ void ObjectStore::DeleteBucketConfig(std::string_view bucket, std::string_view n
 
 ObjectInfo ObjectStore::PutObject(std::string_view bucket, std::string_view key, ByteSource& body,
                                   const PutOptions& options) {
-  ValidateKey(key);
-  ValidateAttributes(options.attributes);
-  ValidateTags(options.tags);
+  return PutObjects(bucket, {ObjectWrite{std::string(key), body, options}}).front();
+}
+
+std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
+                                                const std::vector<ObjectWrite>& objects) {
+  if (objects.empty()) return {};
+  for (const ObjectWrite& o : objects) {
+    ValidateKey(o.key);
+    ValidateAttributes(o.options.attributes);
+    ValidateTags(o.options.tags);
+  }
   RequireBucketExists(bucket);
-  StagedBody staged(body,
-                    BodyExpectations{options.expected_size, kMaxPutSize, options.content_md5,
-                                     options.checksum_algorithms, options.expected_checksums},
-                    *files_);
-  VersionRow v;
-  v.info.key = std::string(key);
-  v.info.size = staged.size();
-  v.info.etag = staged.etag();
-  v.info.owner = options.owner;
-  v.info.attributes = options.attributes;
-  v.info.checksums = staged.checksums();
-  v.tags = options.tags;
-  CommitRequest request{staged.Payloads(), [&](CommitContext& ctx) {
+  std::vector<std::unique_ptr<StagedBody>> staged;
+  std::vector<VersionRow> versions(objects.size());
+  std::vector<std::string_view> payloads;
+  std::vector<size_t> first_payload;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const PutOptions& options = objects[i].options;
+    const StagedBody& body = *staged.emplace_back(std::make_unique<StagedBody>(
+        objects[i].body,
+        BodyExpectations{options.expected_size, kMaxPutSize, options.content_md5,
+                         options.checksum_algorithms, options.expected_checksums},
+        *files_));
+    VersionRow& v = versions[i];
+    v.info.key = objects[i].key;
+    v.info.size = body.size();
+    v.info.etag = body.etag();
+    v.info.owner = options.owner;
+    v.info.attributes = options.attributes;
+    v.info.checksums = body.checksums();
+    v.tags = options.tags;
+    first_payload.push_back(payloads.size());
+    for (std::string_view p : body.Payloads()) payloads.push_back(p);
+  }
+  CommitRequest request{std::move(payloads), [&](CommitContext& ctx) {
                           BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
-                          catalog_->PutVersion(ctx, b, v, staged.Segments(ctx), {},
-                                               options.conditions);
+                          for (size_t i = 0; i < objects.size(); ++i) {
+                            catalog_->PutVersion(ctx, b, versions[i],
+                                                 staged[i]->Segments(ctx, first_payload[i]), {},
+                                                 objects[i].options.conditions);
+                          }
                         }};
   committer_->Commit(request);
-  staged.Release();
-  return v.info;
+  std::vector<ObjectInfo> out;
+  out.reserve(objects.size());
+  for (size_t i = 0; i < objects.size(); ++i) {
+    staged[i]->Release();
+    out.push_back(std::move(versions[i].info));
+  }
+  return out;
 }
 
 ObjectInfo ObjectStore::HeadObject(std::string_view bucket, std::string_view key,

@@ -82,6 +82,12 @@ class ObjectStore {
   // kChecksumMismatch, kEntityTooLarge, kPreconditionFailed, kInvalidTag, ...
   ObjectInfo PutObject(std::string_view bucket, std::string_view key, ByteSource& body,
                        const PutOptions& options);
+  // Writes several objects of one bucket in one commit, all or nothing: every body is read
+  // and verified first, small ones share one pack fdatasync, and one metadata transaction
+  // publishes them all. If any body, key or condition fails, none is visible and the error of
+  // the first failing object is thrown. Returns the objects' infos in the order given.
+  std::vector<ObjectInfo> PutObjects(std::string_view bucket,
+                                     const std::vector<ObjectWrite>& objects);
   // Metadata of the latest version, or of `version_id`.
   ObjectInfo HeadObject(std::string_view bucket, std::string_view key,
                         const std::optional<std::string>& version_id = std::nullopt);

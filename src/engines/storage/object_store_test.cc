@@ -194,6 +194,60 @@ TEST_F(ObjectStoreTest, AClientFailingMidBodyLeavesNothingBehind) {
   EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "k"); }), ErrorCode::kNoSuchKey);
 }
 
+TEST_F(ObjectStoreTest, PutObjectsWritesSeveralKeysInOneCommit) {
+  std::string data = Pattern(1, 5000);
+  std::string large = Pattern(2, 300 << 10);  // its own blob, not the pack
+  StringSource a(data), b("{\"rows\": 3}"), c(large);
+  PutOptions typed;
+  typed.attributes.content_type = "text/csv";
+  StoreStats before = store_->stats();
+  std::vector<ObjectInfo> infos = store_->PutObjects(
+      "bucket", {{"q/1.csv", a, typed}, {"q/1.csv.metadata", b, {}}, {"q/big", c, {}}});
+  EXPECT_EQ(store_->stats().commit_batches, before.commit_batches + 1);
+  ASSERT_EQ(infos.size(), 3u);
+  EXPECT_EQ(infos[0].key, "q/1.csv");
+  EXPECT_EQ(infos[0].etag, HexMd5(data));
+  EXPECT_EQ(infos[1].size, 11u);
+  EXPECT_EQ(infos[2].etag, HexMd5(large));
+  EXPECT_EQ(store_->HeadObject("bucket", "q/1.csv").attributes.content_type, "text/csv");
+  Reopen();
+  EXPECT_EQ(Get("bucket", "q/1.csv"), data);
+  EXPECT_EQ(Get("bucket", "q/1.csv.metadata"), "{\"rows\": 3}");
+  EXPECT_EQ(Get("bucket", "q/big"), large);
+  EXPECT_TRUE(store_->PutObjects("bucket", {}).empty());
+}
+
+TEST_F(ObjectStoreTest, PutObjectsIsAllOrNothing) {
+  Put("bucket", "exists", "old");
+  size_t blobs = BlobFileCount();
+  std::string large = Pattern(3, 2 << 20);
+  auto attempt = [&](PutOptions second) {
+    StringSource a(large), b("second");
+    return CodeOf([&] {
+      store_->PutObjects("bucket", {{"new-a", a, {}}, {"exists", b, second}});
+    });
+  };
+  PutOptions bad_md5;
+  bad_md5.content_md5 = base::Md5("not this");
+  EXPECT_EQ(attempt(bad_md5), ErrorCode::kBadDigest);
+  PutOptions create_only;
+  create_only.conditions.if_none_match_any = true;
+  EXPECT_EQ(attempt(create_only), ErrorCode::kPreconditionFailed);
+  StringSource a("x"), b("y");
+  EXPECT_EQ(CodeOf([&] {
+              store_->PutObjects("bucket", {{"ok", a, {}}, {std::string(1025, 'k'), b, {}}});
+            }),
+            ErrorCode::kKeyTooLong);
+  // Neither the first object nor its blob remains; the second key keeps its old object.
+  EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "new-a"); }), ErrorCode::kNoSuchKey);
+  EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "ok"); }), ErrorCode::kNoSuchKey);
+  EXPECT_EQ(Get("bucket", "exists"), "old");
+  IntegrityReport report = store_->CheckIntegrity();
+  EXPECT_EQ(report.temp_files, 0u);
+  EXPECT_EQ(report.unreferenced_blobs, 0u);
+  EXPECT_EQ(report.blob_files, blobs);
+}
+
 TEST_F(ObjectStoreTest, ConditionalWrites) {
   PutOptions create;
   create.conditions.if_none_match_any = true;

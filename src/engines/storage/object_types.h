@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "engines/storage/byte_source.h"
 #include "engines/storage/checksum.h"
 
 namespace storage {
@@ -130,6 +131,14 @@ struct PutOptions {
   // Checksums the client sent: verified (kChecksumMismatch), then stored.
   Checksums expected_checksums;
   WriteConditions conditions;
+};
+
+// One object of a multi-object write (ObjectStore::PutObjects): its key, the body to read to
+// its end, and the options of a single PUT.
+struct ObjectWrite {
+  std::string key;
+  ByteSource& body;
+  PutOptions options;
 };
 
 struct CopySource {

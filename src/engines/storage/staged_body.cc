@@ -180,10 +180,10 @@ std::vector<std::string_view> StagedBody::Payloads() const {
   return {};
 }
 
-std::vector<SegmentRow> StagedBody::Segments(CommitContext& ctx) const {
+std::vector<SegmentRow> StagedBody::Segments(CommitContext& ctx, size_t first_payload) const {
   if (size_ == 0) return {};
   if (packed()) {
-    const PackLocation& at = ctx.location(0);
+    const PackLocation& at = ctx.location(first_payload);
     return {SegmentRow{at.blob_id, at.offset, size_}};
   }
   Catalog::AddBlob(ctx.tx(), *blob_id_, size_);

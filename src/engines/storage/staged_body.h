@@ -46,8 +46,9 @@ class StagedBody {
   const Checksums& checksums() const { return checksums_; }  // base64, every computed one
   // The bytes the Committer must append to a pack for this body (none for an own blob).
   std::vector<std::string_view> Payloads() const;
-  // Inside the commit: the segments that hold the body (recording a whole-body blob).
-  std::vector<SegmentRow> Segments(CommitContext& ctx) const;
+  // Inside the commit: the segments that hold the body (recording a whole-body blob). A
+  // request that carries several bodies names the index of this body's first payload.
+  std::vector<SegmentRow> Segments(CommitContext& ctx, size_t first_payload = 0) const;
   // Called once the commit that references the blob succeeded.
   void Release() { released_ = true; }
 
