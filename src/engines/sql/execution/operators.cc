@@ -224,15 +224,19 @@ class HashAggregate : public PhysicalOperator {
       ConsumeInput();
       Finish();
     }
-    if (pos_ >= results_.chunk_count()) {
-      out.set_size(0);
-      return false;
+    // Result rows are made a chunk at a time from the group tables, never all at once.
+    while (source_ < sources_.size()) {
+      const auto& [part, ids] = sources_[source_];
+      if (offset_ < part->table->size()) {
+        Emit(*part, *ids, offset_, out);
+        offset_ += out.size();
+        return true;
+      }
+      source_++;
+      offset_ = 0;
     }
-    const DataChunk& c = results_.chunk(pos_++);
-    out.columns().resize(c.column_count());
-    for (size_t i = 0; i < c.column_count(); i++) out.column(i).Reference(c.column(i));
-    out.set_size(c.size());
-    return true;
+    out.set_size(0);
+    return false;
   }
 
  private:
@@ -529,14 +533,13 @@ class HashAggregate : public PhysicalOperator {
     }
   }
 
-  // Turns the group tables into result rows.
+  // Ends the input: lists the group tables whose groups Next() returns.
   void Finish() {
     sets_.resize(grouping_sets_.size());
     bool global = groups_.empty();
     done_ = true;
-    results_.set_types(types_);
     if (!merged_.empty()) {
-      for (auto& part : merged_) Emit(part, grouping_sets_[0]);
+      for (auto& part : merged_) sources_.emplace_back(&part, &grouping_sets_[0]);
       return;
     }
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
@@ -550,44 +553,43 @@ class HashAggregate : public PhysicalOperator {
         set.parts[0].table->FindOrCreate(nokeys, 1, &gid);
         AddStateRows(set.parts[0]);
       }
-      for (auto& part : set.parts) Emit(part, grouping_sets_[s]);
+      for (auto& part : set.parts) sources_.emplace_back(&part, &grouping_sets_[s]);
     }
   }
 
  private:
-  void Emit(Partition& part, const std::vector<size_t>& ids) {
-    size_t total = part.table->size();
-    for (size_t start = 0; start < total; start += kVectorSize) {
-      size_t n = std::min(kVectorSize, total - start);
-      DataChunk chunk(types_, kVectorSize);
-      size_t col = 0;
-      for (size_t g = 0; g < groups_.size(); g++, col++) {
-        auto pos = std::find(ids.begin(), ids.end(), g);
-        Vector& v = chunk.column(col);
-        if (pos == ids.end()) {
-          for (size_t i = 0; i < n; i++) {
-            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
-            v.SetNull(i);
-          }
-        } else {
-          v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
+  // The result rows of groups [start, start + kVectorSize) of `part` (of the grouping set
+  // of group expressions `ids`).
+  void Emit(Partition& part, const std::vector<size_t>& ids, size_t start, DataChunk& out) {
+    size_t n = std::min(kVectorSize, part.table->size() - start);
+    DataChunk chunk(types_, kVectorSize);
+    size_t col = 0;
+    for (size_t g = 0; g < groups_.size(); g++, col++) {
+      auto pos = std::find(ids.begin(), ids.end(), g);
+      Vector& v = chunk.column(col);
+      if (pos == ids.end()) {
+        for (size_t i = 0; i < n; i++) {
+          if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+          v.SetNull(i);
         }
+      } else {
+        v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
       }
-      for (auto& a : aggs_) {
-        Vector& v = chunk.column(col++);
-        for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
-      }
-      for (const auto& call : grouping_calls_) {
-        Vector& v = chunk.column(col++);
-        int64_t bits = 0;
-        for (size_t arg : call) {
-          bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
-        }
-        for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
-      }
-      chunk.set_size(n);
-      results_.AppendOwned(std::move(chunk));
     }
+    for (auto& a : aggs_) {
+      Vector& v = chunk.column(col++);
+      for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
+    }
+    for (const auto& call : grouping_calls_) {
+      Vector& v = chunk.column(col++);
+      int64_t bits = 0;
+      for (size_t arg : call) {
+        bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
+      }
+      for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
+    }
+    chunk.set_size(n);
+    out = std::move(chunk);
   }
 
   static constexpr size_t kArenaBlock = 1 << 16;
@@ -604,9 +606,12 @@ class HashAggregate : public PhysicalOperator {
   std::vector<Flushed> flushed_;  // kPartitions once flushed
   std::vector<Partition> merged_;  // kPartitions after MergeFlushed; their states are views
   StringHeap heap_;
-  ChunkCollection results_;
   bool done_ = false;
-  size_t pos_ = 0;
+  // What Next() returns: group tables and their grouping sets, the one being read and the
+  // next group in it.
+  std::vector<std::pair<Partition*, const std::vector<size_t>*>> sources_;
+  size_t source_ = 0;
+  size_t offset_ = 0;
 };
 
 // Hash aggregation over several copies of the same input pipeline, one per worker thread:
