@@ -193,12 +193,16 @@ ObjectInfo ObjectStore::PutObject(std::string_view bucket, std::string_view key,
 std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
                                                 const std::vector<ObjectWrite>& objects) {
   if (objects.empty()) return {};
+  // The commit checks the bucket anyway; a read transaction before it only pays when it can
+  // spare reading a large body into a bucket that does not exist.
+  bool small = true;
   for (const ObjectWrite& o : objects) {
     ValidateKey(o.key);
     ValidateAttributes(o.options.attributes);
     ValidateTags(o.options.tags);
+    small = small && o.options.expected_size && *o.options.expected_size <= kPackedBodyMax;
   }
-  RequireBucketExists(bucket);
+  if (!small) RequireBucketExists(bucket);
   std::vector<std::unique_ptr<StagedBody>> staged;
   std::vector<VersionRow> versions(objects.size());
   std::vector<std::string_view> payloads;

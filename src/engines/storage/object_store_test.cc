@@ -238,6 +238,10 @@ TEST_F(ObjectStoreTest, PutObjectsIsAllOrNothing) {
               store_->PutObjects("bucket", {{"ok", a, {}}, {std::string(1025, 'k'), b, {}}});
             }),
             ErrorCode::kKeyTooLong);
+  // A small body of known size reaches the commit before the missing bucket is noticed.
+  PutOptions sized;
+  sized.expected_size = 1;
+  EXPECT_EQ(CodeOf([&] { Put("nobucket", "k", "x", sized); }), ErrorCode::kNoSuchBucket);
   // Neither the first object nor its blob remains; the second key keeps its old object.
   EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "new-a"); }), ErrorCode::kNoSuchKey);
   EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "ok"); }), ErrorCode::kNoSuchKey);

@@ -15,7 +15,7 @@ namespace {
 
 constexpr size_t kChunk = 1 << 20;
 
-// Consumes a large body's chunks (hashing, writing) on a helper thread while the request's
+// Consumes a large body's chunks (hashing or writing) on a helper thread while the request's
 // thread reads the next chunk from the client, so the two overlap instead of taking turns.
 // One chunk is in flight at a time: Submit waits for the previous one.
 class ChunkWorker {
@@ -111,9 +111,12 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
     for (auto& s : sums) s.Update(data);
   };
   std::string buf(chunk, '\0');
-  std::string spare;  // the chunk the helper consumes while `buf` is read into
+  std::string spare;  // the chunk the helpers consume while `buf` is read into
   std::optional<BlobFiles::TempFile> file;
-  std::optional<ChunkWorker> worker;  // after what it uses, so it stops first
+  // After what they use, so they stop first. MD5 alone is about as slow as the disk, so it
+  // gets a thread of its own; the other checksums and the file writes share the second.
+  std::optional<ChunkWorker> hasher;
+  std::optional<ChunkWorker> writer;
   auto too_large = [] {
     return StorageError(ErrorCode::kEntityTooLarge,
                         "Your proposed upload exceeds the maximum allowed size");
@@ -139,15 +142,22 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
       file->Append(bytes_.data(), bytes_.size());
       std::string().swap(bytes_);
       spare.resize(buf.size());
-      worker.emplace([&](std::string_view d) {
-        digest(d);
+      hasher.emplace([&](std::string_view d) { md5.Update(d); });
+      writer.emplace([&](std::string_view d) {
+        for (auto& s : sums) s.Update(d);
         file->Append(d.data(), d.size());
       });
     }
-    worker->Submit(data);
+    // Each Submit first waits for that helper's previous chunk, so once both return neither
+    // touches `spare` any more.
+    hasher->Submit(data);
+    writer->Submit(data);
     std::swap(buf, spare);
   }
-  if (worker) worker->Drain();
+  if (hasher) {
+    hasher->Drain();
+    writer->Drain();
+  }
   if (expect.size && size_ != *expect.size) {
     throw StorageError(ErrorCode::kIncompleteBody,
                        "You did not provide the number of bytes specified by the "

@@ -2,9 +2,10 @@
 // bodies are kept in memory for the Committer to append to a pack; larger ones are streamed
 // to a temp file and published as their own blob. Until Release() the staged blob belongs to
 // this object, which removes it when destroyed (a failed commit leaves nothing behind).
-// A body larger than kPackedBodyMax is hashed and written by a helper thread while the
-// caller's thread reads its next chunk. Memory stays bounded: two buffers of at most 1 MiB
-// plus at most kPackedBodyMax held bytes. Used by one thread.
+// A body larger than kPackedBodyMax is hashed and written by two helper threads (one for
+// MD5, one for the other checksums and the file writes) while the caller's thread reads its
+// next chunk. Memory stays bounded: two buffers of at most 1 MiB plus at most kPackedBodyMax
+// held bytes. Used by one thread.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,6 @@
 #include "engines/sql/execution/group_hash_table.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engines/sql/common/vector_ops.h"
@@ -34,6 +35,18 @@ void GroupHashTable::Reserve(size_t groups) {
   }
 }
 
+void GroupHashTable::GroupTags(uint32_t* tags) const {
+  for (const Slot& s : slots_) {
+    if (s.group != kEmpty) tags[s.group] = s.tag;
+  }
+}
+
+void GroupHashTable::Clear() {
+  std::fill(slots_.begin(), slots_.end(), Slot{0, kEmpty});
+  groups_ = 0;
+  for (size_t c = 0; c < stored_.size(); c++) stored_[c].Initialize(key_types_[c], capacity_);
+}
+
 void GroupHashTable::Grow() { Rehash(slots_.size() * 2); }
 
 void GroupHashTable::Rehash(size_t size) {
@@ -43,7 +56,7 @@ void GroupHashTable::Rehash(size_t size) {
   mask_ = slots_.size() - 1;
   for (const Slot& s : old) {
     if (s.group == kEmpty) continue;
-    size_t p = s.hash & mask_;
+    size_t p = s.tag & mask_;
     while (slots_[p].group != kEmpty) p = (p + 1) & mask_;
     slots_[p] = s;
   }
@@ -128,15 +141,16 @@ void GroupHashTable::HashKeys(const std::vector<Vector>& keys, size_t count, uin
 
 uint32_t GroupHashTable::Insert(std::vector<Vector>& keys, size_t row, uint64_t h) {
   if ((groups_ + 1) * 2 > slots_.size()) Grow();
-  size_t p = h & mask_;
+  uint32_t tag = static_cast<uint32_t>(h);
+  size_t p = tag & mask_;
   while (true) {
     Slot& s = slots_[p];
     if (s.group == kEmpty) {
-      s.hash = h;
+      s.tag = tag;
       s.group = AddGroup(keys, row);
       return s.group;
     }
-    if (s.hash == h && Matches(keys, row, s.group)) return s.group;
+    if (s.tag == tag && Matches(keys, row, s.group)) return s.group;
     p = (p + 1) & mask_;
   }
 }
@@ -152,26 +166,17 @@ void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, uint3
   for (size_t i = 0; i < count; i++) group_ids[i] = Insert(keys, i, hashes_[i]);
 }
 
-void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, const uint64_t* hashes, const uint32_t* sel,
-                                  size_t count, uint32_t* group_ids) {
-  for (size_t i = 0; i < count; i++) {
-    uint32_t row = sel[i];
-    group_ids[row] = keys.empty() ? 0 : Insert(keys, row, hashes[row]);
-  }
-  if (keys.empty() && groups_ == 0 && count > 0) groups_ = 1;
-}
-
 void GroupHashTable::Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const {
   std::vector<uint64_t> hashes(count);
   HashKeys(keys, count, hashes.data());
   for (size_t i = 0; i < count; i++) {
-    uint64_t h = hashes[i];
-    size_t p = h & mask_;
+    uint32_t tag = static_cast<uint32_t>(hashes[i]);
+    size_t p = tag & mask_;
     group_ids[i] = kEmpty;
     while (true) {
       const Slot& s = slots_[p];
       if (s.group == kEmpty) break;
-      if (s.hash == h && Matches(keys, i, s.group)) {
+      if (s.tag == tag && Matches(keys, i, s.group)) {
         group_ids[i] = s.group;
         break;
       }

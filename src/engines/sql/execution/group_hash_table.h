@@ -1,6 +1,7 @@
 // Maps rows of key columns to dense group ids (0, 1, 2, ...), storing each distinct key
-// once. Open addressing over (hash, group) slots with linear probing; keys are compared
-// column by column with NULLs equal (GROUP BY semantics). Used by aggregation, DISTINCT,
+// once. Open addressing over 8-byte (tag, group) slots with linear probing, the tag being
+// the low 32 bits of the key hash; keys are compared column by column with NULLs equal
+// (GROUP BY semantics). Used by aggregation, DISTINCT,
 // set operations and hash joins. Not thread-safe: one table per thread, merged after.
 #pragma once
 
@@ -18,16 +19,15 @@ class GroupHashTable {
 
   // Finds or creates the group of each row; writes ids to group_ids[0..count).
   void FindOrCreate(std::vector<Vector>& keys, size_t count, uint32_t* group_ids);
-  // The same for rows sel[0..count) only, whose hashes (from HashKeys) are hashes[sel[i]];
-  // writes the id of row sel[i] to group_ids[sel[i]].
-  void FindOrCreate(std::vector<Vector>& keys, const uint64_t* hashes, const uint32_t* sel, size_t count,
-                    uint32_t* group_ids);
-  // hashes[i] = the hash this table files row i of `keys` under.
-  static void HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes);
   // Finds existing groups only; writes UINT32_MAX where the key is absent.
   void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
 
   size_t size() const { return groups_; }
+  // tags[g] = the tag (low 32 bits of the hash) of group g, for g < size().
+  void GroupTags(uint32_t* tags) const;
+  // Forgets every group, keeping the memory of the slots (stored strings are released when
+  // no vector shares them).
+  void Clear();
   // Makes room for `groups` groups without further growth.
   void Reserve(size_t groups);
   // The stored key values, one vector per key column, `size()` rows.
@@ -36,9 +36,10 @@ class GroupHashTable {
 
  private:
   struct Slot {
-    uint64_t hash;
+    uint32_t tag;
     uint32_t group;  // UINT32_MAX = empty
   };
+  static void HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes);
   void Grow();
   void Rehash(size_t slots);  // a power of two
   bool Matches(const std::vector<Vector>& keys, size_t row, uint32_t group) const;

@@ -175,15 +175,16 @@ struct AggregateSpec {
   size_t offset = 0;  // in the group's state row
 };
 
-// Once a parallel aggregation's partial table grows past kSplitThreshold groups it is split
-// into kPartitions radix partitions by the top bits of the key hash: each partition's table
-// then grows (and rehashes) within cache-sized memory, and the worker threads' partial
-// results merge partition by partition on all threads instead of into one table.
-constexpr int kPartitionBits = 6;
-constexpr size_t kPartitions = size_t{1} << kPartitionBits;
-constexpr size_t kSplitThreshold = 1 << 15;
+// The partial aggregations of a parallel one keep a local table of at most kFlushThreshold
+// groups, small enough to stay in cache. When it fills, its groups (keys and state rows) are
+// flushed into kPartitions radix partitions by hash and the table starts over. At the end
+// the partitions are merged on all threads, each into a table sized once for all its
+// entries: no large table is ever grown and rehashed.
+constexpr size_t kPartitions = 64;
+constexpr size_t kFlushThreshold = 1 << 15;
 
-size_t PartitionOf(uint64_t hash) { return static_cast<size_t>(hash >> (64 - kPartitionBits)); }
+// Bits 26..31 of the hash tag, above the slot bits of any partition table.
+size_t PartitionOf(uint32_t tag) { return (tag >> 26) & (kPartitions - 1); }
 
 class HashAggregate : public PhysicalOperator {
  public:
@@ -223,15 +224,19 @@ class HashAggregate : public PhysicalOperator {
       ConsumeInput();
       Finish();
     }
-    if (pos_ >= results_.chunk_count()) {
-      out.set_size(0);
-      return false;
+    // Result rows are made a chunk at a time from the group tables, never all at once.
+    while (source_ < sources_.size()) {
+      const auto& [part, ids] = sources_[source_];
+      if (offset_ < part->table->size()) {
+        Emit(*part, *ids, offset_, out);
+        offset_ += out.size();
+        return true;
+      }
+      source_++;
+      offset_ = 0;
     }
-    const DataChunk& c = results_.chunk(pos_++);
-    out.columns().resize(c.column_count());
-    for (size_t i = 0; i < c.column_count(); i++) out.column(i).Reference(c.column(i));
-    out.set_size(c.size());
-    return true;
+    out.set_size(0);
+    return false;
   }
 
  private:
@@ -245,22 +250,31 @@ class HashAggregate : public PhysicalOperator {
     std::unique_ptr<StringHeap> heap = std::make_unique<StringHeap>();
   };
   struct SetState {
-    std::vector<Partition> parts;  // one, or kPartitions once split
+    std::vector<Partition> parts;  // one (empty before the first row)
     // Per distinct aggregate: (group, value) pairs already seen.
     std::vector<std::unique_ptr<GroupHashTable>> distinct_seen;
   };
+  // Groups flushed out of the local table into one partition: their keys and their state
+  // rows, in the same order; these own the states.
+  struct Flushed {
+    ChunkCollection keys;
+    std::vector<uint8_t*> states;
+  };
 
   void DestroyStates() {
-    for (auto& s : sets_) {
-      for (auto& p : s.parts) {
-        for (uint8_t* row : p.state_rows) {
-          for (auto& a : aggs_) {
-            if (a.fn.destroy) a.fn.destroy(row + a.offset);
-          }
+    auto destroy = [this](const std::vector<uint8_t*>& rows) {
+      for (uint8_t* row : rows) {
+        for (auto& a : aggs_) {
+          if (a.fn.destroy) a.fn.destroy(row + a.offset);
         }
       }
+    };
+    for (auto& s : sets_) {
+      for (auto& p : s.parts) destroy(p.state_rows);
     }
+    for (auto& f : flushed_) destroy(f.states);
     sets_.clear();
+    flushed_.clear();
   }
 
   std::vector<Type> KeyTypes(const std::vector<size_t>& ids) const {
@@ -290,60 +304,6 @@ class HashAggregate : public PhysicalOperator {
       for (auto& a : aggs_) a.fn.init(a.fn, row + a.offset);
       p.state_rows.push_back(row);
     }
-  }
-
-  // Finds or creates the groups of the n rows of `keys` in a split set; row_states[i] = the
-  // state row of row i's group.
-  void FindPartitioned(SetState& set, std::vector<Vector>& keys, size_t n, uint8_t** row_states) {
-    hashes_.resize(n);
-    sel_.resize(n);
-    gids_.resize(n);
-    GroupHashTable::HashKeys(keys, n, hashes_.data());
-    std::array<uint32_t, kPartitions + 1> start{};
-    for (size_t i = 0; i < n; i++) start[PartitionOf(hashes_[i]) + 1]++;
-    for (size_t p = 0; p < kPartitions; p++) start[p + 1] += start[p];
-    std::array<uint32_t, kPartitions> fill;
-    std::copy(start.begin(), start.end() - 1, fill.begin());
-    for (size_t i = 0; i < n; i++) sel_[fill[PartitionOf(hashes_[i])]++] = static_cast<uint32_t>(i);
-    for (size_t p = 0; p < kPartitions; p++) {
-      if (start[p] == start[p + 1]) continue;
-      Partition& part = set.parts[p];
-      const uint32_t* rows = sel_.data() + start[p];
-      size_t m = start[p + 1] - start[p];
-      part.table->FindOrCreate(keys, hashes_.data(), rows, m, gids_.data());
-      AddStateRows(part);
-      for (size_t j = 0; j < m; j++) row_states[rows[j]] = part.state_rows[gids_[rows[j]]];
-    }
-  }
-
-  // Moves the groups of a set's single table into kPartitions partitions by key hash; the
-  // state rows stay where they are.
-  void SplitSet(SetState& set, const std::vector<Type>& key_types) {
-    if (set.parts.empty()) {
-      InitParts(set, kPartitions, key_types);
-      return;
-    }
-    Partition old = std::move(set.parts[0]);
-    set.parts.clear();
-    InitParts(set, kPartitions, key_types);
-    size_t total = old.table->size();
-    std::vector<uint64_t> hashes(kVectorSize);
-    std::vector<uint32_t> gids(kVectorSize);
-    for (size_t begin = 0; begin < total; begin += kVectorSize) {
-      size_t n = std::min(kVectorSize, total - begin);
-      std::vector<Vector> keys = StoredKeys(*old.table, begin, n);
-      GroupHashTable::HashKeys(keys, n, hashes.data());
-      for (size_t i = 0; i < n; i++) {
-        Partition& part = set.parts[PartitionOf(hashes[i])];
-        uint32_t row = static_cast<uint32_t>(i);
-        part.table->FindOrCreate(keys, hashes.data(), &row, 1, gids.data());
-        part.state_rows.push_back(old.state_rows[begin + i]);
-      }
-    }
-    // The states' memory now belongs to the first partition, whose arena continues in it.
-    set.parts[0].arena = std::move(old.arena);
-    set.parts[0].arena_used = old.arena_used;
-    set.parts[0].heap = std::move(old.heap);
   }
 
   // Keys [begin, begin + n) of a table's groups, as vectors.
@@ -384,17 +344,13 @@ class HashAggregate : public PhysicalOperator {
     for (size_t k = 0; k < ids.size(); k++) keys[k].Reference(group_vals[ids[k]]);
     if (set.parts.empty()) InitParts(set, 1, KeyTypes(ids));
     std::vector<uint8_t*> row_states(n);
-    std::vector<uint32_t> gids;
-    if (set.parts.size() == 1) {
-      Partition& part = set.parts[0];
-      gids.resize(n);
-      part.table->FindOrCreate(keys, n, gids.data());
-      AddStateRows(part);
-      for (size_t i = 0; i < n; i++) row_states[i] = part.state_rows[gids[i]];
-      if (split_ && part.table->size() > kSplitThreshold) SplitSet(set, KeyTypes(ids));
-    } else {
-      FindPartitioned(set, keys, n, row_states.data());
-    }
+    std::vector<uint32_t> gids(n);
+    Partition& part = set.parts[0];
+    part.table->FindOrCreate(keys, n, gids.data());
+    AddStateRows(part);
+    for (size_t i = 0; i < n; i++) row_states[i] = part.state_rows[gids[i]];
+    // The table is flushed after this chunk's updates, which go to the state rows.
+    bool flush = flush_ && part.table->size() >= kFlushThreshold;
     std::vector<uint8_t*> states(n);
     for (size_t a = 0; a < aggs_.size(); a++) {
       AggregateSpec& spec = aggs_[a];
@@ -413,7 +369,7 @@ class HashAggregate : public PhysicalOperator {
       }
       if (spec.distinct) {
         // Keep only the first occurrence of each (group, args) pair. Distinct aggregations
-        // never split (they do not merge), so `gids` holds the group ids.
+        // never flush (they do not merge), so `gids` are the groups for good.
         std::vector<Vector> dkeys;
         std::vector<Type> dtypes{Type::Bigint()};
         Vector gv(Type::Bigint(), n);
@@ -453,6 +409,7 @@ class HashAggregate : public PhysicalOperator {
         spec.fn.update(spec.fn, args, n, states.data(), heap_);
       }
     }
+    if (flush) Flush();
   }
 
  public:
@@ -464,14 +421,87 @@ class HashAggregate : public PhysicalOperator {
     }
     return true;
   }
-  // Lets the groups split into radix partitions once they are many (see kSplitThreshold);
-  // for the partial aggregations of a parallel one, which CanMerge().
-  void AllowSplit() { split_ = true; }
-  bool IsSplit() const { return !sets_.empty() && sets_[0].parts.size() > 1; }
-  // Splits the groups into partitions now, however few.
-  void Split() {
+  // Lets the local table flush into partitions when it fills (see kFlushThreshold); for
+  // the partial aggregations of a parallel one, which CanMerge().
+  void AllowFlush() { flush_ = true; }
+  bool HasFlushed() const { return !flushed_.empty(); }
+
+  // Moves every group of the local table into the partitions' flushed lists and empties
+  // the table, keeping its memory; the state rows stay where they are.
+  void Flush() {
     sets_.resize(grouping_sets_.size());
-    if (!IsSplit()) SplitSet(sets_[0], KeyTypes(grouping_sets_[0]));
+    SetState& set = sets_[0];
+    std::vector<Type> key_types = KeyTypes(grouping_sets_[0]);
+    if (flushed_.empty()) {
+      flushed_.resize(kPartitions);
+      for (auto& f : flushed_) f.keys.set_types(key_types);
+    }
+    if (set.parts.empty()) return;
+    Partition& local = set.parts[0];
+    GroupHashTable& table = *local.table;
+    size_t total = table.size();
+    std::vector<uint32_t> tags(total);
+    table.GroupTags(tags.data());
+    std::vector<uint32_t> start(kPartitions + 1, 0);
+    for (size_t g = 0; g < total; g++) start[PartitionOf(tags[g]) + 1]++;
+    for (size_t p = 0; p < kPartitions; p++) start[p + 1] += start[p];
+    std::vector<uint32_t> order(total);
+    std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+    for (size_t g = 0; g < total; g++) order[fill[PartitionOf(tags[g])]++] = static_cast<uint32_t>(g);
+    for (size_t p = 0; p < kPartitions; p++) {
+      Flushed& f = flushed_[p];
+      for (uint32_t begin = start[p]; begin < start[p + 1]; begin += kVectorSize) {
+        size_t n = std::min<size_t>(kVectorSize, start[p + 1] - begin);
+        DataChunk keys;
+        keys.columns().resize(key_types.size());
+        for (size_t k = 0; k < key_types.size(); k++) keys.column(k).Gather(table.keys()[k], order.data() + begin, n);
+        keys.set_size(n);
+        f.keys.Append(keys);
+        for (size_t i = 0; i < n; i++) f.states.push_back(local.state_rows[order[begin + i]]);
+      }
+    }
+    int64_t bytes = static_cast<int64_t>(total * sizeof(uint8_t*));
+    for (const Type& t : key_types) bytes += static_cast<int64_t>(total * PhysicalSize(t.physical()));
+    ctx_->Reserve(bytes);
+    table.Clear();
+    local.state_rows.clear();
+  }
+
+  // Sets up the merged partitions MergeFlushed fills.
+  void PrepareMerge() {
+    merged_.resize(kPartitions);
+    for (auto& m : merged_) m.table = std::make_unique<GroupHashTable>(KeyTypes(grouping_sets_[0]), ctx_);
+  }
+  // Merges partition `p` of the flushed groups of every aggregation in `sources` (this one
+  // among them, all flushed) into this one's merged partition `p`: each group adopts the
+  // first state row flushed for it, later ones are combined into that. Different partitions
+  // may merge concurrently once PrepareMerge() has run.
+  void MergeFlushed(const std::vector<HashAggregate*>& sources, size_t p) {
+    Partition& dst = merged_[p];
+    size_t entries = 0;
+    for (HashAggregate* src : sources) entries += src->flushed_[p].states.size();
+    dst.table->Reserve(entries);
+    dst.state_rows.reserve(entries);
+    std::vector<uint32_t> gids(kVectorSize);
+    for (HashAggregate* src : sources) {
+      Flushed& f = src->flushed_[p];
+      size_t row = 0;
+      for (size_t c = 0; c < f.keys.chunk_count(); c++) {
+        ctx_->CheckCancelled();
+        DataChunk& keys = f.keys.chunk(c);
+        size_t n = keys.size();
+        dst.table->FindOrCreate(keys.columns(), n, gids.data());
+        for (size_t i = 0; i < n; i++, row++) {
+          uint8_t* state = f.states[row];
+          if (gids[i] == dst.state_rows.size()) {
+            dst.state_rows.push_back(state);
+          } else {
+            uint8_t* to = dst.state_rows[gids[i]];
+            for (auto& a : aggs_) a.fn.combine(a.fn, state + a.offset, to + a.offset, *dst.heap);
+          }
+        }
+      }
+    }
   }
 
   // Aggregates the whole input into the group tables.
@@ -491,7 +521,7 @@ class HashAggregate : public PhysicalOperator {
   }
 
   // Folds another aggregation's groups and states (same expressions) into this one; neither
-  // is split.
+  // has flushed.
   void MergeFrom(HashAggregate& other) {
     sets_.resize(grouping_sets_.size());
     for (size_t s = 0; s < sets_.size() && s < other.sets_.size(); s++) {
@@ -502,16 +532,16 @@ class HashAggregate : public PhysicalOperator {
       MergePartition(dst.parts[0], src.parts[0]);
     }
   }
-  // Folds partition `p` of another split aggregation into partition `p` of this split one.
-  // Different partitions may merge concurrently.
-  void MergePartitionFrom(HashAggregate& other, size_t p) { MergePartition(sets_[0].parts[p], other.sets_[0].parts[p]); }
 
-  // Turns the group tables into result rows.
+  // Ends the input: lists the group tables whose groups Next() returns.
   void Finish() {
     sets_.resize(grouping_sets_.size());
     bool global = groups_.empty();
     done_ = true;
-    results_.set_types(types_);
+    if (!merged_.empty()) {
+      for (auto& part : merged_) sources_.emplace_back(&part, &grouping_sets_[0]);
+      return;
+    }
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
       SetState& set = sets_[s];
       if (set.parts.empty()) {
@@ -523,44 +553,43 @@ class HashAggregate : public PhysicalOperator {
         set.parts[0].table->FindOrCreate(nokeys, 1, &gid);
         AddStateRows(set.parts[0]);
       }
-      for (auto& part : set.parts) Emit(part, grouping_sets_[s]);
+      for (auto& part : set.parts) sources_.emplace_back(&part, &grouping_sets_[s]);
     }
   }
 
  private:
-  void Emit(Partition& part, const std::vector<size_t>& ids) {
-    size_t total = part.table->size();
-    for (size_t start = 0; start < total; start += kVectorSize) {
-      size_t n = std::min(kVectorSize, total - start);
-      DataChunk chunk(types_, kVectorSize);
-      size_t col = 0;
-      for (size_t g = 0; g < groups_.size(); g++, col++) {
-        auto pos = std::find(ids.begin(), ids.end(), g);
-        Vector& v = chunk.column(col);
-        if (pos == ids.end()) {
-          for (size_t i = 0; i < n; i++) {
-            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
-            v.SetNull(i);
-          }
-        } else {
-          v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
+  // The result rows of groups [start, start + kVectorSize) of `part` (of the grouping set
+  // of group expressions `ids`).
+  void Emit(Partition& part, const std::vector<size_t>& ids, size_t start, DataChunk& out) {
+    size_t n = std::min(kVectorSize, part.table->size() - start);
+    DataChunk chunk(types_, kVectorSize);
+    size_t col = 0;
+    for (size_t g = 0; g < groups_.size(); g++, col++) {
+      auto pos = std::find(ids.begin(), ids.end(), g);
+      Vector& v = chunk.column(col);
+      if (pos == ids.end()) {
+        for (size_t i = 0; i < n; i++) {
+          if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+          v.SetNull(i);
         }
+      } else {
+        v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
       }
-      for (auto& a : aggs_) {
-        Vector& v = chunk.column(col++);
-        for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
-      }
-      for (const auto& call : grouping_calls_) {
-        Vector& v = chunk.column(col++);
-        int64_t bits = 0;
-        for (size_t arg : call) {
-          bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
-        }
-        for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
-      }
-      chunk.set_size(n);
-      results_.AppendOwned(std::move(chunk));
     }
+    for (auto& a : aggs_) {
+      Vector& v = chunk.column(col++);
+      for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
+    }
+    for (const auto& call : grouping_calls_) {
+      Vector& v = chunk.column(col++);
+      int64_t bits = 0;
+      for (size_t arg : call) {
+        bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
+      }
+      for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
+    }
+    chunk.set_size(n);
+    out = std::move(chunk);
   }
 
   static constexpr size_t kArenaBlock = 1 << 16;
@@ -573,26 +602,28 @@ class HashAggregate : public PhysicalOperator {
   size_t state_size_ = 0;
   ExpressionExecutor exec_;
   std::vector<SetState> sets_;
-  bool split_ = false;
+  bool flush_ = false;
+  std::vector<Flushed> flushed_;  // kPartitions once flushed
+  std::vector<Partition> merged_;  // kPartitions after MergeFlushed; their states are views
   StringHeap heap_;
-  // Scratch of FindPartitioned.
-  std::vector<uint64_t> hashes_;
-  std::vector<uint32_t> sel_, gids_;
-  ChunkCollection results_;
   bool done_ = false;
-  size_t pos_ = 0;
+  // What Next() returns: group tables and their grouping sets, the one being read and the
+  // next group in it.
+  std::vector<std::pair<Partition*, const std::vector<size_t>*>> sources_;
+  size_t source_ = 0;
+  size_t offset_ = 0;
 };
 
 // Hash aggregation over several copies of the same input pipeline, one per worker thread:
 // each copy aggregates what its scans hand it (morsels are shared, so every row is read
 // once), then the partial results are merged into the first: partition by partition on
-// all threads when they are split, else serially.
+// all threads once any copy has flushed (see kFlushThreshold), else serially.
 class ParallelAggregate : public PhysicalOperator {
  public:
   ParallelAggregate(ExecContext* ctx, std::vector<std::unique_ptr<HashAggregate>> parts,
                     std::vector<std::shared_ptr<HashJoinBuild>> builds)
       : PhysicalOperator(parts[0]->types()), ctx_(ctx), parts_(std::move(parts)), builds_(std::move(builds)) {
-    for (auto& p : parts_) p->AllowSplit();
+    for (auto& p : parts_) p->AllowFlush();
   }
 
   bool Next(DataChunk& out) override {
@@ -604,18 +635,19 @@ class ParallelAggregate : public PhysicalOperator {
       for (auto& p : parts_) tasks.push_back([part = p.get()] { part->ConsumeInput(); });
       Run(std::move(tasks));
       tasks.clear();
-      bool split = false;
-      for (auto& p : parts_) split = split || p->IsSplit();
-      if (split) {
+      bool flushed = false;
+      for (auto& p : parts_) flushed = flushed || p->HasFlushed();
+      if (flushed) {
+        std::vector<HashAggregate*> sources;
         for (auto& p : parts_) {
-          if (!p->IsSplit()) tasks.push_back([part = p.get()] { part->Split(); });
+          sources.push_back(p.get());
+          tasks.push_back([part = p.get()] { part->Flush(); });
         }
         Run(std::move(tasks));
         tasks.clear();
+        parts_[0]->PrepareMerge();
         for (size_t p = 0; p < kPartitions; p++) {
-          tasks.push_back([this, p] {
-            for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergePartitionFrom(*parts_[i], p);
-          });
+          tasks.push_back([this, &sources, p] { parts_[0]->MergeFlushed(sources, p); });
         }
         Run(std::move(tasks));
       } else {
@@ -740,7 +772,9 @@ class PairEmitter {
 
 // The build side of a hash join: its rows, a table of their keys and, per key, the chain of
 // rows that have it. Built once (under a lock) and then read by every probing copy of a
-// parallel pipeline.
+// parallel pipeline. Its input is one operator, or copies of one parallel pipeline that run
+// on the worker threads (after the build sides they probe), their rows then entered into
+// the table in turn.
 class HashJoinBuild {
  public:
   struct Entry {
@@ -749,11 +783,12 @@ class HashJoinBuild {
     uint32_t next;
   };
 
-  HashJoinBuild(ExecContext* ctx, PhysicalPtr right, std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal)
-      : ctx_(ctx), right_(std::move(right)), rkeys_(std::move(rkeys)), null_equal_(std::move(null_equal)),
-        exec_(ctx) {}
+  HashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> inputs, std::vector<std::shared_ptr<HashJoinBuild>> nested,
+                std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal)
+      : ctx_(ctx), inputs_(std::move(inputs)), nested_(std::move(nested)), rkeys_(std::move(rkeys)),
+        null_equal_(std::move(null_equal)), exec_(ctx) {}
 
-  const std::vector<Type>& right_types() const { return right_->types(); }
+  const std::vector<Type>& right_types() const { return inputs_[0]->types(); }
 
   // Builds on first call; later calls (from any thread) wait for it.
   void Ensure() {
@@ -781,56 +816,88 @@ class HashJoinBuild {
     std::vector<Type> key_types;
     for (auto& k : rkeys_) key_types.push_back(k->type);
     table_ = std::make_unique<GroupHashTable>(key_types, ctx_);
-    DataChunk in;
-    while (right_->Next(in)) {
-      ctx_->CheckCancelled();
-      in.Flatten();
-      size_t n = in.size();
-      std::vector<Vector> keys(rkeys_.size());
-      for (size_t k = 0; k < rkeys_.size(); k++) {
-        exec_.Execute(*rkeys_[k], in, keys[k]);
-        keys[k].Flatten(n);
+    ThreadPool* pool = ctx_->query()->pool;
+    if (inputs_.size() == 1 || !pool) {
+      for (auto& input : inputs_) {
+        DataChunk in;
+        while (input->Next(in)) {
+          ctx_->CheckCancelled();
+          Add(in);
+          in = DataChunk();
+        }
       }
-      // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
-      std::vector<uint32_t> valid_rows;
-      for (size_t i = 0; i < n; i++) {
-        bool ok = true;
-        for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
-        if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
+      return;
+    }
+    for (auto& b : nested_) b->Ensure();
+    std::vector<std::vector<DataChunk>> parts(inputs_.size());
+    std::vector<std::function<void()>> tasks;
+    for (size_t i = 0; i < inputs_.size(); i++) {
+      tasks.push_back([this, i, &parts] {
+        DataChunk in;
+        while (inputs_[i]->Next(in)) {
+          ctx_->CheckCancelled();
+          parts[i].push_back(std::move(in));
+          in = DataChunk();
+        }
+      });
+    }
+    pool->Run(std::move(tasks));
+    for (auto& part : parts) {
+      for (DataChunk& in : part) {
+        ctx_->CheckCancelled();
+        Add(in);
       }
-      // Small chunks (after selective filters) are packed into the previous one.
-      bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
-      uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
-      packed = packed && chunks_.back()->AppendInPlace(in);
-      if (!packed) base_row = 0;
-      uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
-      std::vector<uint32_t> gids(valid_rows.size());
-      if (!valid_rows.empty()) {
-        std::vector<Vector> vk(keys.size());
-        for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
-        table_->FindOrCreate(vk, valid_rows.size(), gids.data());
-      }
-      if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
-      for (size_t i = 0; i < valid_rows.size(); i++) {
-        uint32_t entry = static_cast<uint32_t>(entries_.size());
-        entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
-        heads_[gids[i]] = entry;
-      }
-      size_t bytes = 0;
-      for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
-      ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
-      if (packed) {
-        matched_.back().resize(chunks_.back()->size(), 0);
-      } else {
-        chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
-        matched_.emplace_back(n, 0);
-      }
-      in = DataChunk();
+    }
+  }
+
+  // Enters the rows of `in` (consumed) into the table.
+  void Add(DataChunk& in) {
+    in.Flatten();
+    size_t n = in.size();
+    std::vector<Vector> keys(rkeys_.size());
+    for (size_t k = 0; k < rkeys_.size(); k++) {
+      exec_.Execute(*rkeys_[k], in, keys[k]);
+      keys[k].Flatten(n);
+    }
+    // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
+    std::vector<uint32_t> valid_rows;
+    for (size_t i = 0; i < n; i++) {
+      bool ok = true;
+      for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
+      if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
+    }
+    // Small chunks (after selective filters) are packed into the previous one.
+    bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
+    uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
+    packed = packed && chunks_.back()->AppendInPlace(in);
+    if (!packed) base_row = 0;
+    uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
+    std::vector<uint32_t> gids(valid_rows.size());
+    if (!valid_rows.empty()) {
+      std::vector<Vector> vk(keys.size());
+      for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
+      table_->FindOrCreate(vk, valid_rows.size(), gids.data());
+    }
+    if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
+    for (size_t i = 0; i < valid_rows.size(); i++) {
+      uint32_t entry = static_cast<uint32_t>(entries_.size());
+      entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
+      heads_[gids[i]] = entry;
+    }
+    size_t bytes = 0;
+    for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
+    ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
+    if (packed) {
+      matched_.back().resize(chunks_.back()->size(), 0);
+    } else {
+      chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
+      matched_.emplace_back(n, 0);
     }
   }
 
   ExecContext* ctx_;
-  PhysicalPtr right_;
+  std::vector<PhysicalPtr> inputs_;
+  std::vector<std::shared_ptr<HashJoinBuild>> nested_;
   std::vector<BoundExprPtr> rkeys_;
   std::vector<bool> null_equal_;
   ExpressionExecutor exec_;
@@ -1462,7 +1529,17 @@ PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, 
 }
 std::shared_ptr<HashJoinBuild> MakeHashJoinBuild(ExecContext* ctx, PhysicalPtr right, std::vector<BoundExprPtr> right_keys,
                                                  std::vector<bool> null_equal) {
-  return std::make_shared<HashJoinBuild>(ctx, std::move(right), std::move(right_keys), std::move(null_equal));
+  std::vector<PhysicalPtr> inputs;
+  inputs.push_back(std::move(right));
+  return std::make_shared<HashJoinBuild>(ctx, std::move(inputs), std::vector<std::shared_ptr<HashJoinBuild>>{},
+                                         std::move(right_keys), std::move(null_equal));
+}
+std::shared_ptr<HashJoinBuild> MakeParallelHashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> copies,
+                                                         std::vector<std::shared_ptr<HashJoinBuild>> builds,
+                                                         std::vector<BoundExprPtr> right_keys,
+                                                         std::vector<bool> null_equal) {
+  return std::make_shared<HashJoinBuild>(ctx, std::move(copies), std::move(builds), std::move(right_keys),
+                                         std::move(null_equal));
 }
 void PrepareHashJoinBuild(HashJoinBuild& build) { build.Ensure(); }
 PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build, JoinType type,

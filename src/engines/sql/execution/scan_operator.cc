@@ -194,6 +194,12 @@ class ExternalScan : public PhysicalOperator {
         for (auto& c : x->children) stack.push_back(c.get());
       }
       if (!ok) throw ExecutionError("GENERIC_INTERNAL_ERROR", "pushed filter over an unread column");
+      // A comparison of a column with a constant, without casts, cannot fail on any row.
+      bool plain = e->children.size() == 2 && MatchColumnComparison(*e).has_value();
+      for (const auto& c : e->children) {
+        plain = plain && (c->kind == BoundExprKind::kColumnRef || c->kind == BoundExprKind::kConstant);
+      }
+      comparison_.push_back(plain);
       filters_.push_back(std::move(e));
     }
     data_columns_ = def_->columns.size();
@@ -349,18 +355,55 @@ class ExternalScan : public PhysicalOperator {
       if (column_ids_[c] >= data_columns_) PartitionValue(file, column_ids_[c], chunk.column(c), chunk.size());
     }
     ctx_->query()->rows_scanned.fetch_add(chunk.size(), std::memory_order_relaxed);
-    if (!filters_.empty()) {
-      ExpressionExecutor exec(ctx_);
-      uint32_t sel[kVectorSize];
-      for (const auto& f : filters_) {
-        size_t n = exec.Select(*f, chunk, sel);
-        if (n < chunk.size()) chunk.Slice(sel, n);
-        if (n == 0) return;
-      }
-    }
+    if (!filters_.empty() && !ApplyFilters(chunk)) return;
     // Rows left by selective filters join the previous chunk when they fit.
     if (chunk.size() < kVectorSize / 2 && !out->empty() && out->back().AppendInPlace(chunk)) return;
     out->push_back(std::move(chunk));
+  }
+
+  // Keeps the rows of `chunk` that pass every filter; false when none does. The plain
+  // `column <op> constant` filters are evaluated over the whole chunk and combined into one
+  // mask, so that the chunk is sliced once for all of them; the others then run on the
+  // rows left, sliced after each. Runs on several threads at once (DecodeWave).
+  bool ApplyFilters(DataChunk& chunk) const {
+    ExpressionExecutor exec(ctx_);
+    size_t n = chunk.size();
+    uint8_t mask[kVectorSize];
+    uint32_t sel[kVectorSize];
+    std::memset(mask, 1, n);
+    bool masked = false;
+    for (size_t f = 0; f < filters_.size(); f++) {
+      if (!comparison_[f]) continue;
+      Vector v;
+      exec.Execute(*filters_[f], chunk, v);
+      if (v.is_constant()) {
+        if (!v.IsValid(0) || !v.data<uint8_t>()[0]) return false;
+        continue;
+      }
+      const uint8_t* d = v.data<uint8_t>();
+      for (size_t i = 0; i < n; i++) mask[i] &= d[i] != 0;
+      if (v.has_nulls()) {
+        const uint8_t* valid = v.validity();
+        for (size_t i = 0; i < n; i++) mask[i] &= valid[i];
+      }
+      masked = true;
+    }
+    if (masked) {
+      size_t m = 0;
+      for (size_t i = 0; i < n; i++) {
+        sel[m] = static_cast<uint32_t>(i);
+        m += mask[i];
+      }
+      if (m == 0) return false;
+      if (m < n) chunk.Slice(sel, m);
+    }
+    for (size_t f = 0; f < filters_.size(); f++) {
+      if (comparison_[f]) continue;
+      size_t m = exec.Select(*filters_[f], chunk, sel);
+      if (m == 0) return false;
+      if (m < chunk.size()) chunk.Slice(sel, m);
+    }
+    return true;
   }
 
   void DecodeMorsel(const Morsel& m, std::vector<DataChunk>* out) {
@@ -482,6 +525,7 @@ class ExternalScan : public PhysicalOperator {
   std::vector<uint32_t> column_ids_;
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
+  std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
   size_t data_columns_ = 0;
   std::shared_ptr<ScanMorsels> work_;
   bool parallel_ = false;

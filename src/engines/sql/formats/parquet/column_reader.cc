@@ -284,7 +284,13 @@ void ColumnReader::Impl::DecodeDense(int64_t n, ColumnBatch* out, int64_t pos) {
 int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out) {
   const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining);
   const ValueType type = chunk.plan.value_type;
-  out->Reset(type);
+  // Every position of the value array and of `valid` is written below, so a batch read into
+  // before keeps its arrays' sizes (resizing an emptied array would zero it first).
+  if (out->type != type) out->Reset(type);
+  out->num_rows = 0;
+  out->null_count = 0;
+  out->offsets.clear();
+  out->bytes.clear();
   out->valid.resize(static_cast<size_t>(n));
   SizeBatch(type, n, out);
   int64_t pos = 0;
