@@ -94,8 +94,12 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "serve") return Serve(args);
-  // The SQL tools take the command word as their argv[0].
-  if (command == "sql") return sql::RunSqlShell(argc - 1, argv + 1);
+  // The SQL tools take the command word as their argv[0]. Queries run with the allocator
+  // tuned as unistudio-sql runs them (TuneAllocator re-executes this command once).
+  if (command == "sql") {
+    sql::TuneAllocator(argv);
+    return sql::RunSqlShell(argc - 1, argv + 1);
+  }
   if (command == "sqllogictest") return sql::RunSqlLogicTest(argc - 1, argv + 1);
   if (command == "images") return sagemaker::RunImagesCommand(args);
   if (command == "algorithm") return sagemaker::RunAlgorithmCommand(args);

@@ -224,15 +224,19 @@ class HashAggregate : public PhysicalOperator {
       ConsumeInput();
       Finish();
     }
-    if (pos_ >= results_.chunk_count()) {
-      out.set_size(0);
-      return false;
+    // Result rows are made a chunk at a time from the group tables, never all at once.
+    while (source_ < sources_.size()) {
+      const auto& [part, ids] = sources_[source_];
+      if (offset_ < part->table->size()) {
+        Emit(*part, *ids, offset_, out);
+        offset_ += out.size();
+        return true;
+      }
+      source_++;
+      offset_ = 0;
     }
-    const DataChunk& c = results_.chunk(pos_++);
-    out.columns().resize(c.column_count());
-    for (size_t i = 0; i < c.column_count(); i++) out.column(i).Reference(c.column(i));
-    out.set_size(c.size());
-    return true;
+    out.set_size(0);
+    return false;
   }
 
  private:
@@ -529,14 +533,13 @@ class HashAggregate : public PhysicalOperator {
     }
   }
 
-  // Turns the group tables into result rows.
+  // Ends the input: lists the group tables whose groups Next() returns.
   void Finish() {
     sets_.resize(grouping_sets_.size());
     bool global = groups_.empty();
     done_ = true;
-    results_.set_types(types_);
     if (!merged_.empty()) {
-      for (auto& part : merged_) Emit(part, grouping_sets_[0]);
+      for (auto& part : merged_) sources_.emplace_back(&part, &grouping_sets_[0]);
       return;
     }
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
@@ -550,44 +553,43 @@ class HashAggregate : public PhysicalOperator {
         set.parts[0].table->FindOrCreate(nokeys, 1, &gid);
         AddStateRows(set.parts[0]);
       }
-      for (auto& part : set.parts) Emit(part, grouping_sets_[s]);
+      for (auto& part : set.parts) sources_.emplace_back(&part, &grouping_sets_[s]);
     }
   }
 
  private:
-  void Emit(Partition& part, const std::vector<size_t>& ids) {
-    size_t total = part.table->size();
-    for (size_t start = 0; start < total; start += kVectorSize) {
-      size_t n = std::min(kVectorSize, total - start);
-      DataChunk chunk(types_, kVectorSize);
-      size_t col = 0;
-      for (size_t g = 0; g < groups_.size(); g++, col++) {
-        auto pos = std::find(ids.begin(), ids.end(), g);
-        Vector& v = chunk.column(col);
-        if (pos == ids.end()) {
-          for (size_t i = 0; i < n; i++) {
-            if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
-            v.SetNull(i);
-          }
-        } else {
-          v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
+  // The result rows of groups [start, start + kVectorSize) of `part` (of the grouping set
+  // of group expressions `ids`).
+  void Emit(Partition& part, const std::vector<size_t>& ids, size_t start, DataChunk& out) {
+    size_t n = std::min(kVectorSize, part.table->size() - start);
+    DataChunk chunk(types_, kVectorSize);
+    size_t col = 0;
+    for (size_t g = 0; g < groups_.size(); g++, col++) {
+      auto pos = std::find(ids.begin(), ids.end(), g);
+      Vector& v = chunk.column(col);
+      if (pos == ids.end()) {
+        for (size_t i = 0; i < n; i++) {
+          if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
+          v.SetNull(i);
         }
+      } else {
+        v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
       }
-      for (auto& a : aggs_) {
-        Vector& v = chunk.column(col++);
-        for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
-      }
-      for (const auto& call : grouping_calls_) {
-        Vector& v = chunk.column(col++);
-        int64_t bits = 0;
-        for (size_t arg : call) {
-          bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
-        }
-        for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
-      }
-      chunk.set_size(n);
-      results_.AppendOwned(std::move(chunk));
     }
+    for (auto& a : aggs_) {
+      Vector& v = chunk.column(col++);
+      for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
+    }
+    for (const auto& call : grouping_calls_) {
+      Vector& v = chunk.column(col++);
+      int64_t bits = 0;
+      for (size_t arg : call) {
+        bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
+      }
+      for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
+    }
+    chunk.set_size(n);
+    out = std::move(chunk);
   }
 
   static constexpr size_t kArenaBlock = 1 << 16;
@@ -604,9 +606,12 @@ class HashAggregate : public PhysicalOperator {
   std::vector<Flushed> flushed_;  // kPartitions once flushed
   std::vector<Partition> merged_;  // kPartitions after MergeFlushed; their states are views
   StringHeap heap_;
-  ChunkCollection results_;
   bool done_ = false;
-  size_t pos_ = 0;
+  // What Next() returns: group tables and their grouping sets, the one being read and the
+  // next group in it.
+  std::vector<std::pair<Partition*, const std::vector<size_t>*>> sources_;
+  size_t source_ = 0;
+  size_t offset_ = 0;
 };
 
 // Hash aggregation over several copies of the same input pipeline, one per worker thread:
@@ -767,7 +772,9 @@ class PairEmitter {
 
 // The build side of a hash join: its rows, a table of their keys and, per key, the chain of
 // rows that have it. Built once (under a lock) and then read by every probing copy of a
-// parallel pipeline.
+// parallel pipeline. Its input is one operator, or copies of one parallel pipeline that run
+// on the worker threads (after the build sides they probe), their rows then entered into
+// the table in turn.
 class HashJoinBuild {
  public:
   struct Entry {
@@ -776,11 +783,12 @@ class HashJoinBuild {
     uint32_t next;
   };
 
-  HashJoinBuild(ExecContext* ctx, PhysicalPtr right, std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal)
-      : ctx_(ctx), right_(std::move(right)), rkeys_(std::move(rkeys)), null_equal_(std::move(null_equal)),
-        exec_(ctx) {}
+  HashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> inputs, std::vector<std::shared_ptr<HashJoinBuild>> nested,
+                std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal)
+      : ctx_(ctx), inputs_(std::move(inputs)), nested_(std::move(nested)), rkeys_(std::move(rkeys)),
+        null_equal_(std::move(null_equal)), exec_(ctx) {}
 
-  const std::vector<Type>& right_types() const { return right_->types(); }
+  const std::vector<Type>& right_types() const { return inputs_[0]->types(); }
 
   // Builds on first call; later calls (from any thread) wait for it.
   void Ensure() {
@@ -808,56 +816,88 @@ class HashJoinBuild {
     std::vector<Type> key_types;
     for (auto& k : rkeys_) key_types.push_back(k->type);
     table_ = std::make_unique<GroupHashTable>(key_types, ctx_);
-    DataChunk in;
-    while (right_->Next(in)) {
-      ctx_->CheckCancelled();
-      in.Flatten();
-      size_t n = in.size();
-      std::vector<Vector> keys(rkeys_.size());
-      for (size_t k = 0; k < rkeys_.size(); k++) {
-        exec_.Execute(*rkeys_[k], in, keys[k]);
-        keys[k].Flatten(n);
+    ThreadPool* pool = ctx_->query()->pool;
+    if (inputs_.size() == 1 || !pool) {
+      for (auto& input : inputs_) {
+        DataChunk in;
+        while (input->Next(in)) {
+          ctx_->CheckCancelled();
+          Add(in);
+          in = DataChunk();
+        }
       }
-      // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
-      std::vector<uint32_t> valid_rows;
-      for (size_t i = 0; i < n; i++) {
-        bool ok = true;
-        for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
-        if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
+      return;
+    }
+    for (auto& b : nested_) b->Ensure();
+    std::vector<std::vector<DataChunk>> parts(inputs_.size());
+    std::vector<std::function<void()>> tasks;
+    for (size_t i = 0; i < inputs_.size(); i++) {
+      tasks.push_back([this, i, &parts] {
+        DataChunk in;
+        while (inputs_[i]->Next(in)) {
+          ctx_->CheckCancelled();
+          parts[i].push_back(std::move(in));
+          in = DataChunk();
+        }
+      });
+    }
+    pool->Run(std::move(tasks));
+    for (auto& part : parts) {
+      for (DataChunk& in : part) {
+        ctx_->CheckCancelled();
+        Add(in);
       }
-      // Small chunks (after selective filters) are packed into the previous one.
-      bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
-      uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
-      packed = packed && chunks_.back()->AppendInPlace(in);
-      if (!packed) base_row = 0;
-      uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
-      std::vector<uint32_t> gids(valid_rows.size());
-      if (!valid_rows.empty()) {
-        std::vector<Vector> vk(keys.size());
-        for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
-        table_->FindOrCreate(vk, valid_rows.size(), gids.data());
-      }
-      if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
-      for (size_t i = 0; i < valid_rows.size(); i++) {
-        uint32_t entry = static_cast<uint32_t>(entries_.size());
-        entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
-        heads_[gids[i]] = entry;
-      }
-      size_t bytes = 0;
-      for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
-      ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
-      if (packed) {
-        matched_.back().resize(chunks_.back()->size(), 0);
-      } else {
-        chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
-        matched_.emplace_back(n, 0);
-      }
-      in = DataChunk();
+    }
+  }
+
+  // Enters the rows of `in` (consumed) into the table.
+  void Add(DataChunk& in) {
+    in.Flatten();
+    size_t n = in.size();
+    std::vector<Vector> keys(rkeys_.size());
+    for (size_t k = 0; k < rkeys_.size(); k++) {
+      exec_.Execute(*rkeys_[k], in, keys[k]);
+      keys[k].Flatten(n);
+    }
+    // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
+    std::vector<uint32_t> valid_rows;
+    for (size_t i = 0; i < n; i++) {
+      bool ok = true;
+      for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
+      if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
+    }
+    // Small chunks (after selective filters) are packed into the previous one.
+    bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
+    uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
+    packed = packed && chunks_.back()->AppendInPlace(in);
+    if (!packed) base_row = 0;
+    uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
+    std::vector<uint32_t> gids(valid_rows.size());
+    if (!valid_rows.empty()) {
+      std::vector<Vector> vk(keys.size());
+      for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
+      table_->FindOrCreate(vk, valid_rows.size(), gids.data());
+    }
+    if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
+    for (size_t i = 0; i < valid_rows.size(); i++) {
+      uint32_t entry = static_cast<uint32_t>(entries_.size());
+      entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
+      heads_[gids[i]] = entry;
+    }
+    size_t bytes = 0;
+    for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
+    ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
+    if (packed) {
+      matched_.back().resize(chunks_.back()->size(), 0);
+    } else {
+      chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
+      matched_.emplace_back(n, 0);
     }
   }
 
   ExecContext* ctx_;
-  PhysicalPtr right_;
+  std::vector<PhysicalPtr> inputs_;
+  std::vector<std::shared_ptr<HashJoinBuild>> nested_;
   std::vector<BoundExprPtr> rkeys_;
   std::vector<bool> null_equal_;
   ExpressionExecutor exec_;
@@ -1489,7 +1529,17 @@ PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, 
 }
 std::shared_ptr<HashJoinBuild> MakeHashJoinBuild(ExecContext* ctx, PhysicalPtr right, std::vector<BoundExprPtr> right_keys,
                                                  std::vector<bool> null_equal) {
-  return std::make_shared<HashJoinBuild>(ctx, std::move(right), std::move(right_keys), std::move(null_equal));
+  std::vector<PhysicalPtr> inputs;
+  inputs.push_back(std::move(right));
+  return std::make_shared<HashJoinBuild>(ctx, std::move(inputs), std::vector<std::shared_ptr<HashJoinBuild>>{},
+                                         std::move(right_keys), std::move(null_equal));
+}
+std::shared_ptr<HashJoinBuild> MakeParallelHashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> copies,
+                                                         std::vector<std::shared_ptr<HashJoinBuild>> builds,
+                                                         std::vector<BoundExprPtr> right_keys,
+                                                         std::vector<bool> null_equal) {
+  return std::make_shared<HashJoinBuild>(ctx, std::move(copies), std::move(builds), std::move(right_keys),
+                                         std::move(null_equal));
 }
 void PrepareHashJoinBuild(HashJoinBuild& build) { build.Ensure(); }
 PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build, JoinType type,

@@ -49,6 +49,12 @@ PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, 
 std::shared_ptr<HashJoinBuild> MakeHashJoinBuild(ExecContext* ctx, PhysicalPtr right,
                                                  std::vector<BoundExprPtr> right_keys,
                                                  std::vector<bool> null_equal);
+// A build side whose input is `copies` of one parallel pipeline, run on the worker threads
+// once the build sides they probe (`builds`) are ready.
+std::shared_ptr<HashJoinBuild> MakeParallelHashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> copies,
+                                                         std::vector<std::shared_ptr<HashJoinBuild>> builds,
+                                                         std::vector<BoundExprPtr> right_keys,
+                                                         std::vector<bool> null_equal);
 void PrepareHashJoinBuild(HashJoinBuild& build);
 // Probes `build` with the rows of `left` (right and full joins need a build of their own).
 PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build,

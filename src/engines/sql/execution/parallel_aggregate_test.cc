@@ -89,5 +89,19 @@ TEST_F(ParallelAggregateTest, JoinsProbeOneSharedBuild) {
   EXPECT_EQ(Rows("SELECT count(*), sum(id) FROM f WHERE id < 0", 4), (std::vector<std::string>{"0|NULL"}));
 }
 
+TEST_F(ParallelAggregateTest, BuildSidePipelinesRunInParallel) {
+  // The build side of the outer join is itself a scan probing a join: its copies run on
+  // the worker threads after the inner build.
+  std::string sql =
+      "SELECT b.name, count(*), sum(a.id), min(a.s) FROM f a, "
+      "(SELECT g.id, d.name FROM f g, dim d WHERE g.k = d.k AND g.id % 5 = 0) b "
+      "WHERE a.id = b.id + 1 GROUP BY b.name ORDER BY b.name";
+  std::vector<std::string> serial = Rows(sql, 1);
+  ASSERT_EQ(serial.size(), 5u);
+  EXPECT_EQ(serial[0], "five|9800|1776725300|v1");
+  EXPECT_EQ(Rows(sql, 2), serial);
+  EXPECT_EQ(Rows(sql, 4), serial);
+}
+
 }  // namespace
 }  // namespace sql

@@ -218,7 +218,17 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
       JoinKeys keys = SplitJoinKeys(op);
       auto& build = state->builds[&op];
       if (!build) {
-        build = MakeHashJoinBuild(ctx_, Plan(*op.children[1]), std::move(keys.right), keys.null_equal);
+        QueryState* q = ctx_->query();
+        if (q->threads >= 2 && q->pool && IsParallelPipeline(*op.children[1])) {
+          // The build side's own pipeline runs in copies too.
+          PipelineState inner;
+          std::vector<PhysicalPtr> copies;
+          for (int t = 0; t < q->threads; t++) copies.push_back(PlanPipeline(*op.children[1], &inner, first && t == 0));
+          build = MakeParallelHashJoinBuild(ctx_, std::move(copies), std::move(inner.build_list), std::move(keys.right),
+                                            keys.null_equal);
+        } else {
+          build = MakeHashJoinBuild(ctx_, Plan(*op.children[1]), std::move(keys.right), keys.null_equal);
+        }
         state->build_list.push_back(build);
       }
       JoinType t = op.join_type == JoinType::kCross ? JoinType::kInner : op.join_type;

@@ -1,7 +1,8 @@
 // Turns an optimized logical plan into physical operators: resolves column bindings to
 // input positions, picks hash joins for equi-conditions (nested loops otherwise), fuses
 // ORDER BY + LIMIT into a top-N sort, runs hash aggregations over parallel copies of their
-// input pipeline (scans, filters, projections, hash join probes), and evaluates VALUES rows. Also executes subquery
+// input pipeline (scans, filters, projections, hash join probes), and the build sides of
+// those probes over copies of theirs, and evaluates VALUES rows. Also executes subquery
 // plans for the expression executor. Stateless apart from the query context; one planner
 // per execution.
 #pragma once
