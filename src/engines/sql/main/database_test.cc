@@ -174,5 +174,26 @@ TEST_F(DatabaseTest, CsvWithHiveNullsAndGzip) {
   fs::remove_all(dir);
 }
 
+// With file_table_functions off, read_csv/read_json/read_parquet are unknown functions: the
+// file is never opened, and the same query still works with them on.
+TEST_F(DatabaseTest, FileTableFunctionsCanBeTurnedOff) {
+  fs::path dir = fs::temp_directory_path() / ("sql_tf_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.csv") << "id\n41\n";
+  QueryOptions off;
+  off.file_table_functions = false;
+  for (const char* fn : {"read_csv", "read_json", "read_parquet"}) {
+    try {
+      Q(std::string("SELECT * FROM ") + fn + "('" + (dir / "a.csv").string() + "')", off);
+      FAIL() << fn;
+    } catch (const BinderError& e) {
+      EXPECT_EQ(e.name(), "FUNCTION_NOT_FOUND") << fn;
+    }
+  }
+  EXPECT_EQ(Rows("SELECT id + 1 FROM read_csv('" + (dir / "a.csv").string() + "')"),
+            std::vector<std::string>{"42"});
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace sql
