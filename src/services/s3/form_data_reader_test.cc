@@ -2,31 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cstring>
+#include <string>
 
 #include "platform/aws/api_error.h"
+#include "platform/aws/sigv4/sigv4_test_util.h"
 
 namespace s3 {
 namespace {
 
 // A body delivered `step` bytes per Read, to cross every buffer boundary.
-class StepReader : public http::BodyReader {
- public:
-  StepReader(std::string data, size_t step) : data_(std::move(data)), step_(step) {}
-  size_t Read(char* buf, size_t n) override {
-    size_t k = std::min({n, step_, data_.size() - pos_});
-    std::memcpy(buf, data_.data() + pos_, k);
-    pos_ += k;
-    return k;
-  }
-  std::optional<uint64_t> ContentLength() const override { return data_.size(); }
-
- private:
-  std::string data_;
-  size_t step_;
-  size_t pos_ = 0;
-};
+using StepReader = aws::sigv4::testing::StringBodyReader;
 
 std::string Form(const std::string& file) {
   return "--XyZ\r\n"
