@@ -141,12 +141,20 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
       file.emplace(files.CreateTemp());
       file->Append(bytes_.data(), bytes_.size());
       std::string().swap(bytes_);
-      spare.resize(buf.size());
-      hasher.emplace([&](std::string_view d) { md5.Update(d); });
-      writer.emplace([&](std::string_view d) {
-        for (auto& s : sums) s.Update(d);
-        file->Append(d.data(), d.size());
-      });
+      // A body of known size that is already read whole has no next read to overlap with.
+      if (!expect.size || size_ < *expect.size) {
+        spare.resize(buf.size());
+        hasher.emplace([&](std::string_view d) { md5.Update(d); });
+        writer.emplace([&](std::string_view d) {
+          for (auto& s : sums) s.Update(d);
+          file->Append(d.data(), d.size());
+        });
+      }
+    }
+    if (!hasher) {
+      digest(data);
+      file->Append(data.data(), data.size());
+      continue;
     }
     // Each Submit first waits for that helper's previous chunk, so once both return neither
     // touches `spare` any more.

@@ -4,8 +4,8 @@
 // this object, which removes it when destroyed (a failed commit leaves nothing behind).
 // A body larger than kPackedBodyMax is hashed and written by two helper threads (one for
 // MD5, one for the other checksums and the file writes) while the caller's thread reads its
-// next chunk. Memory stays bounded: two buffers of at most 1 MiB plus at most kPackedBodyMax
-// held bytes. Used by one thread.
+// next chunk, unless its known size came whole in the first read. Memory stays bounded: two
+// buffers of at most 1 MiB plus at most kPackedBodyMax held bytes. Used by one thread.
 #pragma once
 
 #include <cstdint>
