@@ -768,6 +768,17 @@ class PairEmitter {
   size_t left_width_;
 };
 
+// The join keys `exprs` over the `n` rows of `in`, each a flat vector.
+std::vector<Vector> FlatKeys(ExpressionExecutor& exec, const std::vector<BoundExprPtr>& exprs,
+                             DataChunk& in, size_t n) {
+  std::vector<Vector> keys(exprs.size());
+  for (size_t k = 0; k < exprs.size(); k++) {
+    exec.Execute(*exprs[k], in, keys[k]);
+    keys[k].Flatten(n);
+  }
+  return keys;
+}
+
 }  // namespace
 
 // The build side of a hash join: its rows, a table of their keys and, per key, the chain of
@@ -854,11 +865,7 @@ class HashJoinBuild {
   void Add(DataChunk& in) {
     in.Flatten();
     size_t n = in.size();
-    std::vector<Vector> keys(rkeys_.size());
-    for (size_t k = 0; k < rkeys_.size(); k++) {
-      exec_.Execute(*rkeys_[k], in, keys[k]);
-      keys[k].Flatten(n);
-    }
+    std::vector<Vector> keys = FlatKeys(exec_, rkeys_, in, n);
     // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
     std::vector<uint32_t> valid_rows;
     for (size_t i = 0; i < n; i++) {
@@ -956,11 +963,7 @@ class HashJoin : public PhysicalOperator {
   void Probe(DataChunk& in) {
     in.Flatten();
     size_t n = in.size();
-    std::vector<Vector> keys(lkeys_.size());
-    for (size_t k = 0; k < lkeys_.size(); k++) {
-      exec_.Execute(*lkeys_[k], in, keys[k]);
-      keys[k].Flatten(n);
-    }
+    std::vector<Vector> keys = FlatKeys(exec_, lkeys_, in, n);
     std::vector<uint32_t> gids(n, kNone);
     GroupHashTable& table = build_->table();
     if (table.size() > 0) table.Find(keys, n, gids.data());
