@@ -201,6 +201,17 @@ TEST_F(ParquetErrorsTest, TruncatedFileNamesTheEndOffset) {
                 "small");
 }
 
+TEST_F(ParquetErrorsTest, MissingLeadingMagicNamesOffsetZero) {
+  std::string bytes = WriteParquet(100);
+  bytes.replace(0, 4, "XXXX");
+  std::string path = Write("head.parquet", bytes);
+  Table("t", path, FileFormat::kParquet);
+  EXPECT_EQ(Failure("SELECT sum(id) FROM t"),
+            "HIVE_BAD_DATA: " + path +
+                ": byte offset 0: Malformed Parquet file: not a Parquet file: magic bytes 'PAR1' "
+                "missing at the start");
+}
+
 TEST_F(ParquetErrorsTest, CorruptPageNamesThePageOffset) {
   std::string bytes = WriteParquet(100);
   // The first column chunk's first page header starts right after the magic bytes.
