@@ -1,11 +1,11 @@
 #include "engines/sql/execution/operators.h"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <type_traits>
 
 #include "engines/sql/common/vector_ops.h"
@@ -250,7 +250,7 @@ class HashAggregate : public PhysicalOperator {
     std::unique_ptr<StringHeap> heap = std::make_unique<StringHeap>();
   };
   struct SetState {
-    std::vector<Partition> parts;  // one (empty before the first row)
+    std::optional<Partition> part;  // from the first row on
     // Per distinct aggregate: (group, value) pairs already seen.
     std::vector<std::unique_ptr<GroupHashTable>> distinct_seen;
   };
@@ -270,7 +270,7 @@ class HashAggregate : public PhysicalOperator {
       }
     };
     for (auto& s : sets_) {
-      for (auto& p : s.parts) destroy(p.state_rows);
+      if (s.part) destroy(s.part->state_rows);
     }
     for (auto& f : flushed_) destroy(f.states);
     sets_.clear();
@@ -283,9 +283,9 @@ class HashAggregate : public PhysicalOperator {
     return types;
   }
 
-  void InitParts(SetState& set, size_t count, const std::vector<Type>& key_types) {
-    set.parts.resize(count);
-    for (auto& p : set.parts) p.table = std::make_unique<GroupHashTable>(key_types, ctx_);
+  void InitPart(SetState& set, const std::vector<Type>& key_types) {
+    set.part.emplace();
+    set.part->table = std::make_unique<GroupHashTable>(key_types, ctx_);
     set.distinct_seen.resize(aggs_.size());
   }
 
@@ -342,10 +342,10 @@ class HashAggregate : public PhysicalOperator {
     size_t n = in.size();
     std::vector<Vector> keys(ids.size());
     for (size_t k = 0; k < ids.size(); k++) keys[k].Reference(group_vals[ids[k]]);
-    if (set.parts.empty()) InitParts(set, 1, KeyTypes(ids));
+    if (!set.part) InitPart(set, KeyTypes(ids));
     std::vector<uint8_t*> row_states(n);
     std::vector<uint32_t> gids(n);
-    Partition& part = set.parts[0];
+    Partition& part = *set.part;
     part.table->FindOrCreate(keys, n, gids.data());
     AddStateRows(part);
     for (size_t i = 0; i < n; i++) row_states[i] = part.state_rows[gids[i]];
@@ -436,8 +436,8 @@ class HashAggregate : public PhysicalOperator {
       flushed_.resize(kPartitions);
       for (auto& f : flushed_) f.keys.set_types(key_types);
     }
-    if (set.parts.empty()) return;
-    Partition& local = set.parts[0];
+    if (!set.part) return;
+    Partition& local = *set.part;
     GroupHashTable& table = *local.table;
     size_t total = table.size();
     std::vector<uint32_t> tags(total);
@@ -526,10 +526,10 @@ class HashAggregate : public PhysicalOperator {
     sets_.resize(grouping_sets_.size());
     for (size_t s = 0; s < sets_.size() && s < other.sets_.size(); s++) {
       SetState& src = other.sets_[s];
-      if (src.parts.empty()) continue;
+      if (!src.part) continue;
       SetState& dst = sets_[s];
-      if (dst.parts.empty()) InitParts(dst, 1, src.parts[0].table->key_types());
-      MergePartition(dst.parts[0], src.parts[0]);
+      if (!dst.part) InitPart(dst, src.part->table->key_types());
+      MergePartition(*dst.part, *src.part);
     }
   }
 
@@ -544,16 +544,16 @@ class HashAggregate : public PhysicalOperator {
     }
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
       SetState& set = sets_[s];
-      if (set.parts.empty()) {
+      if (!set.part) {
         if (!global && !grouping_sets_[s].empty()) continue;
         // Aggregation without groups over no rows still yields one row.
-        InitParts(set, 1, {});
+        InitPart(set, {});
         std::vector<Vector> nokeys;
         uint32_t gid;
-        set.parts[0].table->FindOrCreate(nokeys, 1, &gid);
-        AddStateRows(set.parts[0]);
+        set.part->table->FindOrCreate(nokeys, 1, &gid);
+        AddStateRows(*set.part);
       }
-      for (auto& part : set.parts) sources_.emplace_back(&part, &grouping_sets_[s]);
+      sources_.emplace_back(&*set.part, &grouping_sets_[s]);
     }
   }
 
@@ -768,6 +768,17 @@ class PairEmitter {
   size_t left_width_;
 };
 
+// The join keys `exprs` over the `n` rows of `in`, each a flat vector.
+std::vector<Vector> FlatKeys(ExpressionExecutor& exec, const std::vector<BoundExprPtr>& exprs,
+                             DataChunk& in, size_t n) {
+  std::vector<Vector> keys(exprs.size());
+  for (size_t k = 0; k < exprs.size(); k++) {
+    exec.Execute(*exprs[k], in, keys[k]);
+    keys[k].Flatten(n);
+  }
+  return keys;
+}
+
 }  // namespace
 
 // The build side of a hash join: its rows, a table of their keys and, per key, the chain of
@@ -854,11 +865,7 @@ class HashJoinBuild {
   void Add(DataChunk& in) {
     in.Flatten();
     size_t n = in.size();
-    std::vector<Vector> keys(rkeys_.size());
-    for (size_t k = 0; k < rkeys_.size(); k++) {
-      exec_.Execute(*rkeys_[k], in, keys[k]);
-      keys[k].Flatten(n);
-    }
+    std::vector<Vector> keys = FlatKeys(exec_, rkeys_, in, n);
     // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
     std::vector<uint32_t> valid_rows;
     for (size_t i = 0; i < n; i++) {
@@ -956,11 +963,7 @@ class HashJoin : public PhysicalOperator {
   void Probe(DataChunk& in) {
     in.Flatten();
     size_t n = in.size();
-    std::vector<Vector> keys(lkeys_.size());
-    for (size_t k = 0; k < lkeys_.size(); k++) {
-      exec_.Execute(*lkeys_[k], in, keys[k]);
-      keys[k].Flatten(n);
-    }
+    std::vector<Vector> keys = FlatKeys(exec_, lkeys_, in, n);
     std::vector<uint32_t> gids(n, kNone);
     GroupHashTable& table = build_->table();
     if (table.size() > 0) table.Find(keys, n, gids.data());

@@ -49,6 +49,15 @@ class ScanErrorsTest : public ::testing::Test {
     tables_[name] = def;
   }
 
+  // OpenCSVSerde options under which a value that does not parse fails the query.
+  static CsvOptions StrictCsv(int skip_header_lines = 0) {
+    CsvOptions o;
+    o.open_csv_serde = true;
+    o.invalid_values_fail = true;
+    o.skip_header_lines = skip_header_lines;
+    return o;
+  }
+
   // The error a query fails with ("NAME: message").
   std::string Failure(const std::string& sql) {
     try {
@@ -66,10 +75,7 @@ class ScanErrorsTest : public ::testing::Test {
 
 TEST_F(ScanErrorsTest, OpenCsvSerdeBadNumberNamesFileLineAndValue) {
   std::string path = Write("bad.csv", "1,10\n2,20\n\"3\",abc\n4,40\n");
-  CsvOptions strict;
-  strict.open_csv_serde = true;
-  strict.invalid_values_fail = true;
-  Table("t", path, FileFormat::kCsv, strict);
+  Table("t", path, FileFormat::kCsv, StrictCsv());
   EXPECT_EQ(Failure("SELECT sum(qty) FROM t"),
             "HIVE_BAD_DATA: " + path +
                 ": line 3: Error parsing field value 'abc' for field 1: For input string: \"abc\" "
@@ -87,11 +93,7 @@ TEST_F(ScanErrorsTest, LazySimpleSerDeReadsBadNumbersAsNull) {
 
 TEST_F(ScanErrorsTest, CsvLineCountsQuotedNewlinesAndHeader) {
   std::string path = Write("multi.csv", "id,qty\n\"1\n\",5\n2,x\n");
-  CsvOptions strict;
-  strict.open_csv_serde = true;
-  strict.invalid_values_fail = true;
-  strict.skip_header_lines = 1;
-  Table("t", path, FileFormat::kCsv, strict);
+  Table("t", path, FileFormat::kCsv, StrictCsv(/*skip_header_lines=*/1));
   EXPECT_EQ(Failure("SELECT qty FROM t"),
             "HIVE_BAD_DATA: " + path +
                 ": line 4: Error parsing field value 'x' for field 1: For input string: \"x\" is "
@@ -197,6 +199,17 @@ TEST_F(ParquetErrorsTest, TruncatedFileNamesTheEndOffset) {
             "HIVE_BAD_DATA: " + tiny +
                 ": byte offset 0: Malformed Parquet file: not a Parquet file: 4 bytes is too "
                 "small");
+}
+
+TEST_F(ParquetErrorsTest, MissingLeadingMagicNamesOffsetZero) {
+  std::string bytes = WriteParquet(100);
+  bytes.replace(0, 4, "XXXX");
+  std::string path = Write("head.parquet", bytes);
+  Table("t", path, FileFormat::kParquet);
+  EXPECT_EQ(Failure("SELECT sum(id) FROM t"),
+            "HIVE_BAD_DATA: " + path +
+                ": byte offset 0: Malformed Parquet file: not a Parquet file: magic bytes 'PAR1' "
+                "missing at the start");
 }
 
 TEST_F(ParquetErrorsTest, CorruptPageNamesThePageOffset) {

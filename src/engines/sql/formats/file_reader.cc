@@ -47,15 +47,11 @@ std::string Gunzip(const std::string& in) {
       throw ExecutionError("HIVE_BAD_DATA",
                            "byte offset " + std::to_string(at) + ": corrupt gzip data");
     }
+    // All input read and inflate wanted no more room for output: the stream did not end.
     if (zs.avail_in == 0 && zs.avail_out != 0) {
-      if (rc == Z_OK) {
-        uint64_t at = in.size();
-        inflateEnd(&zs);
-        throw ExecutionError("HIVE_BAD_DATA",
-                             "byte offset " + std::to_string(at) +
-                                 ": truncated gzip data (the stream does not end)");
-      }
-      break;
+      inflateEnd(&zs);
+      throw ExecutionError("HIVE_BAD_DATA", "byte offset " + std::to_string(in.size()) +
+                                                ": truncated gzip data (the stream does not end)");
     }
   }
   inflateEnd(&zs);

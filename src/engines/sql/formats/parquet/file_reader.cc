@@ -437,7 +437,9 @@ std::unique_ptr<FileReader> FileReader::Open(std::shared_ptr<const RandomAccessS
   if (std::memcmp(magic, "PARE", 4) == 0) {
     throw ParquetUnsupportedError("encrypted Parquet files are not supported");
   }
-  if (source->Read(0, 4) != "PAR1") {
+  // A file no longer than the tail read has its first bytes in it already.
+  const std::string head = tail_len == size ? tail.substr(0, 4) : source->Read(0, 4);
+  if (head != "PAR1") {
     throw ParquetError("not a Parquet file: magic bytes 'PAR1' missing at the start", 0);
   }
   if (std::memcmp(magic, "PAR1", 4) != 0) {
