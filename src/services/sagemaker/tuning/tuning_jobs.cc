@@ -83,6 +83,12 @@ TuningRecord ReadRecord(const meta::Row& row) {
 constexpr const char* kColumns =
     "name, arn, status, created_ms, modified_ms, end_ms, request, state";
 
+// The DefinitionName a training job of `tuning` ran ("" with a single TrainingJobDefinition).
+std::string DefinitionNameOf(const TuningRecord& tuning, const std::string& job) {
+  if (!tuning.state.contains("DefinitionOf")) return "";
+  return tuning.state["DefinitionOf"].value(job, "");
+}
+
 bool Ended(const std::string& status) {
   return status == "Completed" || status == "Failed" || status == "Stopped";
 }
@@ -405,9 +411,7 @@ void TuningJobs::Impl::WarmStart(Tuning& t, const Json& in, const std::string& s
       for (const auto& [k, v] : Obj(job.request, "HyperParameters").items()) {
         values[k] = Unquoted(v);
       }
-      const std::string of = parent->state.contains("DefinitionOf")
-                                 ? parent->state["DefinitionOf"].value(job.name, "")
-                                 : "";
+      const std::string of = DefinitionNameOf(*parent, job.name);
       Definition* target = &t.definitions.front();
       for (Definition& d : t.definitions) {
         if (!of.empty() && d.name == of) target = &d;
@@ -723,7 +727,7 @@ Json TuningJobs::Impl::Create(const std::string& region, const std::string& acco
     LaunchMore(*t);
   } catch (...) {
     // The first training jobs show whether the definition can run at all.
-    StopTrainingJobs(*t, "Stopping the training job");
+    StopTrainingJobs(*t, kStoppingMessage);
     if (t->running.empty()) {
       Delete(t->name);
       throw;
@@ -749,14 +753,12 @@ void TuningJobs::Impl::Stop(const std::string& name) {
   if (t->stopping) return;
   t->stopping = true;
   Update(t->name, [](TuningRecord& r) { r.status = "Stopping"; });
-  StopTrainingJobs(*t, "Stopping the training job");
+  StopTrainingJobs(*t, kStoppingMessage);
   MaybeFinish(*t);
 }
 
 Json TuningJobs::Impl::Summary(const TuningRecord& tuning, const TrainingJobRecord& job) {
-  const std::string definition_name =
-      tuning.state.contains("DefinitionOf") ? tuning.state["DefinitionOf"].value(job.name, "")
-                                            : "";
+  const std::string definition_name = DefinitionNameOf(tuning, job.name);
   const Json definition = DefinitionNamed(tuning.request, definition_name);
   const Objective objective = ObjectiveOf(tuning.request, definition);
   Json out = {{"TrainingJobName", job.name},
