@@ -324,9 +324,10 @@ Definition TuningJobs::Impl::PlanDefinition(const Json& in, const Json& definiti
     const Json& hb = Obj(Obj(config, "StrategyConfig"), "HyperbandStrategyConfig");
     const int64_t min_resource = OptInt(hb, "MinResource").value_or(1);
     std::optional<int64_t> max_resource = OptInt(hb, "MaxResource");
+    const Json& statics = Obj(definition, "StaticHyperParameters");
     for (const char* key : kEpochKeys) {
-      const Json& statics = Obj(definition, "StaticHyperParameters");
-      if (max_resource || !statics.contains(key)) continue;
+      if (max_resource) break;
+      if (!statics.contains(key)) continue;
       const std::string text = Unquoted(statics[key]);
       char* end = nullptr;
       long long epochs = std::strtoll(text.c_str(), &end, 10);
