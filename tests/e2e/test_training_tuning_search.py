@@ -10,12 +10,11 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "training"))
 
 import harness  # noqa: E402
-from common import (SKLEARN_IMAGE, TF_IMAGE, channel, classification_csv,  # noqa: E402
-                    sourcedir, stage_bucket)
+from common import (SKLEARN_IMAGE, TERMINAL, TF_IMAGE, channel,  # noqa: E402
+                    classification_csv, sourcedir, stage_bucket)
 
 BUCKET = "search-bucket"
 METRIC = "validation:accuracy"
-TERMINAL = ("Completed", "Failed", "Stopped")
 
 
 class TuningSearchTest(harness.ServerTestCase):

@@ -20,25 +20,17 @@ class AuthorizingFileSystem : public sql::FileSystem {
       : fs_(std::move(fs)), authz_(std::move(authz)) {}
 
   std::unique_ptr<sql::RandomAccessFile> Open(const std::string& path) override {
-    if (auto uri = glue::S3Uri::Parse(path)) {
-      authz_->Require("s3:GetObject", uri->Arn(), uri->bucket);
-    }
+    RequireObject("s3:GetObject", path);
     return fs_->Open(path);
   }
 
   std::unique_ptr<sql::WritableFile> Create(const std::string& path) override {
-    if (auto uri = glue::S3Uri::Parse(path)) {
-      authz_->Require("s3:PutObject", uri->Arn(), uri->bucket);
-    }
+    RequireObject("s3:PutObject", path);
     return fs_->Create(path);
   }
 
   void WriteFiles(const std::vector<std::pair<std::string, std::string>>& files) override {
-    for (const auto& [path, contents] : files) {
-      if (auto uri = glue::S3Uri::Parse(path)) {
-        authz_->Require("s3:PutObject", uri->Arn(), uri->bucket);
-      }
-    }
+    for (const auto& [path, contents] : files) RequireObject("s3:PutObject", path);
     fs_->WriteFiles(files);
   }
 
@@ -51,6 +43,11 @@ class AuthorizingFileSystem : public sql::FileSystem {
   }
 
  private:
+  // Checks `action` on the object at `path` (s3:// paths only).
+  void RequireObject(const char* action, const std::string& path) {
+    if (auto uri = glue::S3Uri::Parse(path)) authz_->Require(action, uri->Arn(), uri->bucket);
+  }
+
   std::shared_ptr<sql::FileSystem> fs_;
   std::shared_ptr<QueryAuthorizer> authz_;
 };

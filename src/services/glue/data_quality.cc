@@ -40,7 +40,9 @@ CREATE INDEX glue_dq_runs_by_token ON glue_dq_runs (client_token);
 )sql"},
 };
 
-// The longest Timeout honoured, in minutes (about two years; AWS's default is 2,880).
+// A run's Timeout in minutes when StartDataQualityRulesetEvaluationRun gives none (AWS's).
+constexpr int64_t kDefaultTimeout = 2880;
+// The longest Timeout honoured, in minutes (about two years).
 constexpr int64_t kMaxTimeout = 1'000'000;
 
 GlueError NotFound(const std::string& what) {
@@ -236,7 +238,7 @@ std::string DataQuality::StartRun(const Json& input) {
   std::string database = source.value("DatabaseName", "");
   std::string table = source.value("TableName", "");
   if (!catalog_.GetTable(database, table)) throw NotFound("Table " + database + "." + table);
-  int64_t timeout = 2880;
+  int64_t timeout = kDefaultTimeout;
   if (auto it = input.find("Timeout"); it != input.end()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 1) {
       throw Invalid("Timeout must be a whole number of minutes, at least 1.");
@@ -455,7 +457,7 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
   std::condition_variable watch_cv;
   bool finished = false;
   bool timed_out = false;
-  int64_t timeout = run.value("Timeout", int64_t{2880});
+  int64_t timeout = run.value("Timeout", kDefaultTimeout);
   std::thread watchdog([&] {
     std::unique_lock watch_lock(watch_mu);
     if (!watch_cv.wait_for(watch_lock, timeout * timeout_unit_, [&] { return finished; })) {

@@ -261,7 +261,7 @@ class Parser {
     operands.push_back(Parenthesized(depth));
     std::string joiner;
     while (IsWord("and") || IsWord("AND") || IsWord("or") || IsWord("OR")) {
-      std::string word = Peek().text == "AND" ? "and" : Peek().text == "OR" ? "or" : Peek().text;
+      std::string word = base::ToLower(Peek().text);
       if (!joiner.empty() && word != joiner) {
         Fail(Peek(), "mixing 'and' and 'or' needs parentheses around each group");
       }

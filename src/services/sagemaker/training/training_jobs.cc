@@ -450,19 +450,19 @@ void TrainingJobs::Impl::Stop(const std::string& name, const std::string& messag
   if (running) backend->Stop(runner_id);
 }
 
+Json TrainingJobs::Impl::FinishProfilerRules(Active& job, int64_t now) {
+  std::lock_guard<std::mutex> lock(mu);
+  if (job.profiler_rules.empty()) return Json();
+  job.profiler_rules.Finish(job.hosts.empty() ? 0 : job.hosts.front().limits.gpus, now);
+  return job.profiler_rules.Statuses(now);
+}
+
 void TrainingJobs::Impl::EndWithoutRun(const std::string& key, const std::string& status,
                                        const std::string& secondary, const std::string& reason) {
   std::shared_ptr<Active> job = Find(key);
   if (!job) return;
   const int64_t now = NowMs();
-  Json profiler_statuses;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!job->profiler_rules.empty()) {
-      job->profiler_rules.Finish(job->hosts.empty() ? 0 : job->hosts.front().limits.gpus, now);
-      profiler_statuses = job->profiler_rules.Statuses(now);
-    }
-  }
+  const Json profiler_statuses = FinishProfilerRules(*job, now);
   store.Update(job->plan.name, [&](TrainingJobRecord& r) {
     r.status = status;
     if (status == "Failed") r.state["FailureReason"] = reason;
@@ -659,14 +659,7 @@ void TrainingJobs::Impl::Finish(const std::string& key, const runner::JobStatus&
       rule_statuses = job->rules.Statuses();
     }
   }
-  Json profiler_statuses;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    if (!job->profiler_rules.empty()) {
-      job->profiler_rules.Finish(hosts.empty() ? 0 : hosts.front().limits.gpus, now);
-      profiler_statuses = job->profiler_rules.Statuses(now);
-    }
-  }
+  const Json profiler_statuses = FinishProfilerRules(*job, now);
   const int64_t end = NowMs();
   const int64_t billable = job->billable_ms;
   store.Update(plan.name, [&](TrainingJobRecord& r) {

@@ -111,6 +111,8 @@ struct TrainingJobs::Impl {
   // Ends a job that never ran (or cannot run again): Failed with `reason`, or Stopped.
   void EndWithoutRun(const std::string& key, const std::string& status,
                      const std::string& secondary, const std::string& reason);
+  // Closes the job's profiler rules at `now`: their statuses, or null when it has none.
+  base::Json FinishProfilerRules(Active& job, int64_t now);
   void SyncCheckpoints(const std::string& key);
   void UploadProfile(const std::string& key);
   std::shared_ptr<Active> Find(const std::string& key);

@@ -83,6 +83,12 @@ TuningRecord ReadRecord(const meta::Row& row) {
 constexpr const char* kColumns =
     "name, arn, status, created_ms, modified_ms, end_ms, request, state";
 
+// The DefinitionName a training job of `tuning` ran ("" with a single TrainingJobDefinition).
+std::string DefinitionNameOf(const TuningRecord& tuning, const std::string& job) {
+  if (!tuning.state.contains("DefinitionOf")) return "";
+  return tuning.state["DefinitionOf"].value(job, "");
+}
+
 bool Ended(const std::string& status) {
   return status == "Completed" || status == "Failed" || status == "Stopped";
 }
@@ -318,9 +324,10 @@ Definition TuningJobs::Impl::PlanDefinition(const Json& in, const Json& definiti
     const Json& hb = Obj(Obj(config, "StrategyConfig"), "HyperbandStrategyConfig");
     const int64_t min_resource = OptInt(hb, "MinResource").value_or(1);
     std::optional<int64_t> max_resource = OptInt(hb, "MaxResource");
+    const Json& statics = Obj(definition, "StaticHyperParameters");
     for (const char* key : kEpochKeys) {
-      const Json& statics = Obj(definition, "StaticHyperParameters");
-      if (max_resource || !statics.contains(key)) continue;
+      if (max_resource) break;
+      if (!statics.contains(key)) continue;
       const std::string text = Unquoted(statics[key]);
       char* end = nullptr;
       long long epochs = std::strtoll(text.c_str(), &end, 10);
@@ -405,9 +412,7 @@ void TuningJobs::Impl::WarmStart(Tuning& t, const Json& in, const std::string& s
       for (const auto& [k, v] : Obj(job.request, "HyperParameters").items()) {
         values[k] = Unquoted(v);
       }
-      const std::string of = parent->state.contains("DefinitionOf")
-                                 ? parent->state["DefinitionOf"].value(job.name, "")
-                                 : "";
+      const std::string of = DefinitionNameOf(*parent, job.name);
       Definition* target = &t.definitions.front();
       for (Definition& d : t.definitions) {
         if (!of.empty() && d.name == of) target = &d;
@@ -723,7 +728,7 @@ Json TuningJobs::Impl::Create(const std::string& region, const std::string& acco
     LaunchMore(*t);
   } catch (...) {
     // The first training jobs show whether the definition can run at all.
-    StopTrainingJobs(*t, "Stopping the training job");
+    StopTrainingJobs(*t, kStoppingMessage);
     if (t->running.empty()) {
       Delete(t->name);
       throw;
@@ -749,14 +754,12 @@ void TuningJobs::Impl::Stop(const std::string& name) {
   if (t->stopping) return;
   t->stopping = true;
   Update(t->name, [](TuningRecord& r) { r.status = "Stopping"; });
-  StopTrainingJobs(*t, "Stopping the training job");
+  StopTrainingJobs(*t, kStoppingMessage);
   MaybeFinish(*t);
 }
 
 Json TuningJobs::Impl::Summary(const TuningRecord& tuning, const TrainingJobRecord& job) {
-  const std::string definition_name =
-      tuning.state.contains("DefinitionOf") ? tuning.state["DefinitionOf"].value(job.name, "")
-                                            : "";
+  const std::string definition_name = DefinitionNameOf(tuning, job.name);
   const Json definition = DefinitionNamed(tuning.request, definition_name);
   const Objective objective = ObjectiveOf(tuning.request, definition);
   Json out = {{"TrainingJobName", job.name},
