@@ -13,7 +13,7 @@
 #include "base/time.h"
 #include "engines/sql/common/error.h"
 #include "platform/aws/api_error.h"
-#include "services/athena/query_authorizer.h"
+#include "services/glue/data_access_authorizer.h"
 #include "services/athena/query_runner.h"
 #include "services/glue/glue_error.h"
 #include "services/glue/object_store_file_system.h"
@@ -130,7 +130,7 @@ struct Athena::Impl {
     base::TimePoint submitted;
     // Checks the caller's glue and s3 permissions for the data the query touches; null when
     // requests are not authenticated.
-    std::shared_ptr<QueryAuthorizer> authz;
+    std::shared_ptr<glue::DataAccessAuthorizer> authz;
     std::string region;
   };
 
@@ -269,17 +269,17 @@ struct Athena::Impl {
   // --- Queue. ---
 
   // The caller of `ctx`, for the checks its query makes later on a worker thread.
-  std::shared_ptr<QueryAuthorizer> CallerOf(aws::RequestContext& ctx, const Json& in,
+  std::shared_ptr<glue::DataAccessAuthorizer> CallerOf(aws::RequestContext& ctx, const Json& in,
                                             const std::string& workgroup) {
     if (ctx.credentials() == nullptr) return nullptr;
-    QueryCaller caller;
+    glue::DataAccessor caller;
     caller.principal = ctx.principal();
     caller.session_policy = ctx.session_policy();
     // The request's global condition keys, as the dispatcher filled them in to authorize
     // this very call (which therefore passes again).
     ctx.Authorize("athena:StartQueryExecution", ctx.Arn("athena", "workgroup/" + workgroup), in,
                   [&caller](auth::ContextKeys& keys) { caller.keys = keys; });
-    return std::make_shared<QueryAuthorizer>(*ctx.credentials(), std::move(caller),
+    return std::make_shared<glue::DataAccessAuthorizer>(*ctx.credentials(), std::move(caller),
                                              &glue.file_system()->store());
   }
 
@@ -413,7 +413,7 @@ struct Athena::Impl {
       e.doc["Statistics"]["QueryQueueTimeInMillis"] = MillisSince(e.submitted, started);
     }
     if (e.authz) {
-      e.request.observer = e.authz->TableObserver(e.region, account_id);
+      e.request.observer = e.authz->TableChecker(e.region, account_id);
       e.request.check_change = e.authz->ChangeChecker(e.region, account_id);
       e.request.file_system = e.authz->Wrap(glue.file_system());
     }
