@@ -44,10 +44,6 @@ CREATE TABLE athena_named_queries (
 
 constexpr const char* kEngineVersion = "Athena engine version 3";
 constexpr size_t kCachedResults = 64;
-// At most this many GetQueryExecution calls wait for a query at once; further ones answer at
-// once. The HTTP server has up to 256 worker threads, so waiting polls never take more than
-// an eighth of them, and each holds its thread for AthenaOptions::poll_wait at most.
-constexpr int kMaxWaitingPolls = 32;
 
 aws::ApiError InvalidRequest(const std::string& message) {
   return aws::ApiError(400, "InvalidRequestException", message);
@@ -237,14 +233,14 @@ struct Athena::Impl {
   }
 
   // The query's document once it reached a final state, or after options.poll_wait (while
-  // fewer than kMaxWaitingPolls calls wait), whichever comes first.
+  // fewer than options.max_waiting_polls calls wait), whichever comes first.
   std::optional<Json> QueryDocWhenFinished(const std::string& id) {
     {
       std::unique_lock lock(mu);
       if (auto it = executions.find(id); it != executions.end()) {
         std::shared_ptr<Execution> e = it->second;
         if (!IsFinal(e->doc) && options.poll_wait.count() > 0 &&
-            waiting_polls < kMaxWaitingPolls) {
+            waiting_polls < options.max_waiting_polls) {
           waiting_polls++;
           finished.wait_for(lock, options.poll_wait, [&] { return stopping || IsFinal(e->doc); });
           waiting_polls--;

@@ -65,11 +65,11 @@ class DataAccessAuthorizer : public std::enable_shared_from_this<DataAccessAutho
                const std::string& s3_bucket = "",
                const std::vector<std::pair<std::string, std::string>>& keys = {});
 
-  // Checks glue:GetTable (and glue:GetPartitions) for each table a query reads.
+  // Checks glue:GetTable (and glue:GetPartitions) for each table the work reads.
   TableObserver TableChecker(const std::string& region, const std::string& account);
 
   // Checks the Glue action of each catalog change (CREATE/DROP DATABASE and TABLE, CTAS,
-  // partitions) on the catalog, the database and the table, as QueryRequest::check_change.
+  // partitions, a flow's catalog target) on the catalog, the database and the table.
   std::function<void(const std::string& action, const std::string& database,
                      const std::string& table)>
   ChangeChecker(const std::string& region, const std::string& account);
