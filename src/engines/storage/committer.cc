@@ -57,30 +57,50 @@ void Committer::CommitAll(const std::vector<CommitRequest*>& requests) {
   Enqueue(pointers);
 }
 
+void Committer::Waiter::Finish() {
+  std::lock_guard<std::mutex> lock(mu);
+  done = true;
+  wake.notify_one();
+}
+
+void Committer::Waiter::Nudge() {
+  std::lock_guard<std::mutex> lock(mu);
+  nudged = true;
+  wake.notify_one();
+}
+
+bool Committer::Waiter::Wait() {
+  std::unique_lock<std::mutex> lock(mu);
+  wake.wait(lock, [this] { return done || nudged; });
+  nudged = false;
+  return done;
+}
+
 void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
+  // A batch takes the whole queue, so all of `waiters` are done together, and a thread that
+  // leads a batch finds its own waiters in it.
+  Waiter* mine = waiters.front();
+  mine->waits = true;
   std::unique_lock<std::mutex> lock(mu_);
   for (Waiter* w : waiters) queue_.push_back(w);
-  // A batch takes the whole queue, so all of `waiters` are done together.
-  Waiter* mine = waiters.front();
-  while (!mine->done) {
-    if (leader_busy_) {
-      mine->wake.wait(lock);
-      continue;
-    }
-    leader_busy_ = true;
-    std::vector<Waiter*> batch(queue_.begin(), queue_.end());
-    queue_.clear();
+  while (leader_busy_) {
     lock.unlock();
-    RunBatch(batch);
+    if (mine->Wait()) return;
     lock.lock();
-    for (Waiter* w : batch) {
-      w->done = true;
-      if (w != mine) w->wake.notify_one();
-    }
-    leader_busy_ = false;
-    // Only the first waiter of the next batch wakes, to lead it; the others sleep on.
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
+  leader_busy_ = true;
+  std::vector<Waiter*> batch(queue_.begin(), queue_.end());
+  queue_.clear();
+  lock.unlock();
+  RunBatch(batch);
+  for (Waiter* w : batch) {
+    if (w->waits && w != mine) w->Finish();
+  }
+  lock.lock();
+  leader_busy_ = false;
+  // Only the first waiter of the next batch wakes, to lead it; the others sleep on. Under
+  // the lock: a queued waiter cannot be finished (and destroyed) meanwhile.
+  if (!queue_.empty()) queue_.front()->Nudge();
 }
 
 void Committer::OpenPack() {
