@@ -200,11 +200,19 @@ class AthenaSecurityTest(harness.ServerTestCase):
             time.sleep(0.05)
 
     def test_etl_sql_reaches_no_local_file_and_writes_only_its_target(self):
+        # The flow reads its sources as tables; its SQL has no file table functions, neither
+        # for local files nor for objects the flow's sources do not name.
         run = self.run_flow("local-read", "SELECT * FROM read_csv('/etc/passwd', false, ':')")
         self.assertEqual(run["JobRunState"], "FAILED")
-        self.assertIn("only s3:// locations", run["ErrorMessage"])
+        self.assertIn("FUNCTION_NOT_FOUND", run["ErrorMessage"])
+        self.assertIn("read_csv", run["ErrorMessage"])
         self.assertNotIn(PASSWD_MARK, run["ErrorMessage"])
         self.assertEqual(self.keys("etl-out/local-read/"), [])
+        run = self.run_flow("s3-read", "SELECT * FROM read_csv('s3://%s/data/people/p.csv')"
+                            % BUCKET)
+        self.assertEqual(run["JobRunState"], "FAILED")
+        self.assertIn("FUNCTION_NOT_FOUND", run["ErrorMessage"])
+        self.assertEqual(self.keys("etl-out/s3-read/"), [])
         # SQL that closes the flow's own query to append a write statement is refused.
         run = self.run_flow(
             "sneaky-write",

@@ -44,6 +44,10 @@ CREATE TABLE athena_named_queries (
 
 constexpr const char* kEngineVersion = "Athena engine version 3";
 constexpr size_t kCachedResults = 64;
+// At most this many GetQueryExecution calls wait for a query at once; further ones answer at
+// once. The HTTP server has up to 256 worker threads, so waiting polls never take more than
+// an eighth of them, and each holds its thread for AthenaOptions::poll_wait at most.
+constexpr int kMaxWaitingPolls = 32;
 
 aws::ApiError InvalidRequest(const std::string& message) {
   return aws::ApiError(400, "InvalidRequestException", message);
@@ -100,6 +104,11 @@ std::string WithSlash(std::string location) {
 
 // The first line of an error message (the engine adds a caret excerpt below it).
 std::string FirstLine(const std::string& message) { return message.substr(0, message.find('\n')); }
+
+bool IsFinal(const Json& doc) {
+  std::string state = doc["Status"].value("State", "");
+  return state != "QUEUED" && state != "RUNNING";
+}
 
 // A QueryExecution document as the API returns it, without what is kept for internal use.
 Json PublicDoc(Json doc) {
@@ -167,6 +176,7 @@ struct Athena::Impl {
       for (auto& [id, e] : executions) e->cancel->store(true);
     }
     cv.notify_all();
+    finished.notify_all();
     for (std::thread& t : workers) t.join();
   }
 
@@ -222,6 +232,25 @@ struct Athena::Impl {
     {
       std::lock_guard lock(mu);
       if (auto it = executions.find(id); it != executions.end()) return it->second->doc;
+    }
+    return QueryDocLocked(id);
+  }
+
+  // The query's document once it reached a final state, or after options.poll_wait (while
+  // fewer than kMaxWaitingPolls calls wait), whichever comes first.
+  std::optional<Json> QueryDocWhenFinished(const std::string& id) {
+    {
+      std::unique_lock lock(mu);
+      if (auto it = executions.find(id); it != executions.end()) {
+        std::shared_ptr<Execution> e = it->second;
+        if (!IsFinal(e->doc) && options.poll_wait.count() > 0 &&
+            waiting_polls < kMaxWaitingPolls) {
+          waiting_polls++;
+          finished.wait_for(lock, options.poll_wait, [&] { return stopping || IsFinal(e->doc); });
+          waiting_polls--;
+        }
+        return e->doc;
+      }
     }
     return QueryDocLocked(id);
   }
@@ -462,6 +491,7 @@ struct Athena::Impl {
     }
     Json final_doc = doc;
     lock.unlock();
+    finished.notify_all();
     // Nothing changes a finished query's document afterwards, so the store cannot be left
     // with an older state than memory.
     Save(e.request.query_id, final_doc, false);
@@ -515,7 +545,9 @@ struct Athena::Impl {
   int64_t next_seq = 1;
 
   std::mutex mu;
-  std::condition_variable cv;
+  std::condition_variable cv;        // queue and stopping changes
+  std::condition_variable finished;  // a query reached a final state
+  int waiting_polls = 0;
   bool stopping = false;
   std::deque<std::string> queue;
   std::map<std::string, std::shared_ptr<Execution>> executions;
@@ -580,7 +612,7 @@ std::unique_ptr<aws::Service> Athena::MakeService() {
   svc->Handle("GetQueryExecution",
               [&m](aws::RequestContext&, const Json& in) {
                 std::string id = Required(in, "QueryExecutionId");
-                std::optional<Json> doc = m.QueryDoc(id);
+                std::optional<Json> doc = m.QueryDocWhenFinished(id);
                 if (!doc) throw InvalidRequest("QueryExecution " + id + " was not found");
                 return Json{{"QueryExecution", PublicDoc(std::move(*doc))}};
               })
@@ -669,7 +701,10 @@ std::unique_ptr<aws::Service> Athena::MakeService() {
                     e.cancel->store(true);
                   }
                 }
-                if (!saved.is_null()) m.Save(id, saved, false);
+                if (!saved.is_null()) {
+                  m.finished.notify_all();
+                  m.Save(id, saved, false);
+                }
                 return Json::object();
               })
       .Resource(query_wg);

@@ -2,7 +2,9 @@
 // Catalog. StartQueryExecution queues a query; a fixed number of workers (the concurrency
 // limit) run queued queries in the background with QueryRunner, which writes the result files
 // to the output location; GetQueryExecution reports state and statistics, GetQueryResults
-// pages through the rows, StopQueryExecution cancels. Work groups (with their result
+// pages through the rows, StopQueryExecution cancels. A GetQueryExecution of a query that is
+// still QUEUED or RUNNING waits up to `poll_wait` for it to finish before it answers, so a
+// client's first poll of a small query already sees its final state. Work groups (with their result
 // configuration, enforcement and bytes-scanned cutoff), named queries and the AwsDataCatalog
 // data catalog are kept in the metadata store, as are query executions, so ListQueryExecutions
 // and the results of finished queries survive a restart.
@@ -14,6 +16,7 @@
 // be destroyed before the Glue service and the stores it uses.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -26,6 +29,11 @@ namespace athena {
 struct AthenaOptions {
   int max_concurrent_queries = 4;
   int engine_threads = 0;  // per query; 0 = all cores
+  // How long GetQueryExecution waits for a queued or running query to reach a final state
+  // (0: answer at once). Small queries finish ~1-2 ms after StartQueryExecution returns, so
+  // 10 ms lets one poll see them done, even on a busy machine, while a poll of a long query
+  // holds a server worker thread for at most 10 ms.
+  std::chrono::milliseconds poll_wait{10};
 };
 
 class Athena {

@@ -30,10 +30,13 @@ class CrawlerTest : public testing::StoreFixture {
     Put("gen/numbers.csv", csv);
     sql::Database db(fs_);
     sql::Connection conn(db);
+    sql::QueryOptions files;
+    files.file_table_functions = true;
     sql::QueryResult r = conn.Query(
         "SELECT i AS customer_id, 20 + i % 50 AS age, CAST(1000 + i * 10 AS DOUBLE) AS "
         "purchase_amount, CASE i % 4 WHEN 0 THEN '東京' WHEN 1 THEN '大阪' WHEN 2 THEN '名古屋' "
-        "ELSE '福岡' END AS region FROM read_csv('s3://data/gen/numbers.csv')");
+        "ELSE '福岡' END AS region FROM read_csv('s3://data/gen/numbers.csv')",
+        files);
     sql::WriteOptions o;
     o.location = location;
     o.partition_by = {"region"};

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "engines/sql/main/table_functions.h"
 #include "services/glue/glue_error.h"
 
 namespace glue {
@@ -25,6 +26,11 @@ std::string QuoteIdentifier(const std::string& name) {
 namespace {
 
 constexpr std::string_view kTargets[] = {"S3DirectTarget", "S3GlueParquetTarget", "CatalogTarget"};
+
+// A file source node's path `i` is the table "$source"."<node id>"."<i>" (no catalog table can
+// be named so: Glue names have no '$', and three-part catalog names start with
+// awsdatacatalog).
+constexpr const char* kSourceSchema = "$source";
 
 std::string Literal(const std::string& v) {
   std::string out = "'";
@@ -61,6 +67,56 @@ std::string SqlType(const std::string& node, const std::string& glue_type) {
   if (auto it = kTypes.find(t); it != kTypes.end()) return it->second;
   if (t.starts_with("decimal")) return base::ToUpper(t);
   throw Invalid(node, "type " + glue_type + " is not supported");
+}
+
+// How a file source node's files are read: the format and, for CSV, the node's separator,
+// quote and escape characters and whether the first line is a header.
+struct SourceFormat {
+  sql::FileFormat format = sql::FileFormat::kCsv;
+  sql::CsvOptions csv;
+  bool header = true;
+};
+
+std::optional<SourceFormat> FileSourceFormat(const std::string& id, const std::string& type,
+                                             const Json& body) {
+  SourceFormat f;
+  if (type == "S3JsonSource") {
+    f.format = sql::FileFormat::kJson;
+    return f;
+  }
+  if (type == "S3ParquetSource") {
+    f.format = sql::FileFormat::kParquet;
+    return f;
+  }
+  if (type != "S3CsvSource") return std::nullopt;
+  static const std::map<std::string, char> kSeparators = {
+      {"comma", ','}, {"tab", '\t'}, {"pipe", '|'}, {"semicolon", ';'}, {"ctrla", '\x01'}};
+  static const std::map<std::string, char> kQuotes = {
+      {"quote", '"'}, {"single_quote", '\''}, {"disabled", 0}};
+  std::string sep = base::ToLower(body.value("Separator", "comma"));
+  auto it = kSeparators.find(sep);
+  if (it == kSeparators.end()) throw Invalid(id, "unknown separator " + sep);
+  std::string quote = base::ToLower(body.value("QuoteChar", "quote"));
+  auto q = kQuotes.find(quote);
+  if (q == kQuotes.end()) throw Invalid(id, "unknown quote character " + quote);
+  std::string escaper = body.value("Escaper", "");
+  if (escaper.size() > 1) throw Invalid(id, "Escaper must be one character");
+  f.csv.delimiter = it->second;
+  f.csv.quote = q->second;
+  f.csv.escape = escaper.empty() ? 0 : escaper[0];
+  f.csv.null_marker = "\\N";
+  f.header = body.value("WithHeader", true);
+  return f;
+}
+
+// The node's Paths.
+std::vector<std::string> SourcePaths(const std::string& id, const Json& body) {
+  std::vector<std::string> paths;
+  for (const Json& p : body.value("Paths", Json::array())) {
+    if (p.is_string()) paths.push_back(p.get<std::string>());
+  }
+  if (paths.empty()) throw Invalid(id, "Paths is required");
+  return paths;
 }
 
 class Compiler {
@@ -163,13 +219,14 @@ class Compiler {
 
   std::string From(const std::string& id) { return " FROM " + QuoteIdentifier(id); }
 
-  std::string FileSource(const std::string& id, const Json& body, const std::string& fn,
-                         const std::string& extra) {
+  // One source table per path (MakeEtlSourceResolver resolves them), in a UNION ALL.
+  std::string FileSource(const std::string& id, const Json& body) {
     std::vector<std::string> parts;
-    for (const Json& p : body.value("Paths", Json::array())) {
-      if (p.is_string()) parts.push_back("SELECT * FROM " + fn + "(" + Literal(p) + extra + ")");
+    std::vector<std::string> paths = SourcePaths(id, body);
+    for (size_t i = 0; i < paths.size(); i++) {
+      parts.push_back("SELECT * FROM " + QuoteIdentifier(kSourceSchema) + "." +
+                      QuoteIdentifier(id) + "." + QuoteIdentifier(std::to_string(i)));
     }
-    if (parts.empty()) throw Invalid(id, "Paths is required");
     return base::Join(parts, " UNION ALL ");
   }
 
@@ -209,17 +266,7 @@ class Compiler {
 
   std::string Body(const std::string& id) {
     auto [type, body] = TypeOf(id);
-    if (type == "S3CsvSource") {
-      static const std::map<std::string, std::string> kSeparators = {
-          {"comma", ","}, {"tab", "\t"}, {"pipe", "|"}, {"semicolon", ";"}, {"ctrla", "\x01"}};
-      std::string sep = base::ToLower(body.value("Separator", "comma"));
-      auto it = kSeparators.find(sep);
-      if (it == kSeparators.end()) throw Invalid(id, "unknown separator " + sep);
-      std::string header = body.value("WithHeader", true) ? "true" : "false";
-      return FileSource(id, body, "read_csv", ", " + header + ", " + Literal(it->second));
-    }
-    if (type == "S3JsonSource") return FileSource(id, body, "read_json", "");
-    if (type == "S3ParquetSource") return FileSource(id, body, "read_parquet", "");
+    if (FileSourceFormat(id, type, body)) return FileSource(id, body);
     if (type == "CatalogSource" || type == "S3CatalogSource") {
       std::string db = body.value("Database", "");
       std::string table = body.value("Table", "");
@@ -448,6 +495,26 @@ class Compiler {
 
 EtlPlan CompileEtlGraph(const Json& nodes, const RunQuery& run_query) {
   return Compiler(nodes, run_query).Compile();
+}
+
+sql::TableResolver MakeEtlSourceResolver(const Json& nodes, sql::FileSystem& fs,
+                                         sql::TableResolver next) {
+  return [nodes, &fs, next = std::move(next)](
+             const std::vector<std::string>& name) -> std::shared_ptr<const sql::TableDefinition> {
+    if (name.size() != 3 || name[0] != kSourceSchema) return next ? next(name) : nullptr;
+    auto node = nodes.find(name[1]);
+    if (node == nodes.end() || !node->is_object() || node->size() != 1) return nullptr;
+    const std::string& type = node->begin().key();
+    const Json& body = node->begin().value();
+    std::optional<SourceFormat> format = FileSourceFormat(name[1], type, body);
+    std::vector<std::string> paths = SourcePaths(name[1], body);
+    size_t index = paths.size();
+    if (name[2].size() < 4 && name[2].find_first_not_of("0123456789") == std::string::npos) {
+      index = std::stoul(name[2]);
+    }
+    if (!format || index >= paths.size()) return nullptr;
+    return sql::DescribeFiles(fs, paths[index], format->format, format->csv, format->header);
+  };
 }
 
 }  // namespace glue

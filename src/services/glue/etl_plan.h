@@ -1,12 +1,14 @@
 // Visual ETL flows: a Glue job's `CodeGenConfigurationNodes` graph compiled to SQL for the
 // project's engine. Every node becomes a common table expression named after its id; sources
-// read files (S3CsvSource, S3JsonSource, S3ParquetSource) or catalog tables (CatalogSource);
+// are tables: file sources (S3CsvSource, S3JsonSource, S3ParquetSource) through
+// MakeEtlSourceResolver, with the node's format options, and catalog tables (CatalogSource);
 // transforms (Filter, Join, Aggregate, ApplyMapping, SelectFields, DropFields, RenameField,
 // DropDuplicates, DropNullFields, Union, SparkSQL, FillMissingValues) are SELECTs over their
 // inputs; each target (S3DirectTarget, S3GlueParquetTarget, CatalogTarget) gets the query that
 // produces its rows and where and how to write them.
 //
-//   glue::EtlPlan plan = glue::CompileEtlGraph(job["CodeGenConfigurationNodes"], run_query);
+//   db.catalog().SetResolver(glue::MakeEtlSourceResolver(nodes, fs, catalog_resolver));
+//   glue::EtlPlan plan = glue::CompileEtlGraph(nodes, run_query);  // run_query uses db
 //   for (const auto& t : plan.targets) run t.sql, write rows as t says
 //
 // Throws GlueError (kInvalidInput) naming the node for graphs it cannot compile: unknown node
@@ -18,6 +20,8 @@
 #include <vector>
 
 #include "base/json.h"
+#include "engines/sql/catalog/file_system.h"
+#include "engines/sql/catalog/table_definition.h"
 #include "engines/sql/main/database.h"
 
 namespace glue {
@@ -46,6 +50,12 @@ struct EtlPlan {
 using RunQuery = std::function<sql::QueryResult(const std::string& sql)>;
 
 EtlPlan CompileEtlGraph(const base::Json& nodes, const RunQuery& run_query);
+
+// Resolves the tables a flow's file source nodes in `nodes` read (the files under each of their
+// Paths, listed and opened through `fs`, which must outlive the resolver); every other name
+// goes to `next` (the Data Catalog), if any.
+sql::TableResolver MakeEtlSourceResolver(const base::Json& nodes, sql::FileSystem& fs,
+                                         sql::TableResolver next);
 
 // A SQL identifier in double quotes (embedded quotes doubled).
 std::string QuoteIdentifier(const std::string& name);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "engines/sql/common/error.h"
 #include "engines/sql/main/database.h"
 #include "services/glue/glue_error.h"
 #include "services/glue/glue_test_util.h"
@@ -23,7 +24,6 @@ class EtlPlanTest : public testing::StoreFixture {
     catalog_->CreateDatabase({{"Name", "default"}});
     Put("in/sales.csv", "id,region,amount\n1,east,10\n2,west,20\n3,east,30\n4,west,\n5,north,50\n");
     db_ = std::make_unique<sql::Database>(fs_);
-    db_->catalog().SetResolver(MakeTableResolver(*catalog_, *fs_, "default"));
     run_query_ = [this](const std::string& sql) {
       sql::Connection conn(*db_);
       return conn.Query(sql);
@@ -32,6 +32,12 @@ class EtlPlanTest : public testing::StoreFixture {
   void TearDown() override {
     db_.reset();
     StoreFixture::TearDown();
+  }
+  // Compiles `nodes` with their sources and the catalog's tables resolved, as a job run does.
+  EtlPlan Compile(const Json& nodes) {
+    db_->catalog().SetResolver(
+        MakeEtlSourceResolver(nodes, *fs_, MakeTableResolver(*catalog_, *fs_, "default")));
+    return CompileEtlGraph(nodes, run_query_);
   }
   std::string Run(const std::string& sql) {
     sql::Connection conn(*db_);
@@ -82,7 +88,7 @@ TEST_F(EtlPlanTest, FilterAggregateTarget) {
                     {"Groups", {{"region"}}},
                     {"Aggs", {{{"Column", {"id"}}, {"AggFunc", "count"}}}}}}}},
                 {"t", Target("agg")}};
-  EtlPlan plan = CompileEtlGraph(nodes, run_query_);
+  EtlPlan plan = Compile(nodes);
   ASSERT_EQ(plan.targets.size(), 1u);
   EXPECT_EQ(plan.targets[0].path, "s3://data/out/");
   EXPECT_EQ(plan.targets[0].format, "json");
@@ -103,7 +109,7 @@ TEST_F(EtlPlanTest, FieldTransformsAndUnion) {
       {"sel", {{"SelectFields", {{"Name", "s"}, {"Inputs", {"dup"}}, {"Paths", {{"area"}}}}}}},
       {"uni", {{"Union", {{"Name", "u"}, {"Inputs", {"sel", "sel"}}, {"UnionType", "DISTINCT"}}}}},
       {"t", Target("uni")}};
-  EtlPlan plan = CompileEtlGraph(nodes, run_query_);
+  EtlPlan plan = Compile(nodes);
   EXPECT_EQ(Run(plan.targets[0].sql), "east\nnorth\nwest\n");
 }
 
@@ -117,7 +123,7 @@ TEST_F(EtlPlanTest, DropNullFieldsDropsColumnsHoldingOnlyNullLikeValues) {
     options["Name"] = "n";
     options["Inputs"] = {"src"};
     Json nodes = {{"src", source}, {"dn", {{"DropNullFields", options}}}, {"t", Target("dn")}};
-    EtlPlan plan = CompileEtlGraph(nodes, run_query_);
+    EtlPlan plan = Compile(nodes);
     return run_query_(plan.targets[0].sql).names;
   };
   using Names = std::vector<std::string>;
@@ -133,20 +139,59 @@ TEST_F(EtlPlanTest, DropNullFieldsDropsColumnsHoldingOnlyNullLikeValues) {
   EXPECT_THROW(drop({{"NullCheckBoxList", {{"IsEmpty", true}}}}), GlueError);
 }
 
+TEST_F(EtlPlanTest, FileSourcesAreTablesWithTheNodesFormatOptions) {
+  Put("pipes/a.txt", "1|'x|y'\n2|'z'\n");
+  Put("pipes/b.txt", "3|w\n");
+  Put("more/c.txt", "4|v\n");
+  Json source = {{"S3CsvSource",
+                  {{"Name", "p"},
+                   {"Paths", {"s3://data/pipes/", "s3://data/more/"}},
+                   {"Separator", "pipe"},
+                   {"QuoteChar", "single_quote"},
+                   {"WithHeader", false}}}};
+  EtlPlan plan = Compile({{"src", source}, {"t", Target("src")}});
+  EXPECT_EQ(plan.targets[0].sql.find("read_csv"), std::string::npos) << plan.targets[0].sql;
+  EXPECT_EQ(Run(plan.targets[0].sql), "1|x|y\n2|z\n3|w\n4|v\n");
+  // JSON Lines and Parquet sources.
+  Put("events/e.json", "{\"k\": 1, \"v\": \"a\"}\n{\"k\": 2, \"v\": \"b\"}\n");
+  Json json_source = {{"S3JsonSource", {{"Name", "j"}, {"Paths", {"s3://data/events/"}}}}};
+  plan = Compile({{"src", json_source}, {"t", Target("src")}});
+  EXPECT_EQ(Run(plan.targets[0].sql), "1|a\n2|b\n");
+}
+
+TEST_F(EtlPlanTest, SqlCannotCallFileTableFunctions) {
+  Json nodes = {{"src", Source()},
+                {"sql",
+                 {{"SparkSQL",
+                   {{"Name", "sql"},
+                    {"Inputs", {"src"}},
+                    {"SqlAliases", {{{"From", "src"}, {"Alias", "s"}}}},
+                    {"SqlQuery", "SELECT * FROM read_csv('s3://data/in/sales.csv')"}}}}},
+                {"t", Target("sql")}};
+  try {
+    Run(Compile(nodes).targets[0].sql);
+    FAIL() << "read_csv ran";
+  } catch (const sql::Error& e) {
+    EXPECT_EQ(e.name(), "FUNCTION_NOT_FOUND") << e.what();
+  }
+  // A source that names a path index the node does not have is no table.
+  EXPECT_THROW(Run("SELECT * FROM \"$source\".\"src\".\"1\""), sql::Error);
+}
+
 TEST_F(EtlPlanTest, BadGraphsNameTheNode) {
   Json cyclic = {
       {"a", {{"Filter", {{"Name", "a"}, {"Inputs", {"b"}}, {"Filters", Json::array()}}}}},
       {"b", {{"Filter", {{"Name", "b"}, {"Inputs", {"a"}}, {"Filters", Json::array()}}}}},
       {"t", Target("a")}};
   try {
-    CompileEtlGraph(cyclic, run_query_);
+    Compile(cyclic);
     FAIL();
   } catch (const GlueError& e) {
     EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(CompileEtlGraph({{"src", Source()}}, run_query_), GlueError);  // no target
+  EXPECT_THROW(Compile({{"src", Source()}}), GlueError);  // no target
   EXPECT_THROW(
-      CompileEtlGraph({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}, run_query_),
+      Compile({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}),
       GlueError);
 }
 

@@ -232,13 +232,16 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
                       "need a Spark runtime");
     }
     sql::Database db(fs_);
-    db.catalog().SetResolver(MakeTableResolver(catalog_, *fs_, "default"));
+    const Json& nodes = job["CodeGenConfigurationNodes"];
+    db.catalog().SetResolver(
+        MakeEtlSourceResolver(nodes, *fs_, MakeTableResolver(catalog_, *fs_, "default")));
     auto query = [&](const std::string& sql) {
       sql::QueryOptions o;
       o.cancel = stop;
-      // The flow's queries only read (targets are written here, not by the engine); sources
-      // are read_csv/read_json/read_parquet over the object store, which has no local paths.
+      // The flow's queries only read (targets are written here, not by the engine), and only
+      // its source nodes and catalog tables: no file table functions.
       o.read_only = true;
+      o.file_table_functions = false;
       sql::Connection conn(db);
       return conn.Query(sql, o);
     };

@@ -23,7 +23,10 @@ class ParallelAggregateTest : public ::testing::Test {
     conn_.Query("CREATE TABLE facts WITH (format = 'PARQUET', external_location = '" + dir_.string() +
                 "') AS SELECT a.x * 4900 + b.x * 70 + c.x AS id, a.x % 7 AS k, 'v' || CAST(c.x AS VARCHAR) AS s "
                 "FROM " + digits + " a(x), " + digits + " b(x), " + digits + " c(x)");
-    conn_.Query("CREATE VIEW f AS SELECT * FROM read_parquet('" + dir_.string() + "/*.parquet')");
+    QueryOptions files;
+    files.file_table_functions = true;
+    conn_.Query("CREATE VIEW f AS SELECT * FROM read_parquet('" + dir_.string() + "/*.parquet')",
+                files);
     conn_.Query("CREATE TABLE dim(k INTEGER, name VARCHAR)");
     conn_.Query("INSERT INTO dim VALUES (0, 'zero'), (1, 'one'), (2, 'two'), (3, 'three'), (5, 'five')");
   }
@@ -32,6 +35,7 @@ class ParallelAggregateTest : public ::testing::Test {
   std::vector<std::string> Rows(const std::string& sql, int threads) {
     QueryOptions o;
     o.threads = threads;
+    o.file_table_functions = true;  // the view over the facts reads them with read_parquet
     QueryResult r = conn_.Query(sql, o);
     std::vector<std::string> out;
     for (size_t i = 0; i < r.RowCount(); i++) {

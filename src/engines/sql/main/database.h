@@ -41,10 +41,11 @@ struct QueryOptions {
   // Only SELECT and EXPLAIN run; any other statement fails with NOT_SUPPORTED, so a shared
   // Database's tables and views cannot be changed by the query.
   bool read_only = false;
-  // Whether the file table functions (read_csv, read_json, read_parquet) exist. A caller whose
-  // SQL dialect has none turns them off, and they fail as unknown functions do
-  // (FUNCTION_NOT_FOUND); files are then reached only through tables.
-  bool file_table_functions = true;
+  // Whether the file table functions (read_csv, read_json, read_parquet) exist. They read any
+  // path the file system reaches, so they are off unless a caller that may read every file
+  // (the local CLI) turns them on; off, they fail as unknown functions do
+  // (FUNCTION_NOT_FOUND) and files are reached only through tables.
+  bool file_table_functions = false;
 };
 
 struct QueryResult {

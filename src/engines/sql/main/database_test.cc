@@ -15,7 +15,15 @@ namespace fs = std::filesystem;
 
 class DatabaseTest : public ::testing::Test {
  protected:
-  QueryResult Q(const std::string& sql, const QueryOptions& o = {}) { return conn_.Query(sql, o); }
+  // With the file table functions on, as the CLI runs queries.
+  static QueryOptions WithFiles() {
+    QueryOptions o;
+    o.file_table_functions = true;
+    return o;
+  }
+  QueryResult Q(const std::string& sql, const QueryOptions& o = WithFiles()) {
+    return conn_.Query(sql, o);
+  }
   // All values of a result, row-major, rendered as text.
   std::vector<std::string> Rows(const std::string& sql) {
     QueryResult r = Q(sql);
@@ -174,14 +182,13 @@ TEST_F(DatabaseTest, CsvWithHiveNullsAndGzip) {
   fs::remove_all(dir);
 }
 
-// With file_table_functions off, read_csv/read_json/read_parquet are unknown functions: the
-// file is never opened, and the same query still works with them on.
+// By default (file_table_functions off) read_csv/read_json/read_parquet are unknown
+// functions: the file is never opened, and the same query works with them turned on.
 TEST_F(DatabaseTest, FileTableFunctionsCanBeTurnedOff) {
   fs::path dir = fs::temp_directory_path() / ("sql_tf_test_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "a.csv") << "id\n41\n";
   QueryOptions off;
-  off.file_table_functions = false;
   for (const char* fn : {"read_csv", "read_json", "read_parquet"}) {
     try {
       Q(std::string("SELECT * FROM ") + fn + "('" + (dir / "a.csv").string() + "')", off);

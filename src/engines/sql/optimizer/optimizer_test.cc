@@ -13,9 +13,15 @@ namespace fs = std::filesystem;
 
 class OptimizerTest : public ::testing::Test {
  protected:
-  std::string Explain(const std::string& sql) { return conn_.Query("EXPLAIN " + sql).GetValue(0, 0).ToString(); }
+  // Runs with the file table functions on, as the CLI runs queries.
+  QueryResult Query(const std::string& sql) {
+    QueryOptions o;
+    o.file_table_functions = true;
+    return conn_.Query(sql, o);
+  }
+  std::string Explain(const std::string& sql) { return Query("EXPLAIN " + sql).GetValue(0, 0).ToString(); }
   std::vector<std::string> Rows(const std::string& sql) {
-    QueryResult r = conn_.Query(sql);
+    QueryResult r = Query(sql);
     std::vector<std::string> out;
     for (size_t i = 0; i < r.RowCount(); i++) {
       std::string row;
@@ -31,9 +37,9 @@ class OptimizerTest : public ::testing::Test {
 TEST_F(OptimizerTest, FiltersUnderViewsReachTheScan) {
   fs::path dir = fs::temp_directory_path() / ("sql_opt_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  conn_.Query("CREATE TABLE t WITH (format = 'PARQUET', external_location = '" + dir.string() +
+  Query("CREATE TABLE t WITH (format = 'PARQUET', external_location = '" + dir.string() +
               "') AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) v(id, name)");
-  conn_.Query("CREATE VIEW tv AS SELECT * FROM read_parquet('" + dir.string() + "/*.parquet')");
+  Query("CREATE VIEW tv AS SELECT * FROM read_parquet('" + dir.string() + "/*.parquet')");
   std::string plan = Explain("SELECT name FROM tv WHERE id >= 2");
   // The view's projection is gone and the predicate is evaluated by the scan.
   EXPECT_EQ(plan.find("Filter"), std::string::npos) << plan;
@@ -43,8 +49,8 @@ TEST_F(OptimizerTest, FiltersUnderViewsReachTheScan) {
 }
 
 TEST_F(OptimizerTest, ConstantsUnderOuterJoinsStayNull) {
-  conn_.Query("CREATE TABLE a(x INTEGER)");
-  conn_.Query("INSERT INTO a VALUES (1), (2)");
+  Query("CREATE TABLE a(x INTEGER)");
+  Query("INSERT INTO a VALUES (1), (2)");
   // The derived table's constant column must be NULL where the outer join finds no match.
   EXPECT_EQ(Rows("SELECT a.x, s.one, s.x FROM a LEFT JOIN (SELECT 1 AS one, x FROM a WHERE x = 2) s "
                  "ON a.x = s.x ORDER BY a.x"),
@@ -60,10 +66,10 @@ TEST_F(OptimizerTest, ConstantsUnderOuterJoinsStayNull) {
 }
 
 TEST_F(OptimizerTest, UncorrelatedInSubqueryBecomesASemiJoin) {
-  conn_.Query("CREATE TABLE o(k INTEGER, v VARCHAR)");
-  conn_.Query("INSERT INTO o VALUES (1, 'a'), (2, 'b'), (3, 'c'), (NULL, 'n')");
-  conn_.Query("CREATE TABLE l(k INTEGER, q INTEGER)");
-  conn_.Query("INSERT INTO l VALUES (1, 5), (1, 6), (2, 1), (3, 20), (NULL, 50)");
+  Query("CREATE TABLE o(k INTEGER, v VARCHAR)");
+  Query("INSERT INTO o VALUES (1, 'a'), (2, 'b'), (3, 'c'), (NULL, 'n')");
+  Query("CREATE TABLE l(k INTEGER, q INTEGER)");
+  Query("INSERT INTO l VALUES (1, 5), (1, 6), (2, 1), (3, 20), (NULL, 50)");
   std::string sql = "SELECT v FROM o WHERE k IN (SELECT k FROM l GROUP BY k HAVING sum(q) > 10) ORDER BY v";
   std::string plan = Explain(sql);
   EXPECT_NE(plan.find("Join SEMI"), std::string::npos) << plan;
@@ -82,21 +88,21 @@ TEST_F(OptimizerTest, RowGroupsOutsideTheFilterAreSkipped) {
   for (int i = 1; i < 70; i++) digits += ", " + std::to_string(i);
   digits += ")";
   // 70^3 = 343,000 ascending ids: three row groups of up to 131,072 rows.
-  conn_.Query("CREATE TABLE big WITH (format = 'PARQUET', external_location = '" + dir.string() +
+  Query("CREATE TABLE big WITH (format = 'PARQUET', external_location = '" + dir.string() +
               "') AS SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits + " a(x), " + digits + " b(x), " +
               digits + " c(x) ORDER BY 1");
   std::string src = "read_parquet('" + dir.string() + "/*.parquet')";
-  QueryResult all = conn_.Query("SELECT count(*), sum(id) FROM " + src);
+  QueryResult all = Query("SELECT count(*), sum(id) FROM " + src);
   EXPECT_EQ(all.GetValue(0, 0).int64(), 343000);
-  QueryResult low = conn_.Query("SELECT count(*), min(id), max(id) FROM " + src + " WHERE id < 1000");
+  QueryResult low = Query("SELECT count(*), min(id), max(id) FROM " + src + " WHERE id < 1000");
   EXPECT_EQ(low.GetValue(0, 0).int64(), 1000);
   EXPECT_EQ(low.GetValue(2, 0).int64(), 999);
-  QueryResult high = conn_.Query("SELECT count(*) FROM " + src + " WHERE id >= 300000");
+  QueryResult high = Query("SELECT count(*) FROM " + src + " WHERE id >= 300000");
   EXPECT_EQ(high.GetValue(0, 0).int64(), 43000);
   // One row group of three is read for either filter.
   EXPECT_LT(low.bytes_scanned * 2, all.bytes_scanned);
   EXPECT_LT(high.bytes_scanned * 2, all.bytes_scanned);
-  EXPECT_EQ(conn_.Query("SELECT count(*) FROM " + src + " WHERE id > 400000").GetValue(0, 0).int64(), 0);
+  EXPECT_EQ(Query("SELECT count(*) FROM " + src + " WHERE id > 400000").GetValue(0, 0).int64(), 0);
   fs::remove_all(dir);
 }
 

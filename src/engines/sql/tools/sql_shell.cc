@@ -103,6 +103,7 @@ void Print(const QueryResult& r, OutputFormat format, std::ostream& out) {
 
 int RunOne(Connection& conn, const std::string& query, OutputFormat format) {
   QueryOptions options;
+  options.file_table_functions = true;  // local files are what the shell queries
   auto start = std::chrono::steady_clock::now();
   auto last = start;
   bool printed = false;

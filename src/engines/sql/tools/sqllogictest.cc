@@ -244,6 +244,8 @@ Counts RunFile(const std::string& path, const Options& opts) {
   std::vector<Record> records = ParseFile(buf.str());
   Database db;
   Connection conn(db);
+  QueryOptions options;
+  options.file_table_functions = true;  // as `unistudio sql` runs queries
   int threshold = 0;
   size_t shown = 0;
   auto report = [&](const Record& r, const std::string& why) {
@@ -265,7 +267,7 @@ Counts RunFile(const std::string& path, const Options& opts) {
       bool ok;
       std::string err;
       try {
-        conn.Query(r.sql);
+        conn.Query(r.sql, options);
         ok = !r.expect_error;
         if (!ok) err = "statement succeeded but an error was expected";
       } catch (const sql::Error& e) {
@@ -284,7 +286,7 @@ Counts RunFile(const std::string& path, const Options& opts) {
     std::vector<std::string> values;
     size_t columns = r.types.size();
     try {
-      QueryResult res = conn.Query(r.sql);
+      QueryResult res = conn.Query(r.sql, options);
       if (res.types.size() != columns) {
         counts.failed++;
         report(r, "expected " + std::to_string(columns) + " columns, got " + std::to_string(res.types.size()));
