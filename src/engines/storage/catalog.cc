@@ -103,6 +103,26 @@ std::optional<VersionRow> Catalog::Latest(meta::Transaction& tx, const BucketRow
   return VersionFromRow(*row, bucket.info.name);
 }
 
+std::optional<VersionRow> Catalog::LatestForWrite(meta::Transaction& tx, const BucketRow& bucket,
+                                                  std::string_view key) {
+  auto row = tx.QueryOne(
+      "SELECT seq, version_id, is_latest, delete_marker, etag, parts_count FROM storage_versions "
+      "WHERE bucket_id = ? AND key = ? ORDER BY seq DESC LIMIT 1",
+      {Int(bucket.id), Text(key)});
+  if (!row) return std::nullopt;
+  VersionRow v;
+  v.seq = row->Int(0);
+  v.bucket_id = bucket.id;
+  v.info.bucket = bucket.info.name;
+  v.info.key = std::string(key);
+  v.info.version_id = row->Text(1);
+  v.info.is_latest = row->Int(2) != 0;
+  v.info.delete_marker = row->Int(3) != 0;
+  v.info.etag = row->Text(4);
+  v.info.parts_count = static_cast<int>(row->Int(5));
+  return v;
+}
+
 std::optional<VersionRow> Catalog::FindVersion(meta::Transaction& tx, const BucketRow& bucket,
                                                std::string_view key, std::string_view version_id) {
   auto row = tx.QueryOne(std::string("SELECT ") + std::string(kVersionColumns) +
@@ -222,13 +242,16 @@ void Catalog::PutVersion(CommitContext& ctx, const BucketRow& bucket, VersionRow
                          const std::vector<ObjectPart>& parts, const WriteConditions& conditions) {
   meta::Transaction& tx = ctx.tx();
   ObjectInfo& o = version.info;
-  auto latest = Latest(tx, bucket, o.key);
+  auto latest = LatestForWrite(tx, bucket, o.key);
   CheckWriteConditions(latest, conditions);
   bool versioned = bucket.info.versioning == VersioningState::kEnabled;
-  if (!versioned) {
-    if (auto null = FindVersion(tx, bucket, o.key, kNullVersionId)) {
+  // Without a newest version the key has none at all; the null version is usually the newest.
+  if (!versioned && latest) {
+    if (latest->info.version_id == kNullVersionId) {
+      RemoveVersion(ctx, *latest, /*promote_next=*/false);
+      latest.reset();
+    } else if (auto null = FindVersion(tx, bucket, o.key, kNullVersionId)) {
       RemoveVersion(ctx, *null, /*promote_next=*/false);
-      if (latest && latest->seq == null->seq) latest.reset();
     }
   }
   if (latest) {
@@ -265,7 +288,8 @@ DeleteResult Catalog::Delete(CommitContext& ctx, const BucketRow& bucket, std::s
     return DeleteResult{v->info.version_id, v->info.delete_marker};
   }
   if (bucket.info.versioning == VersioningState::kUnset) {
-    if (auto v = FindVersion(tx, bucket, key, kNullVersionId)) RemoveVersion(ctx, *v);
+    // A bucket that never versioned holds only null versions, one per key.
+    if (auto v = LatestForWrite(tx, bucket, key)) RemoveVersion(ctx, *v);
     return DeleteResult{};
   }
   VersionRow marker;
@@ -280,7 +304,9 @@ DeleteResult Catalog::Delete(CommitContext& ctx, const BucketRow& bucket, std::s
 void Catalog::RemoveVersion(CommitContext& ctx, const VersionRow& v, bool promote_next) {
   meta::Transaction& tx = ctx.tx();
   DeleteSegments(ctx, v.seq);
-  tx.Exec("DELETE FROM storage_object_parts WHERE seq = ?", {Int(v.seq)});
+  // Part rows exist only for versions stored with parts (parts_count of them).
+  if (v.info.parts_count > 0)
+    tx.Exec("DELETE FROM storage_object_parts WHERE seq = ?", {Int(v.seq)});
   tx.Exec("DELETE FROM storage_versions WHERE seq = ?", {Int(v.seq)});
   if (!v.info.is_latest || !promote_next) return;
   auto next = tx.QueryOne(

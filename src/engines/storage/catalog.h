@@ -94,7 +94,8 @@ class Catalog {
                       const std::optional<std::string>& version_id, std::string_view owner);
 
   // Removes a version permanently; if it was the latest, the next newest becomes latest
-  // (unless the caller is about to write a new latest version itself).
+  // (unless the caller is about to write a new latest version itself). Reads only the
+  // version's seq, bucket_id, key, is_latest and parts_count.
   static void RemoveVersion(CommitContext& ctx, const VersionRow& version,
                             bool promote_next = true);
 
@@ -106,6 +107,11 @@ class Catalog {
   static TagSet DecodeTags(std::string_view json);
 
  private:
+  // The newest version of `key` with only what a write needs (seq, bucket_id, key,
+  // version_id, is_latest, delete_marker, etag, parts_count): no attribute, checksum or tag
+  // decoding.
+  static std::optional<VersionRow> LatestForWrite(meta::Transaction& tx, const BucketRow& bucket,
+                                                  std::string_view key);
   void InsertVersion(meta::Transaction& tx, const VersionRow& version);
 
   std::atomic<int64_t> next_seq_{1};

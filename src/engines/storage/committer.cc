@@ -1,5 +1,6 @@
 #include "engines/storage/committer.h"
 
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,17 +13,32 @@
 namespace storage {
 namespace {
 
-void WriteAt(int fd, std::string_view data, uint64_t offset) {
-  while (!data.empty()) {
-    ssize_t w = ::pwrite(fd, data.data(), data.size(), static_cast<off_t>(offset));
-    if (w < 0) {
-      if (errno == EINTR) continue;
+// At most this many payloads go to the pack in one system call.
+constexpr size_t kMaxWriteBuffers = 1024;  // IOV_MAX on Linux
+
+// Writes `buffers` back to back at `offset`, then clears them.
+void WriteAt(int fd, std::vector<iovec>& buffers, uint64_t offset) {
+  size_t first = 0;
+  while (first < buffers.size()) {
+    int count = static_cast<int>(buffers.size() - first);
+    ssize_t w = ::pwritev(fd, &buffers[first], count, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
       throw StorageError(ErrorCode::kInternalError,
-                         std::string("blob storage: pack write failed: ") + std::strerror(errno));
+                         std::string("blob storage: pack write failed: ") +
+                             (w < 0 ? std::strerror(errno) : "no progress"));
     }
-    data.remove_prefix(static_cast<size_t>(w));
     offset += static_cast<uint64_t>(w);
+    for (size_t left = static_cast<size_t>(w); left > 0;) {
+      iovec& b = buffers[first];
+      size_t step = std::min(left, b.iov_len);
+      b.iov_base = static_cast<char*>(b.iov_base) + step;
+      b.iov_len -= step;
+      left -= step;
+      if (b.iov_len == 0) ++first;
+    }
   }
+  buffers.clear();
 }
 
 void Sync(int fd) {
@@ -57,30 +73,50 @@ void Committer::CommitAll(const std::vector<CommitRequest*>& requests) {
   Enqueue(pointers);
 }
 
+void Committer::Waiter::Finish() {
+  std::lock_guard<std::mutex> lock(mu);
+  done = true;
+  wake.notify_one();
+}
+
+void Committer::Waiter::Nudge() {
+  std::lock_guard<std::mutex> lock(mu);
+  nudged = true;
+  wake.notify_one();
+}
+
+bool Committer::Waiter::Wait() {
+  std::unique_lock<std::mutex> lock(mu);
+  wake.wait(lock, [this] { return done || nudged; });
+  nudged = false;
+  return done;
+}
+
 void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
+  // A batch takes the whole queue, so all of `waiters` are done together, and a thread that
+  // leads a batch finds its own waiters in it.
+  Waiter* mine = waiters.front();
+  mine->waits = true;
   std::unique_lock<std::mutex> lock(mu_);
   for (Waiter* w : waiters) queue_.push_back(w);
-  // A batch takes the whole queue, so all of `waiters` are done together.
-  Waiter* mine = waiters.front();
-  while (!mine->done) {
-    if (leader_busy_) {
-      mine->wake.wait(lock);
-      continue;
-    }
-    leader_busy_ = true;
-    std::vector<Waiter*> batch(queue_.begin(), queue_.end());
-    queue_.clear();
+  while (leader_busy_) {
     lock.unlock();
-    RunBatch(batch);
+    if (mine->Wait()) return;
     lock.lock();
-    for (Waiter* w : batch) {
-      w->done = true;
-      if (w != mine) w->wake.notify_one();
-    }
-    leader_busy_ = false;
-    // Only the first waiter of the next batch wakes, to lead it; the others sleep on.
-    if (!queue_.empty()) queue_.front()->wake.notify_one();
   }
+  leader_busy_ = true;
+  std::vector<Waiter*> batch(queue_.begin(), queue_.end());
+  queue_.clear();
+  lock.unlock();
+  RunBatch(batch);
+  for (Waiter* w : batch) {
+    if (w->waits && w != mine) w->Finish();
+  }
+  lock.lock();
+  leader_busy_ = false;
+  // Only the first waiter of the next batch wakes, to lead it; the others sleep on. Under
+  // the lock: a queued waiter cannot be finished (and destroyed) meanwhile.
+  if (!queue_.empty()) queue_.front()->Nudge();
 }
 
 void Committer::OpenPack() {
@@ -101,22 +137,29 @@ void Committer::SealPack() {
 
 void Committer::WritePayloads(std::vector<Waiter*>& batch, std::map<int64_t, uint64_t>& touched) {
   std::vector<Waiter*> written;
+  // Payloads bound for the active pack from `pending_start` on, written in one call.
+  std::vector<iovec> pending;
+  uint64_t pending_start = 0;
   try {
     for (Waiter* w : batch) {
       if (w->request->payloads.empty()) continue;
       written.push_back(w);
       for (std::string_view p : w->request->payloads) {
         if (pack_fd_ >= 0 && pack_end_ > 0 && pack_end_ + p.size() > kPackCapacity) {
+          WriteAt(pack_fd_, pending, pending_start);
           if (touched.count(pack_id_) != 0) Sync(pack_fd_);
           SealPack();
         }
         if (pack_fd_ < 0) OpenPack();
-        WriteAt(pack_fd_, p, pack_end_);
+        if (pending.size() == kMaxWriteBuffers) WriteAt(pack_fd_, pending, pending_start);
+        if (pending.empty()) pending_start = pack_end_;
+        if (!p.empty()) pending.push_back(iovec{const_cast<char*>(p.data()), p.size()});
         w->locations.push_back(PackLocation{pack_id_, pack_end_});
         pack_end_ += p.size();
         touched[pack_id_] = pack_end_;
       }
     }
+    if (pack_fd_ >= 0) WriteAt(pack_fd_, pending, pending_start);
     if (pack_fd_ >= 0 && touched.count(pack_id_) != 0) Sync(pack_fd_);
   } catch (...) {
     // The pack's tail is in an unknown state: fail every request with payloads in this batch

@@ -84,14 +84,28 @@ class Committer {
   uint64_t requests() const { return requests_.load(); }
 
  private:
+  // One request in the queue. The thread that enqueued it sleeps on the first of its waiters
+  // until the batch that took them is done, or until it is first in the queue when a leader
+  // finishes (to lead the next batch). Each waiter has its own mutex so that a finishing
+  // leader wakes its batch's threads without holding the queue's mutex (a thread woken under
+  // that mutex would only block on it again): the leader touches a finished waiter only under
+  // the waiter's mutex, so the woken thread may destroy the waiter as soon as it sees `done`.
   struct Waiter {
     explicit Waiter(CommitRequest* r) : request(r) {}
+    // Marks the waiter's batch done and wakes its thread.
+    void Finish();
+    // Wakes its thread to lead the next batch (called under the queue's mutex).
+    void Nudge();
+    // Sleeps until Finish (true) or Nudge (false).
+    bool Wait();
+
     CommitRequest* request;
     std::vector<PackLocation> locations;
-    bool done = false;
-    // Wakes the thread that enqueued this waiter (the first of its waiters): when its batch
-    // is done, or when it is first in the queue and the leader has finished.
+    bool waits = false;  // its thread sleeps on it (the first of that thread's waiters)
+    std::mutex mu;
     std::condition_variable wake;
+    bool done = false;    // guarded by mu
+    bool nudged = false;  // guarded by mu
   };
 
   void Enqueue(const std::vector<Waiter*>& waiters);

@@ -8,9 +8,12 @@
 #include <barrier>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
+#include "engines/storage/committer.h"
+#include "engines/storage/staged_body.h"
 #include "engines/storage/storage_test_util.h"
 
 namespace storage {
@@ -215,6 +218,35 @@ TEST_F(ObjectStoreTest, PutObjectsWritesSeveralKeysInOneCommit) {
   EXPECT_EQ(Get("bucket", "q/1.csv.metadata"), "{\"rows\": 3}");
   EXPECT_EQ(Get("bucket", "q/big"), large);
   EXPECT_TRUE(store_->PutObjects("bucket", {}).empty());
+}
+
+// One commit whose small bodies fill the active pack past its capacity (so it is sealed and a
+// new one started mid-batch) and outnumber the buffers one pack write takes.
+TEST_F(ObjectStoreTest, PutObjectsAcrossAPackBoundaryKeepEveryBody) {
+  constexpr size_t kTiny = 1100;
+  constexpr size_t kFull = Committer::kPackCapacity / kPackedBodyMax + 1;
+  std::vector<std::unique_ptr<StringSource>> sources;
+  std::vector<ObjectWrite> writes;
+  std::vector<std::string> bodies;
+  for (size_t i = 0; i < kTiny + kFull; ++i) {
+    bodies.push_back(Pattern(100 + i, i < kTiny ? 1 + i % 700 : kPackedBodyMax));
+    sources.push_back(std::make_unique<StringSource>(bodies.back()));
+    writes.push_back(ObjectWrite{"p/" + std::to_string(i), *sources.back(), {}});
+  }
+  StringSource before("x");
+  store_->PutObject("bucket", "before", before, {});
+  std::vector<ObjectInfo> infos = store_->PutObjects("bucket", writes);
+  ASSERT_EQ(infos.size(), bodies.size());
+  Reopen();
+  for (size_t i = 0; i < bodies.size(); ++i) {
+    EXPECT_EQ(infos[i].etag, HexMd5(bodies[i])) << i;
+    ASSERT_EQ(Get("bucket", "p/" + std::to_string(i)), bodies[i]) << i;
+  }
+  EXPECT_EQ(Get("bucket", "before"), "x");
+  IntegrityReport report = store_->CheckIntegrity();
+  EXPECT_EQ(report.blob_files, 2u);  // the sealed pack and the one started after it
+  EXPECT_EQ(report.unreferenced_blobs, 0u);
+  EXPECT_EQ(report.missing_blobs, 0u);
 }
 
 TEST_F(ObjectStoreTest, PutObjectsIsAllOrNothing) {

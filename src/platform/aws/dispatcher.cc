@@ -10,6 +10,7 @@
 #include "platform/aws/auth_errors.h"
 #include "platform/aws/auth_principal.h"
 #include "platform/aws/protocol/codec.h"
+#include "platform/aws/request_id.h"
 #include "platform/aws/sigv4/aws_chunked_reader.h"
 #include "platform/aws/sigv4/canonical_request.h"
 #include "platform/aws/sigv4/payload_hash.h"
@@ -86,8 +87,6 @@ void WriteWire(const protocol::WireResponse& wire, http::ResponseWriter& res) {
   for (const auto& [k, v] : wire.headers.entries()) res.headers().Set(k, v);
   res.Send(wire.body);
 }
-
-std::string NewRequestId() { return base::Uuid4(); }
 
 }  // namespace
 

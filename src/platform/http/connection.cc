@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -194,14 +195,13 @@ class ServerConnection final : public Connection,
   }
 
   void WriteLast(std::string bytes) override {
+    ends_left_.fetch_add(1, std::memory_order_relaxed);
     asio::post(stream_.get_executor(), [self = shared_from_this(), b = std::move(bytes)]() mutable {
       self->last_bytes_ = std::move(b);
-      self->last_write_pending_ = true;
       ServerConnection* c = self.get();
       c->WriteAll({asio::buffer(c->last_bytes_)}, [c](beast::error_code ec) {
-        c->last_write_pending_ = false;
         if (ec) c->write_failed_ = true;
-        c->MaybeEndRequest();
+        if (c->ends_left_.fetch_sub(1, std::memory_order_acq_rel) == 1) c->EndRequest();
       });
     });
   }
@@ -291,7 +291,7 @@ class ServerConnection final : public Connection,
         *this, std::move(request), length ? std::optional<uint64_t>(*length) : std::nullopt,
         ExpectsContinue(message), std::move(prefetched), body_complete,
         message.method() == bhttp::verb::head, message.version() == 10, message.keep_alive());
-    handler_done_ = false;
+    ends_left_.store(1, std::memory_order_relaxed);
     handler_failed_ = false;
     write_failed_ = false;
     try {
@@ -328,15 +328,12 @@ class ServerConnection final : public Connection,
     } catch (...) {
       finished = false;
     }
-    asio::post(stream_.get_executor(), [self = shared_from_this(), finished] {
-      self->handler_done_ = true;
-      if (!finished) self->handler_failed_ = true;
-      self->MaybeEndRequest();
-    });
-  }
-
-  void MaybeEndRequest() {
-    if (exchange_ && handler_done_ && !last_write_pending_) EndRequest();
+    if (!finished) handler_failed_ = true;
+    // Usually the response's last bytes are still on their way out: their write completion
+    // then ends the request on the strand, and this thread need not post there again.
+    if (ends_left_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->EndRequest(); });
+    }
   }
 
   void EndRequest() {
@@ -493,10 +490,12 @@ class ServerConnection final : public Connection,
   Phase phase_ = Phase::kWaiting;
   std::shared_ptr<Exchange> exchange_;
   std::string prefetch_;
-  bool handler_done_ = false;
-  bool handler_failed_ = false;
   bool write_failed_ = false;
-  bool last_write_pending_ = false;
+  // Written by the handler's thread before it gives up its end (below); read by EndRequest.
+  bool handler_failed_ = false;
+  // The request ends when both the handler has returned and its last write (WriteLast), if
+  // any, has completed; whichever comes last (the decrement that reaches 0) ends it.
+  std::atomic<int> ends_left_{0};
   std::string last_bytes_;
   std::optional<beast::buffers_suffix<std::vector<asio::const_buffer>>> write_rest_;
   std::function<void(beast::error_code)> write_done_;

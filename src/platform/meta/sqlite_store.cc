@@ -7,7 +7,9 @@
 #include <sqlite3.h>
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 
 #include "base/log.h"
@@ -58,7 +60,7 @@ class Connection {
   }
 
   sqlite3_stmt* Prepare(std::string_view sql) {
-    auto it = statements_.find(std::string(sql));
+    auto it = statements_.find(sql);
     if (it != statements_.end()) {
       sqlite3_reset(it->second);
       sqlite3_clear_bindings(it->second);
@@ -78,7 +80,12 @@ class Connection {
 
  private:
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  // Looked up by string_view: no copy of the SQL text per statement run.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>()(sql); }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
 };
 
 void Bind(sqlite3_stmt* stmt, const std::vector<Value>& params) {
