@@ -28,6 +28,8 @@ struct QueryState {
   int64_t memory_limit = 0;  // bytes; 0 = unlimited
   std::atomic<uint64_t> bytes_scanned{0};
   std::atomic<uint64_t> rows_scanned{0};
+  // Rows that filters rejected by their verdict on a Parquet dictionary value.
+  std::atomic<uint64_t> rows_filtered_by_dictionary{0};
   std::shared_ptr<FileSystem> fs;
   ThreadPool* pool = nullptr;
   int threads = 1;

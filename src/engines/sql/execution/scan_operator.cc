@@ -79,10 +79,11 @@ class ParquetSource : public parquet::RandomAccessSource {
   std::unique_ptr<RandomAccessFile> file_;
 };
 
-// Converts a decoded Parquet batch into a vector of the column's engine type.
-void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out) {
+// Converts a decoded Parquet batch (in value form) into a vector of the column's engine type
+// with room for at least `capacity` values.
+void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out, size_t capacity) {
   size_t n = static_cast<size_t>(b.num_rows);
-  out.Initialize(source, std::max(n, kVectorSize));
+  out.Initialize(source, std::max({n, capacity, kVectorSize}));
   switch (b.type) {
     case parquet::ValueType::kBool:
       for (size_t i = 0; i < n; i++) out.data<uint8_t>()[i] = b.bools[i];
@@ -150,6 +151,60 @@ struct Morsel {
   int row_group = -1;  // Parquet only
 };
 
+// Whether `e` can be decided once per distinct value of the one column it reads, and
+// evaluating it on a value no row holds has no effect: comparisons, IN lists, LIKE with a
+// constant pattern, IS NULL, IS DISTINCT FROM, NOT / AND / OR of those, over one column and
+// constants (no casts, which may fail, nor other functions). Sets `column` to the column.
+bool DecidablePerValue(const BoundExpr& e, int* column) {
+  switch (e.kind) {
+    case BoundExprKind::kConstant:
+      return true;
+    case BoundExprKind::kColumnRef:
+      if (*column >= 0 && *column != e.index) return false;
+      *column = e.index;
+      return true;
+    case BoundExprKind::kFunction: {
+      const std::string& op = e.function->name;
+      bool comparison = op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+      bool like = op == "like" && e.function->data != nullptr;
+      if (!comparison && !like) return false;
+      break;
+    }
+    case BoundExprKind::kAnd:
+    case BoundExprKind::kOr:
+    case BoundExprKind::kNot:
+    case BoundExprKind::kIsNull:
+    case BoundExprKind::kIsDistinct:
+    case BoundExprKind::kInList:
+      break;
+    default:
+      return false;
+  }
+  for (const auto& c : e.children) {
+    if (!DecidablePerValue(*c, column)) return false;
+  }
+  return true;
+}
+
+// A column of the current row group read in dictionary form: the dictionary converted to the
+// column's engine type once, with one more slot at index `size` that stands for NULL (null
+// rows point there), and per filter the verdict for each of those values (empty until first
+// needed).
+struct DictionaryColumn {
+  std::shared_ptr<const parquet::ColumnBatch> source;
+  Vector values;
+  size_t size = 0;
+  std::vector<std::vector<uint8_t>> verdicts;
+};
+
+// How one chunk column arrived from the file: `indices` (one per row, into `dictionary`) for
+// a dictionary-form column not yet materialized; null otherwise.
+struct EncodedColumn {
+  DictionaryColumn* dictionary = nullptr;
+  const uint32_t* indices = nullptr;
+  bool has_nulls = false;
+};
+
 }  // namespace
 
 // The work list of one scan: files left after partition pruning, their morsels (row groups
@@ -200,6 +255,8 @@ class ExternalScan : public PhysicalOperator {
         plain = plain && (c->kind == BoundExprKind::kColumnRef || c->kind == BoundExprKind::kConstant);
       }
       comparison_.push_back(plain);
+      int column = -1;
+      per_value_column_.push_back(DecidablePerValue(*e, &column) ? column : -1);
       filters_.push_back(std::move(e));
     }
     data_columns_ = def_->columns.size();
@@ -349,33 +406,80 @@ class ExternalScan : public PhysicalOperator {
     ReportProgress();
   }
 
-  void Deliver(DataChunk& chunk, const DataFile& file, std::vector<DataChunk>* out) {
+  // `encoded` (one entry per chunk column, or empty) names the columns still in dictionary
+  // form; they are materialized for the rows the filters keep.
+  void Deliver(DataChunk& chunk, const DataFile& file, std::vector<DataChunk>* out,
+               const std::vector<EncodedColumn>& encoded = {}) {
     // Fill partition key columns, apply filters.
     for (size_t c = 0; c < column_ids_.size(); c++) {
       if (column_ids_[c] >= data_columns_) PartitionValue(file, column_ids_[c], chunk.column(c), chunk.size());
     }
     ctx_->query()->rows_scanned.fetch_add(chunk.size(), std::memory_order_relaxed);
-    if (!filters_.empty() && !ApplyFilters(chunk)) return;
+    if (!ApplyFilters(chunk, encoded)) return;
     // Rows left by selective filters join the previous chunk when they fit.
     if (chunk.size() < kVectorSize / 2 && !out->empty() && out->back().AppendInPlace(chunk)) return;
     out->push_back(std::move(chunk));
   }
 
-  // Keeps the rows of `chunk` that pass every filter; false when none does. The plain
-  // `column <op> constant` filters are evaluated over the whole chunk and combined into one
-  // mask, so that the chunk is sliced once for all of them; the others then run on the
-  // rows left, sliced after each. Runs on several threads at once (DecodeWave).
-  bool ApplyFilters(DataChunk& chunk) const {
+  // The verdict of filter `f` for every value of dictionary column `c` (1 = the row passes).
+  const std::vector<uint8_t>& Verdicts(size_t f, size_t c, DictionaryColumn& d) const {
+    std::vector<uint8_t>& verdicts = d.verdicts[f];
+    if (!verdicts.empty()) return verdicts;
+    const size_t total = d.size + 1;
+    verdicts.resize(total);
+    ExpressionExecutor exec(ctx_);
+    DataChunk block;
+    block.columns().resize(column_ids_.size());
+    for (size_t off = 0; off < total; off += kVectorSize) {
+      size_t len = std::min(kVectorSize, total - off);
+      Vector& v = block.column(c);
+      v.Initialize(d.values.type(), kVectorSize);
+      v.CopyRange(d.values, off, len, 0);
+      if (off + len == total) v.SetNull(len - 1);
+      block.set_size(len);
+      Vector r;
+      exec.Execute(*filters_[f], block, r);
+      for (size_t i = 0; i < len; i++) {
+        size_t k = r.is_constant() ? 0 : i;
+        verdicts[off + i] = r.IsValid(k) && r.data<uint8_t>()[k] != 0;
+      }
+    }
+    return verdicts;
+  }
+
+  // Keeps the rows of `chunk` that pass every filter; false when none does. Filters decidable
+  // per value of a dictionary-form column are looked up per row in their verdicts; the plain
+  // `column <op> constant` filters are evaluated over the whole chunk; both are combined into
+  // one mask, so that the chunk is sliced (and its dictionary-form columns materialized)
+  // once for all of them. The other filters then run on the rows left, sliced after each.
+  // Runs on several threads at once (DecodeWave).
+  bool ApplyFilters(DataChunk& chunk, const std::vector<EncodedColumn>& encoded) const {
     ExpressionExecutor exec(ctx_);
     size_t n = chunk.size();
     uint8_t mask[kVectorSize];
     uint32_t sel[kVectorSize];
     std::memset(mask, 1, n);
     bool masked = false;
+    std::vector<bool> done(filters_.size(), false);
     for (size_t f = 0; f < filters_.size(); f++) {
-      if (!comparison_[f]) continue;
+      int c = per_value_column_[f];
+      if (c < 0 || encoded.empty() || !encoded[c].indices) continue;
+      const std::vector<uint8_t>& verdicts = Verdicts(f, c, *encoded[c].dictionary);
+      const uint32_t* idx = encoded[c].indices;
+      for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
+      masked = true;
+      done[f] = true;
+    }
+    if (masked) {
+      size_t kept = 0;
+      for (size_t i = 0; i < n; i++) kept += mask[i];
+      ctx_->query()->rows_filtered_by_dictionary.fetch_add(n - kept, std::memory_order_relaxed);
+    }
+    for (size_t f = 0; f < filters_.size(); f++) {
+      if (done[f] || !comparison_[f]) continue;
       Vector v;
       exec.Execute(*filters_[f], chunk, v);
+      done[f] = true;
       if (v.is_constant()) {
         if (!v.IsValid(0) || !v.data<uint8_t>()[0]) return false;
         continue;
@@ -388,20 +492,44 @@ class ExternalScan : public PhysicalOperator {
       }
       masked = true;
     }
+    size_t m = n;
     if (masked) {
-      size_t m = 0;
+      m = 0;
       for (size_t i = 0; i < n; i++) {
         sel[m] = static_cast<uint32_t>(i);
         m += mask[i];
       }
       if (m == 0) return false;
-      if (m < n) chunk.Slice(sel, m);
     }
+    // Materialize the dictionary-form columns for the kept rows; slice the others.
+    uint32_t picked[kVectorSize];
+    for (size_t c = 0; c < chunk.column_count(); c++) {
+      Vector& v = chunk.column(c);
+      if (!encoded.empty() && encoded[c].indices) {
+        const uint32_t* idx = encoded[c].indices;
+        if (m < n) {
+          for (size_t i = 0; i < m; i++) picked[i] = idx[sel[i]];
+          idx = picked;
+        }
+        v.Gather(encoded[c].dictionary->values, idx, m);
+        if (encoded[c].has_nulls) {
+          const uint32_t null_index = static_cast<uint32_t>(encoded[c].dictionary->size);
+          for (size_t i = 0; i < m; i++) {
+            if (idx[i] == null_index) v.SetNull(i);
+          }
+        }
+      } else if (m < n) {
+        Vector sliced;
+        sliced.Gather(v, sel, m);
+        v = std::move(sliced);
+      }
+    }
+    chunk.set_size(m);
     for (size_t f = 0; f < filters_.size(); f++) {
-      if (comparison_[f]) continue;
-      size_t m = exec.Select(*filters_[f], chunk, sel);
-      if (m == 0) return false;
-      if (m < chunk.size()) chunk.Slice(sel, m);
+      if (done[f]) continue;
+      size_t kept = exec.Select(*filters_[f], chunk, sel);
+      if (kept == 0) return false;
+      if (kept < chunk.size()) chunk.Slice(sel, kept);
     }
     return true;
   }
@@ -494,15 +622,34 @@ class ExternalScan : public PhysicalOperator {
       ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
       auto rg = reader->OpenRowGroup(row_group, cols);
       std::vector<parquet::ColumnBatch> batches;
+      std::vector<DictionaryColumn> dictionaries(data_outputs.size());
+      std::vector<EncodedColumn> encoded(column_ids_.size());
       while (true) {
-        int64_t n = rg->Read(static_cast<int64_t>(kVectorSize), &batches);
+        int64_t n = rg->Read(static_cast<int64_t>(kVectorSize), &batches, true);
         if (n <= 0) break;
         DataChunk chunk;
         chunk.columns().resize(column_ids_.size());
         for (size_t k = 0; k < data_outputs.size(); k++) {
-          Vector v;
-          BatchToVector(batches[k], source_types[k], v);
           const Type& want = columns_[column_ids_[data_outputs[k]]].type;
+          parquet::ColumnBatch& b = batches[k];
+          EncodedColumn& e = encoded[data_outputs[k]];
+          e = {};
+          if (b.dictionary) {
+            DictionaryColumn& d = dictionaries[k];
+            if (d.source != b.dictionary) LoadDictionary(b.dictionary, source_types[k], want, &d);
+            // Null rows point at the NULL after the dictionary's values.
+            if (b.null_count > 0) {
+              for (size_t i = 0; i < static_cast<size_t>(n); i++) {
+                if (!b.valid[i]) b.indices[i] = static_cast<uint32_t>(d.size);
+              }
+            }
+            e.dictionary = &d;
+            e.indices = b.indices.data();
+            e.has_nulls = b.null_count > 0;
+            continue;
+          }
+          Vector v;
+          BatchToVector(b, source_types[k], v, kVectorSize);
           if (want == source_types[k]) {
             chunk.column(data_outputs[k]) = std::move(v);
           } else {
@@ -513,11 +660,29 @@ class ExternalScan : public PhysicalOperator {
           if (column_ids_[c] >= data_columns_) chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
         }
         chunk.set_size(static_cast<size_t>(n));
-        Deliver(chunk, def_->files[file_index], out);
+        Deliver(chunk, def_->files[file_index], out, encoded);
       }
     } catch (const parquet::ParquetError& e) {
       throw BadParquet(path, e);
     }
+  }
+
+  // Converts a column chunk's dictionary into `d` (values of type `want`, then the zeroed
+  // slot that stands for NULL).
+  void LoadDictionary(const std::shared_ptr<const parquet::ColumnBatch>& dictionary, const Type& source,
+                      const Type& want, DictionaryColumn* d) const {
+    size_t size = static_cast<size_t>(dictionary->num_rows);
+    Vector v;
+    BatchToVector(*dictionary, source, v, size + 1);
+    std::memset(v.data<uint8_t>() + size * PhysicalSize(source.physical()), 0, PhysicalSize(source.physical()));
+    if (want == source) {
+      d->values = std::move(v);
+    } else {
+      CastVector(v, size + 1, want, d->values, true);
+    }
+    d->source = dictionary;
+    d->size = size;
+    d->verdicts.assign(filters_.size(), {});
   }
 
   ExecContext* ctx_;
@@ -526,6 +691,7 @@ class ExternalScan : public PhysicalOperator {
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
+  std::vector<int> per_value_column_;  // per filter: the column it can be decided on per value, or -1
   size_t data_columns_ = 0;
   std::shared_ptr<ScanMorsels> work_;
   bool parallel_ = false;

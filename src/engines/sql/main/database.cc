@@ -115,6 +115,7 @@ class StatementRunner {
     r.rows = Execute(*b.plan);
     r.bytes_scanned = state_.bytes_scanned.load();
     r.rows_scanned = state_.rows_scanned.load();
+    r.rows_filtered_by_dictionary = state_.rows_filtered_by_dictionary.load();
     return r;
   }
 

@@ -54,6 +54,8 @@ struct QueryResult {
   ChunkCollection rows;
   uint64_t bytes_scanned = 0;
   uint64_t rows_scanned = 0;  // rows read from tables' files
+  // Of those, rows that filters rejected by deciding once per Parquet dictionary value.
+  uint64_t rows_filtered_by_dictionary = 0;
   // Rows written by INSERT / UPDATE / DELETE / CTAS (-1 for queries).
   int64_t update_count = -1;
   size_t RowCount() const { return rows.row_count(); }

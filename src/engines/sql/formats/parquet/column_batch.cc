@@ -15,6 +15,8 @@ void ColumnBatch::Reset(ValueType new_type) {
   i128.clear();
   offsets.clear();
   bytes.clear();
+  dictionary.reset();
+  indices.clear();
 }
 
 }  // namespace sql::parquet

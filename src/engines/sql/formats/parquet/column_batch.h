@@ -4,11 +4,16 @@
 // zero (or an empty byte string). Byte arrays are stored without per-value allocation: one
 // contiguous buffer plus num_rows + 1 offsets into it.
 //
+// A batch read with `keep_dictionary` (ColumnReader::Read) may instead come in dictionary form:
+// `dictionary` is set, the value arrays are unused, and row i is value indices[i] of the
+// dictionary (0 for a null row). Filters can then be decided once per dictionary value.
+//
 // A batch is reused across reads: Reset() keeps the arrays' capacity. Not thread-safe to
 // mutate; any number of threads may read a batch nobody is writing.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +42,10 @@ struct ColumnBatch {
   // starting at 0.
   std::vector<int64_t> offsets;
   std::string bytes;
+  // Dictionary form: the column chunk's dictionary (shared by every batch of the chunk) and
+  // num_rows indices into it.
+  std::shared_ptr<const ColumnBatch> dictionary;
+  std::vector<uint32_t> indices;
 
   // Empties the batch and sets its type, keeping allocated capacity.
   void Reset(ValueType new_type);

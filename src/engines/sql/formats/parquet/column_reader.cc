@@ -52,7 +52,7 @@ struct ColumnReader::Impl {
         page_offset(chunk.offset),
         chunk_end(chunk.offset + chunk.length) {}
 
-  int64_t Read(int64_t max_rows, ColumnBatch* out);
+  int64_t Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary);
   const uint8_t* Fetch(uint64_t offset, size_t n);
   void LoadNextPage();
   void ReadDictionary(const format::PageHeader& h, const uint8_t* body);
@@ -61,6 +61,8 @@ struct ColumnReader::Impl {
   void SetupValues(int32_t encoding, const uint8_t* data, size_t size, int64_t num_values);
   void DecodeLevels(int64_t n, uint8_t* out);
   void DecodeDense(int64_t n, ColumnBatch* out, int64_t pos);
+  void Scatter(ColumnBatch* out, int64_t pos, const uint8_t* valid, int64_t rows, int64_t dense);
+  void MaterializeIndices(ColumnBatch* out, int64_t batch_rows, int64_t rows);
   [[noreturn]] void Corrupt(const std::string& why) const {
     throw ParquetError("corrupt column chunk '" + chunk.column.name + "': " + why, page_offset);
   }
@@ -74,7 +76,7 @@ struct ColumnReader::Impl {
   uint64_t window_offset = 0;
 
   bool have_dictionary = false;
-  ColumnBatch dictionary;
+  std::shared_ptr<ColumnBatch> dictionary;
 
   int64_t page_rows_left = 0;
   bool page_uses_dictionary = false;
@@ -85,6 +87,7 @@ struct ColumnReader::Impl {
   size_t packed_levels_bits = 0;
   size_t packed_levels_pos = 0;
   std::unique_ptr<ValueDecoder> values;
+  DictionaryValueDecoder* dictionary_values = nullptr;  // `values` on a dictionary page
   ColumnBatch scratch;
   ColumnBatch skipped;
 };
@@ -167,16 +170,17 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
   MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length,
                    reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(), n)
       ->Decode(n, &physical, 0);
+  dictionary = std::make_shared<ColumnBatch>();
   if (plan.in_place()) {
-    dictionary = std::move(physical);
-    ConvertToValues(plan, dictionary, 0, n, &dictionary, 0);
+    *dictionary = std::move(physical);
+    ConvertToValues(plan, *dictionary, 0, n, dictionary.get(), 0);
   } else {
-    dictionary.Reset(plan.value_type);
-    SizeBatch(plan.value_type, n, &dictionary);
-    ConvertToValues(plan, physical, 0, n, &dictionary, 0);
+    dictionary->Reset(plan.value_type);
+    SizeBatch(plan.value_type, n, dictionary.get());
+    ConvertToValues(plan, physical, 0, n, dictionary.get(), 0);
   }
-  dictionary.type = plan.value_type;
-  dictionary.num_rows = n;
+  dictionary->type = plan.value_type;
+  dictionary->num_rows = n;
   have_dictionary = true;
 }
 
@@ -186,10 +190,13 @@ void ColumnReader::Impl::SetupValues(int32_t encoding, const uint8_t* data, size
   page_uses_dictionary = e == Encoding::kRleDictionary || e == Encoding::kPlainDictionary;
   if (page_uses_dictionary) {
     if (!have_dictionary) Corrupt("dictionary-encoded page without a dictionary page");
-    values = MakeDictionaryDecoder(&dictionary, data, size);
+    auto decoder = MakeDictionaryDecoder(dictionary.get(), data, size);
+    dictionary_values = decoder.get();
+    values = std::move(decoder);
   } else {
     values =
         MakeValueDecoder(e, chunk.plan.physical, chunk.plan.type_length, data, size, num_values);
+    dictionary_values = nullptr;
   }
 }
 
@@ -281,7 +288,49 @@ void ColumnReader::Impl::DecodeDense(int64_t n, ColumnBatch* out, int64_t pos) {
   }
 }
 
-int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out) {
+void ColumnReader::Impl::Scatter(ColumnBatch* out, int64_t pos, const uint8_t* valid,
+                                 int64_t rows, int64_t dense) {
+  switch (out->type) {
+    case ValueType::kBool:
+      ScatterFixed(out->bools.data() + pos, valid, rows, dense);
+      break;
+    case ValueType::kInt32:
+      ScatterFixed(out->i32.data() + pos, valid, rows, dense);
+      break;
+    case ValueType::kInt64:
+      ScatterFixed(out->i64.data() + pos, valid, rows, dense);
+      break;
+    case ValueType::kFloat:
+      ScatterFixed(out->f32.data() + pos, valid, rows, dense);
+      break;
+    case ValueType::kDouble:
+      ScatterFixed(out->f64.data() + pos, valid, rows, dense);
+      break;
+    case ValueType::kInt128:
+      ScatterFixed(out->i128.data() + pos, valid, rows, dense);
+      break;
+    case ValueType::kBinary:
+      ScatterOffsets(out->offsets.data() + pos, valid, rows, dense);
+      break;
+  }
+}
+
+// A batch read in dictionary form met a page that is not dictionary-encoded: its first `rows`
+// rows become values, and the batch continues as values.
+void ColumnReader::Impl::MaterializeIndices(ColumnBatch* out, int64_t batch_rows, int64_t rows) {
+  SizeBatch(out->type, batch_rows, out);
+  if (rows == 0) return;  // the batch's first page is not dictionary-encoded
+  std::vector<uint32_t> dense;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (out->valid[r]) dense.push_back(out->indices[r]);
+  }
+  GatherDictionary(*dictionary, dense.data(), dense.size(), out, 0);
+  const auto d = static_cast<int64_t>(dense.size());
+  if (d < rows) Scatter(out, 0, out->valid.data(), rows, d);
+  out->indices.clear();
+}
+
+int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary) {
   const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining);
   const ValueType type = chunk.plan.value_type;
   // Every position of the value array and of `valid` is written below, so a batch read into
@@ -291,12 +340,24 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out) {
   out->null_count = 0;
   out->offsets.clear();
   out->bytes.clear();
+  out->dictionary.reset();
   out->valid.resize(static_cast<size_t>(n));
-  SizeBatch(type, n, out);
+  // Dictionary form lasts while every page of the batch is dictionary-encoded.
+  bool as_indices = keep_dictionary;
+  if (as_indices) {
+    out->indices.resize(static_cast<size_t>(n));
+  } else {
+    out->indices.clear();
+    SizeBatch(type, n, out);
+  }
   int64_t pos = 0;
   int64_t nulls = 0;
   while (pos < n) {
     if (page_rows_left == 0) LoadNextPage();
+    if (as_indices && !page_uses_dictionary) {
+      MaterializeIndices(out, n, pos);
+      as_indices = false;
+    }
     const int64_t m = std::min(n - pos, page_rows_left);
     uint8_t* valid = out->valid.data() + pos;
     int64_t dense = m;
@@ -313,36 +374,20 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out) {
     } else {
       std::memset(valid, 1, static_cast<size_t>(m));
     }
-    DecodeDense(dense, out, pos);
-    if (dense < m) {
-      switch (type) {
-        case ValueType::kBool:
-          ScatterFixed(out->bools.data() + pos, valid, m, dense);
-          break;
-        case ValueType::kInt32:
-          ScatterFixed(out->i32.data() + pos, valid, m, dense);
-          break;
-        case ValueType::kInt64:
-          ScatterFixed(out->i64.data() + pos, valid, m, dense);
-          break;
-        case ValueType::kFloat:
-          ScatterFixed(out->f32.data() + pos, valid, m, dense);
-          break;
-        case ValueType::kDouble:
-          ScatterFixed(out->f64.data() + pos, valid, m, dense);
-          break;
-        case ValueType::kInt128:
-          ScatterFixed(out->i128.data() + pos, valid, m, dense);
-          break;
-        case ValueType::kBinary:
-          ScatterOffsets(out->offsets.data() + pos, valid, m, dense);
-          break;
-      }
+    if (as_indices) {
+      uint32_t* idx = out->indices.data() + pos;
+      if (dense > 0) dictionary_values->DecodeIndices(dense, idx);
+      if (dense < m) ScatterFixed(idx, valid, m, dense);
+    } else {
+      DecodeDense(dense, out, pos);
+      if (dense < m) Scatter(out, pos, valid, m, dense);
     }
     pos += m;
     page_rows_left -= m;
     nulls += m - dense;
   }
+  if (as_indices && n > 0) out->dictionary = dictionary;
+  if (as_indices && n == 0) SizeBatch(type, 0, out);
   out->num_rows = n;
   out->null_count = nulls;
   rows_remaining -= n;
@@ -352,9 +397,9 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out) {
 ColumnReader::ColumnReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ColumnReader::~ColumnReader() = default;
 
-int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out) {
+int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary) {
   try {
-    return impl_->Read(max_rows, out);
+    return impl_->Read(max_rows, out, keep_dictionary);
   } catch (const ParquetUnsupportedError&) {
     throw;
   } catch (const ParquetError& e) {
@@ -368,7 +413,8 @@ int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out) {
 int64_t ColumnReader::Skip(int64_t rows) {
   int64_t skipped = 0;
   while (skipped < rows) {
-    const int64_t n = impl_->Read(std::min<int64_t>(rows - skipped, 4096), &impl_->skipped);
+    const int64_t n =
+        impl_->Read(std::min<int64_t>(rows - skipped, 4096), &impl_->skipped, false);
     if (n == 0) break;
     skipped += n;
   }

@@ -25,8 +25,10 @@ class ColumnReader {
 
   // Replaces `out` with the next min(max_rows, rows_remaining()) rows of the chunk and
   // returns how many that is (0 once the chunk is exhausted). `out` keeps its capacity, so
-  // passing the same batch again avoids reallocation. Throws ParquetError on corrupt data.
-  int64_t Read(int64_t max_rows, ColumnBatch* out);
+  // passing the same batch again avoids reallocation. With `keep_dictionary`, rows that all
+  // come from dictionary-encoded pages are returned in dictionary form (see ColumnBatch).
+  // Throws ParquetError on corrupt data.
+  int64_t Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary = false);
 
   // Skips the next `rows` rows (decoding what it must) and returns how many were skipped.
   int64_t Skip(int64_t rows);

@@ -16,10 +16,11 @@ RowGroupReader::RowGroupReader(int64_t num_rows, std::vector<std::unique_ptr<Col
   }
 }
 
-int64_t RowGroupReader::Read(int64_t max_rows, std::vector<ColumnBatch>* out) {
+int64_t RowGroupReader::Read(int64_t max_rows, std::vector<ColumnBatch>* out,
+                             bool keep_dictionary) {
   out->resize(readers_.size());
   const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining_);
-  for (size_t i = 0; i < readers_.size(); ++i) readers_[i]->Read(n, &(*out)[i]);
+  for (size_t i = 0; i < readers_.size(); ++i) readers_[i]->Read(n, &(*out)[i], keep_dictionary);
   rows_remaining_ -= n;
   return n;
 }

@@ -19,7 +19,8 @@ class RowGroupReader {
 
   // Fills out->at(i) with the next rows of the i-th requested column (resizing `out` to the
   // number of columns) and returns the row count, 0 at the end of the row group.
-  int64_t Read(int64_t max_rows, std::vector<ColumnBatch>* out);
+  // `keep_dictionary` as for ColumnReader::Read.
+  int64_t Read(int64_t max_rows, std::vector<ColumnBatch>* out, bool keep_dictionary = false);
   int64_t rows_remaining() const;
 
  private:

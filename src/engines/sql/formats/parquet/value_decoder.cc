@@ -328,7 +328,7 @@ void Gather(const T* dict, const uint32_t* idx, size_t n, T* out) {
   for (size_t i = 0; i < n; ++i) out[i] = dict[idx[i]];
 }
 
-class DictionaryDecoder : public ValueDecoder {
+class DictionaryDecoder : public DictionaryValueDecoder {
  public:
   DictionaryDecoder(const ColumnBatch* dictionary, const uint8_t* data, size_t size)
       : dict_(dictionary) {
@@ -338,52 +338,22 @@ class DictionaryDecoder : public ValueDecoder {
     rle_.Reset(data + 1, size - 1, width);
   }
 
-  void Decode(int64_t n, ColumnBatch* out, int64_t pos) override {
+  void DecodeIndices(int64_t n, uint32_t* out) override {
     const auto k = static_cast<size_t>(n);
-    indices_.resize(k);
-    rle_.Get(indices_.data(), k);
+    rle_.Get(out, k);
     uint32_t highest = 0;
-    for (uint32_t i : indices_) highest = std::max(highest, i);
+    for (size_t i = 0; i < k; ++i) highest = std::max(highest, out[i]);
     if (k > 0 && static_cast<int64_t>(highest) >= dict_->num_rows) {
       throw ParquetError("corrupt dictionary index " + std::to_string(highest) +
                          " past a dictionary of " + std::to_string(dict_->num_rows));
     }
-    const uint32_t* idx = indices_.data();
-    switch (dict_->type) {
-      case ValueType::kBool:
-        Gather(dict_->bools.data(), idx, k, out->bools.data() + pos);
-        break;
-      case ValueType::kInt32:
-        Gather(dict_->i32.data(), idx, k, out->i32.data() + pos);
-        break;
-      case ValueType::kInt64:
-        Gather(dict_->i64.data(), idx, k, out->i64.data() + pos);
-        break;
-      case ValueType::kFloat:
-        Gather(dict_->f32.data(), idx, k, out->f32.data() + pos);
-        break;
-      case ValueType::kDouble:
-        Gather(dict_->f64.data(), idx, k, out->f64.data() + pos);
-        break;
-      case ValueType::kInt128:
-        Gather(dict_->i128.data(), idx, k, out->i128.data() + pos);
-        break;
-      case ValueType::kBinary: {
-        const int64_t* d = dict_->offsets.data();
-        int64_t* offsets = out->offsets.data() + pos;
-        for (size_t i = 0; i < k; ++i) offsets[i + 1] = offsets[i] + d[idx[i] + 1] - d[idx[i]];
-        const size_t old = out->bytes.size();
-        out->bytes.resize(old + static_cast<size_t>(offsets[k] - offsets[0]));
-        char* dst = out->bytes.data() + old;
-        const char* src = dict_->bytes.data();
-        for (size_t i = 0; i < k; ++i) {
-          const auto len = static_cast<size_t>(d[idx[i] + 1] - d[idx[i]]);
-          std::memcpy(dst, src + d[idx[i]], len);
-          dst += len;
-        }
-        break;
-      }
-    }
+  }
+
+  void Decode(int64_t n, ColumnBatch* out, int64_t pos) override {
+    const auto k = static_cast<size_t>(n);
+    indices_.resize(k);
+    DecodeIndices(n, indices_.data());
+    GatherDictionary(*dict_, indices_.data(), k, out, pos);
   }
 
  private:
@@ -469,9 +439,48 @@ std::unique_ptr<ValueDecoder> MakeValueDecoder(Encoding encoding, PhysicalType t
   BadEncoding(encoding, type);
 }
 
-std::unique_ptr<ValueDecoder> MakeDictionaryDecoder(const ColumnBatch* dictionary,
-                                                    const uint8_t* data, size_t size) {
+std::unique_ptr<DictionaryValueDecoder> MakeDictionaryDecoder(const ColumnBatch* dictionary,
+                                                              const uint8_t* data, size_t size) {
   return std::make_unique<DictionaryDecoder>(dictionary, data, size);
+}
+
+void GatherDictionary(const ColumnBatch& dictionary, const uint32_t* idx, size_t k,
+                      ColumnBatch* out, int64_t pos) {
+  switch (dictionary.type) {
+    case ValueType::kBool:
+      Gather(dictionary.bools.data(), idx, k, out->bools.data() + pos);
+      break;
+    case ValueType::kInt32:
+      Gather(dictionary.i32.data(), idx, k, out->i32.data() + pos);
+      break;
+    case ValueType::kInt64:
+      Gather(dictionary.i64.data(), idx, k, out->i64.data() + pos);
+      break;
+    case ValueType::kFloat:
+      Gather(dictionary.f32.data(), idx, k, out->f32.data() + pos);
+      break;
+    case ValueType::kDouble:
+      Gather(dictionary.f64.data(), idx, k, out->f64.data() + pos);
+      break;
+    case ValueType::kInt128:
+      Gather(dictionary.i128.data(), idx, k, out->i128.data() + pos);
+      break;
+    case ValueType::kBinary: {
+      const int64_t* d = dictionary.offsets.data();
+      int64_t* offsets = out->offsets.data() + pos;
+      for (size_t i = 0; i < k; ++i) offsets[i + 1] = offsets[i] + d[idx[i] + 1] - d[idx[i]];
+      const size_t old = out->bytes.size();
+      out->bytes.resize(old + static_cast<size_t>(offsets[k] - offsets[0]));
+      char* dst = out->bytes.data() + old;
+      const char* src = dictionary.bytes.data();
+      for (size_t i = 0; i < k; ++i) {
+        const auto len = static_cast<size_t>(d[idx[i] + 1] - d[idx[i]]);
+        std::memcpy(dst, src + d[idx[i]], len);
+        dst += len;
+      }
+      break;
+    }
+  }
 }
 
 }  // namespace sql::parquet

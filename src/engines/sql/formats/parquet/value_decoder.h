@@ -33,7 +33,19 @@ std::unique_ptr<ValueDecoder> MakeValueDecoder(Encoding encoding, PhysicalType t
                                                int32_t type_length, const uint8_t* data,
                                                size_t size, int64_t max_values);
 
-std::unique_ptr<ValueDecoder> MakeDictionaryDecoder(const ColumnBatch* dictionary,
-                                                    const uint8_t* data, size_t size);
+// Dictionary-encoded page values: Decode gathers the values; DecodeIndices hands out the next
+// `n` dictionary positions instead (each checked against the dictionary's size).
+class DictionaryValueDecoder : public ValueDecoder {
+ public:
+  virtual void DecodeIndices(int64_t n, uint32_t* out) = 0;
+};
+
+std::unique_ptr<DictionaryValueDecoder> MakeDictionaryDecoder(const ColumnBatch* dictionary,
+                                                              const uint8_t* data, size_t size);
+
+// Writes dictionary values idx[0..n) to positions [pos, pos + n) of `out`'s array (kBinary as
+// ValueDecoder::Decode appends). The indices must be below dictionary.num_rows.
+void GatherDictionary(const ColumnBatch& dictionary, const uint32_t* idx, size_t n,
+                      ColumnBatch* out, int64_t pos);
 
 }  // namespace sql::parquet
