@@ -188,8 +188,8 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 
 // A column of the current row group read in dictionary form: the dictionary converted to the
 // column's engine type once, with one more slot at index `size` that stands for NULL (null
-// rows point there), and per filter the verdict for each of those values (empty until first
-// needed).
+// rows point there), and per filter (the pushed filters, then the join key filters) the
+// verdict for each of those values (empty until first needed).
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
   Vector values;
@@ -225,10 +225,10 @@ class ExternalScan : public PhysicalOperator {
   // `parallel`: this is one of several copies sharing `shared`; each decodes the morsels it
   // takes on its own thread (serial scans decode waves of morsels on the pool instead).
   ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared, bool parallel,
-               bool report_progress)
+               bool report_progress, std::vector<JoinKeyPushdown> join_filters)
       : PhysicalOperator(get.types), ctx_(ctx), def_(get.external), column_ids_(get.column_ids),
-        columns_(get.table_columns), work_(std::move(shared)), parallel_(parallel),
-        report_progress_(report_progress) {
+        columns_(get.table_columns), join_filters_(std::move(join_filters)), work_(std::move(shared)),
+        parallel_(parallel), report_progress_(report_progress) {
     auto bindings = get.GetColumnBindings();
     for (const auto& f : get.pushed_filters) {
       // Resolve the filter against the scan's output columns.
@@ -421,6 +421,37 @@ class ExternalScan : public PhysicalOperator {
     out->push_back(std::move(chunk));
   }
 
+  // The verdict of join key filter `j` for every value of dictionary column `c`.
+  const std::vector<uint8_t>& JoinVerdicts(size_t j, DictionaryColumn& d) const {
+    std::vector<uint8_t>& verdicts = d.verdicts[filters_.size() + j];
+    if (!verdicts.empty()) return verdicts;
+    verdicts.assign(d.size + 1, 0);  // NULL never matches
+    const JoinKeyFilter& filter = *join_filters_[j].filter;
+    const int64_t* values = d.values.data<int64_t>();
+    for (size_t i = 0; i < d.size; i++) verdicts[i] = d.values.IsValid(i) && filter.MayContain(values[i]);
+    return verdicts;
+  }
+
+  // Clears mask[i] for the rows whose join key no build side holds.
+  void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded, uint8_t* mask) const {
+    size_t n = chunk.size();
+    for (size_t j = 0; j < join_filters_.size(); j++) {
+      const JoinKeyFilter& filter = *join_filters_[j].filter;
+      size_t c = static_cast<size_t>(join_filters_[j].column);
+      if (!filter.ready()) continue;
+      if (!encoded.empty() && encoded[c].indices) {
+        const std::vector<uint8_t>& verdicts = JoinVerdicts(j, *encoded[c].dictionary);
+        const uint32_t* idx = encoded[c].indices;
+        for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
+        continue;
+      }
+      const Vector& v = chunk.column(c);
+      if (v.is_constant()) continue;
+      const int64_t* values = v.data<int64_t>();
+      for (size_t i = 0; i < n; i++) mask[i] &= v.IsValid(i) && filter.MayContain(values[i]);
+    }
+  }
+
   // The verdict of filter `f` for every value of dictionary column `c` (1 = the row passes).
   const std::vector<uint8_t>& Verdicts(size_t f, size_t c, DictionaryColumn& d) const {
     std::vector<uint8_t>& verdicts = d.verdicts[f];
@@ -490,6 +521,14 @@ class ExternalScan : public PhysicalOperator {
         const uint8_t* valid = v.validity();
         for (size_t i = 0; i < n; i++) mask[i] &= valid[i];
       }
+      masked = true;
+    }
+    if (!join_filters_.empty()) {
+      size_t before = 0, after = 0;
+      for (size_t i = 0; i < n; i++) before += mask[i];
+      ApplyJoinFilters(chunk, encoded, mask);
+      for (size_t i = 0; i < n; i++) after += mask[i];
+      ctx_->query()->rows_filtered_by_join_keys.fetch_add(before - after, std::memory_order_relaxed);
       masked = true;
     }
     size_t m = n;
@@ -682,7 +721,7 @@ class ExternalScan : public PhysicalOperator {
     }
     d->source = dictionary;
     d->size = size;
-    d->verdicts.assign(filters_.size(), {});
+    d->verdicts.assign(filters_.size() + join_filters_.size(), {});
   }
 
   ExecContext* ctx_;
@@ -690,6 +729,7 @@ class ExternalScan : public PhysicalOperator {
   std::vector<uint32_t> column_ids_;
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
+  std::vector<JoinKeyPushdown> join_filters_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
   std::vector<int> per_value_column_;  // per filter: the column it can be decided on per value, or -1
   size_t data_columns_ = 0;
@@ -712,13 +752,14 @@ std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::
 }
 
 PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get) {
-  return std::make_unique<ExternalScan>(ctx, get, std::make_shared<ScanMorsels>(), false, true);
+  return std::make_unique<ExternalScan>(ctx, get, std::make_shared<ScanMorsels>(), false, true,
+                                        std::vector<JoinKeyPushdown>{});
 }
 
 PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
-                                     bool report_progress) {
+                                     bool report_progress, std::vector<JoinKeyPushdown> join_filters) {
   if (!shared) shared = std::make_shared<ScanMorsels>();
-  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress);
+  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress, std::move(join_filters));
 }
 
 }  // namespace sql
