@@ -146,6 +146,9 @@ ExecutionError BadParquet(const std::string& path, const parquet::ParquetError& 
                         path + ": " + where + "Malformed Parquet file: " + e.what());
 }
 
+// Rows a join key filter checks before the scan judges whether it pays.
+constexpr uint64_t kJoinFilterTrialRows = 1 << 16;
+
 struct Morsel {
   size_t file = 0;
   int row_group = -1;  // Parquet only
@@ -188,8 +191,8 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 
 // A column of the current row group read in dictionary form: the dictionary converted to the
 // column's engine type once, with one more slot at index `size` that stands for NULL (null
-// rows point there), and per filter (the pushed filters, then the join key filters) the
-// verdict for each of those values (empty until first needed).
+// rows point there), and per filter the verdict for each of those values (empty until first
+// needed).
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
   Vector values;
@@ -227,7 +230,8 @@ class ExternalScan : public PhysicalOperator {
   ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared, bool parallel,
                bool report_progress, std::vector<JoinKeyPushdown> join_filters)
       : PhysicalOperator(get.types), ctx_(ctx), def_(get.external), column_ids_(get.column_ids),
-        columns_(get.table_columns), join_filters_(std::move(join_filters)), work_(std::move(shared)),
+        columns_(get.table_columns), join_filters_(std::move(join_filters)),
+        join_filter_counts_(std::make_unique<std::atomic<uint64_t>[]>(2 * join_filters_.size())), work_(std::move(shared)),
         parallel_(parallel), report_progress_(report_progress) {
     auto bindings = get.GetColumnBindings();
     for (const auto& f : get.pushed_filters) {
@@ -421,34 +425,44 @@ class ExternalScan : public PhysicalOperator {
     out->push_back(std::move(chunk));
   }
 
-  // The verdict of join key filter `j` for every value of dictionary column `c`.
-  const std::vector<uint8_t>& JoinVerdicts(size_t j, DictionaryColumn& d) const {
-    std::vector<uint8_t>& verdicts = d.verdicts[filters_.size() + j];
-    if (!verdicts.empty()) return verdicts;
-    verdicts.assign(d.size + 1, 0);  // NULL never matches
-    const JoinKeyFilter& filter = *join_filters_[j].filter;
-    const int64_t* values = d.values.data<int64_t>();
-    for (size_t i = 0; i < d.size; i++) verdicts[i] = d.values.IsValid(i) && filter.MayContain(values[i]);
-    return verdicts;
-  }
-
-  // Clears mask[i] for the rows whose join key no build side holds.
+  // Clears mask[i] for the rows still set whose join key no build side holds (dictionary
+  // columns look their values up per row: only these rows' keys are checked). A filter that
+  // has kept more than three quarters of the first kJoinFilterTrialRows rows it checked is
+  // dropped: its checks would cost more than they save.
   void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded, uint8_t* mask) const {
     size_t n = chunk.size();
     for (size_t j = 0; j < join_filters_.size(); j++) {
       const JoinKeyFilter& filter = *join_filters_[j].filter;
       size_t c = static_cast<size_t>(join_filters_[j].column);
-      if (!filter.ready()) continue;
-      if (!encoded.empty() && encoded[c].indices) {
-        const std::vector<uint8_t>& verdicts = JoinVerdicts(j, *encoded[c].dictionary);
-        const uint32_t* idx = encoded[c].indices;
-        for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
+      std::atomic<uint64_t>& checked = join_filter_counts_[2 * j];
+      std::atomic<uint64_t>& kept = join_filter_counts_[2 * j + 1];
+      uint64_t seen = checked.load(std::memory_order_relaxed);
+      if (!filter.ready() || (seen >= kJoinFilterTrialRows && kept.load(std::memory_order_relaxed) > seen / 4 * 3)) {
         continue;
       }
-      const Vector& v = chunk.column(c);
-      if (v.is_constant()) continue;
-      const int64_t* values = v.data<int64_t>();
-      for (size_t i = 0; i < n; i++) mask[i] &= v.IsValid(i) && filter.MayContain(values[i]);
+      const Vector* values = &chunk.column(c);
+      const uint32_t* idx = nullptr;
+      size_t null_index = 0;
+      if (!encoded.empty() && encoded[c].indices) {
+        values = &encoded[c].dictionary->values;
+        idx = encoded[c].indices;
+        null_index = encoded[c].dictionary->size;
+      } else if (values->is_constant()) {
+        continue;
+      }
+      const int64_t* data = values->data<int64_t>();
+      uint64_t rows = 0, passed = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (!mask[i]) continue;
+        size_t x = idx ? idx[i] : i;
+        bool pass = (!idx || x != null_index) && values->IsValid(x) && filter.MayContain(data[x]);
+        mask[i] = pass;
+        rows++;
+        passed += pass;
+      }
+      checked.fetch_add(rows, std::memory_order_relaxed);
+      kept.fetch_add(passed, std::memory_order_relaxed);
+      ctx_->query()->rows_filtered_by_join_keys.fetch_add(rows - passed, std::memory_order_relaxed);
     }
   }
 
@@ -524,11 +538,7 @@ class ExternalScan : public PhysicalOperator {
       masked = true;
     }
     if (!join_filters_.empty()) {
-      size_t before = 0, after = 0;
-      for (size_t i = 0; i < n; i++) before += mask[i];
       ApplyJoinFilters(chunk, encoded, mask);
-      for (size_t i = 0; i < n; i++) after += mask[i];
-      ctx_->query()->rows_filtered_by_join_keys.fetch_add(before - after, std::memory_order_relaxed);
       masked = true;
     }
     size_t m = n;
@@ -721,7 +731,7 @@ class ExternalScan : public PhysicalOperator {
     }
     d->source = dictionary;
     d->size = size;
-    d->verdicts.assign(filters_.size() + join_filters_.size(), {});
+    d->verdicts.assign(filters_.size(), {});
   }
 
   ExecContext* ctx_;
@@ -730,6 +740,8 @@ class ExternalScan : public PhysicalOperator {
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
   std::vector<JoinKeyPushdown> join_filters_;
+  // Per join filter: rows checked, rows kept.
+  std::unique_ptr<std::atomic<uint64_t>[]> join_filter_counts_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
   std::vector<int> per_value_column_;  // per filter: the column it can be decided on per value, or -1
   size_t data_columns_ = 0;
