@@ -10,6 +10,7 @@ import json
 import time
 import unittest
 
+import glue_roles
 import harness
 
 BUCKET = "secure-bucket"
@@ -25,6 +26,7 @@ class AthenaSecurityTest(harness.ServerTestCase):
         cls.s3 = cls.server.client("s3")
         cls.athena = cls.server.client("athena")
         cls.glue = cls.server.client("glue")
+        glue_roles.create_role(cls.server.client("iam"), "GlueRuns")
         cls.s3.create_bucket(Bucket=BUCKET)
         cls.s3.put_object(Bucket=BUCKET, Key="data/people/p.csv",
                           Body=b"id,name\n1,ana\n2,bo\n3,cy\n")
@@ -158,7 +160,7 @@ class AthenaSecurityTest(harness.ServerTestCase):
         self.glue.create_data_quality_ruleset(Name="sneaky", Ruleset=ruleset)
         run_id = self.glue.start_data_quality_ruleset_evaluation_run(
             DataSource={"GlueTable": {"DatabaseName": "sec", "TableName": "people"}},
-            Role="arn:aws:iam::123456789012:role/dq", RulesetNames=["sneaky"])["RunId"]
+            Role="GlueRuns", RulesetNames=["sneaky"])["RunId"]
         deadline = time.time() + 60
         while True:
             run = self.glue.get_data_quality_ruleset_evaluation_run(RunId=run_id)
@@ -188,7 +190,7 @@ class AthenaSecurityTest(harness.ServerTestCase):
                                  "SqlQuery": sql}},
             "out": {"S3DirectTarget": {"Name": "out", "Inputs": ["sql"], "Format": "json",
                                        "Path": "s3://%s/etl-out/%s/" % (BUCKET, name)}}}
-        self.glue.create_job(Name=name, Role="r", Command={"Name": "glueetl"},
+        self.glue.create_job(Name=name, Role="GlueRuns", Command={"Name": "glueetl"},
                              CodeGenConfigurationNodes=nodes)
         run_id = self.glue.start_job_run(JobName=name)["JobRunId"]
         deadline = time.time() + 60

@@ -10,12 +10,13 @@ import unittest
 
 import botocore.exceptions
 
+import glue_roles
 import harness
 
 BUCKET = "dq-bucket"
 DATABASE = "dq_db"
 TABLE = "orders"
-ROLE = "arn:aws:iam::123456789012:role/GlueDataQuality"
+ROLE = "GlueDataQuality"
 
 # order_id: 7 appears twice and one is missing; customer: three missing; state: two "ZZ" and one
 # missing; amount: one missing; email: two that do not look like an address. Missing values are
@@ -85,6 +86,8 @@ class DataQualityTest(harness.ServerTestCase):
         super().setUpClass()
         cls.s3 = cls.server.client("s3")
         cls.glue = cls.server.client("glue")
+        cls.iam = cls.server.client("iam")
+        glue_roles.create_role(cls.iam, ROLE)
         cls.s3.create_bucket(Bucket=BUCKET)
         lines = [",".join(COLUMNS)]
         for row in ROWS:
@@ -344,6 +347,33 @@ class DataQualityTest(harness.ServerTestCase):
         self.assertEqual(self.wait_run(second)["Timeout"], 2880)
         runs = [r["RunId"] for r in self.glue.list_data_quality_ruleset_evaluation_runs()["Runs"]]
         self.assertEqual(runs.count(first), 1)
+    def test_run_reads_as_its_role_which_the_caller_must_pass(self):
+        self.glue.create_data_quality_ruleset(Name="rows", Ruleset="Rules = [ RowCount > 0 ]")
+        glue_roles.create_role(self.iam, "DqNoRead", [
+            {"Effect": "Allow", "Action": ["glue:*", "s3:ListBucket"], "Resource": "*"}])
+        run = self.wait_run(self.glue.start_data_quality_ruleset_evaluation_run(
+            DataSource={"GlueTable": {"DatabaseName": DATABASE, "TableName": TABLE}},
+            Role="DqNoRead", RulesetNames=["rows"])["RunId"])
+        self.assertEqual(run["Status"], "FAILED")
+        self.assertIn("assumed-role/DqNoRead/", run["ErrorString"])
+        self.assertIn("is not authorized to perform: s3:GetObject on resource: "
+                      "arn:aws:s3:::%s/raw/orders/orders.csv" % BUCKET, run["ErrorString"])
+        self.assertEqual(run["ResultIds"], [])
+        # A caller without iam:PassRole on the role cannot start a run with it.
+        self.iam.create_user(UserName="dq-dev")
+        self.iam.put_user_policy(UserName="dq-dev", PolicyName="glue", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["glue:*", "s3:*"], "Resource": "*"}]}))
+        key = self.iam.create_access_key(UserName="dq-dev")["AccessKey"]
+        glue = self.server.client("glue", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        code, message = self.error_code(
+            glue.start_data_quality_ruleset_evaluation_run,
+            DataSource={"GlueTable": {"DatabaseName": DATABASE, "TableName": TABLE}},
+            Role=ROLE, RulesetNames=["rows"])
+        self.assertEqual(code, "AccessDeniedException")
+        self.assertIn("iam:PassRole", message)
+        self.assertIn("role/" + ROLE, message)
+
 
 if __name__ == "__main__":
     unittest.main()

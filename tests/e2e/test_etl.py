@@ -8,6 +8,7 @@ import random
 import time
 import unittest
 
+import glue_roles
 import harness
 
 BUCKET = "etl-bucket"
@@ -20,6 +21,8 @@ class EtlTest(harness.ServerTestCase):
         super().setUpClass()
         cls.s3 = cls.server.client("s3")
         cls.glue = cls.server.client("glue")
+        cls.iam = cls.server.client("iam")
+        cls.role = glue_roles.create_role(cls.iam, "GlueEtl")
         cls.s3.create_bucket(Bucket=BUCKET)
         rng = random.Random(3)
         cls.sales = [{"order_id": i, "region": REGIONS[i % 4], "customer_id": i % 25,
@@ -35,15 +38,7 @@ class EtlTest(harness.ServerTestCase):
             json.dumps(c) + "\n" for c in cls.customers).encode())
 
     def run_job(self, name, expected="SUCCEEDED"):
-        run_id = self.glue.start_job_run(JobName=name)["JobRunId"]
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            run = self.glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
-            if run["JobRunState"] in ("SUCCEEDED", "FAILED", "STOPPED"):
-                break
-            time.sleep(0.1)
-        self.assertEqual(run["JobRunState"], expected, run.get("ErrorMessage"))
-        return run
+        return self.run_job_id(name, self.glue.start_job_run(JobName=name)["JobRunId"], expected)
 
     def read_csv_files(self, prefix):
         rows = []
@@ -71,7 +66,7 @@ class EtlTest(harness.ServerTestCase):
                 "Path": "s3://%s/curated/big_orders_by_region/" % BUCKET, "Format": "csv",
                 "Compression": "none"}},
         }
-        self.glue.create_job(Name="big-orders-flow", Role="arn:aws:iam::123456789012:role/Glue",
+        self.glue.create_job(Name="big-orders-flow", Role=self.role,
                              Command={"Name": "glueetl", "ScriptLocation": "s3://x/y.py"},
                              CodeGenConfigurationNodes=nodes, GlueVersion="4.0")
         job = self.glue.get_job(JobName="big-orders-flow")["Job"]
@@ -126,7 +121,7 @@ class EtlTest(harness.ServerTestCase):
                 "SchemaChangePolicy": {"EnableUpdateCatalog": True, "Database": "etl_db",
                                        "Table": "segments"}}},
         }
-        self.glue.create_job(Name="segments-flow", Role="r",
+        self.glue.create_job(Name="segments-flow", Role="GlueEtl",
                              Command={"Name": "glueetl", "ScriptLocation": "s3://x/y.py"},
                              CodeGenConfigurationNodes=nodes)
         self.run_job("segments-flow")
@@ -174,7 +169,7 @@ class EtlTest(harness.ServerTestCase):
             "out": {"S3DirectTarget": {"Name": "out", "Inputs": ["drop"], "Format": "json",
                                        "Path": "s3://%s/curated/sparse/" % BUCKET}},
         }
-        self.glue.create_job(Name="drop-nulls", Role="r", Command={"Name": "glueetl"},
+        self.glue.create_job(Name="drop-nulls", Role="GlueEtl", Command={"Name": "glueetl"},
                              CodeGenConfigurationNodes=nodes)
         self.run_job("drop-nulls")
         written = []
@@ -189,7 +184,7 @@ class EtlTest(harness.ServerTestCase):
         nodes["drop"]["DropNullFields"] = {"Name": "drop nulls", "Inputs": ["src"]}
         nodes["out"]["S3DirectTarget"]["Path"] = "s3://%s/curated/sparse2/" % BUCKET
         self.glue.update_job(JobName="drop-nulls", JobUpdate={
-            "Role": "r", "Command": {"Name": "glueetl"}, "CodeGenConfigurationNodes": nodes})
+            "Role": "GlueEtl", "Command": {"Name": "glueetl"}, "CodeGenConfigurationNodes": nodes})
         self.run_job("drop-nulls")
         obj = self.s3.list_objects_v2(Bucket=BUCKET, Prefix="curated/sparse2/")["Contents"][0]
         first = json.loads(self.s3.get_object(Bucket=BUCKET, Key=obj["Key"])["Body"].read()
@@ -208,18 +203,95 @@ class EtlTest(harness.ServerTestCase):
                                       {"Type": "CONSTANT", "Value": ["1"]}]}]}},
                  "t": {"S3DirectTarget": {"Name": "t", "Inputs": ["f"], "Format": "json",
                                           "Path": "s3://%s/bad/" % BUCKET}}}
-        self.glue.create_job(Name="bad-flow", Role="r", Command={"Name": "glueetl"},
+        self.glue.create_job(Name="bad-flow", Role="GlueEtl", Command={"Name": "glueetl"},
                              CodeGenConfigurationNodes=nodes)
         run = self.run_job("bad-flow", expected="FAILED")
         self.assertIn("no_such_column", run["ErrorMessage"])
         self.glue.update_job(JobName="bad-flow", JobUpdate={
-            "Role": "r", "Command": {"Name": "glueetl"},
+            "Role": "GlueEtl", "Command": {"Name": "glueetl"},
             "CodeGenConfigurationNodes": {"t": {"S3DirectTarget": {
                 "Name": "t", "Inputs": ["missing"], "Format": "json", "Path": "s3://b/x/"}}}})
         run = self.run_job("bad-flow", expected="FAILED")
         self.assertIn("missing", run["ErrorMessage"])
         self.glue.delete_job(JobName="bad-flow")
         self.assertAwsError("EntityNotFoundException", self.glue.get_job, JobName="bad-flow")
+
+    def copy_flow(self, target):
+        return {"src": {"S3CsvSource": {"Name": "s", "Paths": ["s3://%s/raw/sales/" % BUCKET],
+                                        "Separator": "comma", "WithHeader": True,
+                                        "QuoteChar": "quote"}},
+                "t": {"S3DirectTarget": {"Name": "t", "Inputs": ["src"], "Format": "json",
+                                         "Path": "s3://%s/%s/" % (BUCKET, target)}}}
+
+    def keys(self, prefix):
+        return [o["Key"] for o in
+                self.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])]
+
+    def test_run_reads_and_writes_as_the_jobs_role(self):
+        # The caller (root) may read everything; the job's role may not read the sales.
+        glue_roles.create_role(self.iam, "EtlNoRead", [
+            {"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::%s/raw/*" % BUCKET}])
+        nodes = self.copy_flow("as-role")
+        self.glue.create_job(Name="as-role", Role="EtlNoRead", Command={"Name": "glueetl"},
+                             CodeGenConfigurationNodes=nodes)
+        run = self.run_job("as-role", expected="FAILED")
+        message = run["ErrorMessage"]
+        self.assertIn("assumed-role/EtlNoRead/", message)
+        self.assertIn("is not authorized to perform: s3:GetObject on resource: "
+                      "arn:aws:s3:::%s/raw/sales/sales.csv" % BUCKET, message)
+        self.assertEqual(self.keys("as-role/"), [])
+        # A role that may read but not write there fails at the write, naming it.
+        glue_roles.create_role(self.iam, "EtlNoWrite", [
+            {"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:PutObject",
+             "Resource": "arn:aws:s3:::%s/as-role/*" % BUCKET}])
+        self.glue.update_job(JobName="as-role", JobUpdate={
+            "Role": "EtlNoWrite", "Command": {"Name": "glueetl"},
+            "CodeGenConfigurationNodes": nodes})
+        run = self.run_job("as-role", expected="FAILED")
+        self.assertIn("s3:PutObject on resource: arn:aws:s3:::%s/as-role/" % BUCKET,
+                      run["ErrorMessage"])
+        self.assertEqual(self.keys("as-role/"), [])
+        # With a role that may, the same flow writes every row.
+        self.glue.update_job(JobName="as-role", JobUpdate={
+            "Role": "GlueEtl", "Command": {"Name": "glueetl"},
+            "CodeGenConfigurationNodes": nodes})
+        self.run_job("as-role")
+        body = b"".join(self.s3.get_object(Bucket=BUCKET, Key=k)["Body"].read()
+                        for k in self.keys("as-role/"))
+        self.assertEqual(len(body.splitlines()), len(self.sales))
+
+    def test_starting_a_run_needs_pass_role_on_the_jobs_role(self):
+        self.iam.create_user(UserName="etl-dev")
+        self.iam.put_user_policy(UserName="etl-dev", PolicyName="glue", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["glue:*", "s3:*"], "Resource": "*"}]}))
+        key = self.iam.create_access_key(UserName="etl-dev")["AccessKey"]
+        glue = self.server.client("glue", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        glue.create_job(Name="dev-flow", Role="GlueEtl", Command={"Name": "glueetl"},
+                        CodeGenConfigurationNodes=self.copy_flow("dev-flow"))
+        err = self.assertAwsError("AccessDeniedException", glue.start_job_run, JobName="dev-flow")
+        self.assertIn("iam:PassRole", str(err))
+        self.assertIn(self.role, str(err))
+        self.assertEqual(glue.get_job_runs(JobName="dev-flow")["JobRuns"], [])
+        self.iam.put_user_policy(UserName="etl-dev", PolicyName="pass", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": self.role}]}))
+        run_id = glue.start_job_run(JobName="dev-flow")["JobRunId"]
+        self.assertTrue(run_id.startswith("jr_"))
+        self.run_job_id("dev-flow", run_id)
+
+    def run_job_id(self, name, run_id, expected="SUCCEEDED"):
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            run = self.glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
+            if run["JobRunState"] in ("SUCCEEDED", "FAILED", "STOPPED"):
+                break
+            time.sleep(0.1)
+        self.assertEqual(run["JobRunState"], expected, run.get("ErrorMessage"))
+        return run
 
 
 if __name__ == "__main__":

@@ -103,6 +103,18 @@ std::optional<VersionRow> Catalog::Latest(meta::Transaction& tx, const BucketRow
   return VersionFromRow(*row, bucket.info.name);
 }
 
+const BucketRow& Catalog::RequireBucket(CommitContext& ctx, std::string_view name) {
+  if (memo_batch_ != ctx.batch()) {
+    bucket_memo_.clear();
+    memo_batch_ = ctx.batch();
+  }
+  auto it = bucket_memo_.find(name);
+  if (it == bucket_memo_.end()) {
+    it = bucket_memo_.emplace(std::string(name), RequireBucket(ctx.tx(), name)).first;
+  }
+  return it->second;
+}
+
 std::optional<VersionRow> Catalog::LatestForWrite(meta::Transaction& tx, const BucketRow& bucket,
                                                   std::string_view key) {
   auto row = tx.QueryOne(

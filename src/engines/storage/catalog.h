@@ -3,13 +3,16 @@
 // versioning state, deleting as S3 does, and the segment rows that tie versions and parts to
 // blob bytes. Encodings of the JSON columns live here too.
 //
-// Catalog owns only the sequence that numbers version and part rows; everything else is in
-// the transaction it is given. Thread-safe (the sequence is atomic; transactions are the
-// caller's).
+// Catalog owns the sequence that numbers version and part rows and a memo of the buckets the
+// current commit batch has looked up; everything else is in the transaction it is given.
+// Thread-safe (the sequence is atomic, the memo is used only by commit batches, which run one
+// at a time; transactions are the caller's).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -53,6 +56,10 @@ class Catalog {
 
   static std::optional<BucketRow> FindBucket(meta::Transaction& tx, std::string_view name);
   static BucketRow RequireBucket(meta::Transaction& tx, std::string_view name);
+  // The same inside a commit batch, where each bucket is read once per batch: bucket rows
+  // change only in write transactions of their own (create, delete, versioning), never
+  // inside a batch.
+  const BucketRow& RequireBucket(CommitContext& ctx, std::string_view name);
 
   static VersionRow VersionFromRow(const meta::Row& row, std::string_view bucket);
   static std::optional<VersionRow> Latest(meta::Transaction& tx, const BucketRow& bucket,
@@ -115,6 +122,8 @@ class Catalog {
   void InsertVersion(meta::Transaction& tx, const VersionRow& version);
 
   std::atomic<int64_t> next_seq_{1};
+  uint64_t memo_batch_ = 0;
+  std::map<std::string, BucketRow, std::less<>> bucket_memo_;
 };
 
 // ETag comparison as conditional headers do it: quotes ignored, "*" matches any.

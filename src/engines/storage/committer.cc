@@ -172,7 +172,7 @@ void Committer::WritePayloads(std::vector<Waiter*>& batch, std::map<int64_t, uin
 }
 
 void Committer::RunBatch(std::vector<Waiter*>& batch) {
-  ++batches_;
+  const uint64_t number = ++batches_;
   requests_ += batch.size();
   std::map<int64_t, uint64_t> touched;
   WritePayloads(batch, touched);
@@ -196,7 +196,7 @@ void Committer::RunBatch(std::vector<Waiter*>& batch) {
       std::vector<int64_t> unreferenced;
       for (Waiter* w : batch) {
         if (w->request->error) continue;
-        CommitContext ctx(tx, w->locations);
+        CommitContext ctx(tx, number, w->locations);
         if (!isolate) {
           w->request->apply(ctx);
         } else {

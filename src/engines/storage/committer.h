@@ -37,9 +37,11 @@ struct PackLocation {
 
 class CommitContext {
  public:
-  CommitContext(meta::Transaction& tx, const std::vector<PackLocation>& locations)
-      : tx_(tx), locations_(locations) {}
+  CommitContext(meta::Transaction& tx, uint64_t batch, const std::vector<PackLocation>& locations)
+      : tx_(tx), batch_(batch), locations_(locations) {}
   meta::Transaction& tx() { return tx_; }
+  // The number of the batch (one write transaction) the request commits in.
+  uint64_t batch() const { return batch_; }
   // Where payload `i` of the request was written.
   const PackLocation& location(size_t i) const { return locations_.at(i); }
   // Notes that segments of `blob_id` were removed by this request.
@@ -48,6 +50,7 @@ class CommitContext {
 
  private:
   meta::Transaction& tx_;
+  const uint64_t batch_;
   const std::vector<PackLocation>& locations_;
   std::vector<int64_t> unreferenced_;
 };

@@ -226,7 +226,7 @@ std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
     for (std::string_view p : body.Payloads()) payloads.push_back(p);
   }
   CommitRequest request{std::move(payloads), [&](CommitContext& ctx) {
-                          BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+                          const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
                           for (size_t i = 0; i < objects.size(); ++i) {
                             catalog_->PutVersion(ctx, b, versions[i],
                                                  staged[i]->Segments(ctx, first_payload[i]), {},
@@ -290,7 +290,7 @@ DeleteResult ObjectStore::DeleteObject(std::string_view bucket, std::string_view
   ValidateKey(key);
   DeleteResult result;
   CommitRequest request{{}, [&](CommitContext& ctx) {
-                          BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+                          const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
                           result = catalog_->Delete(ctx, b, key, version_id, owner);
                         }};
   committer_->Commit(request);
@@ -307,7 +307,7 @@ std::vector<DeleteOutcome> ObjectStore::DeleteObjects(std::string_view bucket,
     out[i].object = objects[i];
     requests[i].apply = [&, i](CommitContext& ctx) {
       ValidateKey(objects[i].key);
-      BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+      const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
       out[i].result = catalog_->Delete(ctx, b, objects[i].key, objects[i].version_id, owner);
     };
     pointers.push_back(&requests[i]);
@@ -424,7 +424,7 @@ std::string ObjectStore::PutObjectTagging(std::string_view bucket, std::string_v
   ValidateTags(tags);
   std::string id;
   CommitRequest request{{}, [&](CommitContext& ctx) {
-                          BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+                          const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
                           VersionRow v = Catalog::Resolve(ctx.tx(), b, key, version_id);
                           ctx.tx().Exec("UPDATE storage_versions SET tags = ? WHERE seq = ?",
                                         {Text(Catalog::EncodeTags(tags)), Int(v.seq)});

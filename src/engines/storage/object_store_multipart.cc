@@ -156,7 +156,7 @@ MultipartUpload ObjectStore::CreateMultipartUpload(std::string_view bucket, std:
   }
   CommitRequest request{
       {}, [&](CommitContext& ctx) {
-        BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+        const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
         ctx.tx().Exec(
             "INSERT INTO storage_uploads(upload_id, bucket_id, key, initiated_ms, owner, "
             "storage_class, checksum_algorithm, checksum_type, attributes, tags) "
@@ -194,7 +194,7 @@ PartInfo ObjectStore::UploadPart(std::string_view bucket, std::string_view key,
   part.checksums = staged.checksums();
   part.last_modified = base::FromUnixMillis(base::ToUnixMillis(base::Now()));
   CommitRequest request{staged.Payloads(), [&](CommitContext& ctx) {
-                          BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+                          const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
                           RequireUpload(ctx.tx(), b, key, upload_id);
                           PutPart(ctx, *catalog_, part, staged.Segments(ctx), upload_id);
                         }};
@@ -287,7 +287,7 @@ ListPartsResult ObjectStore::ListParts(std::string_view bucket, std::string_view
 void ObjectStore::AbortMultipartUpload(std::string_view bucket, std::string_view key,
                                        std::string_view upload_id) {
   CommitRequest request{{}, [&](CommitContext& ctx) {
-                          BucketRow b = Catalog::RequireBucket(ctx.tx(), bucket);
+                          const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
                           RequireUpload(ctx.tx(), b, key, upload_id);
                           RemoveUpload(ctx, upload_id);
                         }};

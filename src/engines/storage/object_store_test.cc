@@ -249,6 +249,21 @@ TEST_F(ObjectStoreTest, PutObjectsAcrossAPackBoundaryKeepEveryBody) {
   EXPECT_EQ(report.missing_blobs, 0u);
 }
 
+// Commit batches remember the buckets they read; a later batch sees bucket changes made
+// between them.
+TEST_F(ObjectStoreTest, WritesSeeBucketChangesMadeBetweenCommits) {
+  StringSource a("a"), b("b"), c("c"), d("d");
+  EXPECT_EQ(store_->PutObject("bucket", "k", a, {}).version_id, "null");
+  store_->SetVersioning("bucket", VersioningState::kEnabled);
+  EXPECT_NE(store_->PutObject("bucket", "k", b, {}).version_id, "null");
+  store_->CreateBucket("brief", "us-east-1", "owner");
+  store_->PutObject("brief", "k", c, {});
+  store_->DeleteObject("brief", "k", std::nullopt, "owner");
+  store_->DeleteBucket("brief");
+  EXPECT_EQ(CodeOf([&] { store_->PutObject("brief", "k", d, {}); }), ErrorCode::kNoSuchBucket);
+  EXPECT_EQ(Get("bucket", "k"), "b");
+}
+
 TEST_F(ObjectStoreTest, PutObjectsIsAllOrNothing) {
   Put("bucket", "exists", "old");
   size_t blobs = BlobFileCount();

@@ -13,7 +13,7 @@
 #include "base/time.h"
 #include "engines/sql/common/error.h"
 #include "platform/aws/api_error.h"
-#include "services/athena/query_authorizer.h"
+#include "services/glue/data_access_authorizer.h"
 #include "services/athena/query_runner.h"
 #include "services/glue/glue_error.h"
 #include "services/glue/object_store_file_system.h"
@@ -44,10 +44,6 @@ CREATE TABLE athena_named_queries (
 
 constexpr const char* kEngineVersion = "Athena engine version 3";
 constexpr size_t kCachedResults = 64;
-// At most this many GetQueryExecution calls wait for a query at once; further ones answer at
-// once. The HTTP server has up to 256 worker threads, so waiting polls never take more than
-// an eighth of them, and each holds its thread for AthenaOptions::poll_wait at most.
-constexpr int kMaxWaitingPolls = 32;
 
 aws::ApiError InvalidRequest(const std::string& message) {
   return aws::ApiError(400, "InvalidRequestException", message);
@@ -130,7 +126,7 @@ struct Athena::Impl {
     base::TimePoint submitted;
     // Checks the caller's glue and s3 permissions for the data the query touches; null when
     // requests are not authenticated.
-    std::shared_ptr<QueryAuthorizer> authz;
+    std::shared_ptr<glue::DataAccessAuthorizer> authz;
     std::string region;
   };
 
@@ -237,14 +233,14 @@ struct Athena::Impl {
   }
 
   // The query's document once it reached a final state, or after options.poll_wait (while
-  // fewer than kMaxWaitingPolls calls wait), whichever comes first.
+  // fewer than options.max_waiting_polls calls wait), whichever comes first.
   std::optional<Json> QueryDocWhenFinished(const std::string& id) {
     {
       std::unique_lock lock(mu);
       if (auto it = executions.find(id); it != executions.end()) {
         std::shared_ptr<Execution> e = it->second;
         if (!IsFinal(e->doc) && options.poll_wait.count() > 0 &&
-            waiting_polls < kMaxWaitingPolls) {
+            waiting_polls < options.max_waiting_polls) {
           waiting_polls++;
           finished.wait_for(lock, options.poll_wait, [&] { return stopping || IsFinal(e->doc); });
           waiting_polls--;
@@ -269,17 +265,17 @@ struct Athena::Impl {
   // --- Queue. ---
 
   // The caller of `ctx`, for the checks its query makes later on a worker thread.
-  std::shared_ptr<QueryAuthorizer> CallerOf(aws::RequestContext& ctx, const Json& in,
+  std::shared_ptr<glue::DataAccessAuthorizer> CallerOf(aws::RequestContext& ctx, const Json& in,
                                             const std::string& workgroup) {
     if (ctx.credentials() == nullptr) return nullptr;
-    QueryCaller caller;
+    glue::DataAccessor caller;
     caller.principal = ctx.principal();
     caller.session_policy = ctx.session_policy();
     // The request's global condition keys, as the dispatcher filled them in to authorize
     // this very call (which therefore passes again).
     ctx.Authorize("athena:StartQueryExecution", ctx.Arn("athena", "workgroup/" + workgroup), in,
                   [&caller](auth::ContextKeys& keys) { caller.keys = keys; });
-    return std::make_shared<QueryAuthorizer>(*ctx.credentials(), std::move(caller),
+    return std::make_shared<glue::DataAccessAuthorizer>(*ctx.credentials(), std::move(caller),
                                              &glue.file_system()->store());
   }
 
@@ -413,7 +409,7 @@ struct Athena::Impl {
       e.doc["Statistics"]["QueryQueueTimeInMillis"] = MillisSince(e.submitted, started);
     }
     if (e.authz) {
-      e.request.observer = e.authz->TableObserver(e.region, account_id);
+      e.request.observer = e.authz->TableChecker(e.region, account_id);
       e.request.check_change = e.authz->ChangeChecker(e.region, account_id);
       e.request.file_system = e.authz->Wrap(glue.file_system());
     }

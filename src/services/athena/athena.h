@@ -34,6 +34,10 @@ struct AthenaOptions {
   // 10 ms lets one poll see them done, even on a busy machine, while a poll of a long query
   // holds a server worker thread for at most 10 ms.
   std::chrono::milliseconds poll_wait{10};
+  // At most this many GetQueryExecution calls wait at once; further ones answer at once. The
+  // HTTP server has up to 256 worker threads, so waiting polls never hold more than an eighth
+  // of them, each for poll_wait at most.
+  int max_waiting_polls = 32;
 };
 
 class Athena {

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "platform/http/request.h"
 #include "platform/http/response_writer.h"
@@ -33,19 +35,22 @@ class NullWriter : public http::ResponseWriter {
   http::Headers headers_;
 };
 
-// Seven copies of a ten-row table cross joined: 10^7 rows, far longer than any poll wait.
+// Ten copies of a ten-row table cross joined: 10^10 rows, which no test waits for; the tests
+// stop it.
 constexpr const char* kLongQuery =
     "WITH t AS (SELECT * FROM (VALUES 1, 2, 3, 4, 5, 6, 7, 8, 9, 10) v(x)) "
-    "SELECT count(*) FROM t a, t b, t c, t d, t e, t f, t g "
-    "WHERE a.x + b.x + c.x + d.x + e.x + f.x + g.x = 30";
+    "SELECT count(*) FROM t a, t b, t c, t d, t e, t f, t g, t h, t i, t j "
+    "WHERE a.x + b.x + c.x + d.x + e.x + f.x + g.x + h.x + i.x + j.x = 30";
 
 class AthenaServiceTest : public glue::testing::StoreFixture {
  protected:
-  void Open(std::chrono::milliseconds poll_wait) {
+  void Open(std::chrono::milliseconds poll_wait, int max_waiting_polls = 32) {
     glue_ = std::make_unique<glue::Glue>(*meta_, *objects_, "123456789012");
-    athena_ = std::make_unique<Athena>(
-        *meta_, *glue_, "123456789012",
-        AthenaOptions{.max_concurrent_queries = 2, .engine_threads = 1, .poll_wait = poll_wait});
+    athena_ = std::make_unique<Athena>(*meta_, *glue_, "123456789012",
+                                       AthenaOptions{.max_concurrent_queries = 2,
+                                                     .engine_threads = 1,
+                                                     .poll_wait = poll_wait,
+                                                     .max_waiting_polls = max_waiting_polls});
     service_ = athena_->MakeService();
   }
   void TearDown() override {
@@ -106,6 +111,29 @@ TEST_F(AthenaServiceTest, PollOfALongQueryAnswersRunningAfterTheWait) {
     execution = Call("GetQueryExecution", {{"QueryExecutionId", id}});
   }
   EXPECT_EQ(State(execution), "CANCELLED");
+}
+
+TEST_F(AthenaServiceTest, PollsBeyondTheWaitingLimitAnswerAtOnce) {
+  Open(std::chrono::seconds(5), 2);
+  std::string id = Start(kLongQuery);
+  // Two polls wait (until the stop below ends their wait)...
+  std::vector<std::string> waited_states(2);
+  std::vector<std::thread> pollers;
+  for (std::string& state : waited_states) {
+    pollers.emplace_back(
+        [&] { state = State(Call("GetQueryExecution", {{"QueryExecutionId", id}})); });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // ... so a third answers without waiting: no worker thread is held past the limit.
+  Clock::time_point before = Clock::now();
+  Json execution = Call("GetQueryExecution", {{"QueryExecutionId", id}});
+  double waited = std::chrono::duration<double>(Clock::now() - before).count();
+  EXPECT_EQ(State(execution), "RUNNING");
+  EXPECT_LT(waited, 2.0);
+  Call("StopQueryExecution", {{"QueryExecutionId", id}});
+  for (std::thread& t : pollers) t.join();
+  // The stop ended the waits with the final state.
+  EXPECT_EQ(waited_states, (std::vector<std::string>{"CANCELLED", "CANCELLED"}));
 }
 
 TEST_F(AthenaServiceTest, NoWaitAnswersAtOnce) {

@@ -218,7 +218,7 @@ void DataQuality::DeleteRuleset(const std::string& name) {
   });
 }
 
-std::string DataQuality::StartRun(const Json& input) {
+std::string DataQuality::StartRun(const Json& input, DataAccess access) {
   if (!input.contains("DataSource") || !input["DataSource"].is_object()) {
     throw Invalid("DataSource is required.");
   }
@@ -287,8 +287,8 @@ std::string DataQuality::StartRun(const Json& input) {
   });
   auto stop = std::make_shared<std::atomic<bool>>(false);
   running_[id] = stop;
-  threads_.emplace_back(
-      [this, run, rulesets = std::move(rulesets), stop] { Execute(run, rulesets, stop); });
+  threads_.emplace_back([this, run, rulesets = std::move(rulesets), stop,
+                         access = std::move(access)] { Execute(run, rulesets, stop, access); });
   return id;
 }
 
@@ -352,22 +352,24 @@ void DataQuality::SaveRun(const Json& run) {
 }
 
 Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
-                           const std::shared_ptr<std::atomic<bool>>& stop) {
+                           const std::shared_ptr<std::atomic<bool>>& stop,
+                           const DataAccess& access) {
   const Json& source = GlueTableOf(run["DataSource"]);
   std::string database = source.value("DatabaseName", "");
   std::string table_name = source.value("TableName", "");
   double started = NowSeconds();
   // The table is resolved (its files listed) once, up front: a table that cannot be read
   // fails the run. `primary` names it, and so does its own name.
+  std::shared_ptr<sql::FileSystem> fs = access.Wrap(fs_);
   std::shared_ptr<const sql::TableDefinition> definition =
-      MakeTableResolver(catalog_, *fs_, database)({database, table_name});
+      MakeTableResolver(catalog_, *fs, database, access.Observer())({database, table_name});
   if (!definition) throw NotFound("Table " + database + "." + table_name);
   std::vector<std::string> columns;
   for (const auto* list : {&definition->columns, &definition->partition_keys}) {
     for (const sql::ColumnDef& c : *list) columns.push_back(c.name);
   }
   DqRuleCompiler compiler(ParseOrReject(ruleset.value("Ruleset", "")), columns);
-  sql::Database db(fs_);
+  sql::Database db(fs);
   db.catalog().SetResolver(
       [definition, table = base::ToLower(table_name),
        qualified = base::ToLower(database + "." + table_name)](
@@ -384,6 +386,8 @@ Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
     sql::Connection conn(db);
     return AnswerOf(conn.Query(sql, options));
   };
+  // A stop or a denied read ends the run; other errors are the rules' own.
+  auto fatal = [&](const sql::Error& e) { return stop->load() || e.name() == "PERMISSION_DENIED"; };
   // One scan computes every aggregate; when it fails, each aggregate runs alone so that only
   // the rules whose SQL is at fault report the error.
   std::vector<DqAnswer> aggregates(compiler.aggregates().size());
@@ -393,13 +397,13 @@ Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
       aggregates[i].rows = row.rows;
       aggregates[i].values = {i < row.values.size() ? row.values[i] : std::nullopt};
     }
-  } catch (const sql::Error&) {
-    if (stop->load()) throw;
+  } catch (const sql::Error& e) {
+    if (fatal(e)) throw;
     for (size_t i = 0; i < aggregates.size(); ++i) {
       try {
         aggregates[i] = query(compiler.AggregateSql(i));
       } catch (const sql::Error& each) {
-        if (stop->load()) throw;
+        if (fatal(each)) throw;
         aggregates[i].error = ErrorText(each);
       }
     }
@@ -409,7 +413,7 @@ Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
     try {
       statements.push_back(query(sql));
     } catch (const sql::Error& e) {
-      if (stop->load()) throw;
+      if (fatal(e)) throw;
       statements.push_back({{}, 0, ErrorText(e)});
     }
   }
@@ -449,7 +453,7 @@ Json DataQuality::Evaluate(const Json& run, const Json& ruleset,
 }
 
 void DataQuality::Execute(Json run, std::vector<Json> rulesets,
-                          std::shared_ptr<std::atomic<bool>> stop) {
+                          std::shared_ptr<std::atomic<bool>> stop, DataAccess access) {
   auto started = std::chrono::steady_clock::now();
   std::string id = run["RunId"];
   // The watchdog stops the run when it is still going at its deadline.
@@ -474,7 +478,7 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
   try {
     for (const Json& ruleset : rulesets) {
       if (stop->load()) break;
-      results.push_back(Evaluate(run, ruleset, stop));
+      results.push_back(Evaluate(run, ruleset, stop, access));
     }
     std::string prefix;
     if (run.contains("AdditionalRunOptions")) {
@@ -484,7 +488,7 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
       if (prefix.back() != '/') prefix += '/';
       for (const Json& result : results) {
         std::string path = prefix + result["ResultId"].get<std::string>() + ".json";
-        std::unique_ptr<sql::WritableFile> file = fs_->Create(path);
+        std::unique_ptr<sql::WritableFile> file = access.Wrap(fs_)->Create(path);
         file->Append(result.dump(2));
         file->Close();
       }

@@ -3,7 +3,9 @@
 // created or updated, so a ruleset that is stored can be evaluated. A run goes RUNNING and
 // ends SUCCEEDED (one result per ruleset: each rule PASS/FAIL/ERROR with its metrics, and the
 // score, the share of rules that passed), FAILED (ErrorString says why) or STOPPED. Results
-// are stored and, given AdditionalRunOptions.ResultsS3Prefix, also written to S3 as JSON.
+// are stored and, given AdditionalRunOptions.ResultsS3Prefix, also written to S3 as JSON. A
+// run reads and writes with the permissions of its DataAccess (a session of its Role): a denied
+// read or write fails the run with a message naming the action and the resource.
 // A run still going after its Timeout (minutes) is stopped and ends TIMEOUT; starting a run
 // again with the same ClientToken returns the first run's id.
 //
@@ -31,6 +33,7 @@
 #include "engines/sql/catalog/file_system.h"
 #include "platform/meta/store.h"
 #include "services/glue/catalog.h"
+#include "services/glue/data_access_authorizer.h"
 
 namespace glue {
 
@@ -55,7 +58,7 @@ class DataQuality {
 
   // StartDataQualityRulesetEvaluationRun's input; returns the RunId. kConflict when the
   // ClientToken started a run on another table or rulesets.
-  std::string StartRun(const base::Json& input);
+  std::string StartRun(const base::Json& input, DataAccess access = {});
   std::optional<base::Json> GetRun(const std::string& run_id) const;
   // All runs, newest first.
   std::vector<base::Json> ListRuns() const;
@@ -68,9 +71,9 @@ class DataQuality {
 
  private:
   void Execute(base::Json run, std::vector<base::Json> rulesets,
-               std::shared_ptr<std::atomic<bool>> stop);
+               std::shared_ptr<std::atomic<bool>> stop, DataAccess access);
   base::Json Evaluate(const base::Json& run, const base::Json& ruleset,
-                      const std::shared_ptr<std::atomic<bool>>& stop);
+                      const std::shared_ptr<std::atomic<bool>>& stop, const DataAccess& access);
   void SaveRun(const base::Json& run);
 
   meta::Store& meta_;

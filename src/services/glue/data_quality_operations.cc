@@ -45,7 +45,8 @@ Json Filter(const Json& in) {
 
 }  // namespace
 
-void RegisterDataQualityOperations(DataQuality& dq, aws::Service& svc) {
+void RegisterDataQualityOperations(DataQuality& dq, storage::ObjectStore* objects,
+                                   aws::Service& svc) {
   auto ruleset_arn = [](const aws::RequestContext& ctx, const Json& in) {
     return GlueArn(ctx, "dataQualityRuleset", Optional(in, "Name"));
   };
@@ -95,9 +96,14 @@ void RegisterDataQualityOperations(DataQuality& dq, aws::Service& svc) {
     return Json::object();
   }).Resource(ruleset_arn);
 
-  Register(svc, "StartDataQualityRulesetEvaluationRun", [&](aws::RequestContext&, const Json& in) {
-    return Json{{"RunId", dq.StartRun(in)}};
-  });
+  Register(svc, "StartDataQualityRulesetEvaluationRun",
+           [&, objects](aws::RequestContext& ctx, const Json& in) {
+             // The run reads the table (and writes its results) as the role, which the caller
+             // must be allowed to pass.
+             DataAccess access =
+                 RoleAccess(ctx, in, Required(in, "Role"), "GlueDataQualitySession", objects);
+             return Json{{"RunId", dq.StartRun(in, std::move(access))}};
+           });
   Register(svc, "GetDataQualityRulesetEvaluationRun", [&](aws::RequestContext&, const Json& in) {
     std::string id = Required(in, "RunId");
     std::optional<Json> run = dq.GetRun(id);

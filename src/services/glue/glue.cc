@@ -22,8 +22,8 @@ std::unique_ptr<aws::Service> Glue::MakeService() {
   auto svc = std::make_unique<aws::Service>("glue", "glue");
   RegisterCatalogOperations(catalog_, *svc);
   RegisterCrawlerOperations(crawlers_, *svc);
-  RegisterJobOperations(jobs_, *svc);
-  RegisterDataQualityOperations(data_quality_, *svc);
+  RegisterJobOperations(jobs_, &fs_->store(), *svc);
+  RegisterDataQualityOperations(data_quality_, &fs_->store(), *svc);
   return svc;
 }
 

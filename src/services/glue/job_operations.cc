@@ -1,4 +1,5 @@
 // The job operations of the Glue API (Visual ETL flows and their runs).
+#include "services/glue/data_access_authorizer.h"
 #include "services/glue/glue_common.h"
 #include "services/glue/glue_operations.h"
 #include "services/glue/jobs.h"
@@ -7,7 +8,7 @@ namespace glue {
 
 using base::Json;
 
-void RegisterJobOperations(Jobs& jobs, aws::Service& svc) {
+void RegisterJobOperations(Jobs& jobs, storage::ObjectStore* objects, aws::Service& svc) {
   auto job_arn = [](const char* member) {
     return [member](const aws::RequestContext& ctx, const Json& in) {
       return GlueArn(ctx, "job", Optional(in, member));
@@ -48,9 +49,13 @@ void RegisterJobOperations(Jobs& jobs, aws::Service& svc) {
     jobs.Delete(name);
     return Json{{"JobName", name}};
   }).Resource(job_arn("JobName"));
-  Register(svc, "StartJobRun", [&](aws::RequestContext&, const Json& in) {
+  Register(svc, "StartJobRun", [&, require_job, objects](aws::RequestContext& ctx, const Json& in) {
+    std::string name = Required(in, "JobName");
+    Json job = require_job(name);
+    // The run reads and writes as the job's role, which the caller must be allowed to pass.
+    DataAccess access = RoleAccess(ctx, in, job.value("Role", ""), "GlueJobRunnerSession", objects);
     return Json{{"JobRunId",
-                 jobs.StartRun(Required(in, "JobName"), in.value("Arguments", Json::object()))}};
+                 jobs.StartRun(name, in.value("Arguments", Json::object()), std::move(access))}};
   }).Resource(job_arn("JobName"));
   Register(svc, "GetJobRun", [&](aws::RequestContext&, const Json& in) {
     std::string name = Required(in, "JobName");

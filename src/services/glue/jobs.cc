@@ -135,7 +135,7 @@ void Jobs::SaveRun(const Json& run) {
   });
 }
 
-std::string Jobs::StartRun(const std::string& name, const Json& arguments) {
+std::string Jobs::StartRun(const std::string& name, const Json& arguments, DataAccess access) {
   std::optional<Json> job = Get(name);
   if (!job) throw NotFound("Job " + name);
   std::string id = "jr_" + base::RandomHex(64);
@@ -167,7 +167,9 @@ std::string Jobs::StartRun(const std::string& name, const Json& arguments) {
   });
   auto stop = std::make_shared<std::atomic<bool>>(false);
   running_[name + "/" + id] = stop;
-  threads_.emplace_back([this, job = *job, id, stop] { Execute(job, id, stop); });
+  threads_.emplace_back([this, job = *job, id, stop, access = std::move(access)] {
+    Execute(job, id, stop, access);
+  });
   return id;
 }
 
@@ -213,7 +215,8 @@ std::vector<std::string> Jobs::RunLog(const std::string& run_id) const {
   return lines;
 }
 
-void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<bool>> stop) {
+void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<bool>> stop,
+                   DataAccess access) {
   auto started = std::chrono::steady_clock::now();
   std::vector<std::string> log;
   auto say = [&](const std::string& line) {
@@ -231,10 +234,12 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
                       "Only Visual ETL jobs (CodeGenConfigurationNodes) can run here; script jobs "
                       "need a Spark runtime");
     }
-    sql::Database db(fs_);
+    // Every object the flow lists, reads or writes is checked against the run's role.
+    std::shared_ptr<sql::FileSystem> fs = access.Wrap(fs_);
+    sql::Database db(fs);
     const Json& nodes = job["CodeGenConfigurationNodes"];
-    db.catalog().SetResolver(
-        MakeEtlSourceResolver(nodes, *fs_, MakeTableResolver(catalog_, *fs_, "default")));
+    db.catalog().SetResolver(MakeEtlSourceResolver(
+        nodes, *fs, MakeTableResolver(catalog_, *fs, "default", access.Observer())));
     auto query = [&](const std::string& sql) {
       sql::QueryOptions o;
       o.cancel = stop;
@@ -298,13 +303,14 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
         o.parquet_compression = format.compression;
       }
       sql::TableDefinition def =
-          sql::WriteTable(*fs_, t.table.empty() ? "etl" : t.table, names, types, r.rows, o);
+          sql::WriteTable(*fs, t.table.empty() ? "etl" : t.table, names, types, r.rows, o);
       say("Wrote " + std::to_string(r.RowCount()) + " rows in " + std::to_string(def.files.size()) +
           " files under " + o.location);
       if (!t.table.empty()) {
         if (!table) {
           table = catalog_.GetTable(t.database, t.table);
           if (!table) {
+            access.CheckChange("glue:CreateTable", t.database, t.table);
             Json input =
                 MakeTableInput(format, def.columns, def.partition_keys, o.location, o.header);
             input["Name"] = t.table;
@@ -323,6 +329,7 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
               catalog_.GetPartition(t.database, t.table, values)) {
             continue;
           }
+          access.CheckChange("glue:BatchCreatePartition", t.database, t.table);
           Json sd = (*table)["StorageDescriptor"];
           sd["Location"] = Directory(f.path);
           catalog_.CreatePartition(t.database, t.table,

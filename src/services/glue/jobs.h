@@ -4,7 +4,9 @@
 // Hive partition folders) and, for catalog targets or targets that update the catalog,
 // registering the table and its partitions. Runs go through STARTING, RUNNING and end
 // SUCCEEDED, FAILED (ErrorMessage says why) or STOPPED; each keeps its log lines. Jobs without
-// a node graph (script jobs) are stored but cannot run here.
+// a node graph (script jobs) are stored but cannot run here. A run reads and writes with the
+// permissions of its DataAccess (a session of the job's role): a denied read or write fails
+// the run with a message naming the action and the resource.
 //
 //   glue::Jobs jobs(meta, catalog, fs);
 //   jobs.Create(create_job_input);
@@ -27,6 +29,7 @@
 #include "engines/sql/catalog/file_system.h"
 #include "platform/meta/store.h"
 #include "services/glue/catalog.h"
+#include "services/glue/data_access_authorizer.h"
 
 namespace glue {
 
@@ -44,8 +47,9 @@ class Jobs {
   void Update(const std::string& name, const base::Json& job_update);
   void Delete(const std::string& name);
 
-  // Starts a run of the job; returns its JobRunId.
-  std::string StartRun(const std::string& name, const base::Json& arguments);
+  // Starts a run of the job that reads and writes as `access` says; returns its JobRunId.
+  std::string StartRun(const std::string& name, const base::Json& arguments,
+                       DataAccess access = {});
   std::optional<base::Json> GetRun(const std::string& job, const std::string& run_id) const;
   // The job's runs, newest first.
   std::vector<base::Json> GetRuns(const std::string& job) const;
@@ -55,7 +59,8 @@ class Jobs {
   std::vector<std::string> RunLog(const std::string& run_id) const;
 
  private:
-  void Execute(base::Json job, std::string run_id, std::shared_ptr<std::atomic<bool>> stop);
+  void Execute(base::Json job, std::string run_id, std::shared_ptr<std::atomic<bool>> stop,
+               DataAccess access);
   void SaveRun(const base::Json& run);
 
   meta::Store& meta_;

@@ -1,11 +1,11 @@
-#include "services/athena/query_authorizer.h"
+#include "services/glue/data_access_authorizer.h"
 
 #include <gtest/gtest.h>
 
 #include "engines/sql/common/error.h"
 #include "services/glue/glue_test_util.h"
 
-namespace athena {
+namespace glue {
 namespace {
 
 // One user whose identity policy is given by the test; counts policy fetches.
@@ -14,25 +14,27 @@ class FakeCredentials : public aws::CredentialProvider {
   explicit FakeCredentials(std::string policy) : policy_(std::move(policy)) {}
   std::optional<aws::Credentials> Lookup(std::string_view) override { return std::nullopt; }
   std::vector<std::shared_ptr<const auth::Policy>> IdentityPolicies(
-      const aws::Principal&) override {
+      const aws::Principal& principal) override {
     fetches++;
+    role_arn = principal.role_arn;
     return {std::make_shared<const auth::Policy>(auth::Policy::Parse(policy_))};
   }
   int fetches = 0;
+  std::string role_arn;  // of the last principal asked about
 
  private:
   std::string policy_;
 };
 
-class QueryAuthorizerTest : public glue::testing::StoreFixture {
+class DataAccessAuthorizerTest : public testing::StoreFixture {
  protected:
-  std::shared_ptr<QueryAuthorizer> Authorizer(FakeCredentials& credentials) {
-    QueryCaller caller;
+  std::shared_ptr<DataAccessAuthorizer> Authorizer(FakeCredentials& credentials) {
+    DataAccessor caller;
     caller.principal.type = aws::Principal::Type::kUser;
     caller.principal.arn = "arn:aws:iam::123456789012:user/ana";
     caller.principal.account_id = "123456789012";
     caller.principal.user_name = "ana";
-    return std::make_shared<QueryAuthorizer>(credentials, caller, objects_.get());
+    return std::make_shared<DataAccessAuthorizer>(credentials, caller, objects_.get());
   }
 
   static std::string Denial(const std::function<void()>& fn) {
@@ -53,10 +55,10 @@ constexpr const char* kPolicy = R"({"Version": "2012-10-17", "Statement": [
   {"Effect": "Deny", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::data",
    "Condition": {"StringLike": {"s3:prefix": "private/*"}}}]})";
 
-TEST_F(QueryAuthorizerTest, TableObserverChecksGlueGetTableAndPartitions) {
+TEST_F(DataAccessAuthorizerTest, TableObserverChecksGlueGetTableAndPartitions) {
   FakeCredentials credentials(kPolicy);
   auto authz = Authorizer(credentials);
-  glue::TableObserver observe = authz->TableObserver("us-east-1", "123456789012");
+  TableObserver observe = authz->TableChecker("us-east-1", "123456789012");
   EXPECT_NO_THROW(observe("db", {{"Name", "open"}}));
   EXPECT_EQ(Denial([&] {
               observe("db", {{"Name", "secret"}});
@@ -77,7 +79,7 @@ TEST_F(QueryAuthorizerTest, TableObserverChecksGlueGetTableAndPartitions) {
   EXPECT_EQ(credentials.fetches, 1);  // fetched once per query
 }
 
-TEST_F(QueryAuthorizerTest, FileSystemChecksS3ActionsPerObjectAndPrefix) {
+TEST_F(DataAccessAuthorizerTest, FileSystemChecksS3ActionsPerObjectAndPrefix) {
   Put("public/a.csv", "1\n");
   Put("private/b.csv", "2\n");
   FakeCredentials credentials(kPolicy);
@@ -115,5 +117,34 @@ TEST_F(QueryAuthorizerTest, FileSystemChecksS3ActionsPerObjectAndPrefix) {
   EXPECT_EQ(Get("results/b.csv") + Get("results/b.txt"), "yz");
 }
 
+TEST_F(DataAccessAuthorizerTest, RoleSessionActsWithTheRolesPolicies) {
+  EXPECT_EQ(RoleArn("123456789012", "etl"), "arn:aws:iam::123456789012:role/etl");
+  EXPECT_EQ(RoleArn("123456789012", "arn:aws:iam::123456789012:role/team/etl"),
+            "arn:aws:iam::123456789012:role/team/etl");
+  FakeCredentials credentials(kPolicy);
+  DataAccess access{
+      std::make_shared<DataAccessAuthorizer>(
+          credentials,
+          RoleSession("123456789012", RoleArn("123456789012", "etl"), "GlueJobRunnerSession"),
+          objects_.get()),
+      "us-east-1", "123456789012"};
+  Put("private/b.csv", "2\n");
+  EXPECT_EQ(Denial([&] { access.Wrap(fs_)->Glob("s3://data/private/"); }),
+            "PERMISSION_DENIED: Access denied when writing to or reading from S3. User: "
+            "arn:aws:sts::123456789012:assumed-role/etl/GlueJobRunnerSession is not authorized to "
+            "perform: s3:ListBucket on resource: arn:aws:s3:::data because explicit deny in an "
+            "identity-based policy (statement #3)");
+  EXPECT_EQ(credentials.role_arn, "arn:aws:iam::123456789012:role/etl");
+  std::string change = Denial([&] { access.CheckChange("glue:CreateTable", "db", "t"); });
+  EXPECT_NE(change.find("glue:CreateTable on resource: arn:aws:glue:us-east-1:123456789012:"),
+            std::string::npos)
+      << change;
+  // Unchecked access (no authenticated caller) reads through the file system itself.
+  DataAccess unchecked;
+  EXPECT_EQ(unchecked.Wrap(fs_).get(), fs_.get());
+  EXPECT_EQ(unchecked.Observer(), nullptr);
+  EXPECT_NO_THROW(unchecked.CheckChange("glue:CreateTable", "db", "t"));
+}
+
 }  // namespace
-}  // namespace athena
+}  // namespace glue

@@ -1,4 +1,4 @@
-#include "services/athena/query_authorizer.h"
+#include "services/glue/data_access_authorizer.h"
 
 #include "base/log.h"
 #include "engines/sql/common/error.h"
@@ -6,7 +6,7 @@
 #include "platform/aws/auth_principal.h"
 #include "services/glue/object_store_file_system.h"
 
-namespace athena {
+namespace glue {
 namespace {
 
 // The literal part of a glob before its first wildcard.
@@ -16,7 +16,7 @@ std::string LiteralPrefix(const std::string& key) {
 
 class AuthorizingFileSystem : public sql::FileSystem {
  public:
-  AuthorizingFileSystem(std::shared_ptr<sql::FileSystem> fs, std::shared_ptr<QueryAuthorizer> authz)
+  AuthorizingFileSystem(std::shared_ptr<sql::FileSystem> fs, std::shared_ptr<DataAccessAuthorizer> authz)
       : fs_(std::move(fs)), authz_(std::move(authz)) {}
 
   std::unique_ptr<sql::RandomAccessFile> Open(const std::string& path) override {
@@ -35,7 +35,7 @@ class AuthorizingFileSystem : public sql::FileSystem {
   }
 
   std::vector<sql::FileEntry> Glob(const std::string& pattern) override {
-    if (auto uri = glue::S3Uri::Parse(pattern)) {
+    if (auto uri = S3Uri::Parse(pattern)) {
       authz_->Require("s3:ListBucket", "arn:aws:s3:::" + uri->bucket, uri->bucket,
                       {{"s3:prefix", LiteralPrefix(uri->key)}});
     }
@@ -45,20 +45,40 @@ class AuthorizingFileSystem : public sql::FileSystem {
  private:
   // Checks `action` on the object at `path` (s3:// paths only).
   void RequireObject(const char* action, const std::string& path) {
-    if (auto uri = glue::S3Uri::Parse(path)) authz_->Require(action, uri->Arn(), uri->bucket);
+    if (auto uri = S3Uri::Parse(path)) authz_->Require(action, uri->Arn(), uri->bucket);
   }
 
   std::shared_ptr<sql::FileSystem> fs_;
-  std::shared_ptr<QueryAuthorizer> authz_;
+  std::shared_ptr<DataAccessAuthorizer> authz_;
 };
 
 }  // namespace
 
-QueryAuthorizer::QueryAuthorizer(aws::CredentialProvider& credentials, QueryCaller caller,
+std::string RoleArn(const std::string& account_id, const std::string& role) {
+  if (role.starts_with("arn:")) return role;
+  return "arn:aws:iam::" + account_id + ":role/" + role;
+}
+
+DataAccessor RoleSession(const std::string& account_id, const std::string& role_arn,
+                         const std::string& session_name) {
+  DataAccessor accessor;
+  aws::Principal& p = accessor.principal;
+  p.type = aws::Principal::Type::kAssumedRole;
+  p.account_id = account_id;
+  p.role_arn = role_arn;
+  p.session_name = session_name;
+  p.arn = "arn:aws:sts::" + account_id + ":assumed-role/" +
+          role_arn.substr(role_arn.rfind('/') + 1) + "/" + session_name;
+  accessor.keys.Set("aws:PrincipalArn", {role_arn});
+  accessor.keys.Set("aws:PrincipalAccount", {account_id});
+  return accessor;
+}
+
+DataAccessAuthorizer::DataAccessAuthorizer(aws::CredentialProvider& credentials, DataAccessor caller,
                                  storage::ObjectStore* store)
     : credentials_(credentials), caller_(std::move(caller)), store_(store) {}
 
-const std::vector<const auth::Policy*>& QueryAuthorizer::Identity() {
+const std::vector<const auth::Policy*>& DataAccessAuthorizer::Identity() {
   if (!identity_loaded_) {
     const aws::Principal& p = caller_.principal;
     if (!p.is_anonymous() && !p.is_root()) identity_ = credentials_.IdentityPolicies(p);
@@ -68,7 +88,7 @@ const std::vector<const auth::Policy*>& QueryAuthorizer::Identity() {
   return identity_ptrs_;
 }
 
-const auth::Policy* QueryAuthorizer::BucketPolicy(const std::string& bucket) {
+const auth::Policy* DataAccessAuthorizer::BucketPolicy(const std::string& bucket) {
   if (bucket.empty() || store_ == nullptr) return nullptr;
   auto it = bucket_policies_.find(bucket);
   if (it == bucket_policies_.end()) {
@@ -86,7 +106,7 @@ const auth::Policy* QueryAuthorizer::BucketPolicy(const std::string& bucket) {
   return it->second ? &*it->second : nullptr;
 }
 
-void QueryAuthorizer::Require(const std::string& action, const std::string& resource,
+void DataAccessAuthorizer::Require(const std::string& action, const std::string& resource,
                               const std::string& s3_bucket,
                               const std::vector<std::pair<std::string, std::string>>& keys) {
   auth::Request request;
@@ -114,7 +134,7 @@ void QueryAuthorizer::Require(const std::string& action, const std::string& reso
                             "Insufficient permissions to execute the query. " + message);
 }
 
-glue::TableObserver QueryAuthorizer::TableObserver(const std::string& region,
+TableObserver DataAccessAuthorizer::TableChecker(const std::string& region,
                                                    const std::string& account) {
   std::string prefix = "arn:aws:glue:" + region + ":" + account + ":";
   return
@@ -130,7 +150,7 @@ glue::TableObserver QueryAuthorizer::TableObserver(const std::string& region,
 }
 
 std::function<void(const std::string&, const std::string&, const std::string&)>
-QueryAuthorizer::ChangeChecker(const std::string& region, const std::string& account) {
+DataAccessAuthorizer::ChangeChecker(const std::string& region, const std::string& account) {
   std::string prefix = "arn:aws:glue:" + region + ":" + account + ":";
   return [authz = shared_from_this(), prefix](
              const std::string& action, const std::string& database, const std::string& table) {
@@ -140,8 +160,34 @@ QueryAuthorizer::ChangeChecker(const std::string& region, const std::string& acc
   };
 }
 
-std::shared_ptr<sql::FileSystem> QueryAuthorizer::Wrap(std::shared_ptr<sql::FileSystem> fs) {
+std::shared_ptr<sql::FileSystem> DataAccessAuthorizer::Wrap(std::shared_ptr<sql::FileSystem> fs) {
   return std::make_shared<AuthorizingFileSystem>(std::move(fs), shared_from_this());
 }
 
-}  // namespace athena
+std::shared_ptr<sql::FileSystem> DataAccess::Wrap(std::shared_ptr<sql::FileSystem> fs) const {
+  return authorizer ? authorizer->Wrap(std::move(fs)) : fs;
+}
+
+TableObserver DataAccess::Observer() const {
+  return authorizer ? authorizer->TableChecker(region, account) : nullptr;
+}
+
+void DataAccess::CheckChange(const std::string& action, const std::string& database,
+                             const std::string& table) const {
+  if (authorizer) authorizer->ChangeChecker(region, account)(action, database, table);
+}
+
+DataAccess RoleAccess(aws::RequestContext& ctx, const base::Json& input, const std::string& role,
+                      const std::string& session_name, storage::ObjectStore* store) {
+  DataAccess access;
+  if (ctx.credentials() == nullptr) return access;
+  std::string arn = RoleArn(ctx.account_id(), role);
+  ctx.Authorize("iam:PassRole", arn, input);
+  access.authorizer = std::make_shared<DataAccessAuthorizer>(
+      *ctx.credentials(), RoleSession(ctx.account_id(), arn, session_name), store);
+  access.region = ctx.region();
+  access.account = ctx.account_id();
+  return access;
+}
+
+}  // namespace glue
