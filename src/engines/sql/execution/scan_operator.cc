@@ -191,13 +191,14 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 
 // A column of the current row group read in dictionary form: the dictionary converted to the
 // column's engine type once, with one more slot at index `size` that stands for NULL (null
-// rows point there), and per filter the verdict for each of those values (empty until first
-// needed).
+// rows point there), per filter the verdict for each of those values, and the verdicts of
+// all the filters on the column ANDed (each empty until first needed).
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
   Vector values;
   size_t size = 0;
   std::vector<std::vector<uint8_t>> verdicts;
+  std::vector<uint8_t> combined;
 };
 
 // How one chunk column arrived from the file: `indices` (one per row, into `dictionary`) for
@@ -262,6 +263,10 @@ class ExternalScan : public PhysicalOperator {
       int column = -1;
       per_value_column_.push_back(DecidablePerValue(*e, &column) ? column : -1);
       filters_.push_back(std::move(e));
+    }
+    decidable_on_.assign(column_ids_.size(), false);
+    for (int c : per_value_column_) {
+      if (c >= 0) decidable_on_[c] = true;
     }
     data_columns_ = def_->columns.size();
   }
@@ -466,6 +471,19 @@ class ExternalScan : public PhysicalOperator {
     }
   }
 
+  // The verdicts of every filter decidable on dictionary column `c`, ANDed.
+  const std::vector<uint8_t>& CombinedVerdicts(size_t c, DictionaryColumn& d) const {
+    if (!d.combined.empty()) return d.combined;
+    std::vector<uint8_t> combined(d.size + 1, 1);
+    for (size_t f = 0; f < filters_.size(); f++) {
+      if (per_value_column_[f] != static_cast<int>(c)) continue;
+      const std::vector<uint8_t>& verdicts = Verdicts(f, c, d);
+      for (size_t i = 0; i <= d.size; i++) combined[i] &= verdicts[i];
+    }
+    d.combined = std::move(combined);
+    return d.combined;
+  }
+
   // The verdict of filter `f` for every value of dictionary column `c` (1 = the row passes).
   const std::vector<uint8_t>& Verdicts(size_t f, size_t c, DictionaryColumn& d) const {
     std::vector<uint8_t>& verdicts = d.verdicts[f];
@@ -506,14 +524,13 @@ class ExternalScan : public PhysicalOperator {
     std::memset(mask, 1, n);
     bool masked = false;
     std::vector<bool> done(filters_.size(), false);
-    for (size_t f = 0; f < filters_.size(); f++) {
-      int c = per_value_column_[f];
-      if (c < 0 || encoded.empty() || !encoded[c].indices) continue;
-      const std::vector<uint8_t>& verdicts = Verdicts(f, c, *encoded[c].dictionary);
+    for (size_t c = 0; c < encoded.size(); c++) {
+      if (!encoded[c].indices || !decidable_on_[c]) continue;
+      const std::vector<uint8_t>& verdicts = CombinedVerdicts(c, *encoded[c].dictionary);
       const uint32_t* idx = encoded[c].indices;
       for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
       masked = true;
-      done[f] = true;
+      for (size_t f = 0; f < filters_.size(); f++) done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
     }
     if (masked) {
       size_t kept = 0;
@@ -732,6 +749,7 @@ class ExternalScan : public PhysicalOperator {
     d->source = dictionary;
     d->size = size;
     d->verdicts.assign(filters_.size(), {});
+    d->combined.clear();
   }
 
   ExecContext* ctx_;
@@ -743,7 +761,8 @@ class ExternalScan : public PhysicalOperator {
   // Per join filter: rows checked, rows kept.
   std::unique_ptr<std::atomic<uint64_t>[]> join_filter_counts_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
-  std::vector<int> per_value_column_;  // per filter: the column it can be decided on per value, or -1
+  std::vector<int> per_value_column_;
+  std::vector<bool> decidable_on_;  // per output column: some filter is decidable per value  // per filter: the column it can be decided on per value, or -1
   size_t data_columns_ = 0;
   std::shared_ptr<ScanMorsels> work_;
   bool parallel_ = false;
