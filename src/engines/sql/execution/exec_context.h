@@ -30,6 +30,12 @@ struct QueryState {
   std::atomic<uint64_t> rows_scanned{0};
   // Rows that filters rejected by their verdict on a Parquet dictionary value.
   std::atomic<uint64_t> rows_filtered_by_dictionary{0};
+  // Rows a scan dropped because no hash join build side held their key.
+  std::atomic<uint64_t> rows_filtered_by_join_keys{0};
+  // Radix partitions of split aggregation tables merged one by one (on the worker threads),
+  // and copies of hash-join build pipelines run on the worker threads.
+  std::atomic<uint64_t> aggregate_partitions_merged{0};
+  std::atomic<uint64_t> parallel_build_pipelines{0};
   std::shared_ptr<FileSystem> fs;
   ThreadPool* pool = nullptr;
   int threads = 1;

@@ -650,6 +650,7 @@ class ParallelAggregate : public PhysicalOperator {
           tasks.push_back([this, &sources, p] { parts_[0]->MergeFlushed(sources, p); });
         }
         Run(std::move(tasks));
+        ctx_->query()->aggregate_partitions_merged.fetch_add(kPartitions, std::memory_order_relaxed);
       } else {
         for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergeFrom(*parts_[i]);
       }
@@ -812,8 +813,17 @@ class HashJoinBuild {
       error_ = std::current_exception();
       throw;
     }
+    if (key_filter_) key_filter_->Fill(table_->keys()[0].data<int64_t>(), table_->size());
     built_ = true;
     for (auto& c : chunks_) chunk_ptrs_.push_back(c.get());
+  }
+
+  // The Bloom filter of the keys, filled with the build; null unless there is one integer
+  // key column whose NULLs never match. Planning time only (one thread).
+  std::shared_ptr<JoinKeyFilter> KeyFilter() {
+    bool one_integer = rkeys_.size() == 1 && !null_equal_[0] && rkeys_[0]->type.physical() == PhysicalType::kInt64;
+    if (one_integer && !key_filter_) key_filter_ = std::make_shared<JoinKeyFilter>();
+    return key_filter_;
   }
 
   GroupHashTable& table() { return *table_; }
@@ -853,6 +863,7 @@ class HashJoinBuild {
       });
     }
     pool->Run(std::move(tasks));
+    ctx_->query()->parallel_build_pipelines.fetch_add(inputs_.size(), std::memory_order_relaxed);
     for (auto& part : parts) {
       for (DataChunk& in : part) {
         ctx_->CheckCancelled();
@@ -917,6 +928,7 @@ class HashJoinBuild {
   std::vector<std::unique_ptr<DataChunk>> chunks_;
   std::vector<DataChunk*> chunk_ptrs_;
   std::vector<std::vector<uint8_t>> matched_;
+  std::shared_ptr<JoinKeyFilter> key_filter_;
 };
 
 namespace {
@@ -1545,6 +1557,8 @@ std::shared_ptr<HashJoinBuild> MakeParallelHashJoinBuild(ExecContext* ctx, std::
                                          std::move(null_equal));
 }
 void PrepareHashJoinBuild(HashJoinBuild& build) { build.Ensure(); }
+
+std::shared_ptr<JoinKeyFilter> HashJoinKeyFilter(HashJoinBuild& build) { return build.KeyFilter(); }
 PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build, JoinType type,
                               std::vector<BoundExprPtr> left_keys, std::vector<bool> null_equal, BoundExprPtr residual,
                               std::vector<Type> types) {

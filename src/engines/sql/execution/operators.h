@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engines/sql/binder/bound_expression.h"
+#include "engines/sql/execution/join_key_filter.h"
 #include "engines/sql/execution/physical_operator.h"
 #include "engines/sql/planner/logical_operator.h"
 
@@ -56,6 +57,9 @@ std::shared_ptr<HashJoinBuild> MakeParallelHashJoinBuild(ExecContext* ctx, std::
                                                          std::vector<BoundExprPtr> right_keys,
                                                          std::vector<bool> null_equal);
 void PrepareHashJoinBuild(HashJoinBuild& build);
+// The Bloom filter of `build`'s keys, filled when it is built, for the scan under the probe
+// side; null unless the join has one integer key whose NULLs never match.
+std::shared_ptr<JoinKeyFilter> HashJoinKeyFilter(HashJoinBuild& build);
 // Probes `build` with the rows of `left` (right and full joins need a build of their own).
 PhysicalPtr MakeHashJoinProbe(ExecContext* ctx, PhysicalPtr left, std::shared_ptr<HashJoinBuild> build,
                               JoinType type, std::vector<BoundExprPtr> left_keys,

@@ -32,11 +32,15 @@ class ParallelAggregateTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // The rows of `sql` as text; keeps how the run shared out its work in `last_merged_` and
+  // `last_build_pipelines_`.
   std::vector<std::string> Rows(const std::string& sql, int threads) {
     QueryOptions o;
     o.threads = threads;
     o.file_table_functions = true;  // the view over the facts reads them with read_parquet
     QueryResult r = conn_.Query(sql, o);
+    last_merged_ = r.aggregate_partitions_merged;
+    last_build_pipelines_ = r.parallel_build_pipelines;
     std::vector<std::string> out;
     for (size_t i = 0; i < r.RowCount(); i++) {
       std::string row;
@@ -54,6 +58,8 @@ class ParallelAggregateTest : public ::testing::Test {
     return serial;
   }
 
+  uint64_t last_merged_ = 0;
+  uint64_t last_build_pipelines_ = 0;
   fs::path dir_;
   Database db_;
   Connection conn_{db_};
@@ -81,6 +87,7 @@ TEST_F(ParallelAggregateTest, SplitPartialTablesMergePartitionByPartition) {
   ASSERT_EQ(serial.size(), 280000u);
   EXPECT_EQ(serial[0], "v0-0|2|v0|280000|280000");
   EXPECT_EQ(serial.back(), "v9-9999|1|v9|129999|129999");
+  EXPECT_EQ(last_merged_, 64u);  // the 3-thread run merged its 64 partitions one by one
 }
 
 TEST_F(ParallelAggregateTest, JoinsProbeOneSharedBuild) {
@@ -106,6 +113,11 @@ TEST_F(ParallelAggregateTest, BuildSidePipelinesRunInParallel) {
   std::vector<std::string> serial = SerialRowsMatchedBy(sql, {2, 4});
   ASSERT_EQ(serial.size(), 5u);
   EXPECT_EQ(serial[0], "five|9800|1776725300|v1");
+  // The 4-thread run: both build sides (dim's scan, and the join that probes it) ran as 4
+  // copies each.
+  EXPECT_EQ(last_build_pipelines_, 8u);
+  Rows(sql, 1);
+  EXPECT_EQ(last_build_pipelines_, 0u);
 }
 
 }  // namespace

@@ -159,6 +159,7 @@ struct PhysicalPlanner::PipelineState {
   std::map<const LogicalOperator*, std::shared_ptr<std::atomic<size_t>>> memory_scans;
   std::map<const LogicalOperator*, std::shared_ptr<HashJoinBuild>> builds;
   std::vector<std::shared_ptr<HashJoinBuild>> build_list;
+  std::map<const LogicalOperator*, std::vector<JoinKeyPushdown>> join_filters;  // by scan
 };
 
 PhysicalPlanner::PhysicalPlanner(ExecContext* ctx) : ctx_(ctx) {}
@@ -187,7 +188,7 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
     case LogicalKind::kGet: {
       PhysicalPtr scan;
       if (op.external) {
-        return MakeParallelExternalScan(ctx_, op, state->scans[&op], first);
+        return MakeParallelExternalScan(ctx_, op, state->scans[&op], first, state->join_filters[&op]);
       }
       auto& counter = state->memory_scans[&op];
       if (!counter) counter = std::make_shared<std::atomic<size_t>>(0);
@@ -216,6 +217,7 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
     }
     case LogicalKind::kJoin: {
       JoinKeys keys = SplitJoinKeys(op);
+      bool one_key = keys.left.size() == 1 && keys.left[0]->type == keys.right[0]->type;
       auto& build = state->builds[&op];
       if (!build) {
         QueryState* q = ctx_->query();
@@ -230,6 +232,16 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
           build = MakeHashJoinBuild(ctx_, Plan(*op.children[1]), std::move(keys.right), keys.null_equal);
         }
         state->build_list.push_back(build);
+        // Inner and semi joins drop the probe rows without a match: a scan right under the
+        // probe side drops those whose key the build cannot hold.
+        const LogicalOperator& probe = *op.children[0];
+        bool drops = op.join_type == JoinType::kInner || op.join_type == JoinType::kSemi;
+        if (drops && one_key && probe.kind == LogicalKind::kGet && probe.external &&
+            keys.left[0]->kind == BoundExprKind::kColumnRef) {
+          if (auto filter = HashJoinKeyFilter(*build)) {
+            state->join_filters[&probe].push_back({filter, keys.left[0]->index});
+          }
+        }
       }
       JoinType t = op.join_type == JoinType::kCross ? JoinType::kInner : op.join_type;
       return MakeHashJoinProbe(ctx_, PlanPipeline(*op.children[0], state, first), build, t, std::move(keys.left),

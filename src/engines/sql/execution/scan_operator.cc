@@ -146,6 +146,9 @@ ExecutionError BadParquet(const std::string& path, const parquet::ParquetError& 
                         path + ": " + where + "Malformed Parquet file: " + e.what());
 }
 
+// Rows a join key filter checks before the scan judges whether it pays.
+constexpr uint64_t kJoinFilterTrialRows = 1 << 16;
+
 struct Morsel {
   size_t file = 0;
   int row_group = -1;  // Parquet only
@@ -188,13 +191,14 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 
 // A column of the current row group read in dictionary form: the dictionary converted to the
 // column's engine type once, with one more slot at index `size` that stands for NULL (null
-// rows point there), and per filter the verdict for each of those values (empty until first
-// needed).
+// rows point there), per filter the verdict for each of those values, and the verdicts of
+// all the filters on the column ANDed (each empty until first needed).
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
   Vector values;
   size_t size = 0;
   std::vector<std::vector<uint8_t>> verdicts;
+  std::vector<uint8_t> combined;
 };
 
 // How one chunk column arrived from the file: `indices` (one per row, into `dictionary`) for
@@ -225,10 +229,11 @@ class ExternalScan : public PhysicalOperator {
   // `parallel`: this is one of several copies sharing `shared`; each decodes the morsels it
   // takes on its own thread (serial scans decode waves of morsels on the pool instead).
   ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared, bool parallel,
-               bool report_progress)
+               bool report_progress, std::vector<JoinKeyPushdown> join_filters)
       : PhysicalOperator(get.types), ctx_(ctx), def_(get.external), column_ids_(get.column_ids),
-        columns_(get.table_columns), work_(std::move(shared)), parallel_(parallel),
-        report_progress_(report_progress) {
+        columns_(get.table_columns), join_filters_(std::move(join_filters)),
+        join_filter_counts_(std::make_unique<std::atomic<uint64_t>[]>(2 * join_filters_.size())), work_(std::move(shared)),
+        parallel_(parallel), report_progress_(report_progress) {
     auto bindings = get.GetColumnBindings();
     for (const auto& f : get.pushed_filters) {
       // Resolve the filter against the scan's output columns.
@@ -258,6 +263,10 @@ class ExternalScan : public PhysicalOperator {
       int column = -1;
       per_value_column_.push_back(DecidablePerValue(*e, &column) ? column : -1);
       filters_.push_back(std::move(e));
+    }
+    decidable_on_.assign(column_ids_.size(), false);
+    for (int c : per_value_column_) {
+      if (c >= 0) decidable_on_[c] = true;
     }
     data_columns_ = def_->columns.size();
   }
@@ -421,6 +430,60 @@ class ExternalScan : public PhysicalOperator {
     out->push_back(std::move(chunk));
   }
 
+  // Clears mask[i] for the rows still set whose join key no build side holds (dictionary
+  // columns look their values up per row: only these rows' keys are checked). A filter that
+  // has kept more than three quarters of the first kJoinFilterTrialRows rows it checked is
+  // dropped: its checks would cost more than they save.
+  void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded, uint8_t* mask) const {
+    size_t n = chunk.size();
+    for (size_t j = 0; j < join_filters_.size(); j++) {
+      const JoinKeyFilter& filter = *join_filters_[j].filter;
+      size_t c = static_cast<size_t>(join_filters_[j].column);
+      std::atomic<uint64_t>& checked = join_filter_counts_[2 * j];
+      std::atomic<uint64_t>& kept = join_filter_counts_[2 * j + 1];
+      uint64_t seen = checked.load(std::memory_order_relaxed);
+      if (!filter.ready() || (seen >= kJoinFilterTrialRows && kept.load(std::memory_order_relaxed) > seen / 4 * 3)) {
+        continue;
+      }
+      const Vector* values = &chunk.column(c);
+      const uint32_t* idx = nullptr;
+      size_t null_index = 0;
+      if (!encoded.empty() && encoded[c].indices) {
+        values = &encoded[c].dictionary->values;
+        idx = encoded[c].indices;
+        null_index = encoded[c].dictionary->size;
+      } else if (values->is_constant()) {
+        continue;
+      }
+      const int64_t* data = values->data<int64_t>();
+      uint64_t rows = 0, passed = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (!mask[i]) continue;
+        size_t x = idx ? idx[i] : i;
+        bool pass = (!idx || x != null_index) && values->IsValid(x) && filter.MayContain(data[x]);
+        mask[i] = pass;
+        rows++;
+        passed += pass;
+      }
+      checked.fetch_add(rows, std::memory_order_relaxed);
+      kept.fetch_add(passed, std::memory_order_relaxed);
+      ctx_->query()->rows_filtered_by_join_keys.fetch_add(rows - passed, std::memory_order_relaxed);
+    }
+  }
+
+  // The verdicts of every filter decidable on dictionary column `c`, ANDed.
+  const std::vector<uint8_t>& CombinedVerdicts(size_t c, DictionaryColumn& d) const {
+    if (!d.combined.empty()) return d.combined;
+    std::vector<uint8_t> combined(d.size + 1, 1);
+    for (size_t f = 0; f < filters_.size(); f++) {
+      if (per_value_column_[f] != static_cast<int>(c)) continue;
+      const std::vector<uint8_t>& verdicts = Verdicts(f, c, d);
+      for (size_t i = 0; i <= d.size; i++) combined[i] &= verdicts[i];
+    }
+    d.combined = std::move(combined);
+    return d.combined;
+  }
+
   // The verdict of filter `f` for every value of dictionary column `c` (1 = the row passes).
   const std::vector<uint8_t>& Verdicts(size_t f, size_t c, DictionaryColumn& d) const {
     std::vector<uint8_t>& verdicts = d.verdicts[f];
@@ -461,14 +524,13 @@ class ExternalScan : public PhysicalOperator {
     std::memset(mask, 1, n);
     bool masked = false;
     std::vector<bool> done(filters_.size(), false);
-    for (size_t f = 0; f < filters_.size(); f++) {
-      int c = per_value_column_[f];
-      if (c < 0 || encoded.empty() || !encoded[c].indices) continue;
-      const std::vector<uint8_t>& verdicts = Verdicts(f, c, *encoded[c].dictionary);
+    for (size_t c = 0; c < encoded.size(); c++) {
+      if (!encoded[c].indices || !decidable_on_[c]) continue;
+      const std::vector<uint8_t>& verdicts = CombinedVerdicts(c, *encoded[c].dictionary);
       const uint32_t* idx = encoded[c].indices;
       for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
       masked = true;
-      done[f] = true;
+      for (size_t f = 0; f < filters_.size(); f++) done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
     }
     if (masked) {
       size_t kept = 0;
@@ -490,6 +552,10 @@ class ExternalScan : public PhysicalOperator {
         const uint8_t* valid = v.validity();
         for (size_t i = 0; i < n; i++) mask[i] &= valid[i];
       }
+      masked = true;
+    }
+    if (!join_filters_.empty()) {
+      ApplyJoinFilters(chunk, encoded, mask);
       masked = true;
     }
     size_t m = n;
@@ -683,6 +749,7 @@ class ExternalScan : public PhysicalOperator {
     d->source = dictionary;
     d->size = size;
     d->verdicts.assign(filters_.size(), {});
+    d->combined.clear();
   }
 
   ExecContext* ctx_;
@@ -690,8 +757,12 @@ class ExternalScan : public PhysicalOperator {
   std::vector<uint32_t> column_ids_;
   std::vector<ColumnDef> columns_;
   std::vector<BoundExprPtr> filters_;
+  std::vector<JoinKeyPushdown> join_filters_;
+  // Per join filter: rows checked, rows kept.
+  std::unique_ptr<std::atomic<uint64_t>[]> join_filter_counts_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
-  std::vector<int> per_value_column_;  // per filter: the column it can be decided on per value, or -1
+  std::vector<int> per_value_column_;
+  std::vector<bool> decidable_on_;  // per output column: some filter is decidable per value  // per filter: the column it can be decided on per value, or -1
   size_t data_columns_ = 0;
   std::shared_ptr<ScanMorsels> work_;
   bool parallel_ = false;
@@ -712,13 +783,14 @@ std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::
 }
 
 PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get) {
-  return std::make_unique<ExternalScan>(ctx, get, std::make_shared<ScanMorsels>(), false, true);
+  return std::make_unique<ExternalScan>(ctx, get, std::make_shared<ScanMorsels>(), false, true,
+                                        std::vector<JoinKeyPushdown>{});
 }
 
 PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
-                                     bool report_progress) {
+                                     bool report_progress, std::vector<JoinKeyPushdown> join_filters) {
   if (!shared) shared = std::make_shared<ScanMorsels>();
-  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress);
+  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress, std::move(join_filters));
 }
 
 }  // namespace sql

@@ -5,6 +5,7 @@
 // Bytes read are added to the query's DataScannedInBytes. One instance per execution.
 #pragma once
 
+#include "engines/sql/execution/join_key_filter.h"
 #include "engines/sql/execution/physical_operator.h"
 #include "engines/sql/catalog/file_system.h"
 #include "engines/sql/formats/parquet/file_reader.h"
@@ -15,12 +16,19 @@ namespace sql {
 
 PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get);
 
+// A runtime filter from a hash join over the scan: rows whose value in output column
+// `column` the filter rules out cannot match and are dropped.
+struct JoinKeyPushdown {
+  std::shared_ptr<const JoinKeyFilter> filter;
+  int column = -1;
+};
+
 // One copy of a scan in a parallel pipeline: the copies made with the same `shared` (null
 // on the first call, which creates it) split the morsels between them, each decoding on
 // the thread that runs it. One copy should `report_progress`.
 struct ScanMorsels;
 PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
-                                     bool report_progress);
+                                     bool report_progress, std::vector<JoinKeyPushdown> join_filters = {});
 
 // The engine type a Parquet column reads as.
 Type ParquetColumnType(const parquet::Column& column);

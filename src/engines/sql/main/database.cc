@@ -116,6 +116,9 @@ class StatementRunner {
     r.bytes_scanned = state_.bytes_scanned.load();
     r.rows_scanned = state_.rows_scanned.load();
     r.rows_filtered_by_dictionary = state_.rows_filtered_by_dictionary.load();
+    r.rows_filtered_by_join_keys = state_.rows_filtered_by_join_keys.load();
+    r.aggregate_partitions_merged = state_.aggregate_partitions_merged.load();
+    r.parallel_build_pipelines = state_.parallel_build_pipelines.load();
     return r;
   }
 

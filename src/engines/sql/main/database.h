@@ -56,6 +56,12 @@ struct QueryResult {
   uint64_t rows_scanned = 0;  // rows read from tables' files
   // Of those, rows that filters rejected by deciding once per Parquet dictionary value.
   uint64_t rows_filtered_by_dictionary = 0;
+  // Of those, rows dropped in the scan because no hash join build side held their key.
+  uint64_t rows_filtered_by_join_keys = 0;
+  // How the work was shared out: radix partitions of split aggregation tables merged one by
+  // one on the worker threads, and copies of hash-join build pipelines run on them.
+  uint64_t aggregate_partitions_merged = 0;
+  uint64_t parallel_build_pipelines = 0;
   // Rows written by INSERT / UPDATE / DELETE / CTAS (-1 for queries).
   int64_t update_count = -1;
   size_t RowCount() const { return rows.row_count(); }

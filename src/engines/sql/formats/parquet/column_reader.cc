@@ -72,7 +72,10 @@ struct ColumnReader::Impl {
   uint64_t next_offset;
   uint64_t page_offset;  // where the header of the page being decoded starts
   uint64_t chunk_end;
-  std::string window;
+  // The bytes fetched last: window_size bytes from window_offset (not zeroed before the read).
+  std::unique_ptr<char[]> window;
+  size_t window_capacity = 0;
+  size_t window_size = 0;
   uint64_t window_offset = 0;
 
   bool have_dictionary = false;
@@ -93,15 +96,20 @@ struct ColumnReader::Impl {
 };
 
 const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
-  if (offset < window_offset || offset + n > window_offset + window.size()) {
+  if (offset < window_offset || offset + n > window_offset + window_size) {
     if (offset > chunk_end || n > chunk_end - offset) Corrupt("page runs past the chunk");
-    const uint64_t len =
-        std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes));
-    window.resize(static_cast<size_t>(len));
-    chunk.source->ReadAt(offset, window.size(), window.data());
+    const auto len = static_cast<size_t>(
+        std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes)));
+    if (len > window_capacity) {
+      window = std::make_unique_for_overwrite<char[]>(len);
+      window_capacity = len;
+    }
+    window_size = 0;  // a failed read leaves no stale window
+    chunk.source->ReadAt(offset, len, window.get());
+    window_size = len;
     window_offset = offset;
   }
-  return reinterpret_cast<const uint8_t*>(window.data()) + (offset - window_offset);
+  return reinterpret_cast<const uint8_t*>(window.get()) + (offset - window_offset);
 }
 
 void ColumnReader::Impl::LoadNextPage() {

@@ -1,0 +1,45 @@
+// A Bloom filter over the integer keys of a hash join's build side. The planner hands it to
+// the scan right under the join's probe side, which then drops rows whose key the build
+// cannot hold before it materializes them and the join probes them (a runtime filter).
+// Filled once, by the thread that builds the join and before any probe starts; read-only
+// and shared by any number of threads after that.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace sql {
+
+class JoinKeyFilter {
+ public:
+  // Replaces the filter's keys with keys[0..count) and marks it ready.
+  void Fill(const int64_t* keys, size_t count);
+  bool ready() const { return ready_.load(std::memory_order_acquire); }
+  // False when `key` is certainly not one of the keys; true for every key (and about 1% of
+  // other values).
+  bool MayContain(int64_t key) const {
+    uint64_t h = Mix(static_cast<uint64_t>(key));
+    uint64_t bits = Bits(h);
+    return (words_[(h >> 32) & mask_] & bits) == bits;
+  }
+
+ private:
+  static uint64_t Mix(uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+  }
+  // Two bits of one 64-bit word per key.
+  static uint64_t Bits(uint64_t h) { return (uint64_t{1} << (h & 63)) | (uint64_t{1} << ((h >> 6) & 63)); }
+
+  std::vector<uint64_t> words_;
+  uint64_t mask_ = 0;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace sql
