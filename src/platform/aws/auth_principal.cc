@@ -23,4 +23,16 @@ auth::Principal ToAuthPrincipal(const Principal& p) {
   return out;
 }
 
+Principal AssumedRolePrincipal(const std::string& account_id, const std::string& role_arn,
+                               const std::string& session_name) {
+  Principal p;
+  p.type = Principal::Type::kAssumedRole;
+  p.account_id = account_id;
+  p.arn = "arn:aws:sts::" + account_id + ":assumed-role/" +
+          role_arn.substr(role_arn.rfind('/') + 1) + "/" + session_name;
+  p.role_arn = role_arn;
+  p.session_name = session_name;
+  return p;
+}
+
 }  // namespace aws

@@ -62,13 +62,7 @@ std::string RoleArn(const std::string& account_id, const std::string& role) {
 DataAccessor RoleSession(const std::string& account_id, const std::string& role_arn,
                          const std::string& session_name) {
   DataAccessor accessor;
-  aws::Principal& p = accessor.principal;
-  p.type = aws::Principal::Type::kAssumedRole;
-  p.account_id = account_id;
-  p.role_arn = role_arn;
-  p.session_name = session_name;
-  p.arn = "arn:aws:sts::" + account_id + ":assumed-role/" +
-          role_arn.substr(role_arn.rfind('/') + 1) + "/" + session_name;
+  accessor.principal = aws::AssumedRolePrincipal(account_id, role_arn, session_name);
   accessor.keys.Set("aws:PrincipalArn", {role_arn});
   accessor.keys.Set("aws:PrincipalAccount", {account_id});
   return accessor;

@@ -3,6 +3,7 @@
 #include "base/crypto.h"
 #include "base/time.h"
 #include "platform/aws/api_error.h"
+#include "platform/aws/auth_principal.h"
 #include "services/iam/iam_common.h"
 
 namespace iam {
@@ -35,13 +36,8 @@ RoleRecord FindRoleByArn(meta::Store& store, const std::string& arn) {
 
 aws::Principal RoleSessionPrincipal(const std::string& account_id, const RoleRecord& role,
                                     const std::string& session_name) {
-  aws::Principal p;
-  p.type = aws::Principal::Type::kAssumedRole;
-  p.account_id = account_id;
-  p.arn = "arn:aws:sts::" + account_id + ":assumed-role/" + role.name + "/" + session_name;
+  aws::Principal p = aws::AssumedRolePrincipal(account_id, role.arn, session_name);
   p.user_id = role.role_id + ":" + session_name;
-  p.role_arn = role.arn;
-  p.session_name = session_name;
   return p;
 }
 

@@ -9,18 +9,6 @@ namespace sagemaker {
 S3Access::S3Access(aws::CredentialProvider& credentials, storage::ObjectStore& objects)
     : credentials_(credentials), objects_(objects) {}
 
-aws::Principal S3Access::RoleSession(const std::string& account_id, const std::string& role_arn,
-                                     const std::string& session_name) {
-  aws::Principal p;
-  p.type = aws::Principal::Type::kAssumedRole;
-  p.account_id = account_id;
-  std::string role_name = role_arn.substr(role_arn.rfind('/') + 1);
-  p.arn = "arn:aws:sts::" + account_id + ":assumed-role/" + role_name + "/" + session_name;
-  p.role_arn = role_arn;
-  p.session_name = session_name;
-  return p;
-}
-
 bool S3Access::Allowed(const aws::Principal& principal, const std::string& action,
                        const std::string& bucket, const std::string& key) {
   std::vector<std::shared_ptr<const auth::Policy>> identity = credentials_.IdentityPolicies(principal);

@@ -15,10 +15,6 @@ class S3Access {
  public:
   S3Access(aws::CredentialProvider& credentials, storage::ObjectStore& objects);
 
-  // The principal of a session of `role_arn` (no credentials are issued).
-  static aws::Principal RoleSession(const std::string& account_id, const std::string& role_arn,
-                                    const std::string& session_name);
-
   // Whether `principal` may perform `action` ("s3:GetObject") on the bucket (key empty) or
   // on the object `key`.
   bool Allowed(const aws::Principal& principal, const std::string& action,
