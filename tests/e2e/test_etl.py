@@ -254,6 +254,22 @@ class EtlTest(harness.ServerTestCase):
         self.assertIn("s3:PutObject on resource: arn:aws:s3:::%s/as-role/" % BUCKET,
                       run["ErrorMessage"])
         self.assertEqual(self.keys("as-role/"), [])
+        # A role that may not create the catalog table a target registers fails before
+        # writing any file.
+        glue_roles.create_role(self.iam, "EtlNoCatalog", [
+            {"Effect": "Allow", "Action": ["s3:*", "glue:Get*"], "Resource": "*"}])
+        self.glue.create_database(DatabaseInput={"Name": "etl_roles"})
+        catalog_nodes = self.copy_flow("as-role")
+        catalog_nodes["t"]["S3DirectTarget"]["SchemaChangePolicy"] = {
+            "EnableUpdateCatalog": True, "Database": "etl_roles", "Table": "as_role"}
+        self.glue.update_job(JobName="as-role", JobUpdate={
+            "Role": "EtlNoCatalog", "Command": {"Name": "glueetl"},
+            "CodeGenConfigurationNodes": catalog_nodes})
+        run = self.run_job("as-role", expected="FAILED")
+        self.assertIn("glue:CreateTable on resource: arn:aws:glue:", run["ErrorMessage"])
+        self.assertEqual(self.keys("as-role/"), [])
+        self.assertAwsError("EntityNotFoundException", self.glue.get_table,
+                            DatabaseName="etl_roles", Name="as_role")
         # With a role that may, the same flow writes every row.
         self.glue.update_job(JobName="as-role", JobUpdate={
             "Role": "GlueEtl", "Command": {"Name": "glueetl"},

@@ -302,6 +302,13 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
       if (format.format == sql::FileFormat::kParquet && !format.compression.empty()) {
         o.parquet_compression = format.compression;
       }
+      // The catalog changes the target makes are checked before any file is written.
+      if (!t.table.empty() && !table && !catalog_.GetTable(t.database, t.table)) {
+        access.CheckChange("glue:CreateTable", t.database, t.table);
+      }
+      if (!t.table.empty() && !o.partition_by.empty()) {
+        access.CheckChange("glue:BatchCreatePartition", t.database, t.table);
+      }
       sql::TableDefinition def =
           sql::WriteTable(*fs, t.table.empty() ? "etl" : t.table, names, types, r.rows, o);
       say("Wrote " + std::to_string(r.RowCount()) + " rows in " + std::to_string(def.files.size()) +
@@ -310,7 +317,6 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
         if (!table) {
           table = catalog_.GetTable(t.database, t.table);
           if (!table) {
-            access.CheckChange("glue:CreateTable", t.database, t.table);
             Json input =
                 MakeTableInput(format, def.columns, def.partition_keys, o.location, o.header);
             input["Name"] = t.table;
@@ -329,7 +335,6 @@ void Jobs::Execute(Json job, std::string run_id, std::shared_ptr<std::atomic<boo
               catalog_.GetPartition(t.database, t.table, values)) {
             continue;
           }
-          access.CheckChange("glue:BatchCreatePartition", t.database, t.table);
           Json sd = (*table)["StorageDescriptor"];
           sd["Location"] = Directory(f.path);
           catalog_.CreatePartition(t.database, t.table,
