@@ -456,15 +456,18 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
                           std::shared_ptr<std::atomic<bool>> stop, DataAccess access) {
   auto started = std::chrono::steady_clock::now();
   std::string id = run["RunId"];
-  // The watchdog stops the run when it is still going at its deadline.
+  // The watchdog stops the run when it is still going at its deadline; a run that ends past
+  // its deadline before the watchdog woke has timed out all the same.
   std::mutex watch_mu;
   std::condition_variable watch_cv;
   bool finished = false;
   bool timed_out = false;
   int64_t timeout = run.value("Timeout", kDefaultTimeout);
+  auto deadline = started + timeout * timeout_unit_;
+  auto past_deadline = [&] { return std::chrono::steady_clock::now() >= deadline; };
   std::thread watchdog([&] {
     std::unique_lock watch_lock(watch_mu);
-    if (!watch_cv.wait_for(watch_lock, timeout * timeout_unit_, [&] { return finished; })) {
+    if (!watch_cv.wait_until(watch_lock, deadline, [&] { return finished; })) {
       timed_out = true;
       stop->store(true);
     }
@@ -484,7 +487,7 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
     if (run.contains("AdditionalRunOptions")) {
       prefix = run["AdditionalRunOptions"].value("ResultsS3Prefix", "");
     }
-    if (!prefix.empty() && !stop->load()) {
+    if (!prefix.empty() && !stop->load() && !past_deadline()) {
       if (prefix.back() != '/') prefix += '/';
       for (const Json& result : results) {
         std::string path = prefix + result["ResultId"].get<std::string>() + ".json";
@@ -504,7 +507,7 @@ void DataQuality::Execute(Json run, std::vector<Json> rulesets,
   }
   watch_cv.notify_one();
   watchdog.join();
-  if (timed_out) {
+  if (timed_out || past_deadline()) {
     status = "TIMEOUT";
     error = "The run did not finish within its timeout of " + std::to_string(timeout) +
             (timeout == 1 ? " minute" : " minutes");
