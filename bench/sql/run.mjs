@@ -84,14 +84,17 @@ const median = (xs) => {
   return v.length === 0 ? NaN : v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 };
 
-// Wall-clock and CPU (user + system, from /usr/bin/time) of one process run.
+// Wall-clock and CPU (user + system, from /usr/bin/time) of one process run. A timeout kills
+// the measured process itself (coreutils `timeout` under /usr/bin/time): killing only
+// /usr/bin/time would leave it running and loading the machine for the queries after it.
 function timeProcess(cmd, cmdArgs, input, timeoutMs = 0) {
   const timing = path.join(outDir, 'time.txt');
+  const limit = timeoutMs > 0 ? ['timeout', '-s', 'KILL', `${timeoutMs / 1000}`] : [];
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timing, cmd, ...cmdArgs],
-    { input, encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', timing, ...limit, cmd, ...cmdArgs],
+    { input, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (timeoutMs > 0 && r.signal) return { ms: Infinity, cpu: Infinity, out: '' };
+  if (timeoutMs > 0 && r.status === 128 + 9) return { ms: Infinity, cpu: Infinity, out: '' };
   if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
   const [user, sys] = fs.readFileSync(timing, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   return { ms, cpu: (user + sys) * 1000, out: r.stdout };
