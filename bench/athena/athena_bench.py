@@ -15,6 +15,7 @@ Prints Markdown tables. usage:
 """
 import argparse
 import datetime
+import json
 import os
 import re
 import shutil
@@ -180,7 +181,16 @@ def main():
         # from there writes Parquet.
         glue = client("glue", endpoint)
         glue.create_database(DatabaseInput={"Name": "bench_csv"})
-        glue.create_crawler(Name="tpch", Role="arn:aws:iam::123456789012:role/crawler",
+        # The crawl acts as its role, which may read the bucket and write the catalog.
+        iam = client("iam", endpoint)
+        role = iam.create_role(RoleName="crawler", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"},
+                "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+        iam.put_role_policy(RoleName="crawler", PolicyName="data", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"}]}))
+        glue.create_crawler(Name="tpch", Role=role,
                             DatabaseName="bench_csv",
                             Targets={"S3Targets": [{"Path": "s3://bench/csv/"}]})
         glue.start_crawler(Name="tpch")

@@ -1,9 +1,11 @@
 """Glue crawlers through boto3: the seed's §10.1 customers dataset as partitioned Parquet
 (written with Athena UNLOAD), a crawler that finds it, and Athena queries over the crawled
-table checked against the numbers computed here."""
+table checked against the numbers computed here. A crawl acts as the crawler's role."""
+import json
 import time
 import unittest
 
+import glue_roles
 import harness
 
 BUCKET = "crawl-bucket"
@@ -17,6 +19,8 @@ class GlueCrawlerTest(harness.ServerTestCase):
         cls.s3 = cls.server.client("s3")
         cls.glue = cls.server.client("glue")
         cls.athena = cls.server.client("athena")
+        cls.iam = cls.server.client("iam")
+        cls.role = glue_roles.create_role(cls.iam, "GlueCrawler")
         cls.s3.create_bucket(Bucket=BUCKET)
         # The seed's sample data (§10.1): 1,000 customers.
         cls.customers = [{"customer_id": i, "name": "顧客_%d" % i, "age": 20 + i % 50,
@@ -65,7 +69,7 @@ class GlueCrawlerTest(harness.ServerTestCase):
 
     def test_crawler_finds_partitioned_parquet(self):
         self.glue.create_crawler(
-            Name="customers-crawler", Role="arn:aws:iam::123456789012:role/GlueCrawler",
+            Name="customers-crawler", Role=self.role,
             DatabaseName="sample_db",
             Targets={"S3Targets": [{"Path": "s3://%s/sample-data/" % BUCKET}]})
         self.assertEqual(self.glue.get_crawler(Name="customers-crawler")["Crawler"]["State"],
@@ -114,6 +118,55 @@ class GlueCrawlerTest(harness.ServerTestCase):
         self.glue.delete_crawler(Name="customers-crawler")
         self.assertAwsError("EntityNotFoundException", self.glue.get_crawler,
                             Name="customers-crawler")
+
+    def test_a_crawl_reads_and_changes_the_catalog_as_the_crawlers_role(self):
+        self.glue.create_database(DatabaseInput={"Name": "role_db"})
+        target = {"S3Targets": [{"Path": "s3://%s/sample-data/" % BUCKET}]}
+        # A role that may not read the data: the crawl fails naming what was denied.
+        glue_roles.create_role(self.iam, "CrawlerNoRead", [
+            {"Effect": "Allow", "Action": ["s3:*", "glue:*"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::%s/sample-data/*" % BUCKET}])
+        self.glue.create_crawler(Name="no-read", Role="CrawlerNoRead", DatabaseName="role_db",
+                                 Targets=target)
+        self.glue.start_crawler(Name="no-read")
+        crawl = self.wait_ready("no-read")["LastCrawl"]
+        self.assertEqual(crawl["Status"], "FAILED")
+        self.assertIn("assumed-role/CrawlerNoRead/", crawl["ErrorMessage"])
+        self.assertIn("s3:GetObject", crawl["ErrorMessage"])
+        # A role that may read but not create tables: nothing lands in the catalog.
+        glue_roles.create_role(self.iam, "CrawlerNoCatalog", [
+            {"Effect": "Allow", "Action": ["s3:*", "glue:Get*"], "Resource": "*"}])
+        self.glue.update_crawler(Name="no-read", Role="CrawlerNoCatalog")
+        self.glue.start_crawler(Name="no-read")
+        crawl = self.wait_ready("no-read")["LastCrawl"]
+        self.assertEqual(crawl["Status"], "FAILED")
+        self.assertIn("glue:CreateTable on resource: arn:aws:glue:", crawl["ErrorMessage"])
+        self.assertEqual(self.glue.get_tables(DatabaseName="role_db")["TableList"], [])
+        # With the full role the same crawler creates the table and its partitions.
+        self.glue.update_crawler(Name="no-read", Role=self.role)
+        self.glue.start_crawler(Name="no-read")
+        self.assertEqual(self.wait_ready("no-read")["LastCrawl"]["Status"], "SUCCEEDED")
+        parts = self.glue.get_partitions(DatabaseName="role_db", TableName="customers")
+        self.assertEqual(len(parts["Partitions"]), len(REGIONS))
+
+    def test_setting_a_crawlers_role_needs_pass_role(self):
+        self.iam.create_user(UserName="crawl-dev")
+        self.iam.put_user_policy(UserName="crawl-dev", PolicyName="glue", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": ["glue:*", "s3:*"], "Resource": "*"}]}))
+        key = self.iam.create_access_key(UserName="crawl-dev")["AccessKey"]
+        glue = self.server.client("glue", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        args = {"Name": "dev-crawler", "Role": self.role, "DatabaseName": "sample_db",
+                "Targets": {"S3Targets": [{"Path": "s3://%s/sample-data/" % BUCKET}]}}
+        err = self.assertAwsError("AccessDeniedException", glue.create_crawler, **args)
+        self.assertIn("iam:PassRole", str(err))
+        self.assertNotIn("dev-crawler", glue.list_crawlers()["CrawlerNames"])
+        self.iam.put_user_policy(UserName="crawl-dev", PolicyName="pass", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": self.role}]}))
+        glue.create_crawler(**args)
+        self.assertEqual(glue.get_crawler(Name="dev-crawler")["Crawler"]["Role"], self.role)
 
     def test_bad_crawler_input(self):
         self.assertAwsError("EntityNotFoundException", self.glue.create_crawler,

@@ -96,7 +96,8 @@ StorageFormat DetectFormat(sql::FileSystem& fs, const std::string& path) {
 
 CrawlSummary CrawlS3Path(Catalog& catalog, sql::FileSystem& fs, const std::string& path,
                          const std::string& database, const std::string& prefix,
-                         const std::string& crawler_name, const std::atomic<bool>& stop) {
+                         const std::string& crawler_name, const std::atomic<bool>& stop,
+                         const DataAccess& access) {
   CrawlSummary summary;
   std::string root = path;
   if (!root.empty() && root.back() != '/') root += '/';
@@ -137,12 +138,14 @@ CrawlSummary CrawlS3Path(Catalog& catalog, sql::FileSystem& fs, const std::strin
     input["Parameters"]["typeOfData"] = "file";
     std::optional<Json> existing = catalog.GetTable(database, name);
     if (!existing) {
+      access.CheckChange("glue:CreateTable", database, name);
       catalog.CreateTable(database, input);
       summary.tables_created++;
       summary.log.push_back("Created table " + name + " in database " + database);
     } else if ((*existing)["StorageDescriptor"].value("Columns", Json::array()) !=
                    input["StorageDescriptor"]["Columns"] ||
                existing->value("PartitionKeys", Json::array()) != input["PartitionKeys"]) {
+      access.CheckChange("glue:UpdateTable", database, name);
       catalog.UpdateTable(database, input, false);
       summary.tables_updated++;
       summary.log.push_back("Updated table " + name + " in database " + database);
@@ -158,6 +161,7 @@ CrawlSummary CrawlS3Path(Catalog& catalog, sql::FileSystem& fs, const std::strin
       if (!seen.insert(values).second || catalog.GetPartition(database, name, values)) continue;
       Json sd = (*table)["StorageDescriptor"];
       sd["Location"] = f.path.substr(0, f.path.rfind('/') + 1);
+      access.CheckChange("glue:BatchCreatePartition", database, name);
       catalog.CreatePartition(database, name, {{"Values", values}, {"StorageDescriptor", sd}});
       summary.partitions_added++;
     }
@@ -309,7 +313,7 @@ void Crawlers::Delete(const std::string& name) {
   });
 }
 
-void Crawlers::Start(const std::string& name) {
+void Crawlers::Start(const std::string& name, DataAccess access) {
   std::lock_guard lock(mu_);
   if (running_.contains(name)) {
     throw GlueError(ErrorKind::kCrawlerRunning,
@@ -326,7 +330,8 @@ void Crawlers::Start(const std::string& name) {
   Save(*doc);
   auto stop = std::make_shared<std::atomic<bool>>(false);
   running_[name] = stop;
-  threads_.emplace_back([this, name, stop] { Crawl(name, stop); });
+  threads_.emplace_back(
+      [this, name, stop, access = std::move(access)] { Crawl(name, stop, access); });
 }
 
 void Crawlers::Stop(const std::string& name) {
@@ -359,7 +364,8 @@ Json Crawlers::Metrics(const std::string& name) const {
   return out;
 }
 
-void Crawlers::Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop) {
+void Crawlers::Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop,
+                     DataAccess access) {
   auto started = std::chrono::steady_clock::now();
   double start_time = NowSeconds();
   std::optional<Json> doc;
@@ -373,10 +379,11 @@ void Crawlers::Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop) 
   std::string error;
   try {
     if (!doc) throw GlueError(ErrorKind::kEntityNotFound, "Crawler " + name + " not found.");
+    std::shared_ptr<sql::FileSystem> fs = access.Wrap(fs_);
     for (const Json& target : (*doc)["Targets"].value("S3Targets", Json::array())) {
-      CrawlSummary s = CrawlS3Path(catalog_, *fs_, target.value("Path", ""),
+      CrawlSummary s = CrawlS3Path(catalog_, *fs, target.value("Path", ""),
                                    (*doc)["DatabaseName"].get<std::string>(),
-                                   doc->value("TablePrefix", ""), name, *stop);
+                                   doc->value("TablePrefix", ""), name, *stop, access);
       total.tables_created += s.tables_created;
       total.tables_updated += s.tables_updated;
       total.partitions_added += s.partitions_added;

@@ -5,7 +5,8 @@
 // schema with the SQL engine's file description, detects Hive partition folders
 // (`key=value/`), creates or updates the tables and adds missing partitions in the catalog,
 // and records what changed (tables created, updated, partitions added) as the crawler's
-// metrics and last crawl.
+// metrics and last crawl. Through the API a crawl acts as the crawler's role: it lists and
+// reads with the role's s3 permissions and changes the catalog with its glue permissions.
 //
 //   glue::Crawlers crawlers(meta, catalog, fs);
 //   crawlers.Create(create_crawler_input);
@@ -30,6 +31,7 @@
 #include "engines/sql/catalog/file_system.h"
 #include "platform/meta/store.h"
 #include "services/glue/catalog.h"
+#include "services/glue/data_access_authorizer.h"
 
 namespace glue {
 
@@ -42,10 +44,13 @@ struct CrawlSummary {
 };
 
 // Crawls the S3 target `path` (s3://bucket/prefix/) into `database`; tables are named
-// `prefix` + the dataset folder's name. Throws GlueError/sql::Error on failure.
+// `prefix` + the dataset folder's name. Each catalog change is first checked against `access`
+// (the crawler's role): glue:CreateTable, glue:UpdateTable, glue:BatchCreatePartition. Throws
+// GlueError/sql::Error on failure.
 CrawlSummary CrawlS3Path(Catalog& catalog, sql::FileSystem& fs, const std::string& path,
                          const std::string& database, const std::string& prefix,
-                         const std::string& crawler_name, const std::atomic<bool>& stop);
+                         const std::string& crawler_name, const std::atomic<bool>& stop,
+                         const DataAccess& access = {});
 
 class Crawlers {
  public:
@@ -61,13 +66,15 @@ class Crawlers {
   // UpdateCrawler's input (members given replace the current ones).
   void Update(const base::Json& input);
   void Delete(const std::string& name);
-  void Start(const std::string& name);
+  // Starts a crawl that lists, reads and changes the catalog through `access` (the crawler's
+  // role; unchecked by default).
+  void Start(const std::string& name, DataAccess access = {});
   void Stop(const std::string& name);
   // CrawlerMetrics documents (TablesCreated, TablesUpdated, LastRuntimeSeconds, ...).
   base::Json Metrics(const std::string& name) const;
 
  private:
-  void Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop);
+  void Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop, DataAccess access);
   void Save(const base::Json& doc);
 
   meta::Store& meta_;

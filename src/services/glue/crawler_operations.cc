@@ -7,13 +7,16 @@ namespace glue {
 
 using base::Json;
 
-void RegisterCrawlerOperations(Crawlers& crawlers, aws::Service& svc) {
+void RegisterCrawlerOperations(Crawlers& crawlers, storage::ObjectStore* objects,
+                               aws::Service& svc) {
   auto crawler_arn = [](const char* member) {
     return [member](const aws::RequestContext& ctx, const Json& in) {
       return GlueArn(ctx, "crawler", Optional(in, member));
     };
   };
-  Register(svc, "CreateCrawler", [&](aws::RequestContext&, const Json& in) {
+  // A crawler acts as its role, which whoever sets it must be allowed to pass.
+  Register(svc, "CreateCrawler", [&](aws::RequestContext& ctx, const Json& in) {
+    CheckPassRole(ctx, in, Required(in, "Role"));
     crawlers.Create(in);
     return Json::object();
   }).Resource(crawler_arn("Name"));
@@ -47,7 +50,8 @@ void RegisterCrawlerOperations(Crawlers& crawlers, aws::Service& svc) {
     }
     return Json{{"Crawlers", found}, {"CrawlersNotFound", missing}};
   });
-  Register(svc, "UpdateCrawler", [&](aws::RequestContext&, const Json& in) {
+  Register(svc, "UpdateCrawler", [&](aws::RequestContext& ctx, const Json& in) {
+    if (in.contains("Role")) CheckPassRole(ctx, in, Required(in, "Role"));
     crawlers.Update(in);
     return Json::object();
   }).Resource(crawler_arn("Name"));
@@ -55,8 +59,11 @@ void RegisterCrawlerOperations(Crawlers& crawlers, aws::Service& svc) {
     crawlers.Delete(Required(in, "Name"));
     return Json::object();
   }).Resource(crawler_arn("Name"));
-  Register(svc, "StartCrawler", [&](aws::RequestContext&, const Json& in) {
-    crawlers.Start(Required(in, "Name"));
+  Register(svc, "StartCrawler", [&, objects](aws::RequestContext& ctx, const Json& in) {
+    std::string name = Required(in, "Name");
+    std::optional<Json> crawler = crawlers.Get(name);
+    if (!crawler) throw EntityNotFound("Crawler " + name + " not found.");
+    crawlers.Start(name, AsRole(ctx, crawler->value("Role", ""), "AWS-Crawler", objects));
     return Json::object();
   }).Resource(crawler_arn("Name"));
   Register(svc, "StopCrawler", [&](aws::RequestContext&, const Json& in) {

@@ -171,17 +171,29 @@ void DataAccess::CheckChange(const std::string& action, const std::string& datab
   if (authorizer) authorizer->ChangeChecker(region, account)(action, database, table);
 }
 
-DataAccess RoleAccess(aws::RequestContext& ctx, const base::Json& input, const std::string& role,
-                      const std::string& session_name, storage::ObjectStore* store) {
+void CheckPassRole(aws::RequestContext& ctx, const base::Json& input, const std::string& role) {
+  if (ctx.credentials() != nullptr) {
+    ctx.Authorize("iam:PassRole", RoleArn(ctx.account_id(), role), input);
+  }
+}
+
+DataAccess AsRole(aws::RequestContext& ctx, const std::string& role,
+                  const std::string& session_name, storage::ObjectStore* store) {
   DataAccess access;
   if (ctx.credentials() == nullptr) return access;
-  std::string arn = RoleArn(ctx.account_id(), role);
-  ctx.Authorize("iam:PassRole", arn, input);
   access.authorizer = std::make_shared<DataAccessAuthorizer>(
-      *ctx.credentials(), RoleSession(ctx.account_id(), arn, session_name), store);
+      *ctx.credentials(), RoleSession(ctx.account_id(), RoleArn(ctx.account_id(), role),
+                                      session_name),
+      store);
   access.region = ctx.region();
   access.account = ctx.account_id();
   return access;
+}
+
+DataAccess RoleAccess(aws::RequestContext& ctx, const base::Json& input, const std::string& role,
+                      const std::string& session_name, storage::ObjectStore* store) {
+  CheckPassRole(ctx, input, role);
+  return AsRole(ctx, role, session_name, store);
 }
 
 }  // namespace glue

@@ -107,10 +107,17 @@ struct DataAccess {
                    const std::string& table) const;
 };
 
-// The data access of a run that the caller of `ctx` starts with `role` (a name or an ARN):
-// the caller needs iam:PassRole on the role (else AccessDeniedException), and the run reads
-// and writes as a session of the role named `session_name`. Unchecked when `ctx` is not
-// authenticated.
+// Checks that the caller of `ctx` may pass `role` (a name or an ARN) to Glue: iam:PassRole,
+// else AccessDeniedException. Does nothing when `ctx` is not authenticated.
+void CheckPassRole(aws::RequestContext& ctx, const base::Json& input, const std::string& role);
+
+// The data access of work that runs as a session of `role` named `session_name`: it reads
+// and writes with the role's permissions. Unchecked when `ctx` is not authenticated.
+DataAccess AsRole(aws::RequestContext& ctx, const std::string& role,
+                  const std::string& session_name, storage::ObjectStore* store);
+
+// The data access of a run that the caller of `ctx` starts with `role`: CheckPassRole, then
+// AsRole.
 DataAccess RoleAccess(aws::RequestContext& ctx, const base::Json& input, const std::string& role,
                       const std::string& session_name, storage::ObjectStore* store);
 

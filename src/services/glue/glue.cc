@@ -21,7 +21,7 @@ Glue::~Glue() = default;
 std::unique_ptr<aws::Service> Glue::MakeService() {
   auto svc = std::make_unique<aws::Service>("glue", "glue");
   RegisterCatalogOperations(catalog_, *svc);
-  RegisterCrawlerOperations(crawlers_, *svc);
+  RegisterCrawlerOperations(crawlers_, &fs_->store(), *svc);
   RegisterJobOperations(jobs_, &fs_->store(), *svc);
   RegisterDataQualityOperations(data_quality_, &fs_->store(), *svc);
   return svc;

@@ -12,7 +12,8 @@ class DataQuality;
 class Jobs;
 
 void RegisterCatalogOperations(Catalog& catalog, aws::Service& svc);
-void RegisterCrawlerOperations(Crawlers& crawlers, aws::Service& svc);
+void RegisterCrawlerOperations(Crawlers& crawlers, storage::ObjectStore* objects,
+                               aws::Service& svc);
 // Job runs and data quality runs read and write as their role; `objects` holds the buckets'
 // policies that also apply.
 void RegisterJobOperations(Jobs& jobs, storage::ObjectStore* objects, aws::Service& svc);
