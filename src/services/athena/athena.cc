@@ -13,8 +13,8 @@
 #include "base/time.h"
 #include "engines/sql/common/error.h"
 #include "platform/aws/api_error.h"
-#include "services/glue/data_access_authorizer.h"
 #include "services/athena/query_runner.h"
+#include "services/glue/data_access_authorizer.h"
 #include "services/glue/glue_error.h"
 #include "services/glue/object_store_file_system.h"
 
@@ -266,7 +266,7 @@ struct Athena::Impl {
 
   // The caller of `ctx`, for the checks its query makes later on a worker thread.
   std::shared_ptr<glue::DataAccessAuthorizer> CallerOf(aws::RequestContext& ctx, const Json& in,
-                                            const std::string& workgroup) {
+                                                       const std::string& workgroup) {
     if (ctx.credentials() == nullptr) return nullptr;
     glue::DataAccessor caller;
     caller.principal = ctx.principal();
@@ -276,7 +276,7 @@ struct Athena::Impl {
     ctx.Authorize("athena:StartQueryExecution", ctx.Arn("athena", "workgroup/" + workgroup), in,
                   [&caller](auth::ContextKeys& keys) { caller.keys = keys; });
     return std::make_shared<glue::DataAccessAuthorizer>(*ctx.credentials(), std::move(caller),
-                                             &glue.file_system()->store());
+                                                        &glue.file_system()->store());
   }
 
   Json Start(aws::RequestContext& ctx, const Json& in) {

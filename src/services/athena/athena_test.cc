@@ -120,8 +120,9 @@ TEST_F(AthenaServiceTest, PollsBeyondTheWaitingLimitAnswerAtOnce) {
   std::vector<std::string> waited_states(2);
   std::vector<std::thread> pollers;
   for (std::string& state : waited_states) {
-    pollers.emplace_back(
-        [&] { state = State(Call("GetQueryExecution", {{"QueryExecutionId", id}})); });
+    pollers.emplace_back([&] {
+      state = State(Call("GetQueryExecution", {{"QueryExecutionId", id}}));
+    });
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   // ... so a third answers without waiting: no worker thread is held past the limit.

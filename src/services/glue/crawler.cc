@@ -364,8 +364,7 @@ Json Crawlers::Metrics(const std::string& name) const {
   return out;
 }
 
-void Crawlers::Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop,
-                     DataAccess access) {
+void Crawlers::Crawl(std::string name, std::shared_ptr<std::atomic<bool>> stop, DataAccess access) {
   auto started = std::chrono::steady_clock::now();
   double start_time = NowSeconds();
   std::optional<Json> doc;

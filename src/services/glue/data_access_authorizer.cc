@@ -16,7 +16,8 @@ std::string LiteralPrefix(const std::string& key) {
 
 class AuthorizingFileSystem : public sql::FileSystem {
  public:
-  AuthorizingFileSystem(std::shared_ptr<sql::FileSystem> fs, std::shared_ptr<DataAccessAuthorizer> authz)
+  AuthorizingFileSystem(std::shared_ptr<sql::FileSystem> fs,
+                        std::shared_ptr<DataAccessAuthorizer> authz)
       : fs_(std::move(fs)), authz_(std::move(authz)) {}
 
   std::unique_ptr<sql::RandomAccessFile> Open(const std::string& path) override {
@@ -68,8 +69,8 @@ DataAccessor RoleSession(const std::string& account_id, const std::string& role_
   return accessor;
 }
 
-DataAccessAuthorizer::DataAccessAuthorizer(aws::CredentialProvider& credentials, DataAccessor caller,
-                                 storage::ObjectStore* store)
+DataAccessAuthorizer::DataAccessAuthorizer(aws::CredentialProvider& credentials,
+                                           DataAccessor caller, storage::ObjectStore* store)
     : credentials_(credentials), caller_(std::move(caller)), store_(store) {}
 
 const std::vector<const auth::Policy*>& DataAccessAuthorizer::Identity() {
@@ -101,8 +102,8 @@ const auth::Policy* DataAccessAuthorizer::BucketPolicy(const std::string& bucket
 }
 
 void DataAccessAuthorizer::Require(const std::string& action, const std::string& resource,
-                              const std::string& s3_bucket,
-                              const std::vector<std::pair<std::string, std::string>>& keys) {
+                                   const std::string& s3_bucket,
+                                   const std::vector<std::pair<std::string, std::string>>& keys) {
   auth::Request request;
   request.action = action;
   request.resource = resource;
@@ -129,7 +130,7 @@ void DataAccessAuthorizer::Require(const std::string& action, const std::string&
 }
 
 TableObserver DataAccessAuthorizer::TableChecker(const std::string& region,
-                                                   const std::string& account) {
+                                                 const std::string& account) {
   std::string prefix = "arn:aws:glue:" + region + ":" + account + ":";
   return
       [authz = shared_from_this(), prefix](const std::string& database, const base::Json& table) {
@@ -182,9 +183,8 @@ DataAccess AsRole(aws::RequestContext& ctx, const std::string& role,
   DataAccess access;
   if (ctx.credentials() == nullptr) return access;
   access.authorizer = std::make_shared<DataAccessAuthorizer>(
-      *ctx.credentials(), RoleSession(ctx.account_id(), RoleArn(ctx.account_id(), role),
-                                      session_name),
-      store);
+      *ctx.credentials(),
+      RoleSession(ctx.account_id(), RoleArn(ctx.account_id(), role), session_name), store);
   access.region = ctx.region();
   access.account = ctx.account_id();
   return access;

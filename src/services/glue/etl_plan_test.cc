@@ -190,9 +190,7 @@ TEST_F(EtlPlanTest, BadGraphsNameTheNode) {
     EXPECT_NE(std::string(e.what()).find("cycle"), std::string::npos) << e.what();
   }
   EXPECT_THROW(Compile({{"src", Source()}}), GlueError);  // no target
-  EXPECT_THROW(
-      Compile({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}),
-      GlueError);
+  EXPECT_THROW(Compile({{"x", {{"Frobnicate", Json::object()}}}, {"t", Target("x")}}), GlueError);
 }
 
 TEST_F(EtlPlanTest, JobRunWritesTheTargetAndKeepsItsLog) {

@@ -167,9 +167,8 @@ std::string Jobs::StartRun(const std::string& name, const Json& arguments, DataA
   });
   auto stop = std::make_shared<std::atomic<bool>>(false);
   running_[name + "/" + id] = stop;
-  threads_.emplace_back([this, job = *job, id, stop, access = std::move(access)] {
-    Execute(job, id, stop, access);
-  });
+  threads_.emplace_back(
+      [this, job = *job, id, stop, access = std::move(access)] { Execute(job, id, stop, access); });
   return id;
 }
 

@@ -44,7 +44,8 @@ class DictionaryFilterTest : public ::testing::Test {
     Connection(db_).Query(
         "CREATE TABLE src WITH (format = 'PARQUET', external_location = '" + dir_.string() +
         "/') AS SELECT CAST(i AS INTEGER) AS id, m AS mode, CAST(q AS INTEGER) AS qty FROM "
-        "(VALUES " + values + ") AS u(i, m, q)");
+        "(VALUES " +
+        values + ") AS u(i, m, q)");
     auto def = std::make_shared<TableDefinition>();
     def->name = "t";
     def->columns = {{"id", Type::Integer()}, {"mode", Type::Varchar()}, {"qty", Type::Integer()}};
@@ -90,7 +91,8 @@ TEST_F(DictionaryFilterTest, StringInListIsDecidedPerDictionaryValue) {
 
 TEST_F(DictionaryFilterTest, NullRowsGetTheVerdictOfNull) {
   auto is_null = [](int i) { return !Mode(i).has_value(); };
-  EXPECT_EQ(ExpectCountAndSum("mode IS NULL", is_null), static_cast<uint64_t>(kRows - kRows / 7 - 1));
+  EXPECT_EQ(ExpectCountAndSum("mode IS NULL", is_null),
+            static_cast<uint64_t>(kRows - kRows / 7 - 1));
   auto not_air = [](int i) { return Mode(i) && *Mode(i) != "AIR"; };
   EXPECT_GT(ExpectCountAndSum("mode <> 'AIR'", not_air), 0u);
 }
@@ -99,7 +101,8 @@ TEST_F(DictionaryFilterTest, SeveralFiltersOnStringsAndNumbers) {
   auto keep = [](int i) { return Mode(i) && Mode(i)->starts_with("REG") && Qty(i) && *Qty(i) < 5; };
   int rejected = 0;
   for (int i = 0; i < kRows; i++) rejected += !keep(i);
-  EXPECT_EQ(ExpectCountAndSum("mode LIKE 'REG%' AND qty < 5", keep), static_cast<uint64_t>(rejected));
+  EXPECT_EQ(ExpectCountAndSum("mode LIKE 'REG%' AND qty < 5", keep),
+            static_cast<uint64_t>(rejected));
 }
 
 TEST_F(DictionaryFilterTest, FiltersThatAreNotDecidablePerValueRunRowByRow) {
@@ -108,8 +111,8 @@ TEST_F(DictionaryFilterTest, FiltersThatAreNotDecidablePerValueRunRowByRow) {
 }
 
 TEST_F(DictionaryFilterTest, KeptRowsCarryTheirValues) {
-  QueryResult r = Connection(db_).Query(
-      "SELECT id, mode, qty FROM t WHERE qty = 3 AND id < 200 ORDER BY id");
+  QueryResult r =
+      Connection(db_).Query("SELECT id, mode, qty FROM t WHERE qty = 3 AND id < 200 ORDER BY id");
   std::string got, want;
   for (size_t row = 0; row < r.RowCount(); row++) {
     got += r.GetValue(0, row).ToString() + "," + r.GetValue(1, row).ToString() + "," +

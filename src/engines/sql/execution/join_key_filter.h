@@ -35,7 +35,9 @@ class JoinKeyFilter {
     return x;
   }
   // Two bits of one 64-bit word per key.
-  static uint64_t Bits(uint64_t h) { return (uint64_t{1} << (h & 63)) | (uint64_t{1} << ((h >> 6) & 63)); }
+  static uint64_t Bits(uint64_t h) {
+    return (uint64_t{1} << (h & 63)) | (uint64_t{1} << ((h >> 6) & 63));
+  }
 
   std::vector<uint64_t> words_;
   uint64_t mask_ = 0;

@@ -52,8 +52,10 @@ class JoinPushdownTest : public ::testing::Test {
     }
     std::ofstream(dir_ / "csv" / "t.csv") << csv;
     Connection(db_).Query("CREATE TABLE src WITH (format = 'PARQUET', external_location = '" +
-                          (dir_ / "pq").string() + "/') AS SELECT CAST(i AS BIGINT) AS id, "
-                          "CAST(i % 10 AS BIGINT) AS d FROM (VALUES " + values + ") AS u(i)");
+                          (dir_ / "pq").string() +
+                          "/') AS SELECT CAST(i AS BIGINT) AS id, "
+                          "CAST(i % 10 AS BIGINT) AS d FROM (VALUES " +
+                          values + ") AS u(i)");
     Connection(db_).Query("CREATE TABLE keys(k BIGINT)");
     Connection(db_).Query("INSERT INTO keys VALUES (3), (10), (4999), (NULL), (-1)");
     for (const char* format : {"pq", "csv"}) {
@@ -92,7 +94,8 @@ class JoinPushdownTest : public ::testing::Test {
 
 TEST_F(JoinPushdownTest, InnerJoinScansDropRowsNoKeyMatches) {
   for (const char* table : {"pq", "csv"}) {
-    QueryResult r = Run(std::string("SELECT count(*), sum(t.id) FROM ") + table + " t, keys WHERE t.id = keys.k");
+    QueryResult r = Run(std::string("SELECT count(*), sum(t.id) FROM ") + table +
+                        " t, keys WHERE t.id = keys.k");
     EXPECT_EQ(Row(r), "3|5012") << table;
     EXPECT_EQ(r.rows_scanned, static_cast<uint64_t>(kRows)) << table;
     // All but the 3 matches and a few false positives never reached the join.
@@ -105,16 +108,17 @@ TEST_F(JoinPushdownTest, SemiJoinsFilterAndOuterJoinsDoNot) {
   QueryResult semi = Run("SELECT count(*), sum(id) FROM pq WHERE id IN (SELECT k FROM keys)");
   EXPECT_EQ(Row(semi), "3|5012");
   EXPECT_GT(semi.rows_filtered_by_join_keys, static_cast<uint64_t>(kRows - 3 - 100));
-  QueryResult left = Run("SELECT count(*), count(keys.k) FROM pq t LEFT JOIN keys ON t.id = keys.k");
+  QueryResult left =
+      Run("SELECT count(*), count(keys.k) FROM pq t LEFT JOIN keys ON t.id = keys.k");
   EXPECT_EQ(Row(left), "5000|3");
   EXPECT_EQ(left.rows_filtered_by_join_keys, 0u);
 }
 
 TEST_F(JoinPushdownTest, ResultsMatchWithManyKeys) {
   // Build keys from the table itself: every third id, grouped by d.
-  QueryResult r = Run(
-      "SELECT t.d, count(*), sum(t.id) FROM pq t, (SELECT id FROM csv WHERE id % 3 = 0) k "
-      "WHERE t.id = k.id GROUP BY t.d ORDER BY t.d");
+  QueryResult r =
+      Run("SELECT t.d, count(*), sum(t.id) FROM pq t, (SELECT id FROM csv WHERE id % 3 = 0) k "
+          "WHERE t.id = k.id GROUP BY t.d ORDER BY t.d");
   ASSERT_EQ(r.RowCount(), 10u);
   int64_t count0 = 0, sum0 = 0;
   for (int i = 0; i < kRows; i++) {

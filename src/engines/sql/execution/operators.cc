@@ -650,7 +650,8 @@ class ParallelAggregate : public PhysicalOperator {
           tasks.push_back([this, &sources, p] { parts_[0]->MergeFlushed(sources, p); });
         }
         Run(std::move(tasks));
-        ctx_->query()->aggregate_partitions_merged.fetch_add(kPartitions, std::memory_order_relaxed);
+        ctx_->query()->aggregate_partitions_merged.fetch_add(kPartitions,
+                                                             std::memory_order_relaxed);
       } else {
         for (size_t i = 1; i < parts_.size(); i++) parts_[0]->MergeFrom(*parts_[i]);
       }
@@ -821,7 +822,8 @@ class HashJoinBuild {
   // The Bloom filter of the keys, filled with the build; null unless there is one integer
   // key column whose NULLs never match. Planning time only (one thread).
   std::shared_ptr<JoinKeyFilter> KeyFilter() {
-    bool one_integer = rkeys_.size() == 1 && !null_equal_[0] && rkeys_[0]->type.physical() == PhysicalType::kInt64;
+    bool one_integer =
+        rkeys_.size() == 1 && !null_equal_[0] && rkeys_[0]->type.physical() == PhysicalType::kInt64;
     if (one_integer && !key_filter_) key_filter_ = std::make_shared<JoinKeyFilter>();
     return key_filter_;
   }

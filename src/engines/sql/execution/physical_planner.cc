@@ -188,7 +188,8 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
     case LogicalKind::kGet: {
       PhysicalPtr scan;
       if (op.external) {
-        return MakeParallelExternalScan(ctx_, op, state->scans[&op], first, state->join_filters[&op]);
+        return MakeParallelExternalScan(ctx_, op, state->scans[&op], first,
+                                        state->join_filters[&op]);
       }
       auto& counter = state->memory_scans[&op];
       if (!counter) counter = std::make_shared<std::atomic<size_t>>(0);

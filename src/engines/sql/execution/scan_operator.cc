@@ -81,7 +81,8 @@ class ParquetSource : public parquet::RandomAccessSource {
 
 // Converts a decoded Parquet batch (in value form) into a vector of the column's engine type
 // with room for at least `capacity` values.
-void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out, size_t capacity) {
+void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out,
+                   size_t capacity) {
   size_t n = static_cast<size_t>(b.num_rows);
   out.Initialize(source, std::max({n, capacity, kVectorSize}));
   switch (b.type) {
@@ -168,7 +169,8 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
       return true;
     case BoundExprKind::kFunction: {
       const std::string& op = e.function->name;
-      bool comparison = op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+      bool comparison =
+          op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
       bool like = op == "like" && e.function->data != nullptr;
       if (!comparison && !like) return false;
       break;
@@ -228,12 +230,18 @@ class ExternalScan : public PhysicalOperator {
  public:
   // `parallel`: this is one of several copies sharing `shared`; each decodes the morsels it
   // takes on its own thread (serial scans decode waves of morsels on the pool instead).
-  ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared, bool parallel,
-               bool report_progress, std::vector<JoinKeyPushdown> join_filters)
-      : PhysicalOperator(get.types), ctx_(ctx), def_(get.external), column_ids_(get.column_ids),
-        columns_(get.table_columns), join_filters_(std::move(join_filters)),
-        join_filter_counts_(std::make_unique<std::atomic<uint64_t>[]>(2 * join_filters_.size())), work_(std::move(shared)),
-        parallel_(parallel), report_progress_(report_progress) {
+  ExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels> shared,
+               bool parallel, bool report_progress, std::vector<JoinKeyPushdown> join_filters)
+      : PhysicalOperator(get.types),
+        ctx_(ctx),
+        def_(get.external),
+        column_ids_(get.column_ids),
+        columns_(get.table_columns),
+        join_filters_(std::move(join_filters)),
+        join_filter_counts_(std::make_unique<std::atomic<uint64_t>[]>(2 * join_filters_.size())),
+        work_(std::move(shared)),
+        parallel_(parallel),
+        report_progress_(report_progress) {
     auto bindings = get.GetColumnBindings();
     for (const auto& f : get.pushed_filters) {
       // Resolve the filter against the scan's output columns.
@@ -434,7 +442,8 @@ class ExternalScan : public PhysicalOperator {
   // columns look their values up per row: only these rows' keys are checked). A filter that
   // has kept more than three quarters of the first kJoinFilterTrialRows rows it checked is
   // dropped: its checks would cost more than they save.
-  void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded, uint8_t* mask) const {
+  void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded,
+                        uint8_t* mask) const {
     size_t n = chunk.size();
     for (size_t j = 0; j < join_filters_.size(); j++) {
       const JoinKeyFilter& filter = *join_filters_[j].filter;
@@ -442,7 +451,8 @@ class ExternalScan : public PhysicalOperator {
       std::atomic<uint64_t>& checked = join_filter_counts_[2 * j];
       std::atomic<uint64_t>& kept = join_filter_counts_[2 * j + 1];
       uint64_t seen = checked.load(std::memory_order_relaxed);
-      if (!filter.ready() || (seen >= kJoinFilterTrialRows && kept.load(std::memory_order_relaxed) > seen / 4 * 3)) {
+      if (!filter.ready() ||
+          (seen >= kJoinFilterTrialRows && kept.load(std::memory_order_relaxed) > seen / 4 * 3)) {
         continue;
       }
       const Vector* values = &chunk.column(c);
@@ -530,7 +540,8 @@ class ExternalScan : public PhysicalOperator {
       const uint32_t* idx = encoded[c].indices;
       for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
       masked = true;
-      for (size_t f = 0; f < filters_.size(); f++) done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
+      for (size_t f = 0; f < filters_.size(); f++)
+        done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
     }
     if (masked) {
       size_t kept = 0;
@@ -735,12 +746,13 @@ class ExternalScan : public PhysicalOperator {
 
   // Converts a column chunk's dictionary into `d` (values of type `want`, then the zeroed
   // slot that stands for NULL).
-  void LoadDictionary(const std::shared_ptr<const parquet::ColumnBatch>& dictionary, const Type& source,
-                      const Type& want, DictionaryColumn* d) const {
+  void LoadDictionary(const std::shared_ptr<const parquet::ColumnBatch>& dictionary,
+                      const Type& source, const Type& want, DictionaryColumn* d) const {
     size_t size = static_cast<size_t>(dictionary->num_rows);
     Vector v;
     BatchToVector(*dictionary, source, v, size + 1);
-    std::memset(v.data<uint8_t>() + size * PhysicalSize(source.physical()), 0, PhysicalSize(source.physical()));
+    std::memset(v.data<uint8_t>() + size * PhysicalSize(source.physical()), 0,
+                PhysicalSize(source.physical()));
     if (want == source) {
       d->values = std::move(v);
     } else {
@@ -762,7 +774,8 @@ class ExternalScan : public PhysicalOperator {
   std::unique_ptr<std::atomic<uint64_t>[]> join_filter_counts_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
   std::vector<int> per_value_column_;
-  std::vector<bool> decidable_on_;  // per output column: some filter is decidable per value  // per filter: the column it can be decided on per value, or -1
+  std::vector<bool> decidable_on_;  // per output column: some filter is decidable per value  // per
+                                    // filter: the column it can be decided on per value, or -1
   size_t data_columns_ = 0;
   std::shared_ptr<ScanMorsels> work_;
   bool parallel_ = false;
@@ -787,10 +800,12 @@ PhysicalPtr MakeExternalScan(ExecContext* ctx, const LogicalOperator& get) {
                                         std::vector<JoinKeyPushdown>{});
 }
 
-PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
-                                     bool report_progress, std::vector<JoinKeyPushdown> join_filters) {
+PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get,
+                                     std::shared_ptr<ScanMorsels>& shared, bool report_progress,
+                                     std::vector<JoinKeyPushdown> join_filters) {
   if (!shared) shared = std::make_shared<ScanMorsels>();
-  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress, std::move(join_filters));
+  return std::make_unique<ExternalScan>(ctx, get, shared, true, report_progress,
+                                        std::move(join_filters));
 }
 
 }  // namespace sql

@@ -5,9 +5,9 @@
 // Bytes read are added to the query's DataScannedInBytes. One instance per execution.
 #pragma once
 
+#include "engines/sql/catalog/file_system.h"
 #include "engines/sql/execution/join_key_filter.h"
 #include "engines/sql/execution/physical_operator.h"
-#include "engines/sql/catalog/file_system.h"
 #include "engines/sql/formats/parquet/file_reader.h"
 #include "engines/sql/formats/parquet/schema.h"
 #include "engines/sql/planner/logical_operator.h"
@@ -27,8 +27,9 @@ struct JoinKeyPushdown {
 // on the first call, which creates it) split the morsels between them, each decoding on
 // the thread that runs it. One copy should `report_progress`.
 struct ScanMorsels;
-PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get, std::shared_ptr<ScanMorsels>& shared,
-                                     bool report_progress, std::vector<JoinKeyPushdown> join_filters = {});
+PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& get,
+                                     std::shared_ptr<ScanMorsels>& shared, bool report_progress,
+                                     std::vector<JoinKeyPushdown> join_filters = {});
 
 // The engine type a Parquet column reads as.
 Type ParquetColumnType(const parquet::Column& column);

@@ -19,7 +19,9 @@ class OptimizerTest : public ::testing::Test {
     o.file_table_functions = true;
     return conn_.Query(sql, o);
   }
-  std::string Explain(const std::string& sql) { return Query("EXPLAIN " + sql).GetValue(0, 0).ToString(); }
+  std::string Explain(const std::string& sql) {
+    return Query("EXPLAIN " + sql).GetValue(0, 0).ToString();
+  }
   std::vector<std::string> Rows(const std::string& sql) {
     QueryResult r = Query(sql);
     std::vector<std::string> out;
@@ -38,7 +40,7 @@ TEST_F(OptimizerTest, FiltersUnderViewsReachTheScan) {
   fs::path dir = fs::temp_directory_path() / ("sql_opt_test_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   Query("CREATE TABLE t WITH (format = 'PARQUET', external_location = '" + dir.string() +
-              "') AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) v(id, name)");
+        "') AS SELECT * FROM (VALUES (1, 'a'), (2, 'b'), (3, 'c')) v(id, name)");
   Query("CREATE VIEW tv AS SELECT * FROM read_parquet('" + dir.string() + "/*.parquet')");
   std::string plan = Explain("SELECT name FROM tv WHERE id >= 2");
   // The view's projection is gone and the predicate is evaluated by the scan.
@@ -89,8 +91,8 @@ TEST_F(OptimizerTest, RowGroupsOutsideTheFilterAreSkipped) {
   digits += ")";
   // 70^3 = 343,000 ascending ids: three row groups of up to 131,072 rows.
   Query("CREATE TABLE big WITH (format = 'PARQUET', external_location = '" + dir.string() +
-              "') AS SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits + " a(x), " + digits + " b(x), " +
-              digits + " c(x) ORDER BY 1");
+        "') AS SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits + " a(x), " + digits +
+        " b(x), " + digits + " c(x) ORDER BY 1");
   std::string src = "read_parquet('" + dir.string() + "/*.parquet')";
   QueryResult all = Query("SELECT count(*), sum(id) FROM " + src);
   EXPECT_EQ(all.GetValue(0, 0).int64(), 343000);

@@ -296,8 +296,8 @@ void ColumnReader::Impl::DecodeDense(int64_t n, ColumnBatch* out, int64_t pos) {
   }
 }
 
-void ColumnReader::Impl::Scatter(ColumnBatch* out, int64_t pos, const uint8_t* valid,
-                                 int64_t rows, int64_t dense) {
+void ColumnReader::Impl::Scatter(ColumnBatch* out, int64_t pos, const uint8_t* valid, int64_t rows,
+                                 int64_t dense) {
   switch (out->type) {
     case ValueType::kBool:
       ScatterFixed(out->bools.data() + pos, valid, rows, dense);
@@ -421,8 +421,7 @@ int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out, bool keep_diction
 int64_t ColumnReader::Skip(int64_t rows) {
   int64_t skipped = 0;
   while (skipped < rows) {
-    const int64_t n =
-        impl_->Read(std::min<int64_t>(rows - skipped, 4096), &impl_->skipped, false);
+    const int64_t n = impl_->Read(std::min<int64_t>(rows - skipped, 4096), &impl_->skipped, false);
     if (n == 0) break;
     skipped += n;
   }
