@@ -360,12 +360,7 @@ class DataQualityTest(harness.ServerTestCase):
                       "arn:aws:s3:::%s/raw/orders/orders.csv" % BUCKET, run["ErrorString"])
         self.assertEqual(run["ResultIds"], [])
         # A caller without iam:PassRole on the role cannot start a run with it.
-        self.iam.create_user(UserName="dq-dev")
-        self.iam.put_user_policy(UserName="dq-dev", PolicyName="glue", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": ["glue:*", "s3:*"], "Resource": "*"}]}))
-        key = self.iam.create_access_key(UserName="dq-dev")["AccessKey"]
-        glue = self.server.client("glue", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        glue = glue_roles.glue_user(self.server, self.iam, "dq-dev")
         code, message = self.error_code(
             glue.start_data_quality_ruleset_evaluation_run,
             DataSource={"GlueTable": {"DatabaseName": DATABASE, "TableName": TABLE}},

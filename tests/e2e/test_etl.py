@@ -280,21 +280,14 @@ class EtlTest(harness.ServerTestCase):
         self.assertEqual(len(body.splitlines()), len(self.sales))
 
     def test_starting_a_run_needs_pass_role_on_the_jobs_role(self):
-        self.iam.create_user(UserName="etl-dev")
-        self.iam.put_user_policy(UserName="etl-dev", PolicyName="glue", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": ["glue:*", "s3:*"], "Resource": "*"}]}))
-        key = self.iam.create_access_key(UserName="etl-dev")["AccessKey"]
-        glue = self.server.client("glue", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        glue = glue_roles.glue_user(self.server, self.iam, "etl-dev")
         glue.create_job(Name="dev-flow", Role="GlueEtl", Command={"Name": "glueetl"},
                         CodeGenConfigurationNodes=self.copy_flow("dev-flow"))
         err = self.assertAwsError("AccessDeniedException", glue.start_job_run, JobName="dev-flow")
         self.assertIn("iam:PassRole", str(err))
         self.assertIn(self.role, str(err))
         self.assertEqual(glue.get_job_runs(JobName="dev-flow")["JobRuns"], [])
-        self.iam.put_user_policy(UserName="etl-dev", PolicyName="pass", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": self.role}]}))
+        glue_roles.allow_pass_role(self.iam, "etl-dev", self.role)
         run_id = glue.start_job_run(JobName="dev-flow")["JobRunId"]
         self.assertTrue(run_id.startswith("jr_"))
         self.run_job_id("dev-flow", run_id)

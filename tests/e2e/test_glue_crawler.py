@@ -1,7 +1,6 @@
 """Glue crawlers through boto3: the seed's §10.1 customers dataset as partitioned Parquet
 (written with Athena UNLOAD), a crawler that finds it, and Athena queries over the crawled
 table checked against the numbers computed here. A crawl acts as the crawler's role."""
-import json
 import time
 import unittest
 
@@ -151,20 +150,13 @@ class GlueCrawlerTest(harness.ServerTestCase):
         self.assertEqual(len(parts["Partitions"]), len(REGIONS))
 
     def test_setting_a_crawlers_role_needs_pass_role(self):
-        self.iam.create_user(UserName="crawl-dev")
-        self.iam.put_user_policy(UserName="crawl-dev", PolicyName="glue", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": ["glue:*", "s3:*"], "Resource": "*"}]}))
-        key = self.iam.create_access_key(UserName="crawl-dev")["AccessKey"]
-        glue = self.server.client("glue", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        glue = glue_roles.glue_user(self.server, self.iam, "crawl-dev")
         args = {"Name": "dev-crawler", "Role": self.role, "DatabaseName": "sample_db",
                 "Targets": {"S3Targets": [{"Path": "s3://%s/sample-data/" % BUCKET}]}}
         err = self.assertAwsError("AccessDeniedException", glue.create_crawler, **args)
         self.assertIn("iam:PassRole", str(err))
         self.assertNotIn("dev-crawler", glue.list_crawlers()["CrawlerNames"])
-        self.iam.put_user_policy(UserName="crawl-dev", PolicyName="pass", PolicyDocument=json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": self.role}]}))
+        glue_roles.allow_pass_role(self.iam, "crawl-dev", self.role)
         glue.create_crawler(**args)
         self.assertEqual(glue.get_crawler(Name="dev-crawler")["Crawler"]["Role"], self.role)
 

@@ -9,7 +9,7 @@ void JoinKeyFilter::Fill(const int64_t* keys, size_t count) {
   words_.assign(words, 0);
   mask_ = words - 1;
   for (size_t i = 0; i < count; i++) {
-    uint64_t h = Mix(static_cast<uint64_t>(keys[i]));
+    uint64_t h = HashInt(static_cast<uint64_t>(keys[i]));
     words_[(h >> 32) & mask_] |= Bits(h);
   }
   ready_.store(true, std::memory_order_release);

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "engines/sql/common/vector_ops.h"
+
 namespace sql {
 
 class JoinKeyFilter {
@@ -20,20 +22,12 @@ class JoinKeyFilter {
   // False when `key` is certainly not one of the keys; true for every key (and about 1% of
   // other values).
   bool MayContain(int64_t key) const {
-    uint64_t h = Mix(static_cast<uint64_t>(key));
+    uint64_t h = HashInt(static_cast<uint64_t>(key));
     uint64_t bits = Bits(h);
     return (words_[(h >> 32) & mask_] & bits) == bits;
   }
 
  private:
-  static uint64_t Mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-  }
   // Two bits of one 64-bit word per key.
   static uint64_t Bits(uint64_t h) {
     return (uint64_t{1} << (h & 63)) | (uint64_t{1} << ((h >> 6) & 63));
