@@ -310,7 +310,7 @@ class HashAggregate : public PhysicalOperator {
     size_t block = std::max(kArenaBlock, row_size);
     while (p.state_rows.size() < GroupCount(p)) {
       if (p.arena.empty() || p.arena_used + row_size > block) {
-        p.arena.push_back(std::make_unique<uint8_t[]>(block));
+        p.arena.push_back(std::make_unique_for_overwrite<uint8_t[]>(block));
         p.arena_used = 0;
         ctx_->Reserve(static_cast<int64_t>(block));
       }
@@ -473,7 +473,7 @@ class HashAggregate : public PhysicalOperator {
     if (!sets_.empty() && sets_[0].part && sets_[0].part->ordered) LeaveOrdered(*sets_[0].part);
   }
   // Takes over the groups, states and state memory of other ordered aggregations of the
-  // same expressions, merging them with this one's.
+  // same expressions, as more runs that Finish() merges with this one's.
   void AdoptOrdered(const std::vector<HashAggregate*>& others) {
     sets_.resize(1);
     if (!sets_[0].part) InitPart(sets_[0], KeyTypes(grouping_sets_[0]));
@@ -490,7 +490,6 @@ class HashAggregate : public PhysicalOperator {
       for (auto& block : src.arena) dst.arena.insert(dst.arena.begin(), std::move(block));
       src.arena.clear();
     }
-    MergeRuns(dst);
   }
 
   // Whether partial aggregations of this kind can be merged (parallel aggregation).
@@ -597,7 +596,6 @@ class HashAggregate : public PhysicalOperator {
       }
       for (size_t s = 0; s < grouping_sets_.size(); s++) Consume(sets_[s], grouping_sets_[s], in, group_vals);
     }
-    if (!sets_.empty() && sets_[0].part && sets_[0].part->ordered) MergeRuns(*sets_[0].part);
   }
 
   // Folds another aggregation's groups and states (same expressions) into this one; neither
@@ -616,6 +614,7 @@ class HashAggregate : public PhysicalOperator {
   // Ends the input: lists the group tables whose groups Next() returns.
   void Finish() {
     sets_.resize(grouping_sets_.size());
+    if (sets_[0].part && sets_[0].part->ordered) MergeRuns(*sets_[0].part);
     bool global = groups_.empty();
     done_ = true;
     if (!merged_.empty()) {

@@ -1,9 +1,12 @@
 #include "engines/sql/execution/ordered_groups.h"
 
+#include <algorithm>
+
 namespace sql {
 
 bool OrderedGroups::FindOrCreate(const Vector& key, size_t count, uint32_t* group_ids) {
   if (count == 0) return true;
+  if (merged_) return false;
   const int64_t* k = key.data<int64_t>();
   if (key.has_nulls()) {
     const uint8_t* valid = key.validity();
@@ -38,46 +41,48 @@ void OrderedGroups::Append(OrderedGroups& other) {
 
 void OrderedGroups::Merge(std::vector<uint8_t*>& states,
                           const std::function<void(uint8_t* from, uint8_t* to)>& fold) {
-  std::vector<int64_t> keys;
-  std::vector<uint8_t*> merged;
-  // Pairs of neighbouring runs merge until one is left: each pass reads every group once.
-  while (run_starts_.size() > 1) {
-    keys.clear();
-    merged.clear();
-    keys.reserve(keys_.size());
-    merged.reserve(keys_.size());
-    std::vector<size_t> starts;
-    auto end_of = [&](size_t r) { return r + 1 < run_starts_.size() ? run_starts_[r + 1] : keys_.size(); };
-    for (size_t r = 0; r < run_starts_.size(); r += 2) {
-      starts.push_back(keys.size());
-      size_t i = run_starts_[r], ie = end_of(r);
-      size_t j = r + 1 < run_starts_.size() ? run_starts_[r + 1] : ie, je = r + 1 < run_starts_.size() ? end_of(r + 1) : ie;
-      while (i < ie && j < je) {
-        if (keys_[i] < keys_[j]) {
-          keys.push_back(keys_[i]);
-          merged.push_back(states[i++]);
-        } else if (keys_[j] < keys_[i]) {
-          keys.push_back(keys_[j]);
-          merged.push_back(states[j++]);
-        } else {
-          fold(states[j++], states[i]);
-          keys.push_back(keys_[i]);
-          merged.push_back(states[i++]);
-        }
+  if (run_starts_.size() > 1) {
+    // Walks the runs in key order together (a heap of their next groups): a key that
+    // several runs hold folds into its first group, and the others are marked dead.
+    struct Next {
+      int64_t key;
+      size_t group, end;  // the group, and the end of its run
+    };
+    auto later = [](const Next& a, const Next& b) { return a.key > b.key; };
+    std::vector<Next> heap;
+    for (size_t r = 0; r < run_starts_.size(); r++) {
+      size_t end = r + 1 < run_starts_.size() ? run_starts_[r + 1] : keys_.size();
+      if (run_starts_[r] < end) heap.push_back({keys_[run_starts_[r]], run_starts_[r], end});
+    }
+    std::make_heap(heap.begin(), heap.end(), later);
+    std::vector<char> dead(keys_.size(), 0);
+    size_t first = SIZE_MAX;  // the live group of the key last taken
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      Next n = heap.back();
+      heap.pop_back();
+      if (first != SIZE_MAX && keys_[first] == n.key) {
+        fold(states[n.group], states[first]);
+        dead[n.group] = 1;
+      } else {
+        first = n.group;
       }
-      for (; i < ie; i++) {
-        keys.push_back(keys_[i]);
-        merged.push_back(states[i]);
-      }
-      for (; j < je; j++) {
-        keys.push_back(keys_[j]);
-        merged.push_back(states[j]);
+      if (n.group + 1 < n.end) {
+        heap.push_back({keys_[n.group + 1], n.group + 1, n.end});
+        std::push_heap(heap.begin(), heap.end(), later);
       }
     }
-    keys_.swap(keys);
-    states.swap(merged);
-    run_starts_ = std::move(starts);
+    size_t live = 0;
+    for (size_t g = 0; g < keys_.size(); g++) {
+      if (dead[g]) continue;
+      keys_[live] = keys_[g];
+      states[live++] = states[g];
+    }
+    keys_.resize(live);
+    states.resize(live);
+    run_starts_ = {0};
   }
+  merged_ = true;
 }
 
 }  // namespace sql

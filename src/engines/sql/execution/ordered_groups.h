@@ -4,8 +4,8 @@
 // runs: a chunk continues the current run (its first key at least the run's last) or starts
 // a new one, so equal keys are neighbours and a group is created only when the key changes;
 // no hash table is built. Runs (one per stretch of ascending input, and those of other
-// copies of the aggregation) are merged at the end, folding the states of keys that
-// several runs hold. Input that is not clustered is refused chunk by chunk, and the caller
+// copies of the aggregation) are merged at the end by walking them in key order together,
+// folding the states of keys that several runs hold; nothing is copied. Input that is not clustered is refused chunk by chunk, and the caller
 // goes on with a hash table. Not thread-safe: one instance per thread, merged after.
 #pragma once
 
@@ -32,16 +32,18 @@ class OrderedGroups {
   int64_t key(size_t group) const { return keys_[group]; }
 
   // Appends `other`'s groups as runs after this one's (other's group g becomes group
-  // size() + g), leaving `other` empty.
+  // size() + g), leaving `other` empty. Neither may have merged.
   void Append(OrderedGroups& other);
-  // Merges the runs into one of ascending distinct keys. `states[g]` belongs to group g
-  // before and after (the vector is reordered alongside); when two runs hold a key,
-  // fold(from, to) combines one state into the other and `from` leaves `states`.
+  // Ends the input: folds the groups of keys that several runs hold into one, leaving
+  // distinct keys, no longer in order. `states[g]` belongs to group g before and after
+  // (the vector shrinks alongside); fold(from, to) combines a state into the one kept.
+  // FindOrCreate refuses every chunk after this.
   void Merge(std::vector<uint8_t*>& states, const std::function<void(uint8_t* from, uint8_t* to)>& fold);
 
  private:
   std::vector<int64_t> keys_;
   std::vector<size_t> run_starts_;  // the first group of each run
+  bool merged_ = false;
 };
 
 }  // namespace sql

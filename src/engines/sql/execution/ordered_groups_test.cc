@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "engines/sql/main/database.h"
@@ -77,8 +78,10 @@ TEST(OrderedGroups, MergeFoldsKeysHeldBySeveralRuns) {
   for (size_t i = 0; i < a.size(); i++) {
     out.push_back(std::to_string(a.key(i)) + ":" + std::to_string(*reinterpret_cast<int64_t*>(states[i])));
   }
+  std::sort(out.begin(), out.end());
   EXPECT_EQ(out, (std::vector<std::string>{"0:1", "1:1", "2:1", "4:2", "6:2", "9:1"}));
   EXPECT_EQ(folded.size(), 2u);
+  EXPECT_FALSE(a.FindOrCreate(Keys({10}), 1, ids));  // the input has ended
 }
 
 class OrderedAggregateTest : public ::testing::Test {
