@@ -139,5 +139,37 @@ TEST_F(OptimizerTest, ARangeOnOneColumnMakesTheFilteredTableTheBuildSide) {
   fs::remove_all(dir);
 }
 
+TEST_F(OptimizerTest, FactsAreAggregatedByTheirKeyBeforeTheDimensionJoin) {
+  Query("CREATE TABLE dim(k INTEGER, name VARCHAR, region INTEGER)");
+  Query("INSERT INTO dim VALUES (1, 'a', 10), (1, 'a2', 10), (2, 'b', 20), (3, 'c', 10)");  // key 1 twice
+  Query("CREATE TABLE region(r INTEGER, rname VARCHAR)");
+  Query("INSERT INTO region VALUES (10, 'east'), (20, 'west')");
+  Query("CREATE TABLE ord(o INTEGER, ck INTEGER)");
+  Query("INSERT INTO ord VALUES (100, 1), (101, 1), (102, 2), (103, NULL), (104, 9)");
+  Query("CREATE TABLE item(io INTEGER, amount INTEGER, q INTEGER)");
+  Query("INSERT INTO item VALUES (100, 5, 1), (100, 7, NULL), (101, 1, 3), (102, 10, 2), (103, 50, 1), "
+        "(104, 60, 1), (102, 4, NULL)");
+  std::string sql =
+      "SELECT k, name, rname, sum(amount), count(*), count(q), min(q), max(q) FROM dim, region, ord, item "
+      "WHERE region = r AND k = ck AND io = o GROUP BY k, name, rname ORDER BY 2";
+  std::string plan = Explain(sql);
+  // The facts (ord and item) are aggregated by ck under the join with the dimension.
+  EXPECT_NE(plan.find("Aggregate groups: [ck] aggregates: [sum(amount), count(*), count(q), min(q), max(q)]"),
+            std::string::npos)
+      << plan;
+  // Both rows of key 1 get all of its facts; key 3 has none; NULL q counts only in count(*).
+  EXPECT_EQ(Rows(sql), (std::vector<std::string>{"1|a|east|13|3|2|1|3", "1|a2|east|13|3|2|1|3",
+                                                 "2|b|west|14|2|1|2|2"}));
+  // Not when an aggregate reads the dimension, or cannot be folded from partial results.
+  for (const char* other : {"sum(region + amount)", "count(DISTINCT q)"}) {
+    std::string q = std::string("SELECT k, ") + other + " FROM dim, region, ord, item WHERE region = r AND k = ck "
+                    "AND io = o GROUP BY k";
+    EXPECT_EQ(Explain(q).find("Aggregate groups: [ck]"), std::string::npos) << other;
+  }
+  EXPECT_EQ(Rows("SELECT k, count(DISTINCT q) FROM dim, region, ord, item WHERE region = r AND k = ck AND io = o "
+                 "GROUP BY k ORDER BY k"),
+            (std::vector<std::string>{"1|2", "2|1"}));
+}
+
 }  // namespace
 }  // namespace sql
