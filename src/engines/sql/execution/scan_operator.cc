@@ -191,16 +191,82 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
   return true;
 }
 
-// A column of the current row group read in dictionary form: the dictionary converted to the
-// column's engine type once, with one more slot at index `size` that stands for NULL (null
-// rows point there), per filter the verdict for each of those values, and the verdicts of
-// all the filters on the column ANDed (each empty until first needed).
+// A column of the current row group read in dictionary form: the file's dictionary
+// (`source`, of engine type `source_type`), and once a filter or a gather needs it, the
+// dictionary converted to the column's engine type `type` with one more slot at index `size`
+// that stands for NULL (null rows point there); per filter the verdict for each of those
+// values, and the verdicts of all the filters on the column ANDed (each empty until first
+// needed). Kept rows of a dictionary whose values need no conversion are gathered from
+// `source` itself: a large dictionary of which a selective scan keeps few rows is then never
+// copied whole.
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
+  Type source_type;
+  Type type;
+  bool has_values = false;
   Vector values;
   size_t size = 0;
   std::vector<std::vector<uint8_t>> verdicts;
   std::vector<uint8_t> combined;
+
+  // The values in the engine type, converted on first use.
+  const Vector& Values() {
+    if (has_values) return values;
+    Vector v;
+    BatchToVector(*source, source_type, v, size + 1);
+    std::memset(v.data<uint8_t>() + size * PhysicalSize(source_type.physical()), 0,
+                PhysicalSize(source_type.physical()));
+    if (type == source_type) {
+      values = std::move(v);
+    } else {
+      CastVector(v, size + 1, type, values, true);
+    }
+    has_values = true;
+    return values;
+  }
+
+  // out[i] = the value of index idx[i] (NULL for the slot at `size`), i < n.
+  void Gather(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) {
+    const uint32_t null_index = static_cast<uint32_t>(size);
+    if (has_values || type != source_type || !GatherFromSource(idx, n, out)) {
+      out.Gather(Values(), idx, n);
+    }
+    if (has_nulls) {
+      for (size_t i = 0; i < n; i++) {
+        if (idx[i] == null_index) out.SetNull(i);
+      }
+    }
+  }
+
+ private:
+  // Gathers straight from the file's dictionary for the fixed-width types that convert by
+  // widening; false (nothing done) for the others.
+  bool GatherFromSource(const uint32_t* idx, size_t n, Vector& out) const {
+    const uint32_t last = static_cast<uint32_t>(size);  // the NULL slot reads as zero
+    auto gather = [&](auto* to, const auto& from) {
+      for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+    };
+    switch (source->type) {
+      case parquet::ValueType::kInt32:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<int64_t>(), source->i32);
+        return true;
+      case parquet::ValueType::kInt64:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<int64_t>(), source->i64);
+        return true;
+      case parquet::ValueType::kFloat:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<double>(), source->f32);
+        return true;
+      case parquet::ValueType::kDouble:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<double>(), source->f64);
+        return true;
+      default:
+        return false;
+    }
+  }
 };
 
 // How one chunk column arrived from the file: `indices` (one per row, into `dictionary`) for
@@ -459,7 +525,7 @@ class ExternalScan : public PhysicalOperator {
       const uint32_t* idx = nullptr;
       size_t null_index = 0;
       if (!encoded.empty() && encoded[c].indices) {
-        values = &encoded[c].dictionary->values;
+        values = &encoded[c].dictionary->Values();
         idx = encoded[c].indices;
         null_index = encoded[c].dictionary->size;
       } else if (values->is_constant()) {
@@ -506,8 +572,8 @@ class ExternalScan : public PhysicalOperator {
     for (size_t off = 0; off < total; off += kVectorSize) {
       size_t len = std::min(kVectorSize, total - off);
       Vector& v = block.column(c);
-      v.Initialize(d.values.type(), kVectorSize);
-      v.CopyRange(d.values, off, len, 0);
+      v.Initialize(d.type, kVectorSize);
+      v.CopyRange(d.Values(), off, len, 0);
       if (off + len == total) v.SetNull(len - 1);
       block.set_size(len);
       Vector r;
@@ -588,13 +654,7 @@ class ExternalScan : public PhysicalOperator {
           for (size_t i = 0; i < m; i++) picked[i] = idx[sel[i]];
           idx = picked;
         }
-        v.Gather(encoded[c].dictionary->values, idx, m);
-        if (encoded[c].has_nulls) {
-          const uint32_t null_index = static_cast<uint32_t>(encoded[c].dictionary->size);
-          for (size_t i = 0; i < m; i++) {
-            if (idx[i] == null_index) v.SetNull(i);
-          }
-        }
+        encoded[c].dictionary->Gather(idx, m, encoded[c].has_nulls, v);
       } else if (m < n) {
         Vector sliced;
         sliced.Gather(v, sel, m);
@@ -744,22 +804,15 @@ class ExternalScan : public PhysicalOperator {
     }
   }
 
-  // Converts a column chunk's dictionary into `d` (values of type `want`, then the zeroed
-  // slot that stands for NULL).
+  // Makes `d` the column chunk's `dictionary` (values of engine type `source`, to be read as
+  // `want`), its values and verdicts not yet computed.
   void LoadDictionary(const std::shared_ptr<const parquet::ColumnBatch>& dictionary,
                       const Type& source, const Type& want, DictionaryColumn* d) const {
-    size_t size = static_cast<size_t>(dictionary->num_rows);
-    Vector v;
-    BatchToVector(*dictionary, source, v, size + 1);
-    std::memset(v.data<uint8_t>() + size * PhysicalSize(source.physical()), 0,
-                PhysicalSize(source.physical()));
-    if (want == source) {
-      d->values = std::move(v);
-    } else {
-      CastVector(v, size + 1, want, d->values, true);
-    }
     d->source = dictionary;
-    d->size = size;
+    d->source_type = source;
+    d->type = want;
+    d->has_values = false;
+    d->size = static_cast<size_t>(dictionary->num_rows);
     d->verdicts.assign(filters_.size(), {});
     d->combined.clear();
   }

@@ -9,6 +9,7 @@
 #include "engines/sql/formats/parquet/file_metadata_format.h"
 #include "engines/sql/formats/parquet/parquet_error.h"
 #include "engines/sql/formats/parquet/rle_decoder.h"
+#include "engines/sql/formats/parquet/scratch_buffer.h"
 #include "engines/sql/formats/parquet/thrift_compact.h"
 #include "engines/sql/formats/parquet/value_decoder.h"
 
@@ -56,6 +57,8 @@ struct ColumnReader::Impl {
   const uint8_t* Fetch(uint64_t offset, size_t n);
   void LoadNextPage();
   void ReadDictionary(const format::PageHeader& h, const uint8_t* body);
+  bool ReadFixedDictionaryInPlace(const format::PageHeader& h, const uint8_t* body, int64_t n);
+  const uint8_t* PageBytes(const uint8_t* body, size_t compressed, size_t uncompressed);
   void SetupDataPageV1(const format::PageHeader& h, const uint8_t* body);
   void SetupDataPageV2(const format::PageHeader& h, const uint8_t* body);
   void SetupValues(int32_t encoding, const uint8_t* data, size_t size, int64_t num_values);
@@ -73,8 +76,7 @@ struct ColumnReader::Impl {
   uint64_t page_offset;  // where the header of the page being decoded starts
   uint64_t chunk_end;
   // The bytes fetched last: window_size bytes from window_offset (not zeroed before the read).
-  std::unique_ptr<char[]> window;
-  size_t window_capacity = 0;
+  ScratchBuffer window;
   size_t window_size = 0;
   uint64_t window_offset = 0;
 
@@ -83,7 +85,7 @@ struct ColumnReader::Impl {
 
   int64_t page_rows_left = 0;
   bool page_uses_dictionary = false;
-  std::string page_buffer;
+  ScratchBuffer page_buffer;  // the page being decoded, decompressed
   bool levels_bit_packed = false;
   RleDecoder rle_levels;
   const uint8_t* packed_levels = nullptr;
@@ -100,16 +102,12 @@ const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
     if (offset > chunk_end || n > chunk_end - offset) Corrupt("page runs past the chunk");
     const auto len = static_cast<size_t>(
         std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes)));
-    if (len > window_capacity) {
-      window = std::make_unique_for_overwrite<char[]>(len);
-      window_capacity = len;
-    }
     window_size = 0;  // a failed read leaves no stale window
-    chunk.source->ReadAt(offset, len, window.get());
+    chunk.source->ReadAt(offset, len, window.Reserve(len));
     window_size = len;
     window_offset = offset;
   }
-  return reinterpret_cast<const uint8_t*>(window.get()) + (offset - window_offset);
+  return reinterpret_cast<const uint8_t*>(window.data()) + (offset - window_offset);
 }
 
 void ColumnReader::Impl::LoadNextPage() {
@@ -161,24 +159,25 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
                                   std::string(EncodingName(encoding)) + " in column '" +
                                   chunk.column.name + "'");
   }
-  Decompress(chunk.codec,
-             std::string_view(reinterpret_cast<const char*>(body),
-                              static_cast<size_t>(h.compressed_page_size)),
-             static_cast<size_t>(h.uncompressed_page_size), &page_buffer);
   const int64_t n = d.num_values;
+  const auto page_size = static_cast<size_t>(h.uncompressed_page_size);
   // Every PLAIN value takes at least one byte (a bit for booleans): bound the allocation.
   const uint64_t min_bits = chunk.plan.physical == PhysicalType::kBoolean ? 1 : 8;
-  if (n < 0 || static_cast<uint64_t>(n) * min_bits > page_buffer.size() * 8) {
+  if (n < 0 || static_cast<uint64_t>(n) * min_bits > uint64_t{page_size} * 8) {
     Corrupt("dictionary value count larger than its page");
   }
+  dictionary = std::make_shared<ColumnBatch>();
+  if (ReadFixedDictionaryInPlace(h, body, n)) {
+    have_dictionary = true;
+    return;
+  }
+  const uint8_t* bytes = PageBytes(body, static_cast<size_t>(h.compressed_page_size), page_size);
   const ColumnPlan& plan = chunk.plan;
   ColumnBatch physical;
   physical.Reset(plan.physical_value_type);
   SizeBatch(plan.physical_value_type, n, &physical);
-  MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length,
-                   reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(), n)
+  MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length, bytes, page_size, n)
       ->Decode(n, &physical, 0);
-  dictionary = std::make_shared<ColumnBatch>();
   if (plan.in_place()) {
     *dictionary = std::move(physical);
     ConvertToValues(plan, *dictionary, 0, n, dictionary.get(), 0);
@@ -190,6 +189,70 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
   dictionary->type = plan.value_type;
   dictionary->num_rows = n;
   have_dictionary = true;
+}
+
+// PLAIN fixed-width values that need no conversion but a rescale are the page's bytes as
+// they are: they are decompressed (or copied) straight into the dictionary's array. False
+// (nothing done) for other dictionaries.
+bool ColumnReader::Impl::ReadFixedDictionaryInPlace(const format::PageHeader& h,
+                                                    const uint8_t* body, int64_t n) {
+  const ColumnPlan& plan = chunk.plan;
+  size_t width = 0;
+  switch (plan.physical) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat:
+      width = 4;
+      break;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      width = 8;
+      break;
+    default:
+      return false;
+  }
+  if (!plan.in_place() || plan.physical_value_type != plan.value_type ||
+      static_cast<uint64_t>(n) * width != static_cast<uint64_t>(h.uncompressed_page_size)) {
+    return false;
+  }
+  const std::string_view input(reinterpret_cast<const char*>(body),
+                               static_cast<size_t>(h.compressed_page_size));
+  CheckDecompressedSize(chunk.codec, input, static_cast<size_t>(h.uncompressed_page_size));
+  ColumnBatch& dict = *dictionary;
+  dict.Reset(plan.value_type);
+  SizeBatch(plan.value_type, n, &dict);
+  char* out = nullptr;
+  switch (plan.value_type) {
+    case ValueType::kInt32:
+      out = reinterpret_cast<char*>(dict.i32.data());
+      break;
+    case ValueType::kInt64:
+      out = reinterpret_cast<char*>(dict.i64.data());
+      break;
+    case ValueType::kFloat:
+      out = reinterpret_cast<char*>(dict.f32.data());
+      break;
+    case ValueType::kDouble:
+      out = reinterpret_cast<char*>(dict.f64.data());
+      break;
+    default:
+      return false;
+  }
+  Decompress(chunk.codec, input, out, static_cast<size_t>(h.uncompressed_page_size));
+  if (plan.conversion == Conversion::kRescale) ConvertToValues(plan, dict, 0, n, &dict, 0);
+  dict.num_rows = n;
+  return true;
+}
+
+// The page body as plain bytes: the fetched bytes themselves when the chunk is not
+// compressed, else their decompression into page_buffer.
+const uint8_t* ColumnReader::Impl::PageBytes(const uint8_t* body, size_t compressed,
+                                             size_t uncompressed) {
+  const std::string_view input(reinterpret_cast<const char*>(body), compressed);
+  CheckDecompressedSize(chunk.codec, input, uncompressed);
+  if (chunk.codec == Codec::kUncompressed) return body;
+  char* out = page_buffer.Reserve(uncompressed);
+  Decompress(chunk.codec, input, out, uncompressed);
+  return reinterpret_cast<const uint8_t*>(out);
 }
 
 void ColumnReader::Impl::SetupValues(int32_t encoding, const uint8_t* data, size_t size,
@@ -212,11 +275,8 @@ void ColumnReader::Impl::SetupDataPageV1(const format::PageHeader& h, const uint
   if (!h.data_page_header) Corrupt("data page without its header");
   const format::DataPageHeader& d = *h.data_page_header;
   if (d.num_values < 0) Corrupt("negative value count");
-  Decompress(chunk.codec,
-             std::string_view(reinterpret_cast<const char*>(body),
-                              static_cast<size_t>(h.compressed_page_size)),
-             static_cast<size_t>(h.uncompressed_page_size), &page_buffer);
-  ByteReader in(reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(),
+  const auto page_size = static_cast<size_t>(h.uncompressed_page_size);
+  ByteReader in(PageBytes(body, static_cast<size_t>(h.compressed_page_size), page_size), page_size,
                 "data page");
   if (chunk.max_definition_level > 0) {
     const auto level_encoding = static_cast<Encoding>(d.definition_level_encoding);
@@ -252,11 +312,8 @@ void ColumnReader::Impl::SetupDataPageV2(const format::PageHeader& h, const uint
   const auto values_size = static_cast<size_t>(h.compressed_page_size - levels);
   size_t size = values_size;
   if (d.is_compressed && chunk.codec != Codec::kUncompressed) {
-    Decompress(chunk.codec,
-               std::string_view(reinterpret_cast<const char*>(values_data), values_size),
-               static_cast<size_t>(h.uncompressed_page_size - levels), &page_buffer);
-    values_data = reinterpret_cast<const uint8_t*>(page_buffer.data());
-    size = page_buffer.size();
+    size = static_cast<size_t>(h.uncompressed_page_size - levels);
+    values_data = PageBytes(values_data, values_size, size);
   }
   if (chunk.max_definition_level > 0) {
     rle_levels.Reset(body + rep_len, static_cast<size_t>(def_len), 1);
