@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engines/sql/formats/parquet/codec.h"
 #include "engines/sql/formats/parquet/column_chunk.h"
@@ -54,6 +56,11 @@ struct ColumnReader::Impl {
         chunk_end(chunk.offset + chunk.length) {}
 
   int64_t Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary);
+  int64_t ReadSelected(int64_t rows, const uint32_t* sel, int64_t count, ColumnBatch* out,
+                       bool keep_dictionary);
+  void StartBatch(int64_t n, ColumnBatch* out, bool as_indices);
+  int64_t SegmentLevels(int64_t m, uint8_t* valid);
+  void SkipDense(int64_t n);
   const uint8_t* Fetch(uint64_t offset, size_t n);
   void LoadNextPage();
   void ReadDictionary(const format::PageHeader& h, const uint8_t* body);
@@ -95,6 +102,11 @@ struct ColumnReader::Impl {
   DictionaryValueDecoder* dictionary_values = nullptr;  // `values` on a dictionary page
   ColumnBatch scratch;
   ColumnBatch skipped;
+  // ReadSelected's: one page segment's definition levels, indices and values.
+  std::vector<uint8_t> segment_valid;
+  std::vector<uint32_t> segment_indices;
+  std::vector<uint32_t> picked;
+  ColumnBatch segment;
 };
 
 const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
@@ -398,23 +410,9 @@ void ColumnReader::Impl::MaterializeIndices(ColumnBatch* out, int64_t batch_rows
 int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary) {
   const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining);
   const ValueType type = chunk.plan.value_type;
-  // Every position of the value array and of `valid` is written below, so a batch read into
-  // before keeps its arrays' sizes (resizing an emptied array would zero it first).
-  if (out->type != type) out->Reset(type);
-  out->num_rows = 0;
-  out->null_count = 0;
-  out->offsets.clear();
-  out->bytes.clear();
-  out->dictionary.reset();
-  out->valid.resize(static_cast<size_t>(n));
   // Dictionary form lasts while every page of the batch is dictionary-encoded.
   bool as_indices = keep_dictionary;
-  if (as_indices) {
-    out->indices.resize(static_cast<size_t>(n));
-  } else {
-    out->indices.clear();
-    SizeBatch(type, n, out);
-  }
+  StartBatch(n, out, as_indices);
   int64_t pos = 0;
   int64_t nulls = 0;
   while (pos < n) {
@@ -425,20 +423,7 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_d
     }
     const int64_t m = std::min(n - pos, page_rows_left);
     uint8_t* valid = out->valid.data() + pos;
-    int64_t dense = m;
-    if (chunk.max_definition_level > 0) {
-      DecodeLevels(m, valid);
-      uint8_t all = 0;
-      int64_t count = 0;
-      for (int64_t i = 0; i < m; ++i) {
-        all |= valid[i];
-        count += valid[i];
-      }
-      if (all > 1) Corrupt("definition level above the column's maximum");
-      dense = count;
-    } else {
-      std::memset(valid, 1, static_cast<size_t>(m));
-    }
+    const int64_t dense = SegmentLevels(m, valid);
     if (as_indices) {
       uint32_t* idx = out->indices.data() + pos;
       if (dense > 0) dictionary_values->DecodeIndices(dense, idx);
@@ -459,6 +444,142 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_d
   return n;
 }
 
+// Sizes `out` for `n` rows of the column, in dictionary form (`as_indices`) or not. Every
+// position of the value array and of `valid` is written after this, so a batch read into
+// before keeps its arrays' sizes (resizing an emptied array would zero it first).
+void ColumnReader::Impl::StartBatch(int64_t n, ColumnBatch* out, bool as_indices) {
+  const ValueType type = chunk.plan.value_type;
+  if (out->type != type) out->Reset(type);
+  out->num_rows = 0;
+  out->null_count = 0;
+  out->offsets.clear();
+  out->bytes.clear();
+  out->dictionary.reset();
+  out->valid.resize(static_cast<size_t>(n));
+  if (as_indices) {
+    out->indices.resize(static_cast<size_t>(n));
+  } else {
+    out->indices.clear();
+    SizeBatch(type, n, out);
+  }
+}
+
+// Decodes the definition levels of the next `m` rows of the page into valid[0, m) (all 1
+// for a required column) and returns how many rows hold a value.
+int64_t ColumnReader::Impl::SegmentLevels(int64_t m, uint8_t* valid) {
+  if (chunk.max_definition_level == 0) {
+    std::memset(valid, 1, static_cast<size_t>(m));
+    return m;
+  }
+  DecodeLevels(m, valid);
+  uint8_t all = 0;
+  int64_t count = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    all |= valid[i];
+    count += valid[i];
+  }
+  if (all > 1) Corrupt("definition level above the column's maximum");
+  return count;
+}
+
+// Passes over the next `n` values of the page.
+void ColumnReader::Impl::SkipDense(int64_t n) {
+  if (n == 0) return;
+  if (page_uses_dictionary) {
+    dictionary_values->SkipIndices(n);
+    return;
+  }
+  segment.Reset(chunk.plan.value_type);
+  SizeBatch(chunk.plan.value_type, n, &segment);
+  DecodeDense(n, &segment, 0);
+}
+
+int64_t ColumnReader::Impl::ReadSelected(int64_t rows, const uint32_t* sel, int64_t count,
+                                         ColumnBatch* out, bool keep_dictionary) {
+  const int64_t n = std::clamp<int64_t>(rows, 0, rows_remaining);
+  for (int64_t k = 0; k < count; ++k) {
+    if (sel[k] >= n || (k > 0 && sel[k] <= sel[k - 1])) {
+      throw std::invalid_argument("ReadSelected: rows not ascending within the rows read");
+    }
+  }
+  const ValueType type = chunk.plan.value_type;
+  bool as_indices = keep_dictionary;
+  StartBatch(count, out, as_indices);
+  int64_t pos = 0;  // rows passed over
+  int64_t j = 0;    // selected rows delivered
+  int64_t nulls = 0;
+  while (pos < n) {
+    if (page_rows_left == 0) LoadNextPage();
+    if (as_indices && !page_uses_dictionary) {
+      MaterializeIndices(out, count, j);
+      as_indices = false;
+    }
+    const int64_t m = std::min(n - pos, page_rows_left);
+    int64_t j_end = j;
+    while (j_end < count && sel[j_end] < pos + m) ++j_end;
+    segment_valid.resize(static_cast<size_t>(m));
+    const uint8_t* valid = segment_valid.data();
+    const int64_t dense = SegmentLevels(m, segment_valid.data());
+    // The dense position of each selected row holding a value, in order; nulls are counted.
+    picked.clear();
+    int64_t row = 0;
+    int64_t dense_pos = 0;
+    for (int64_t k = j; k < j_end; ++k) {
+      const int64_t r = sel[k] - pos;
+      for (; row < r; ++row) dense_pos += valid[row];
+      out->valid[static_cast<size_t>(k)] = valid[r];
+      if (valid[r]) picked.push_back(static_cast<uint32_t>(dense_pos));
+    }
+    const auto values = static_cast<int64_t>(picked.size());
+    nulls += (j_end - j) - values;
+    if (values == 0) {
+      SkipDense(dense);
+    } else if (page_uses_dictionary) {
+      segment_indices.clear();
+      if (values * 16 < dense) {
+        // Few rows: skip to each one's index.
+        int64_t at = 0;
+        for (int64_t k = 0; k < values; ++k) {
+          dictionary_values->SkipIndices(picked[k] - at);
+          dictionary_values->DecodeIndices(1, &segment_indices.emplace_back());
+          at = picked[k] + 1;
+        }
+        dictionary_values->SkipIndices(dense - at);
+      } else {
+        segment_indices.resize(static_cast<size_t>(dense));
+        dictionary_values->DecodeIndices(dense, segment_indices.data());
+        for (int64_t k = 0; k < values; ++k) segment_indices[k] = segment_indices[picked[k]];
+        segment_indices.resize(static_cast<size_t>(values));
+      }
+      if (!as_indices) GatherDictionary(*dictionary, segment_indices.data(), picked.size(), out, j);
+    } else {
+      segment.Reset(type);
+      SizeBatch(type, dense, &segment);
+      DecodeDense(dense, &segment, 0);
+      GatherDictionary(segment, picked.data(), picked.size(), out, j);
+    }
+    if (as_indices) {
+      // The indices go to the selected rows, nulls pointing at index 0.
+      uint32_t* idx = out->indices.data() + j;
+      if (values > 0) {
+        std::memcpy(idx, segment_indices.data(), static_cast<size_t>(values) * sizeof(uint32_t));
+      }
+      if (values < j_end - j) ScatterFixed(idx, out->valid.data() + j, j_end - j, values);
+    } else if (values < j_end - j) {
+      Scatter(out, j, out->valid.data() + j, j_end - j, values);
+    }
+    pos += m;
+    page_rows_left -= m;
+    j = j_end;
+  }
+  if (as_indices && count > 0) out->dictionary = dictionary;
+  if (as_indices && count == 0) SizeBatch(type, 0, out);
+  out->num_rows = count;
+  out->null_count = nulls;
+  rows_remaining -= n;
+  return n;
+}
+
 ColumnReader::ColumnReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ColumnReader::~ColumnReader() = default;
 
@@ -469,6 +590,19 @@ int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out, bool keep_diction
     throw;
   } catch (const ParquetError& e) {
     // Decoders and codecs do not know where their bytes came from; the page does.
+    if (e.offset()) throw;
+    throw ParquetError("corrupt column chunk '" + impl_->chunk.column.name + "': " + e.what(),
+                       impl_->page_offset);
+  }
+}
+
+int64_t ColumnReader::ReadSelected(int64_t rows, const uint32_t* sel, int64_t count,
+                                   ColumnBatch* out, bool keep_dictionary) {
+  try {
+    return impl_->ReadSelected(rows, sel, count, out, keep_dictionary);
+  } catch (const ParquetUnsupportedError&) {
+    throw;
+  } catch (const ParquetError& e) {
     if (e.offset()) throw;
     throw ParquetError("corrupt column chunk '" + impl_->chunk.column.name + "': " + e.what(),
                        impl_->page_offset);

@@ -374,6 +374,64 @@ TEST_P(DictionaryForm, ExpandsToTheWrittenValues) {
   }
 }
 
+// ReadSelected delivers exactly the selected rows, in dictionary form or as values, for
+// every type, encoding and page version, with few rows (indices skipped to), many (pages
+// unpacked whole), none, every row, and selections that straddle pages and batches.
+using SelectedRows = DictionaryForm;
+
+TEST_P(SelectedRows, DeliverExactlyTheSelectedRows) {
+  const Combo combo = GetParam();
+  const Schema schema = AllTypesSchema();
+  const std::vector<ColumnBatch> expected = MakeBatches(schema, 2600, 3);
+  const std::string bytes = WriteFile(schema, {expected}, OptionsFor(combo, schema));
+  auto file = FileReader::Open(MakeMemorySource(bytes));
+  const int64_t batch_rows = 700;
+  for (int every : {1, 2, 37, 0}) {  // 0: none
+    for (bool keep_dictionary : {false, true}) {
+      for (size_t c = 0; c < schema.columns.size(); ++c) {
+        ColumnBatch want = testing::BatchBuilder(schema.columns[c].value_type()).Build();
+        ColumnBatch got = want;
+        ColumnBatch batch;
+        int64_t row = 0;  // first row of the batch in the file
+        for (size_t g = 0; g < file->metadata().row_groups.size(); ++g) {
+          auto reader = file->OpenColumn(static_cast<int>(g), static_cast<int>(c));
+          while (reader->rows_remaining() > 0) {
+            const int64_t n = std::min(batch_rows, reader->rows_remaining());
+            std::vector<uint32_t> sel;
+            for (int64_t r = 0; r < n; ++r) {
+              if (every > 0 && (row + r) % every == 0) {
+                sel.push_back(static_cast<uint32_t>(r));
+                testing::AppendRows(expected[c], row + r, row + r + 1, &want);
+              }
+            }
+            ASSERT_EQ(reader->ReadSelected(n, sel.data(), static_cast<int64_t>(sel.size()), &batch,
+                                           keep_dictionary),
+                      n);
+            ASSERT_EQ(batch.num_rows, static_cast<int64_t>(sel.size()));
+            for (int64_t r = 0; r < batch.num_rows; ++r) {
+              if (!batch.dictionary) {
+                testing::AppendRows(batch, r, r + 1, &got);
+              } else if (batch.valid[r]) {
+                const auto i = static_cast<int64_t>(batch.indices[r]);
+                ASSERT_LT(i, batch.dictionary->num_rows);
+                testing::AppendRows(*batch.dictionary, i, i + 1, &got);
+              } else {
+                ColumnBatch null_row = testing::BatchBuilder(got.type).Null().Build();
+                testing::AppendRows(null_row, 0, 1, &got);
+              }
+            }
+            row += n;
+          }
+        }
+        testing::ExpectSameBatch(want, got,
+                                 combo.encodings + " every " + std::to_string(every) +
+                                     (keep_dictionary ? " indices " : " values ") +
+                                     schema.columns[c].name);
+      }
+    }
+  }
+}
+
 std::vector<Combo> AllCombos() {
   std::vector<Combo> combos;
   for (Codec codec :
@@ -400,23 +458,25 @@ INSTANTIATE_TEST_SUITE_P(AllCombos, RoundTrip, ::testing::ValuesIn(AllCombos()),
                          });
 
 // The codec does not change the pages' form: one is enough.
-INSTANTIATE_TEST_SUITE_P(Snappy, DictionaryForm,
-                         ::testing::Values(Combo{Codec::kSnappy, PageVersion::kV1, "dict"},
-                                           Combo{Codec::kSnappy, PageVersion::kV2, "dict"},
-                                           Combo{Codec::kSnappy, PageVersion::kV1, "plain"},
-                                           Combo{Codec::kSnappy, PageVersion::kV1, "delta"},
-                                           Combo{Codec::kSnappy, PageVersion::kV1, "bss"},
-                                           Combo{Codec::kSnappy, PageVersion::kV1, "dict-small"},
-                                           Combo{Codec::kSnappy, PageVersion::kV2, "dict-small"}),
-                         [](const ::testing::TestParamInfo<Combo>& info) {
-                           std::string name =
-                               (info.param.version == PageVersion::kV1 ? "v1_" : "v2_") +
-                               info.param.encodings;
-                           for (char& ch : name) {
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           }
-                           return name;
-                         });
+const auto kFormCombos =
+    ::testing::Values(Combo{Codec::kSnappy, PageVersion::kV1, "dict"},
+                      Combo{Codec::kSnappy, PageVersion::kV2, "dict"},
+                      Combo{Codec::kSnappy, PageVersion::kV1, "plain"},
+                      Combo{Codec::kSnappy, PageVersion::kV1, "delta"},
+                      Combo{Codec::kSnappy, PageVersion::kV1, "bss"},
+                      Combo{Codec::kSnappy, PageVersion::kV1, "dict-small"},
+                      Combo{Codec::kSnappy, PageVersion::kV2, "dict-small"});
+
+std::string FormName(const ::testing::TestParamInfo<Combo>& info) {
+  std::string name = (info.param.version == PageVersion::kV1 ? "v1_" : "v2_") + info.param.encodings;
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  }
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Snappy, DictionaryForm, kFormCombos, FormName);
+INSTANTIATE_TEST_SUITE_P(Snappy, SelectedRows, kFormCombos, FormName);
 
 TEST(Writer, ZeroRowFileHasSchemaAndNoRowGroups) {
   const Schema schema = AllTypesSchema();

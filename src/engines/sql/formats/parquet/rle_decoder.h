@@ -23,8 +23,14 @@ class RleDecoder {
   template <typename T>
   void Get(T* out, size_t n);
 
+  // Passes over the next `n` values without producing them (bit-packed groups are not
+  // unpacked); throws ParquetError if the data ends first.
+  void Skip(size_t n);
+
  private:
   void NextRun();
+  // Unpacks the next (up to 32) values of the literal run into buffer_.
+  void FillBuffer();
 
   ByteReader reader_;
   int bit_width_ = 0;
