@@ -471,6 +471,13 @@ int64_t ColumnReader::Impl::SegmentLevels(int64_t m, uint8_t* valid) {
     std::memset(valid, 1, static_cast<size_t>(m));
     return m;
   }
+  uint32_t level = 0;
+  if (!levels_bit_packed && rle_levels.TakeRepeat(static_cast<size_t>(m), &level)) {
+    // One run of levels (a column without nulls on this page, or all null).
+    if (level > 1) Corrupt("definition level above the column's maximum");
+    std::memset(valid, static_cast<int>(level), static_cast<size_t>(m));
+    return level == 1 ? m : 0;
+  }
   DecodeLevels(m, valid);
   uint8_t all = 0;
   int64_t count = 0;

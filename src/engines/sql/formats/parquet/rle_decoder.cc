@@ -46,6 +46,18 @@ void RleDecoder::FillBuffer() {
   buffer_len_ = k;
 }
 
+bool RleDecoder::TakeRepeat(size_t n, uint32_t* value) {
+  if (buffer_pos_ < buffer_len_ || literal_left_ > 0) return false;
+  if (repeat_left_ == 0) {
+    if (reader_.remaining() == 0) return false;
+    NextRun();
+  }
+  if (repeat_left_ < n) return false;
+  repeat_left_ -= n;
+  *value = repeat_value_;
+  return true;
+}
+
 void RleDecoder::Skip(size_t n) {
   while (n > 0) {
     if (buffer_pos_ < buffer_len_) {
