@@ -32,6 +32,9 @@ struct QueryState {
   std::atomic<uint64_t> rows_filtered_by_dictionary{0};
   // Rows a scan dropped because no hash join build side held their key.
   std::atomic<uint64_t> rows_filtered_by_join_keys{0};
+  // Rows whose group an aggregation found without hashing, its input being clustered on
+  // the group key.
+  std::atomic<uint64_t> rows_aggregated_in_key_order{0};
   // Radix partitions of split aggregation tables merged one by one (on the worker threads),
   // and copies of hash-join build pipelines run on the worker threads.
   std::atomic<uint64_t> aggregate_partitions_merged{0};

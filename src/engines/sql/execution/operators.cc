@@ -11,6 +11,7 @@
 #include "engines/sql/common/vector_ops.h"
 #include "engines/sql/execution/expression_executor.h"
 #include "engines/sql/execution/group_hash_table.h"
+#include "engines/sql/execution/ordered_groups.h"
 #include "engines/sql/execution/thread_pool.h"
 #include "engines/sql/function/aggregate_function.h"
 
@@ -215,6 +216,7 @@ class HashAggregate : public PhysicalOperator {
       std::iota(all.begin(), all.end(), 0);
       grouping_sets_.push_back(all);
     }
+    ordered_ = groups_.size() == 1 && groups_[0]->type.physical() == PhysicalType::kInt64 && CanMerge();
   }
 
   ~HashAggregate() override { DestroyStates(); }
@@ -227,7 +229,7 @@ class HashAggregate : public PhysicalOperator {
     // Result rows are made a chunk at a time from the group tables, never all at once.
     while (source_ < sources_.size()) {
       const auto& [part, ids] = sources_[source_];
-      if (offset_ < part->table->size()) {
+      if (offset_ < GroupCount(*part)) {
         Emit(*part, *ids, offset_, out);
         offset_ += out.size();
         return true;
@@ -244,7 +246,11 @@ class HashAggregate : public PhysicalOperator {
   // group's state row, and the arena and string heap the states live in.
   struct Partition {
     std::unique_ptr<GroupHashTable> table;
+    // Instead of `table` while the input arrives clustered on its one integer key.
+    std::unique_ptr<OrderedGroups> ordered;
     std::vector<uint8_t*> state_rows;
+    // States folded into others when groups merged, kept only to be destroyed.
+    std::vector<uint8_t*> retired;
     std::vector<std::unique_ptr<uint8_t[]>> arena;
     size_t arena_used = 0;
     std::unique_ptr<StringHeap> heap = std::make_unique<StringHeap>();
@@ -270,7 +276,10 @@ class HashAggregate : public PhysicalOperator {
       }
     };
     for (auto& s : sets_) {
-      if (s.part) destroy(s.part->state_rows);
+      if (s.part) {
+        destroy(s.part->state_rows);
+        destroy(s.part->retired);
+      }
     }
     for (auto& f : flushed_) destroy(f.states);
     sets_.clear();
@@ -285,17 +294,23 @@ class HashAggregate : public PhysicalOperator {
 
   void InitPart(SetState& set, const std::vector<Type>& key_types) {
     set.part.emplace();
-    set.part->table = std::make_unique<GroupHashTable>(key_types, ctx_);
+    if (ordered_) {
+      set.part->ordered = std::make_unique<OrderedGroups>();
+    } else {
+      set.part->table = std::make_unique<GroupHashTable>(key_types, ctx_);
+    }
     set.distinct_seen.resize(aggs_.size());
   }
+
+  static size_t GroupCount(const Partition& p) { return p.ordered ? p.ordered->size() : p.table->size(); }
 
   // Gives every group of `p` a state row.
   void AddStateRows(Partition& p) {
     size_t row_size = std::max<size_t>(state_size_, 16);
     size_t block = std::max(kArenaBlock, row_size);
-    while (p.state_rows.size() < p.table->size()) {
+    while (p.state_rows.size() < GroupCount(p)) {
       if (p.arena.empty() || p.arena_used + row_size > block) {
-        p.arena.push_back(std::make_unique<uint8_t[]>(block));
+        p.arena.push_back(std::make_unique_for_overwrite<uint8_t[]>(block));
         p.arena_used = 0;
         ctx_->Reserve(static_cast<int64_t>(block));
       }
@@ -316,6 +331,11 @@ class HashAggregate : public PhysicalOperator {
     return keys;
   }
 
+  // Combines the aggregate states of one group row into another's.
+  void Fold(const uint8_t* from, uint8_t* to, StringHeap& heap) {
+    for (auto& a : aggs_) a.fn.combine(a.fn, from + a.offset, to + a.offset, heap);
+  }
+
   // Folds the groups and states of `src` into `dst` (the same partition of two aggregations
   // of the same expressions).
   void MergePartition(Partition& dst, Partition& src) {
@@ -331,9 +351,7 @@ class HashAggregate : public PhysicalOperator {
       dst.table->FindOrCreate(keys, n, gids.data());
       AddStateRows(dst);
       for (size_t i = 0; i < n; i++) {
-        const uint8_t* from = src.state_rows[begin + i];
-        uint8_t* to = dst.state_rows[gids[i]];
-        for (auto& a : aggs_) a.fn.combine(a.fn, from + a.offset, to + a.offset, *dst.heap);
+        Fold(src.state_rows[begin + i], dst.state_rows[gids[i]], *dst.heap);
       }
     }
   }
@@ -346,11 +364,16 @@ class HashAggregate : public PhysicalOperator {
     std::vector<uint8_t*> row_states(n);
     std::vector<uint32_t> gids(n);
     Partition& part = *set.part;
-    part.table->FindOrCreate(keys, n, gids.data());
+    if (part.ordered && !part.ordered->FindOrCreate(keys[0], n, gids.data())) LeaveOrdered(part);
+    if (part.ordered) {
+      ctx_->query()->rows_aggregated_in_key_order.fetch_add(n, std::memory_order_relaxed);
+    } else {
+      part.table->FindOrCreate(keys, n, gids.data());
+    }
     AddStateRows(part);
     for (size_t i = 0; i < n; i++) row_states[i] = part.state_rows[gids[i]];
     // The table is flushed after this chunk's updates, which go to the state rows.
-    bool flush = flush_ && part.table->size() >= kFlushThreshold;
+    bool flush = flush_ && part.table && part.table->size() >= kFlushThreshold;
     std::vector<uint8_t*> states(n);
     for (size_t a = 0; a < aggs_.size(); a++) {
       AggregateSpec& spec = aggs_[a];
@@ -412,7 +435,63 @@ class HashAggregate : public PhysicalOperator {
     if (flush) Flush();
   }
 
+  // Moves the groups of an ordered partition into a hash table, the input having turned out
+  // not to be clustered on the key: each group gets a new state row its state folds into.
+  void LeaveOrdered(Partition& part) {
+    std::unique_ptr<OrderedGroups> ordered = std::move(part.ordered);
+    std::vector<uint8_t*> states = std::move(part.state_rows);
+    part.state_rows.clear();
+    part.table = std::make_unique<GroupHashTable>(KeyTypes(grouping_sets_[0]), ctx_);
+    std::vector<Vector> keys(1);
+    std::vector<uint32_t> gids(kVectorSize);
+    for (size_t begin = 0; begin < states.size(); begin += kVectorSize) {
+      size_t n = std::min(kVectorSize, states.size() - begin);
+      keys[0].Initialize(groups_[0]->type, kVectorSize);
+      for (size_t i = 0; i < n; i++) keys[0].data<int64_t>()[i] = ordered->key(begin + i);
+      part.table->FindOrCreate(keys, n, gids.data());
+      AddStateRows(part);
+      for (size_t i = 0; i < n; i++) Fold(states[begin + i], part.state_rows[gids[i]], *part.heap);
+      if (flush_ && part.table->size() >= kFlushThreshold) Flush();
+    }
+    part.retired.insert(part.retired.end(), states.begin(), states.end());
+  }
+
+  // Merges the runs of an ordered partition into one.
+  void MergeRuns(Partition& part) {
+    part.ordered->Merge(part.state_rows, [this, &part](uint8_t* from, uint8_t* to) {
+      Fold(from, to, *part.heap);
+      part.retired.push_back(from);
+    });
+  }
+
  public:
+  // Whether the groups so far were found without hashing (input clustered on the key).
+  bool Ordered() const { return ordered_ && (sets_.empty() || !sets_[0].part || sets_[0].part->ordered); }
+  // Goes on with a hash table, moving the groups found so far into it.
+  void UseHashTable() {
+    ordered_ = false;
+    if (!sets_.empty() && sets_[0].part && sets_[0].part->ordered) LeaveOrdered(*sets_[0].part);
+  }
+  // Takes over the groups, states and state memory of other ordered aggregations of the
+  // same expressions, as more runs that Finish() merges with this one's.
+  void AdoptOrdered(const std::vector<HashAggregate*>& others) {
+    sets_.resize(1);
+    if (!sets_[0].part) InitPart(sets_[0], KeyTypes(grouping_sets_[0]));
+    Partition& dst = *sets_[0].part;
+    for (HashAggregate* other : others) {
+      if (other->sets_.empty() || !other->sets_[0].part) continue;
+      Partition& src = *other->sets_[0].part;
+      dst.ordered->Append(*src.ordered);
+      dst.state_rows.insert(dst.state_rows.end(), src.state_rows.begin(), src.state_rows.end());
+      dst.retired.insert(dst.retired.end(), src.retired.begin(), src.retired.end());
+      src.state_rows.clear();
+      src.retired.clear();
+      // New state rows keep coming from the last block of dst's arena.
+      for (auto& block : src.arena) dst.arena.insert(dst.arena.begin(), std::move(block));
+      src.arena.clear();
+    }
+  }
+
   // Whether partial aggregations of this kind can be merged (parallel aggregation).
   bool CanMerge() const {
     if (grouping_sets_.size() != 1) return false;
@@ -496,8 +575,7 @@ class HashAggregate : public PhysicalOperator {
           if (gids[i] == dst.state_rows.size()) {
             dst.state_rows.push_back(state);
           } else {
-            uint8_t* to = dst.state_rows[gids[i]];
-            for (auto& a : aggs_) a.fn.combine(a.fn, state + a.offset, to + a.offset, *dst.heap);
+            Fold(state, dst.state_rows[gids[i]], *dst.heap);
           }
         }
       }
@@ -536,6 +614,7 @@ class HashAggregate : public PhysicalOperator {
   // Ends the input: lists the group tables whose groups Next() returns.
   void Finish() {
     sets_.resize(grouping_sets_.size());
+    if (sets_[0].part && sets_[0].part->ordered) MergeRuns(*sets_[0].part);
     bool global = groups_.empty();
     done_ = true;
     if (!merged_.empty()) {
@@ -561,7 +640,7 @@ class HashAggregate : public PhysicalOperator {
   // The result rows of groups [start, start + kVectorSize) of `part` (of the grouping set
   // of group expressions `ids`).
   void Emit(Partition& part, const std::vector<size_t>& ids, size_t start, DataChunk& out) {
-    size_t n = std::min(kVectorSize, part.table->size() - start);
+    size_t n = std::min(kVectorSize, GroupCount(part) - start);
     DataChunk chunk(types_, kVectorSize);
     size_t col = 0;
     for (size_t g = 0; g < groups_.size(); g++, col++) {
@@ -572,6 +651,8 @@ class HashAggregate : public PhysicalOperator {
           if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
           v.SetNull(i);
         }
+      } else if (part.ordered) {
+        for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = part.ordered->key(start + i);
       } else {
         v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
       }
@@ -602,6 +683,9 @@ class HashAggregate : public PhysicalOperator {
   size_t state_size_ = 0;
   ExpressionExecutor exec_;
   std::vector<SetState> sets_;
+  // One integer key and mergeable aggregates: groups are found by OrderedGroups until the
+  // input proves not to be clustered on the key.
+  bool ordered_ = false;
   bool flush_ = false;
   std::vector<Flushed> flushed_;  // kPartitions once flushed
   std::vector<Partition> merged_;  // kPartitions after MergeFlushed; their states are views
@@ -633,6 +717,18 @@ class ParallelAggregate : public PhysicalOperator {
       for (auto& b : builds_) PrepareHashJoinBuild(*b);
       std::vector<std::function<void()>> tasks;
       for (auto& p : parts_) tasks.push_back([part = p.get()] { part->ConsumeInput(); });
+      Run(std::move(tasks));
+      tasks.clear();
+      bool ordered = true;
+      for (auto& p : parts_) ordered = ordered && p->Ordered();
+      if (ordered) {
+        std::vector<HashAggregate*> others;
+        for (size_t i = 1; i < parts_.size(); i++) others.push_back(parts_[i].get());
+        parts_[0]->AdoptOrdered(others);
+        parts_[0]->Finish();
+        return parts_[0]->Next(out);
+      }
+      for (auto& p : parts_) tasks.push_back([part = p.get()] { part->UseHashTable(); });
       Run(std::move(tasks));
       tasks.clear();
       bool flushed = false;

@@ -72,7 +72,7 @@ TEST_F(ParallelAggregateTest, GroupedAggregatesMatchTheSerialPlan) {
   std::vector<std::string> serial = SerialRowsMatchedBy(sql, {4});
   ASSERT_EQ(serial.size(), 7u);
   EXPECT_EQ(serial[0], "0|49000|7683175500|v0|v9|0|313599|24500|0|true");
-  // One group per row: the partial tables outgrow the flush threshold.
+  // One group per row (found in key order: the facts are stored by id).
   EXPECT_EQ(Rows("SELECT count(*), sum(c), max(id) FROM (SELECT id, count(*) AS c FROM f GROUP BY id)", 4),
             (std::vector<std::string>{"343000|343000|342999"}));
 }

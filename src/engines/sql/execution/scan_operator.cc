@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <mutex>
 
 #include "engines/sql/common/error.h"
@@ -191,16 +192,82 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
   return true;
 }
 
-// A column of the current row group read in dictionary form: the dictionary converted to the
-// column's engine type once, with one more slot at index `size` that stands for NULL (null
-// rows point there), per filter the verdict for each of those values, and the verdicts of
-// all the filters on the column ANDed (each empty until first needed).
+// A column of the current row group read in dictionary form: the file's dictionary
+// (`source`, of engine type `source_type`), and once a filter or a gather needs it, the
+// dictionary converted to the column's engine type `type` with one more slot at index `size`
+// that stands for NULL (null rows point there); per filter the verdict for each of those
+// values, and the verdicts of all the filters on the column ANDed (each empty until first
+// needed). Kept rows of a dictionary whose values need no conversion are gathered from
+// `source` itself: a large dictionary of which a selective scan keeps few rows is then never
+// copied whole.
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
+  Type source_type;
+  Type type;
+  bool has_values = false;
   Vector values;
   size_t size = 0;
   std::vector<std::vector<uint8_t>> verdicts;
   std::vector<uint8_t> combined;
+
+  // The values in the engine type, converted on first use.
+  const Vector& Values() {
+    if (has_values) return values;
+    Vector v;
+    BatchToVector(*source, source_type, v, size + 1);
+    std::memset(v.data<uint8_t>() + size * PhysicalSize(source_type.physical()), 0,
+                PhysicalSize(source_type.physical()));
+    if (type == source_type) {
+      values = std::move(v);
+    } else {
+      CastVector(v, size + 1, type, values, true);
+    }
+    has_values = true;
+    return values;
+  }
+
+  // out[i] = the value of index idx[i] (NULL for the slot at `size`), i < n.
+  void Gather(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) {
+    const uint32_t null_index = static_cast<uint32_t>(size);
+    if (has_values || type != source_type || !GatherFromSource(idx, n, out)) {
+      out.Gather(Values(), idx, n);
+    }
+    if (has_nulls) {
+      for (size_t i = 0; i < n; i++) {
+        if (idx[i] == null_index) out.SetNull(i);
+      }
+    }
+  }
+
+ private:
+  // Gathers straight from the file's dictionary for the fixed-width types that convert by
+  // widening; false (nothing done) for the others.
+  bool GatherFromSource(const uint32_t* idx, size_t n, Vector& out) const {
+    const uint32_t last = static_cast<uint32_t>(size);  // the NULL slot reads as zero
+    auto gather = [&](auto* to, const auto& from) {
+      for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+    };
+    switch (source->type) {
+      case parquet::ValueType::kInt32:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<int64_t>(), source->i32);
+        return true;
+      case parquet::ValueType::kInt64:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<int64_t>(), source->i64);
+        return true;
+      case parquet::ValueType::kFloat:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<double>(), source->f32);
+        return true;
+      case parquet::ValueType::kDouble:
+        out.Initialize(type, std::max(n, kVectorSize));
+        gather(out.data<double>(), source->f64);
+        return true;
+      default:
+        return false;
+    }
+  }
 };
 
 // How one chunk column arrived from the file: `indices` (one per row, into `dictionary`) for
@@ -210,6 +277,9 @@ struct EncodedColumn {
   const uint32_t* indices = nullptr;
   bool has_nulls = false;
 };
+
+// Fills the chunk columns that no filter reads, for the rows sel[0, m) that the filters kept.
+using LateColumns = std::function<void(const uint32_t* sel, size_t m)>;
 
 }  // namespace
 
@@ -272,6 +342,18 @@ class ExternalScan : public PhysicalOperator {
       per_value_column_.push_back(DecidablePerValue(*e, &column) ? column : -1);
       filters_.push_back(std::move(e));
     }
+    // The columns a filter reads; with any filter, the others are read late.
+    late_column_.assign(column_ids_.size(), !filters_.empty() || !join_filters_.empty());
+    for (const auto& f : filters_) {
+      std::vector<const BoundExpr*> stack{f.get()};
+      while (!stack.empty()) {
+        const BoundExpr* x = stack.back();
+        stack.pop_back();
+        if (x->kind == BoundExprKind::kColumnRef) late_column_[x->index] = false;
+        for (const auto& c : x->children) stack.push_back(c.get());
+      }
+    }
+    for (const auto& j : join_filters_) late_column_[j.column] = false;
     decidable_on_.assign(column_ids_.size(), false);
     for (int c : per_value_column_) {
       if (c >= 0) decidable_on_[c] = true;
@@ -424,15 +506,17 @@ class ExternalScan : public PhysicalOperator {
   }
 
   // `encoded` (one entry per chunk column, or empty) names the columns still in dictionary
-  // form; they are materialized for the rows the filters keep.
+  // form; they are materialized for the rows the filters keep. `late` (if any) reads the
+  // columns no filter needs, for the rows the filters keep.
   void Deliver(DataChunk& chunk, const DataFile& file, std::vector<DataChunk>* out,
-               const std::vector<EncodedColumn>& encoded = {}) {
+               const std::vector<EncodedColumn>& encoded = {},
+               const LateColumns* late = nullptr) {
     // Fill partition key columns, apply filters.
     for (size_t c = 0; c < column_ids_.size(); c++) {
       if (column_ids_[c] >= data_columns_) PartitionValue(file, column_ids_[c], chunk.column(c), chunk.size());
     }
     ctx_->query()->rows_scanned.fetch_add(chunk.size(), std::memory_order_relaxed);
-    if (!ApplyFilters(chunk, encoded)) return;
+    if (!ApplyFilters(chunk, encoded, late)) return;
     // Rows left by selective filters join the previous chunk when they fit.
     if (chunk.size() < kVectorSize / 2 && !out->empty() && out->back().AppendInPlace(chunk)) return;
     out->push_back(std::move(chunk));
@@ -459,7 +543,7 @@ class ExternalScan : public PhysicalOperator {
       const uint32_t* idx = nullptr;
       size_t null_index = 0;
       if (!encoded.empty() && encoded[c].indices) {
-        values = &encoded[c].dictionary->values;
+        values = &encoded[c].dictionary->Values();
         idx = encoded[c].indices;
         null_index = encoded[c].dictionary->size;
       } else if (values->is_constant()) {
@@ -506,8 +590,8 @@ class ExternalScan : public PhysicalOperator {
     for (size_t off = 0; off < total; off += kVectorSize) {
       size_t len = std::min(kVectorSize, total - off);
       Vector& v = block.column(c);
-      v.Initialize(d.values.type(), kVectorSize);
-      v.CopyRange(d.values, off, len, 0);
+      v.Initialize(d.type, kVectorSize);
+      v.CopyRange(d.Values(), off, len, 0);
       if (off + len == total) v.SetNull(len - 1);
       block.set_size(len);
       Vector r;
@@ -525,8 +609,11 @@ class ExternalScan : public PhysicalOperator {
   // `column <op> constant` filters are evaluated over the whole chunk; both are combined into
   // one mask, so that the chunk is sliced (and its dictionary-form columns materialized)
   // once for all of them. The other filters then run on the rows left, sliced after each.
-  // Runs on several threads at once (DecodeWave).
-  bool ApplyFilters(DataChunk& chunk, const std::vector<EncodedColumn>& encoded) const {
+  // `late` is called exactly once, with the rows kept after the mask (none when the chunk
+  // is dropped before), to fill the columns no filter reads. Runs on several threads at once
+  // (DecodeWave).
+  bool ApplyFilters(DataChunk& chunk, const std::vector<EncodedColumn>& encoded,
+                    const LateColumns* late) const {
     ExpressionExecutor exec(ctx_);
     size_t n = chunk.size();
     uint8_t mask[kVectorSize];
@@ -554,7 +641,10 @@ class ExternalScan : public PhysicalOperator {
       exec.Execute(*filters_[f], chunk, v);
       done[f] = true;
       if (v.is_constant()) {
-        if (!v.IsValid(0) || !v.data<uint8_t>()[0]) return false;
+        if (!v.IsValid(0) || !v.data<uint8_t>()[0]) {
+          if (late) (*late)(nullptr, 0);
+          return false;
+        }
         continue;
       }
       const uint8_t* d = v.data<uint8_t>();
@@ -576,7 +666,10 @@ class ExternalScan : public PhysicalOperator {
         sel[m] = static_cast<uint32_t>(i);
         m += mask[i];
       }
-      if (m == 0) return false;
+      if (m == 0) {
+        if (late) (*late)(nullptr, 0);
+        return false;
+      }
     }
     // Materialize the dictionary-form columns for the kept rows; slice the others.
     uint32_t picked[kVectorSize];
@@ -588,19 +681,14 @@ class ExternalScan : public PhysicalOperator {
           for (size_t i = 0; i < m; i++) picked[i] = idx[sel[i]];
           idx = picked;
         }
-        v.Gather(encoded[c].dictionary->values, idx, m);
-        if (encoded[c].has_nulls) {
-          const uint32_t null_index = static_cast<uint32_t>(encoded[c].dictionary->size);
-          for (size_t i = 0; i < m; i++) {
-            if (idx[i] == null_index) v.SetNull(i);
-          }
-        }
-      } else if (m < n) {
+        encoded[c].dictionary->Gather(idx, m, encoded[c].has_nulls, v);
+      } else if (m < n && !(late && late_column_[c])) {
         Vector sliced;
         sliced.Gather(v, sel, m);
         v = std::move(sliced);
       }
     }
+    if (late) (*late)(m < n ? sel : nullptr, m);
     chunk.set_size(m);
     for (size_t f = 0; f < filters_.size(); f++) {
       if (done[f]) continue;
@@ -697,69 +785,98 @@ class ExternalScan : public PhysicalOperator {
       uint64_t bytes = 0;
       for (int c : cols) bytes += static_cast<uint64_t>(meta.row_groups[row_group].columns[c].compressed_size);
       ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
-      auto rg = reader->OpenRowGroup(row_group, cols);
-      std::vector<parquet::ColumnBatch> batches;
+      const int64_t rows = meta.row_groups[row_group].num_rows;
+      std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
+      for (int c : cols) {
+        readers.push_back(reader->OpenColumn(row_group, c));
+        if (readers.back()->rows_remaining() != rows) {
+          throw parquet::ParquetError("column '" + readers.back()->column().name +
+                                      "' holds a different row count than its row group");
+        }
+      }
+      std::vector<parquet::ColumnBatch> batches(data_outputs.size());
       std::vector<DictionaryColumn> dictionaries(data_outputs.size());
       std::vector<EncodedColumn> encoded(column_ids_.size());
-      while (true) {
-        int64_t n = rg->Read(static_cast<int64_t>(kVectorSize), &batches, true);
-        if (n <= 0) break;
+      bool any_late = false;
+      for (size_t c : data_outputs) any_late = any_late || late_column_[c];
+      for (int64_t done = 0; done < rows;) {
+        const int64_t n = std::min<int64_t>(static_cast<int64_t>(kVectorSize), rows - done);
+        done += n;
         DataChunk chunk;
         chunk.columns().resize(column_ids_.size());
         for (size_t k = 0; k < data_outputs.size(); k++) {
-          const Type& want = columns_[column_ids_[data_outputs[k]]].type;
-          parquet::ColumnBatch& b = batches[k];
-          EncodedColumn& e = encoded[data_outputs[k]];
-          e = {};
-          if (b.dictionary) {
-            DictionaryColumn& d = dictionaries[k];
-            if (d.source != b.dictionary) LoadDictionary(b.dictionary, source_types[k], want, &d);
-            // Null rows point at the NULL after the dictionary's values.
-            if (b.null_count > 0) {
-              for (size_t i = 0; i < static_cast<size_t>(n); i++) {
-                if (!b.valid[i]) b.indices[i] = static_cast<uint32_t>(d.size);
-              }
-            }
-            e.dictionary = &d;
-            e.indices = b.indices.data();
-            e.has_nulls = b.null_count > 0;
-            continue;
-          }
-          Vector v;
-          BatchToVector(b, source_types[k], v, kVectorSize);
-          if (want == source_types[k]) {
-            chunk.column(data_outputs[k]) = std::move(v);
-          } else {
-            CastVector(v, static_cast<size_t>(n), want, chunk.column(data_outputs[k]), true);
-          }
+          if (late_column_[data_outputs[k]]) continue;
+          readers[k]->Read(n, &batches[k], true);
+          encoded[data_outputs[k]] = {};
+          ToColumn(batches[k], source_types[k], columns_[column_ids_[data_outputs[k]]].type,
+                   static_cast<size_t>(n), dictionaries[k], chunk.column(data_outputs[k]),
+                   &encoded[data_outputs[k]]);
         }
         for (size_t c = 0; c < column_ids_.size(); c++) {
           if (column_ids_[c] >= data_columns_) chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
         }
         chunk.set_size(static_cast<size_t>(n));
-        Deliver(chunk, def_->files[file_index], out, encoded);
+        // The other columns, for the kept rows sel[0, m) (all n rows when sel is null and m
+        // is n); m = 0 passes over the rows.
+        LateColumns late = [&](const uint32_t* sel, size_t m) {
+          for (size_t k = 0; k < data_outputs.size(); k++) {
+            if (!late_column_[data_outputs[k]]) continue;
+            parquet::ColumnBatch& b = batches[k];
+            if (sel || m < static_cast<size_t>(n)) {
+              readers[k]->ReadSelected(n, sel, static_cast<int64_t>(m), &b, true);
+            } else {
+              readers[k]->Read(n, &b, true);
+            }
+            if (m == 0) continue;
+            EncodedColumn e;
+            Vector& v = chunk.column(data_outputs[k]);
+            ToColumn(b, source_types[k], columns_[column_ids_[data_outputs[k]]].type, m,
+                     dictionaries[k], v, &e);
+            if (e.indices) e.dictionary->Gather(e.indices, m, e.has_nulls, v);
+          }
+        };
+        Deliver(chunk, def_->files[file_index], out, encoded, any_late ? &late : nullptr);
       }
     } catch (const parquet::ParquetError& e) {
       throw BadParquet(path, e);
     }
   }
 
-  // Converts a column chunk's dictionary into `d` (values of type `want`, then the zeroed
-  // slot that stands for NULL).
+  // Turns `n` rows read from the file as `b` (engine type `source`) into output column `v`,
+  // or, for a batch in dictionary form, sets `e` to its indices into `d` (null rows pointing
+  // at the NULL after the dictionary's values) and leaves `v` to be gathered.
+  void ToColumn(parquet::ColumnBatch& b, const Type& source, const Type& want, size_t n,
+                DictionaryColumn& d, Vector& v, EncodedColumn* e) const {
+    if (b.dictionary) {
+      if (d.source != b.dictionary) LoadDictionary(b.dictionary, source, want, &d);
+      if (b.null_count > 0) {
+        for (size_t i = 0; i < n; i++) {
+          if (!b.valid[i]) b.indices[i] = static_cast<uint32_t>(d.size);
+        }
+      }
+      e->dictionary = &d;
+      e->indices = b.indices.data();
+      e->has_nulls = b.null_count > 0;
+      return;
+    }
+    Vector raw;
+    BatchToVector(b, source, raw, kVectorSize);
+    if (want == source) {
+      v = std::move(raw);
+    } else {
+      CastVector(raw, n, want, v, true);
+    }
+  }
+
+  // Makes `d` the column chunk's `dictionary` (values of engine type `source`, to be read as
+  // `want`), its values and verdicts not yet computed.
   void LoadDictionary(const std::shared_ptr<const parquet::ColumnBatch>& dictionary,
                       const Type& source, const Type& want, DictionaryColumn* d) const {
-    size_t size = static_cast<size_t>(dictionary->num_rows);
-    Vector v;
-    BatchToVector(*dictionary, source, v, size + 1);
-    std::memset(v.data<uint8_t>() + size * PhysicalSize(source.physical()), 0,
-                PhysicalSize(source.physical()));
-    if (want == source) {
-      d->values = std::move(v);
-    } else {
-      CastVector(v, size + 1, want, d->values, true);
-    }
     d->source = dictionary;
-    d->size = size;
+    d->source_type = source;
+    d->type = want;
+    d->has_values = false;
+    d->size = static_cast<size_t>(dictionary->num_rows);
     d->verdicts.assign(filters_.size(), {});
     d->combined.clear();
   }
@@ -774,8 +891,9 @@ class ExternalScan : public PhysicalOperator {
   std::unique_ptr<std::atomic<uint64_t>[]> join_filter_counts_;
   std::vector<bool> comparison_;  // per filter: a plain `column <op> constant`
   std::vector<int> per_value_column_;
-  std::vector<bool> decidable_on_;  // per output column: some filter is decidable per value  // per
-                                    // filter: the column it can be decided on per value, or -1
+  std::vector<bool> decidable_on_;  // per output column: some filter is decidable per value
+  // Per output column: no filter reads it, so Parquet scans read it only for kept rows.
+  std::vector<bool> late_column_;
   size_t data_columns_ = 0;
   std::shared_ptr<ScanMorsels> work_;
   bool parallel_ = false;

@@ -58,6 +58,9 @@ struct QueryResult {
   uint64_t rows_filtered_by_dictionary = 0;
   // Of those, rows dropped in the scan because no hash join build side held their key.
   uint64_t rows_filtered_by_join_keys = 0;
+  // Rows whose group an aggregation found without a hash table, its input arriving
+  // clustered on its one integer key (a table stored in key order).
+  uint64_t rows_aggregated_in_key_order = 0;
   // How the work was shared out: radix partitions of split aggregation tables merged one by
   // one on the worker threads, and copies of hash-join build pipelines run on them.
   uint64_t aggregate_partitions_merged = 0;

@@ -6,6 +6,7 @@
 #include <zstd.h>
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "engines/sql/formats/parquet/parquet_error.h"
@@ -41,14 +42,14 @@ void GzipCompress(int level, std::string_view input, std::string* out) {
   out->resize(start + zs.total_out);
 }
 
-void GzipDecompress(std::string_view input, std::string* out) {
+void GzipDecompress(std::string_view input, char* out, size_t size) {
   z_stream zs{};
   // 32 + 15: accept gzip and zlib headers alike.
   if (inflateInit2(&zs, 32 + 15) != Z_OK) throw ParquetError("GZIP decompression could not start");
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
   zs.avail_in = static_cast<uInt>(input.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out->data());
-  zs.avail_out = static_cast<uInt>(out->size());
+  zs.next_out = reinterpret_cast<Bytef*>(out);
+  zs.avail_out = static_cast<uInt>(size);
   int rc = Z_OK;
   while (true) {
     rc = inflate(&zs, Z_FINISH);
@@ -77,21 +78,21 @@ uint32_t LoadBE32(const char* p) {
 
 // Hadoop's LZ4 codec frames blocks as [decompressed size][compressed size][block], both
 // big-endian 32-bit. Returns false when `input` is not such a sequence.
-bool TryHadoopLz4(std::string_view input, std::string* out) {
+bool TryHadoopLz4(std::string_view input, char* out, size_t size) {
   size_t written = 0;
   while (!input.empty()) {
     if (input.size() < 8) return false;
     const uint32_t raw = LoadBE32(input.data());
     const uint32_t packed = LoadBE32(input.data() + 4);
     input.remove_prefix(8);
-    if (packed > input.size() || raw > out->size() - written) return false;
-    const int n = LZ4_decompress_safe(input.data(), out->data() + written, static_cast<int>(packed),
+    if (packed > input.size() || raw > size - written) return false;
+    const int n = LZ4_decompress_safe(input.data(), out + written, static_cast<int>(packed),
                                       static_cast<int>(raw));
     if (n < 0 || static_cast<uint32_t>(n) != raw) return false;
     written += raw;
     input.remove_prefix(packed);
   }
-  return written == out->size();
+  return written == size;
 }
 
 }  // namespace
@@ -153,56 +154,68 @@ void Compress(Codec codec, int level, std::string_view input, std::string* out) 
   }
 }
 
-void Decompress(Codec codec, std::string_view input, size_t uncompressed_size, std::string* out) {
-  if (uncompressed_size > kMaxPageBytes) Corrupt(codec, "page size too large");
+void CheckDecompressedSize(Codec codec, std::string_view input, size_t size) {
+  if (size > kMaxPageBytes) Corrupt(codec, "page size too large");
   switch (codec) {
     case Codec::kUncompressed:
-      if (input.size() != uncompressed_size) Corrupt(codec, "size mismatch");
-      out->assign(input);
+      if (input.size() != size) Corrupt(codec, "size mismatch");
       return;
     case Codec::kSnappy: {
       size_t n = 0;
-      if (!snappy::GetUncompressedLength(input.data(), input.size(), &n) ||
-          n != uncompressed_size) {
+      if (!snappy::GetUncompressedLength(input.data(), input.size(), &n) || n != size) {
         Corrupt(codec, "bad header or wrong size");
-      }
-      out->resize(n);
-      if (!snappy::RawUncompress(input.data(), input.size(), out->data())) {
-        Corrupt(codec, "bad data");
       }
       return;
     }
     case Codec::kGzip:
-      if (uncompressed_size > input.size() * kMaxDeflateRatio + 64) Corrupt(codec, "wrong size");
-      out->resize(uncompressed_size);
-      if (uncompressed_size == 0 && input.empty()) return;
-      GzipDecompress(input, out);
+      if (size > input.size() * kMaxDeflateRatio + 64) Corrupt(codec, "wrong size");
       return;
     case Codec::kZstd: {
       const unsigned long long claimed = ZSTD_getFrameContentSize(input.data(), input.size());
       if (claimed == ZSTD_CONTENTSIZE_ERROR) Corrupt(codec, "bad frame");
-      if (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed > uncompressed_size) {
-        Corrupt(codec, "wrong size");
-      }
-      out->resize(uncompressed_size);
-      const size_t n = ZSTD_decompress(out->data(), out->size(), input.data(), input.size());
-      if (ZSTD_isError(n) || n != uncompressed_size) Corrupt(codec, "bad data or wrong size");
+      if (claimed != ZSTD_CONTENTSIZE_UNKNOWN && claimed > size) Corrupt(codec, "wrong size");
       return;
     }
     case Codec::kLz4Raw:
-      if (uncompressed_size > input.size() * kMaxLz4Ratio + 16) Corrupt(codec, "wrong size");
-      out->resize(uncompressed_size);
-      Lz4RawDecompress(codec, input, out->data(), uncompressed_size);
-      return;
     case Codec::kLz4:
-      if (uncompressed_size > input.size() * kMaxLz4Ratio + 16) Corrupt(codec, "wrong size");
-      out->resize(uncompressed_size);
-      // Older writers used a bare LZ4 block under this codec id.
-      if (!TryHadoopLz4(input, out)) Lz4RawDecompress(codec, input, out->data(), uncompressed_size);
+      if (size > input.size() * kMaxLz4Ratio + 16) Corrupt(codec, "wrong size");
       return;
     default:
       throw ParquetUnsupportedError("codec " + std::string(CodecName(codec)) + " is not supported");
   }
+}
+
+void Decompress(Codec codec, std::string_view input, char* out, size_t size) {
+  CheckDecompressedSize(codec, input, size);
+  switch (codec) {
+    case Codec::kUncompressed:
+      if (size > 0) std::memcpy(out, input.data(), size);
+      return;
+    case Codec::kSnappy:
+      if (!snappy::RawUncompress(input.data(), input.size(), out)) Corrupt(codec, "bad data");
+      return;
+    case Codec::kGzip:
+      if (size == 0 && input.empty()) return;
+      GzipDecompress(input, out, size);
+      return;
+    case Codec::kZstd: {
+      const size_t n = ZSTD_decompress(out, size, input.data(), input.size());
+      if (ZSTD_isError(n) || n != size) Corrupt(codec, "bad data or wrong size");
+      return;
+    }
+    case Codec::kLz4Raw:
+      Lz4RawDecompress(codec, input, out, size);
+      return;
+    default:  // kLz4: older writers used a bare LZ4 block under this codec id
+      if (!TryHadoopLz4(input, out, size)) Lz4RawDecompress(codec, input, out, size);
+      return;
+  }
+}
+
+void Decompress(Codec codec, std::string_view input, size_t uncompressed_size, std::string* out) {
+  CheckDecompressedSize(codec, input, uncompressed_size);
+  out->resize(uncompressed_size);
+  Decompress(codec, input, out->data(), uncompressed_size);
 }
 
 }  // namespace sql::parquet

@@ -2,13 +2,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engines/sql/formats/parquet/codec.h"
 #include "engines/sql/formats/parquet/column_chunk.h"
 #include "engines/sql/formats/parquet/file_metadata_format.h"
 #include "engines/sql/formats/parquet/parquet_error.h"
 #include "engines/sql/formats/parquet/rle_decoder.h"
+#include "engines/sql/formats/parquet/scratch_buffer.h"
 #include "engines/sql/formats/parquet/thrift_compact.h"
 #include "engines/sql/formats/parquet/value_decoder.h"
 
@@ -53,9 +56,16 @@ struct ColumnReader::Impl {
         chunk_end(chunk.offset + chunk.length) {}
 
   int64_t Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary);
+  int64_t ReadSelected(int64_t rows, const uint32_t* sel, int64_t count, ColumnBatch* out,
+                       bool keep_dictionary);
+  void StartBatch(int64_t n, ColumnBatch* out, bool as_indices);
+  int64_t SegmentLevels(int64_t m, uint8_t* valid);
+  void SkipDense(int64_t n);
   const uint8_t* Fetch(uint64_t offset, size_t n);
   void LoadNextPage();
   void ReadDictionary(const format::PageHeader& h, const uint8_t* body);
+  bool ReadFixedDictionaryInPlace(const format::PageHeader& h, const uint8_t* body, int64_t n);
+  const uint8_t* PageBytes(const uint8_t* body, size_t compressed, size_t uncompressed);
   void SetupDataPageV1(const format::PageHeader& h, const uint8_t* body);
   void SetupDataPageV2(const format::PageHeader& h, const uint8_t* body);
   void SetupValues(int32_t encoding, const uint8_t* data, size_t size, int64_t num_values);
@@ -73,8 +83,7 @@ struct ColumnReader::Impl {
   uint64_t page_offset;  // where the header of the page being decoded starts
   uint64_t chunk_end;
   // The bytes fetched last: window_size bytes from window_offset (not zeroed before the read).
-  std::unique_ptr<char[]> window;
-  size_t window_capacity = 0;
+  ScratchBuffer window;
   size_t window_size = 0;
   uint64_t window_offset = 0;
 
@@ -83,7 +92,7 @@ struct ColumnReader::Impl {
 
   int64_t page_rows_left = 0;
   bool page_uses_dictionary = false;
-  std::string page_buffer;
+  ScratchBuffer page_buffer;  // the page being decoded, decompressed
   bool levels_bit_packed = false;
   RleDecoder rle_levels;
   const uint8_t* packed_levels = nullptr;
@@ -93,6 +102,11 @@ struct ColumnReader::Impl {
   DictionaryValueDecoder* dictionary_values = nullptr;  // `values` on a dictionary page
   ColumnBatch scratch;
   ColumnBatch skipped;
+  // ReadSelected's: one page segment's definition levels, indices and values.
+  std::vector<uint8_t> segment_valid;
+  std::vector<uint32_t> segment_indices;
+  std::vector<uint32_t> picked;
+  ColumnBatch segment;
 };
 
 const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
@@ -100,16 +114,12 @@ const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
     if (offset > chunk_end || n > chunk_end - offset) Corrupt("page runs past the chunk");
     const auto len = static_cast<size_t>(
         std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes)));
-    if (len > window_capacity) {
-      window = std::make_unique_for_overwrite<char[]>(len);
-      window_capacity = len;
-    }
     window_size = 0;  // a failed read leaves no stale window
-    chunk.source->ReadAt(offset, len, window.get());
+    chunk.source->ReadAt(offset, len, window.Reserve(len));
     window_size = len;
     window_offset = offset;
   }
-  return reinterpret_cast<const uint8_t*>(window.get()) + (offset - window_offset);
+  return reinterpret_cast<const uint8_t*>(window.data()) + (offset - window_offset);
 }
 
 void ColumnReader::Impl::LoadNextPage() {
@@ -161,24 +171,25 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
                                   std::string(EncodingName(encoding)) + " in column '" +
                                   chunk.column.name + "'");
   }
-  Decompress(chunk.codec,
-             std::string_view(reinterpret_cast<const char*>(body),
-                              static_cast<size_t>(h.compressed_page_size)),
-             static_cast<size_t>(h.uncompressed_page_size), &page_buffer);
   const int64_t n = d.num_values;
+  const auto page_size = static_cast<size_t>(h.uncompressed_page_size);
   // Every PLAIN value takes at least one byte (a bit for booleans): bound the allocation.
   const uint64_t min_bits = chunk.plan.physical == PhysicalType::kBoolean ? 1 : 8;
-  if (n < 0 || static_cast<uint64_t>(n) * min_bits > page_buffer.size() * 8) {
+  if (n < 0 || static_cast<uint64_t>(n) * min_bits > uint64_t{page_size} * 8) {
     Corrupt("dictionary value count larger than its page");
   }
+  dictionary = std::make_shared<ColumnBatch>();
+  if (ReadFixedDictionaryInPlace(h, body, n)) {
+    have_dictionary = true;
+    return;
+  }
+  const uint8_t* bytes = PageBytes(body, static_cast<size_t>(h.compressed_page_size), page_size);
   const ColumnPlan& plan = chunk.plan;
   ColumnBatch physical;
   physical.Reset(plan.physical_value_type);
   SizeBatch(plan.physical_value_type, n, &physical);
-  MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length,
-                   reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(), n)
+  MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length, bytes, page_size, n)
       ->Decode(n, &physical, 0);
-  dictionary = std::make_shared<ColumnBatch>();
   if (plan.in_place()) {
     *dictionary = std::move(physical);
     ConvertToValues(plan, *dictionary, 0, n, dictionary.get(), 0);
@@ -190,6 +201,70 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
   dictionary->type = plan.value_type;
   dictionary->num_rows = n;
   have_dictionary = true;
+}
+
+// PLAIN fixed-width values that need no conversion but a rescale are the page's bytes as
+// they are: they are decompressed (or copied) straight into the dictionary's array. False
+// (nothing done) for other dictionaries.
+bool ColumnReader::Impl::ReadFixedDictionaryInPlace(const format::PageHeader& h,
+                                                    const uint8_t* body, int64_t n) {
+  const ColumnPlan& plan = chunk.plan;
+  size_t width = 0;
+  switch (plan.physical) {
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat:
+      width = 4;
+      break;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble:
+      width = 8;
+      break;
+    default:
+      return false;
+  }
+  if (!plan.in_place() || plan.physical_value_type != plan.value_type ||
+      static_cast<uint64_t>(n) * width != static_cast<uint64_t>(h.uncompressed_page_size)) {
+    return false;
+  }
+  const std::string_view input(reinterpret_cast<const char*>(body),
+                               static_cast<size_t>(h.compressed_page_size));
+  CheckDecompressedSize(chunk.codec, input, static_cast<size_t>(h.uncompressed_page_size));
+  ColumnBatch& dict = *dictionary;
+  dict.Reset(plan.value_type);
+  SizeBatch(plan.value_type, n, &dict);
+  char* out = nullptr;
+  switch (plan.value_type) {
+    case ValueType::kInt32:
+      out = reinterpret_cast<char*>(dict.i32.data());
+      break;
+    case ValueType::kInt64:
+      out = reinterpret_cast<char*>(dict.i64.data());
+      break;
+    case ValueType::kFloat:
+      out = reinterpret_cast<char*>(dict.f32.data());
+      break;
+    case ValueType::kDouble:
+      out = reinterpret_cast<char*>(dict.f64.data());
+      break;
+    default:
+      return false;
+  }
+  Decompress(chunk.codec, input, out, static_cast<size_t>(h.uncompressed_page_size));
+  if (plan.conversion == Conversion::kRescale) ConvertToValues(plan, dict, 0, n, &dict, 0);
+  dict.num_rows = n;
+  return true;
+}
+
+// The page body as plain bytes: the fetched bytes themselves when the chunk is not
+// compressed, else their decompression into page_buffer.
+const uint8_t* ColumnReader::Impl::PageBytes(const uint8_t* body, size_t compressed,
+                                             size_t uncompressed) {
+  const std::string_view input(reinterpret_cast<const char*>(body), compressed);
+  CheckDecompressedSize(chunk.codec, input, uncompressed);
+  if (chunk.codec == Codec::kUncompressed) return body;
+  char* out = page_buffer.Reserve(uncompressed);
+  Decompress(chunk.codec, input, out, uncompressed);
+  return reinterpret_cast<const uint8_t*>(out);
 }
 
 void ColumnReader::Impl::SetupValues(int32_t encoding, const uint8_t* data, size_t size,
@@ -212,11 +287,8 @@ void ColumnReader::Impl::SetupDataPageV1(const format::PageHeader& h, const uint
   if (!h.data_page_header) Corrupt("data page without its header");
   const format::DataPageHeader& d = *h.data_page_header;
   if (d.num_values < 0) Corrupt("negative value count");
-  Decompress(chunk.codec,
-             std::string_view(reinterpret_cast<const char*>(body),
-                              static_cast<size_t>(h.compressed_page_size)),
-             static_cast<size_t>(h.uncompressed_page_size), &page_buffer);
-  ByteReader in(reinterpret_cast<const uint8_t*>(page_buffer.data()), page_buffer.size(),
+  const auto page_size = static_cast<size_t>(h.uncompressed_page_size);
+  ByteReader in(PageBytes(body, static_cast<size_t>(h.compressed_page_size), page_size), page_size,
                 "data page");
   if (chunk.max_definition_level > 0) {
     const auto level_encoding = static_cast<Encoding>(d.definition_level_encoding);
@@ -252,11 +324,8 @@ void ColumnReader::Impl::SetupDataPageV2(const format::PageHeader& h, const uint
   const auto values_size = static_cast<size_t>(h.compressed_page_size - levels);
   size_t size = values_size;
   if (d.is_compressed && chunk.codec != Codec::kUncompressed) {
-    Decompress(chunk.codec,
-               std::string_view(reinterpret_cast<const char*>(values_data), values_size),
-               static_cast<size_t>(h.uncompressed_page_size - levels), &page_buffer);
-    values_data = reinterpret_cast<const uint8_t*>(page_buffer.data());
-    size = page_buffer.size();
+    size = static_cast<size_t>(h.uncompressed_page_size - levels);
+    values_data = PageBytes(values_data, values_size, size);
   }
   if (chunk.max_definition_level > 0) {
     rle_levels.Reset(body + rep_len, static_cast<size_t>(def_len), 1);
@@ -341,23 +410,9 @@ void ColumnReader::Impl::MaterializeIndices(ColumnBatch* out, int64_t batch_rows
 int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary) {
   const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining);
   const ValueType type = chunk.plan.value_type;
-  // Every position of the value array and of `valid` is written below, so a batch read into
-  // before keeps its arrays' sizes (resizing an emptied array would zero it first).
-  if (out->type != type) out->Reset(type);
-  out->num_rows = 0;
-  out->null_count = 0;
-  out->offsets.clear();
-  out->bytes.clear();
-  out->dictionary.reset();
-  out->valid.resize(static_cast<size_t>(n));
   // Dictionary form lasts while every page of the batch is dictionary-encoded.
   bool as_indices = keep_dictionary;
-  if (as_indices) {
-    out->indices.resize(static_cast<size_t>(n));
-  } else {
-    out->indices.clear();
-    SizeBatch(type, n, out);
-  }
+  StartBatch(n, out, as_indices);
   int64_t pos = 0;
   int64_t nulls = 0;
   while (pos < n) {
@@ -368,20 +423,7 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_d
     }
     const int64_t m = std::min(n - pos, page_rows_left);
     uint8_t* valid = out->valid.data() + pos;
-    int64_t dense = m;
-    if (chunk.max_definition_level > 0) {
-      DecodeLevels(m, valid);
-      uint8_t all = 0;
-      int64_t count = 0;
-      for (int64_t i = 0; i < m; ++i) {
-        all |= valid[i];
-        count += valid[i];
-      }
-      if (all > 1) Corrupt("definition level above the column's maximum");
-      dense = count;
-    } else {
-      std::memset(valid, 1, static_cast<size_t>(m));
-    }
+    const int64_t dense = SegmentLevels(m, valid);
     if (as_indices) {
       uint32_t* idx = out->indices.data() + pos;
       if (dense > 0) dictionary_values->DecodeIndices(dense, idx);
@@ -402,6 +444,149 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_d
   return n;
 }
 
+// Sizes `out` for `n` rows of the column, in dictionary form (`as_indices`) or not. Every
+// position of the value array and of `valid` is written after this, so a batch read into
+// before keeps its arrays' sizes (resizing an emptied array would zero it first).
+void ColumnReader::Impl::StartBatch(int64_t n, ColumnBatch* out, bool as_indices) {
+  const ValueType type = chunk.plan.value_type;
+  if (out->type != type) out->Reset(type);
+  out->num_rows = 0;
+  out->null_count = 0;
+  out->offsets.clear();
+  out->bytes.clear();
+  out->dictionary.reset();
+  out->valid.resize(static_cast<size_t>(n));
+  if (as_indices) {
+    out->indices.resize(static_cast<size_t>(n));
+  } else {
+    out->indices.clear();
+    SizeBatch(type, n, out);
+  }
+}
+
+// Decodes the definition levels of the next `m` rows of the page into valid[0, m) (all 1
+// for a required column) and returns how many rows hold a value.
+int64_t ColumnReader::Impl::SegmentLevels(int64_t m, uint8_t* valid) {
+  if (chunk.max_definition_level == 0) {
+    std::memset(valid, 1, static_cast<size_t>(m));
+    return m;
+  }
+  uint32_t level = 0;
+  if (!levels_bit_packed && rle_levels.TakeRepeat(static_cast<size_t>(m), &level)) {
+    // One run of levels (a column without nulls on this page, or all null).
+    if (level > 1) Corrupt("definition level above the column's maximum");
+    std::memset(valid, static_cast<int>(level), static_cast<size_t>(m));
+    return level == 1 ? m : 0;
+  }
+  DecodeLevels(m, valid);
+  uint8_t all = 0;
+  int64_t count = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    all |= valid[i];
+    count += valid[i];
+  }
+  if (all > 1) Corrupt("definition level above the column's maximum");
+  return count;
+}
+
+// Passes over the next `n` values of the page.
+void ColumnReader::Impl::SkipDense(int64_t n) {
+  if (n == 0) return;
+  if (page_uses_dictionary) {
+    dictionary_values->SkipIndices(n);
+    return;
+  }
+  segment.Reset(chunk.plan.value_type);
+  SizeBatch(chunk.plan.value_type, n, &segment);
+  DecodeDense(n, &segment, 0);
+}
+
+int64_t ColumnReader::Impl::ReadSelected(int64_t rows, const uint32_t* sel, int64_t count,
+                                         ColumnBatch* out, bool keep_dictionary) {
+  const int64_t n = std::clamp<int64_t>(rows, 0, rows_remaining);
+  for (int64_t k = 0; k < count; ++k) {
+    if (sel[k] >= n || (k > 0 && sel[k] <= sel[k - 1])) {
+      throw std::invalid_argument("ReadSelected: rows not ascending within the rows read");
+    }
+  }
+  const ValueType type = chunk.plan.value_type;
+  bool as_indices = keep_dictionary;
+  StartBatch(count, out, as_indices);
+  int64_t pos = 0;  // rows passed over
+  int64_t j = 0;    // selected rows delivered
+  int64_t nulls = 0;
+  while (pos < n) {
+    if (page_rows_left == 0) LoadNextPage();
+    if (as_indices && !page_uses_dictionary) {
+      MaterializeIndices(out, count, j);
+      as_indices = false;
+    }
+    const int64_t m = std::min(n - pos, page_rows_left);
+    int64_t j_end = j;
+    while (j_end < count && sel[j_end] < pos + m) ++j_end;
+    segment_valid.resize(static_cast<size_t>(m));
+    const uint8_t* valid = segment_valid.data();
+    const int64_t dense = SegmentLevels(m, segment_valid.data());
+    // The dense position of each selected row holding a value, in order; nulls are counted.
+    picked.clear();
+    int64_t row = 0;
+    int64_t dense_pos = 0;
+    for (int64_t k = j; k < j_end; ++k) {
+      const int64_t r = sel[k] - pos;
+      for (; row < r; ++row) dense_pos += valid[row];
+      out->valid[static_cast<size_t>(k)] = valid[r];
+      if (valid[r]) picked.push_back(static_cast<uint32_t>(dense_pos));
+    }
+    const auto values = static_cast<int64_t>(picked.size());
+    nulls += (j_end - j) - values;
+    if (values == 0) {
+      SkipDense(dense);
+    } else if (page_uses_dictionary) {
+      segment_indices.clear();
+      if (values * 16 < dense) {
+        // Few rows: skip to each one's index.
+        int64_t at = 0;
+        for (int64_t k = 0; k < values; ++k) {
+          dictionary_values->SkipIndices(picked[k] - at);
+          dictionary_values->DecodeIndices(1, &segment_indices.emplace_back());
+          at = picked[k] + 1;
+        }
+        dictionary_values->SkipIndices(dense - at);
+      } else {
+        segment_indices.resize(static_cast<size_t>(dense));
+        dictionary_values->DecodeIndices(dense, segment_indices.data());
+        for (int64_t k = 0; k < values; ++k) segment_indices[k] = segment_indices[picked[k]];
+        segment_indices.resize(static_cast<size_t>(values));
+      }
+      if (!as_indices) GatherDictionary(*dictionary, segment_indices.data(), picked.size(), out, j);
+    } else {
+      segment.Reset(type);
+      SizeBatch(type, dense, &segment);
+      DecodeDense(dense, &segment, 0);
+      GatherDictionary(segment, picked.data(), picked.size(), out, j);
+    }
+    if (as_indices) {
+      // The indices go to the selected rows, nulls pointing at index 0.
+      uint32_t* idx = out->indices.data() + j;
+      if (values > 0) {
+        std::memcpy(idx, segment_indices.data(), static_cast<size_t>(values) * sizeof(uint32_t));
+      }
+      if (values < j_end - j) ScatterFixed(idx, out->valid.data() + j, j_end - j, values);
+    } else if (values < j_end - j) {
+      Scatter(out, j, out->valid.data() + j, j_end - j, values);
+    }
+    pos += m;
+    page_rows_left -= m;
+    j = j_end;
+  }
+  if (as_indices && count > 0) out->dictionary = dictionary;
+  if (as_indices && count == 0) SizeBatch(type, 0, out);
+  out->num_rows = count;
+  out->null_count = nulls;
+  rows_remaining -= n;
+  return n;
+}
+
 ColumnReader::ColumnReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ColumnReader::~ColumnReader() = default;
 
@@ -412,6 +597,19 @@ int64_t ColumnReader::Read(int64_t max_rows, ColumnBatch* out, bool keep_diction
     throw;
   } catch (const ParquetError& e) {
     // Decoders and codecs do not know where their bytes came from; the page does.
+    if (e.offset()) throw;
+    throw ParquetError("corrupt column chunk '" + impl_->chunk.column.name + "': " + e.what(),
+                       impl_->page_offset);
+  }
+}
+
+int64_t ColumnReader::ReadSelected(int64_t rows, const uint32_t* sel, int64_t count,
+                                   ColumnBatch* out, bool keep_dictionary) {
+  try {
+    return impl_->ReadSelected(rows, sel, count, out, keep_dictionary);
+  } catch (const ParquetUnsupportedError&) {
+    throw;
+  } catch (const ParquetError& e) {
     if (e.offset()) throw;
     throw ParquetError("corrupt column chunk '" + impl_->chunk.column.name + "': " + e.what(),
                        impl_->page_offset);

@@ -30,6 +30,14 @@ class ColumnReader {
   // Throws ParquetError on corrupt data.
   int64_t Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary = false);
 
+  // Advances over the next min(rows, rows_remaining()) rows like Read, but delivers only
+  // those at positions sel[0, count) among them (ascending, each below that row count) into
+  // `out`, which then holds `count` rows; returns the rows passed over. Indices in
+  // dictionary-encoded pages of rows not selected are skipped without being unpacked, so
+  // reading a column for the few rows a filter kept costs little more than those rows.
+  int64_t ReadSelected(int64_t rows, const uint32_t* sel, int64_t count, ColumnBatch* out,
+                       bool keep_dictionary = false);
+
   // Skips the next `rows` rows (decoding what it must) and returns how many were skipped.
   int64_t Skip(int64_t rows);
 

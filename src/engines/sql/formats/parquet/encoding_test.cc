@@ -115,6 +115,39 @@ TEST(Rle, LongRepeatsCompress) {
   EXPECT_EQ(out, levels);
 }
 
+// Skip passes over values (also within and across bit-packed groups) and TakeRepeat takes
+// values only from one repeat run that holds them all; reads after either continue exactly.
+TEST(Rle, SkipAndTakeRepeatKeepThePosition) {
+  std::vector<uint32_t> values(30, 5);  // a repeat run
+  for (uint32_t i = 0; i < 100; ++i) values.push_back(i % 7);  // bit-packed groups
+  values.insert(values.end(), 20, 3);
+  std::string enc;
+  RleEncode(values.data(), values.size(), 3, &enc);
+  RleDecoder d;
+  d.Reset(U8(enc), enc.size(), 3);
+  uint32_t v = 0;
+  ASSERT_TRUE(d.TakeRepeat(10, &v));
+  EXPECT_EQ(v, 5u);
+  EXPECT_FALSE(d.TakeRepeat(21, &v));  // 20 left in the run
+  d.Skip(19);
+  uint32_t one = 0;
+  d.Get(&one, 1);
+  EXPECT_EQ(one, 5u);
+  EXPECT_FALSE(d.TakeRepeat(1, &v));  // bit-packed now
+  size_t pos = 30;
+  for (size_t skip : {3u, 8u, 13u, 1u}) {
+    d.Skip(skip);
+    pos += skip;
+    d.Get(&one, 1);
+    EXPECT_EQ(one, values[pos]) << pos;
+    ++pos;
+  }
+  d.Skip(values.size() - pos - 1);
+  d.Get(&one, 1);
+  EXPECT_EQ(one, 3u);
+  EXPECT_THROW(d.Skip(1), ParquetError);
+}
+
 template <typename T>
 std::vector<T> DeltaRoundTrip(const std::vector<T>& values, size_t step) {
   std::string enc;

@@ -15,6 +15,7 @@
 #include "engines/sql/formats/parquet/file_metadata_format.h"
 #include "engines/sql/formats/parquet/file_reader.h"
 #include "engines/sql/formats/parquet/parquet_error.h"
+#include "engines/sql/formats/parquet/rle_decoder.h"
 #include "engines/sql/formats/parquet/test_util.h"
 
 namespace sql::parquet {
@@ -401,6 +402,48 @@ TEST(HandBuilt, CorruptStructuresAreErrors) {
   std::string long_footer = good;
   long_footer.replace(long_footer.size() - 8, 4, Le32(1u << 30));
   EXPECT_THROW(FileReader::Open(MakeMemorySource(long_footer)), ParquetError);
+}
+
+// ReadSelected passes over the indices of rows it does not deliver without unpacking them:
+// an index past the dictionary in a row not selected goes unnoticed when few rows are
+// selected (whole bit-packed groups are skipped by their bytes), while reading every row, or
+// so many that the page is unpacked whole, finds it.
+TEST(HandBuilt, SelectedReadsSkipUnselectedIndices) {
+  std::string dict;
+  for (int32_t v : {10, 20, 30, 40}) AppendLE(v, &dict);
+  std::vector<uint32_t> indices(64);
+  for (uint32_t i = 0; i < 64; ++i) indices[i] = i % 4;
+  indices[40] = 7;  // corrupt: the dictionary has four values
+  std::string body = "\x03";
+  RleEncode(indices.data(), indices.size(), 3, &body);
+  FileSpec spec;
+  spec.elements = {Leaf("x", 1, 0)};
+  spec.leaf_types = {1};
+  spec.rows = 64;
+  spec.chunks = {{DictionaryPage(4, Encoding::kPlain, dict),
+                  DataPageV1(64, Encoding::kRleDictionary, body)}};
+  auto file = FileReader::Open(MakeMemorySource(Build(spec)));
+  ColumnBatch batch;
+  EXPECT_THROW(file->OpenColumn(0, 0)->Read(64, &batch), ParquetError);
+  const uint32_t few[] = {3, 50};
+  for (bool keep_dictionary : {false, true}) {
+    auto reader = file->OpenColumn(0, 0);
+    ASSERT_EQ(reader->ReadSelected(64, few, 2, &batch, keep_dictionary), 64);
+    ASSERT_EQ(batch.num_rows, 2);
+    if (keep_dictionary) {
+      ASSERT_TRUE(batch.dictionary);
+      EXPECT_EQ(batch.indices, (std::vector<uint32_t>{3, 2}));
+    } else {
+      EXPECT_EQ(batch.i32, (std::vector<int32_t>{40, 30}));
+    }
+    EXPECT_EQ(reader->rows_remaining(), 0);
+  }
+  std::vector<uint32_t> many;
+  for (uint32_t i = 0; i < 64; i += 2) many.push_back(i);
+  EXPECT_THROW(file->OpenColumn(0, 0)->ReadSelected(64, many.data(), 32, &batch), ParquetError);
+  const uint32_t unordered[] = {5, 4};
+  EXPECT_THROW(file->OpenColumn(0, 0)->ReadSelected(64, unordered, 2, &batch),
+               std::invalid_argument);
 }
 
 }  // namespace

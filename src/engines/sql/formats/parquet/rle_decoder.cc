@@ -36,6 +36,54 @@ void RleDecoder::NextRun() {
   }
 }
 
+void RleDecoder::FillBuffer() {
+  const size_t k = static_cast<size_t>(std::min<uint64_t>(32, literal_left_));
+  const size_t bytes = k * bit_width_ / 8;
+  UnpackBits<uint32_t>(reader_.position(), reader_.remaining(), bit_width_, buffer_, k);
+  reader_.Take(bytes);
+  literal_left_ -= k;
+  buffer_pos_ = 0;
+  buffer_len_ = k;
+}
+
+bool RleDecoder::TakeRepeat(size_t n, uint32_t* value) {
+  if (buffer_pos_ < buffer_len_ || literal_left_ > 0) return false;
+  if (repeat_left_ == 0) {
+    if (reader_.remaining() == 0) return false;
+    NextRun();
+  }
+  if (repeat_left_ < n) return false;
+  repeat_left_ -= n;
+  *value = repeat_value_;
+  return true;
+}
+
+void RleDecoder::Skip(size_t n) {
+  while (n > 0) {
+    if (buffer_pos_ < buffer_len_) {
+      const size_t k = std::min(n, buffer_len_ - buffer_pos_);
+      buffer_pos_ += k;
+      n -= k;
+    } else if (repeat_left_ > 0) {
+      const size_t k = static_cast<size_t>(std::min<uint64_t>(n, repeat_left_));
+      repeat_left_ -= k;
+      n -= k;
+    } else if (literal_left_ > 0) {
+      // Whole groups of eight are passed over by their bytes; a part of one is unpacked.
+      const size_t whole = static_cast<size_t>(std::min<uint64_t>(n, literal_left_)) & ~size_t{7};
+      if (whole > 0) {
+        reader_.Take(whole * bit_width_ / 8);
+        literal_left_ -= whole;
+        n -= whole;
+      } else {
+        FillBuffer();
+      }
+    } else {
+      NextRun();
+    }
+  }
+}
+
 template <typename T>
 void RleDecoder::Get(T* out, size_t n) {
   while (n > 0) {
@@ -63,13 +111,7 @@ void RleDecoder::Get(T* out, size_t n) {
         out += direct;
         n -= direct;
       } else {
-        const size_t k = static_cast<size_t>(std::min<uint64_t>(32, literal_left_));
-        const size_t bytes = k * bit_width_ / 8;
-        UnpackBits<uint32_t>(reader_.position(), reader_.remaining(), bit_width_, buffer_, k);
-        reader_.Take(bytes);
-        literal_left_ -= k;
-        buffer_pos_ = 0;
-        buffer_len_ = k;
+        FillBuffer();
       }
     } else {
       NextRun();

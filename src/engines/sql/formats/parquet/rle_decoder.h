@@ -23,8 +23,18 @@ class RleDecoder {
   template <typename T>
   void Get(T* out, size_t n);
 
+  // When the next `n` values are all one repeated value, consumes them, sets `value` and
+  // returns true; otherwise returns false, the values staying to be read.
+  bool TakeRepeat(size_t n, uint32_t* value);
+
+  // Passes over the next `n` values without producing them (bit-packed groups are not
+  // unpacked); throws ParquetError if the data ends first.
+  void Skip(size_t n);
+
  private:
   void NextRun();
+  // Unpacks the next (up to 32) values of the literal run into buffer_.
+  void FillBuffer();
 
   ByteReader reader_;
   int bit_width_ = 0;

@@ -143,7 +143,8 @@ inline bool SlotIsZero(const ColumnBatch& b, int64_t row) {
 // Whether the value arrays of `a` and `b` (same type and row count) are bitwise equal.
 inline bool SameValueBits(const ColumnBatch& a, const ColumnBatch& b) {
   auto same = [](const auto& x, const auto& y, size_t n) {
-    return x.size() >= n && y.size() >= n && std::memcmp(x.data(), y.data(), n * sizeof(x[0])) == 0;
+    return x.size() >= n && y.size() >= n &&
+           (n == 0 || std::memcmp(x.data(), y.data(), n * sizeof(x[0])) == 0);
   };
   const auto n = static_cast<size_t>(a.num_rows);
   switch (a.type) {

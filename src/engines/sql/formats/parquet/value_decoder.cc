@@ -349,6 +349,8 @@ class DictionaryDecoder : public DictionaryValueDecoder {
     }
   }
 
+  void SkipIndices(int64_t n) override { rle_.Skip(static_cast<size_t>(n)); }
+
   void Decode(int64_t n, ColumnBatch* out, int64_t pos) override {
     const auto k = static_cast<size_t>(n);
     indices_.resize(k);

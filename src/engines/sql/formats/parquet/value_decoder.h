@@ -34,10 +34,13 @@ std::unique_ptr<ValueDecoder> MakeValueDecoder(Encoding encoding, PhysicalType t
                                                size_t size, int64_t max_values);
 
 // Dictionary-encoded page values: Decode gathers the values; DecodeIndices hands out the next
-// `n` dictionary positions instead (each checked against the dictionary's size).
+// `n` dictionary positions instead (each checked against the dictionary's size);
+// SkipIndices passes over some.
 class DictionaryValueDecoder : public ValueDecoder {
  public:
   virtual void DecodeIndices(int64_t n, uint32_t* out) = 0;
+  // Passes over the next `n` indices without unpacking them (nor checking them).
+  virtual void SkipIndices(int64_t n) = 0;
 };
 
 std::unique_ptr<DictionaryValueDecoder> MakeDictionaryDecoder(const ColumnBatch* dictionary,
