@@ -280,7 +280,8 @@ const BoundExpr* StripCasts(const BoundExpr& e) {
   return x;
 }
 
-double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts, const StatsMap& stats);
+double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
+                              const StatsMap& stats);
 
 // The fraction of rows a predicate keeps.
 double Selectivity(const BoundExpr& e, const StatsMap& stats) {
@@ -329,7 +330,8 @@ double Selectivity(const BoundExpr& e, const StatsMap& stats) {
 // constants (`d >= x AND d < y`) narrow one interval of the column's statistics range, so
 // that a one-month window over seven years keeps 1/84 of the rows rather than the product
 // of two halves; every other conjunct is taken as independent.
-double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts, const StatsMap& stats) {
+double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
+                              const StatsMap& stats) {
   struct Interval {
     ValueRange range;
     double lo, hi;
@@ -379,22 +381,25 @@ struct Relation {
 double Estimate(const LogicalOperator& op, const StatsMap& stats) {
   switch (op.kind) {
     case LogicalKind::kGet: {
-      return std::max(1.0, std::max(1.0, op.estimated_rows) * ConjunctionSelectivity(op.pushed_filters, stats));
+      return std::max(
+          1.0, std::max(1.0, op.estimated_rows) * ConjunctionSelectivity(op.pushed_filters, stats));
     }
     case LogicalKind::kValues:
       return static_cast<double>(op.rows.size());
     case LogicalKind::kDummy:
       return 1;
     case LogicalKind::kFilter: {
-      return std::max(1.0, Estimate(*op.children[0], stats) * ConjunctionSelectivity(op.expressions, stats));
+      return std::max(
+          1.0, Estimate(*op.children[0], stats) * ConjunctionSelectivity(op.expressions, stats));
     }
     case LogicalKind::kAggregate: {
       if (op.groups.empty()) return 1;
       double rows = std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
       // One column grouped: at most its distinct values.
       const BoundExpr* key = StripCasts(*op.groups[0]);
-      const ColumnEstimate* c =
-          op.groups.size() == 1 && key->kind == BoundExprKind::kColumnRef ? FindColumn(stats, key->binding) : nullptr;
+      const ColumnEstimate* c = op.groups.size() == 1 && key->kind == BoundExprKind::kColumnRef
+                                    ? FindColumn(stats, key->binding)
+                                    : nullptr;
       return c && c->ndv > 0 ? std::max(1.0, std::min(rows, c->ndv)) : rows;
     }
     case LogicalKind::kLimit:
@@ -674,8 +679,8 @@ std::string FinalAggregate(const BoundAggregate& a) {
 // for facts of two or more relations, whose join output the first aggregation shrinks.
 // Returns the new input of `agg` (with its aggregates rewritten), or the join graph built
 // as usual when the pattern does not hold.
-LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels, std::vector<BoundExprPtr> preds,
-                          const StatsMap& stats) {
+LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels,
+                          std::vector<BoundExprPtr> preds, const StatsMap& stats) {
   auto as_usual = [&] { return JoinGraph(std::move(rels), std::move(preds), stats).Build(); };
   std::vector<std::string> finals;
   std::set<size_t> dimension, facts_read;
@@ -684,7 +689,9 @@ LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels, std:
     for (size_t r : RelationsOf(*g, rels)) dimension.insert(r);
   }
   for (const auto& a : agg.aggregates) {
-    if (a->kind != BoundExprKind::kAggregate || !a->aggregate || a->HasSubquery()) return as_usual();
+    if (a->kind != BoundExprKind::kAggregate || !a->aggregate || a->HasSubquery()) {
+      return as_usual();
+    }
     std::string final_name = FinalAggregate(*a->aggregate);
     if (final_name.empty()) return as_usual();
     // The partial result has the aggregate's type; the final function must keep it.
@@ -719,8 +726,8 @@ LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels, std:
       for (size_t r : fact_rels) facts_only = facts_only && !dimension.count(r);
       bool grouped = false;
       for (const auto& g : agg.groups) {
-        grouped = grouped || (d.kind == BoundExprKind::kColumnRef && g->kind == BoundExprKind::kColumnRef &&
-                              g->binding == d.binding);
+        grouped = grouped || (d.kind == BoundExprKind::kColumnRef &&
+                              g->kind == BoundExprKind::kColumnRef && g->binding == d.binding);
       }
       if (facts_only && grouped) fact_side = 1 - side;
     }
@@ -737,7 +744,8 @@ LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels, std:
     (in_dimension ? dim_preds : fact_preds).push_back(std::move(preds[p]));
   }
   BoundExprPtr link = std::move(preds[cross]);
-  for (size_t r = 0; r < rels.size(); r++) (dimension.count(r) ? dim_rels : fact_rels).push_back(std::move(rels[r]));
+  for (size_t r = 0; r < rels.size(); r++)
+    (dimension.count(r) ? dim_rels : fact_rels).push_back(std::move(rels[r]));
 
   auto pre = MakeLogical(LogicalKind::kAggregate);
   pre->group_index = stats.next_table_index++;
@@ -753,7 +761,8 @@ LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels, std:
     BoundExprPtr& a = agg.aggregates[j];
     auto folded = std::make_shared<BoundAggregate>();
     folded->name = finals[j];
-    folded->args.push_back(MakeColumnRef({pre->aggregate_index, static_cast<uint32_t>(j)}, a->type, a->text));
+    folded->args.push_back(
+        MakeColumnRef({pre->aggregate_index, static_cast<uint32_t>(j)}, a->type, a->text));
     a = a->Copy();
     a->aggregate = std::move(folded);
   }
