@@ -114,15 +114,20 @@ void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
     queue_.push_back(w);
   }
   size_t lane = lanes_.size();
+  bool nudged = false;
   while (true) {
     if (mine->queued) {
-      // The lowest free lane, so that sequential commits keep to one pack.
+      // The lowest free lane, so that sequential commits keep to one pack. While another lane
+      // is busy, a free one is taken by a nudged waiter (a lane came free) or once enough
+      // requests wait for it: every extra fdatasync costs CPU, so it must carry a batch.
       lane = static_cast<size_t>(std::find(lane_taken_.begin(), lane_taken_.end(), false) -
                                  lane_taken_.begin());
-      if (lane < lanes_.size()) break;
+      bool idle = std::find(lane_taken_.begin(), lane_taken_.end(), true) == lane_taken_.end();
+      if (lane < lanes_.size() && (idle || nudged || queue_.size() >= kExtraLaneBatch)) break;
     }
     lock.unlock();
     if (mine->Wait()) return;
+    nudged = true;
     lock.lock();
   }
   lane_taken_[lane] = true;

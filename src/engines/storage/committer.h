@@ -3,10 +3,11 @@
 // A caller hands a CommitRequest: small bodies to append to a pack (payloads) and a function
 // that applies its change inside a metadata write transaction. Stage one makes the payloads
 // durable: the committer keeps several lanes, each appending to its own pack file. A request
-// that finds a lane free takes it together with every request queued before it, appends their
-// payloads with one pwritev and fdatasyncs that pack once; requests that find every lane busy
-// queue up for the next lane to come free. So several fdatasyncs can be in flight at the
-// device at once, and each covers a whole batch. Stage two commits metadata: a batch whose
+// that finds every lane free takes one together with every request queued before it, appends
+// their payloads with one pwritev and fdatasyncs that pack once; while a lane is busy,
+// requests queue up for the next lane to come free, and a free lane is taken early only by a
+// queue of kExtraLaneBatch requests. So several fdatasyncs can be in flight at the device at
+// once, and each covers a batch. Stage two commits metadata: a batch whose
 // bytes are durable joins the metadata queue, and one thread at a time runs a write
 // transaction for every batch queued there, each request inside its own savepoint (a failing
 // request rolls back alone), then deletes the blobs that commit left unreferenced. While one
@@ -77,6 +78,8 @@ class Committer {
   static constexpr uint64_t kPackCapacity = 64 << 20;
   // Lanes (packs appended to and synced at the same time) unless told otherwise.
   static constexpr size_t kDefaultLanes = 2;
+  // While a lane is busy, another one starts only for a batch of at least this many requests.
+  static constexpr size_t kExtraLaneBatch = 4;
 
   Committer(meta::Store& meta, BlobFiles& files, size_t lanes = kDefaultLanes);
   // Seals every lane's pack; deletes those nothing references.
