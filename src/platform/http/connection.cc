@@ -227,6 +227,7 @@ class ServerConnection final : public Connection,
     }
     if (buffer_.capacity() < kHeadBufferSize) buffer_.reserve(kHeadBufferSize);
     parser_.emplace();
+    direct_left_.reset();
     parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(
         context_.options().max_header_bytes, std::numeric_limits<uint32_t>::max())));
     parser_->body_limit(context_.options().max_body_bytes);
@@ -352,6 +353,7 @@ class ServerConnection final : public Connection,
   // Reads and discards the small rest of a body the handler left unread.
   void Drain() {
     if (!scratch_) scratch_ = std::make_unique<char[]>(kScratchSize);
+    if (direct_left_) return DrainDirect();
     ReserveForBody(kScratchSize);
     auto& body = parser_->get().body();
     body.data = scratch_.get();
@@ -364,6 +366,18 @@ class ServerConnection final : public Connection,
                              if (self->parser_->is_done()) return self->ReadHead();
                              self->Drain();
                            });
+  }
+
+  void DrainDirect() {
+    if (*direct_left_ == 0) return ReadHead();
+    auto want = static_cast<size_t>(std::min<uint64_t>(kScratchSize, *direct_left_));
+    stream_.expires_after(idle_timeout_);
+    stream_.async_read_some(asio::buffer(scratch_.get(), want),
+                            [self = shared_from_this()](beast::error_code ec, size_t k) {
+                              if (ec) return self->CloseNow();
+                              *self->direct_left_ -= k;
+                              self->DrainDirect();
+                            });
   }
 
   // Answers a request the connection itself refuses, then closes.
@@ -437,8 +451,14 @@ class ServerConnection final : public Connection,
 
   // Body bytes for the handler thread; runs on the strand. Reads until the handler's buffer
   // is full or the body ends, so that a large body costs the handler one wake-up per buffer
-  // rather than one per socket read (Beast parses at most 64 KiB per read).
+  // rather than one per socket read. Once no body bytes are buffered, a body of known length
+  // is read from the socket straight into the handler's buffer (ReadDirect).
   void ReadSome(char* buf, size_t n, size_t got = 0) {
+    if (!direct_left_ && buffer_.size() == 0 && parser_->is_header_done() && !parser_->is_done() &&
+        !parser_->chunked()) {
+      if (auto left = parser_->content_length_remaining()) direct_left_ = *left;
+    }
+    if (direct_left_) return ReadDirect(buf, n, got);
     ReserveForBody(n - got);
     auto& body = parser_->get().body();
     body.data = buf + got;
@@ -454,6 +474,24 @@ class ServerConnection final : public Connection,
                              }
                              self->Complete({ec, filled, complete});
                            });
+  }
+
+  // Reads the rest of a body of known length from the socket into `buf`, up to the whole
+  // buffer per system call, without passing it through the parser (which is then left behind
+  // and replaced for the next request): the bytes are copied once, from the socket to the
+  // handler. Never reads past the body, so a pipelined next request stays in the socket.
+  void ReadDirect(char* buf, size_t n, size_t got) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(n - got, *direct_left_));
+    if (want == 0) return Complete({{}, got, *direct_left_ == 0});
+    stream_.expires_after(idle_timeout_);
+    auto done = [self = shared_from_this(), buf, n, got](beast::error_code ec, size_t k) {
+      *self->direct_left_ -= k;
+      size_t filled = got + k;
+      bool complete = *self->direct_left_ == 0;
+      if (!ec && filled < n && !complete) return self->ReadDirect(buf, n, filled);
+      self->Complete({ec, filled, complete});
+    };
+    stream_.async_read_some(asio::buffer(buf + got, want), std::move(done));
   }
 
   // Runs `start` on the strand and blocks the calling (handler) thread until it calls
@@ -485,6 +523,8 @@ class ServerConnection final : public Connection,
   const std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
+  // The body bytes still to come once they are read past the parser (ReadDirect).
+  std::optional<uint64_t> direct_left_;
 
   // Touched on the strand only.
   Phase phase_ = Phase::kWaiting;

@@ -451,6 +451,38 @@ TEST_F(ServerTest, SmallUnreadRemainderIsDrainedAndTheConnectionKept) {
   EXPECT_EQ(r.Header("connection"), "");
 }
 
+// A body whose first bytes come with the head (parsed from the read buffer) and whose rest
+// comes later together with the next request (read from the socket straight into the
+// handler's buffer, never past the body): every byte arrives in order and the pipelined
+// request is answered too.
+TEST_F(ServerTest, BodyReadStraightFromTheSocketStopsAtItsEnd) {
+  StartServer([](Request& req, ResponseWriter& w) {
+    base::Digest digest(base::DigestAlgorithm::kSha256);
+    std::string buf(100 * 1024, '\0');
+    uint64_t total = 0;
+    while (size_t n = req.body->Read(buf.data(), buf.size())) {
+      digest.Update(std::string_view(buf.data(), n));
+      total += n;
+    }
+    w.Send(std::to_string(total) + " " + base::HexEncode(digest.Final()));
+  });
+  std::string body(3 * kMiB + 5, '\0');
+  ByteSource source;
+  source.Fill(&body);
+  std::string request = Post("/big", body);
+  size_t head_and_some = request.size() - body.size() + 1000;
+  Client c(port());
+  ASSERT_TRUE(c.Send(request.substr(0, head_and_some)));
+  std::this_thread::sleep_for(50ms);
+  ASSERT_TRUE(c.Send(request.substr(head_and_some) + Post("/next", "tail")));
+  Response r = c.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, std::to_string(body.size()) + " " + base::HexEncode(base::Sha256(body)));
+  r = c.ReadResponse();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "4 " + base::HexEncode(base::Sha256("tail")));
+}
+
 TEST_F(ServerTest, HugeHeadGets431AndClose) {
   std::atomic<int> calls{0};
   ServerOptions options;
