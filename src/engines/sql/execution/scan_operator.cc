@@ -230,7 +230,7 @@ struct DictionaryColumn {
   // out[i] = the value of index idx[i] (NULL for the slot at `size`), i < n.
   void Gather(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) {
     const uint32_t null_index = static_cast<uint32_t>(size);
-    if (has_values || type != source_type || !GatherFromSource(idx, n, out)) {
+    if (has_values || type != source_type || !GatherFromSource(idx, n, has_nulls, out)) {
       out.Gather(Values(), idx, n);
     }
     if (has_nulls) {
@@ -242,11 +242,16 @@ struct DictionaryColumn {
 
  private:
   // Gathers straight from the file's dictionary for the fixed-width types that convert by
-  // widening; false (nothing done) for the others.
-  bool GatherFromSource(const uint32_t* idx, size_t n, Vector& out) const {
-    const uint32_t last = static_cast<uint32_t>(size);  // the NULL slot reads as zero
+  // widening; false (nothing done) for the others. Without nulls every index is inside the
+  // dictionary (the reader checks them), with nulls the NULL slot reads as zero.
+  bool GatherFromSource(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) const {
+    const uint32_t last = static_cast<uint32_t>(size);
     auto gather = [&](auto* to, const auto& from) {
-      for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+      if (has_nulls) {
+        for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+      } else {
+        for (size_t i = 0; i < n; i++) to[i] = from[idx[i]];
+      }
     };
     switch (source->type) {
       case parquet::ValueType::kInt32:
