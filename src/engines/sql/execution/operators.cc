@@ -216,7 +216,8 @@ class HashAggregate : public PhysicalOperator {
       std::iota(all.begin(), all.end(), 0);
       grouping_sets_.push_back(all);
     }
-    ordered_ = groups_.size() == 1 && groups_[0]->type.physical() == PhysicalType::kInt64 && CanMerge();
+    ordered_ =
+        groups_.size() == 1 && groups_[0]->type.physical() == PhysicalType::kInt64 && CanMerge();
   }
 
   ~HashAggregate() override { DestroyStates(); }
@@ -302,7 +303,9 @@ class HashAggregate : public PhysicalOperator {
     set.distinct_seen.resize(aggs_.size());
   }
 
-  static size_t GroupCount(const Partition& p) { return p.ordered ? p.ordered->size() : p.table->size(); }
+  static size_t GroupCount(const Partition& p) {
+    return p.ordered ? p.ordered->size() : p.table->size();
+  }
 
   // Gives every group of `p` a state row.
   void AddStateRows(Partition& p) {
@@ -466,7 +469,9 @@ class HashAggregate : public PhysicalOperator {
 
  public:
   // Whether the groups so far were found without hashing (input clustered on the key).
-  bool Ordered() const { return ordered_ && (sets_.empty() || !sets_[0].part || sets_[0].part->ordered); }
+  bool Ordered() const {
+    return ordered_ && (sets_.empty() || !sets_[0].part || sets_[0].part->ordered);
+  }
   // Goes on with a hash table, moving the groups found so far into it.
   void UseHashTable() {
     ordered_ = false;

@@ -5,8 +5,9 @@
 // a new one, so equal keys are neighbours and a group is created only when the key changes;
 // no hash table is built. Runs (one per stretch of ascending input, and those of other
 // copies of the aggregation) are merged at the end by walking them in key order together,
-// folding the states of keys that several runs hold; nothing is copied. Input that is not clustered is refused chunk by chunk, and the caller
-// goes on with a hash table. Not thread-safe: one instance per thread, merged after.
+// folding the states of keys that several runs hold; nothing is copied. Input that is not
+// clustered is refused chunk by chunk, and the caller goes on with a hash table. Not
+// thread-safe: one instance per thread, merged after.
 #pragma once
 
 #include <cstdint>
@@ -38,7 +39,8 @@ class OrderedGroups {
   // distinct keys, no longer in order. `states[g]` belongs to group g before and after
   // (the vector shrinks alongside); fold(from, to) combines a state into the one kept.
   // FindOrCreate refuses every chunk after this.
-  void Merge(std::vector<uint8_t*>& states, const std::function<void(uint8_t* from, uint8_t* to)>& fold);
+  void Merge(std::vector<uint8_t*>& states,
+             const std::function<void(uint8_t* from, uint8_t* to)>& fold);
 
  private:
   std::vector<int64_t> keys_;

@@ -76,7 +76,8 @@ TEST(OrderedGroups, MergeFoldsKeysHeldBySeveralRuns) {
   EXPECT_EQ(a.runs(), 1u);
   std::vector<std::string> out;
   for (size_t i = 0; i < a.size(); i++) {
-    out.push_back(std::to_string(a.key(i)) + ":" + std::to_string(*reinterpret_cast<int64_t*>(states[i])));
+    out.push_back(std::to_string(a.key(i)) + ":" +
+                  std::to_string(*reinterpret_cast<int64_t*>(states[i])));
   }
   std::sort(out.begin(), out.end());
   EXPECT_EQ(out, (std::vector<std::string>{"0:1", "1:1", "2:1", "4:2", "6:2", "9:1"}));
@@ -92,13 +93,15 @@ class OrderedAggregateTest : public ::testing::Test {
     std::string digits = "(VALUES 0";
     for (int i = 1; i < 70; i++) digits += ", " + std::to_string(i);
     digits += ")";
-    std::string rows = "SELECT id FROM (SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits + " a(x), " +
-                       digits + " b(x), " + digits + " c(x))";
+    std::string rows = "SELECT id FROM (SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits +
+                       " a(x), " + digits + " b(x), " + digits + " c(x))";
     // 343,000 rows in three row groups of up to 131,072: stored in id order, shuffled, and
     // in order for the first 200,000 rows only.
     Write("sorted", rows + " ORDER BY id");
     Write("shuffled", rows + " ORDER BY (CAST(id AS BIGINT) * 7919) % 343000");
-    Write("half", rows + " ORDER BY CASE WHEN id < 200000 THEN id ELSE 200000 + (CAST(id AS BIGINT) * 7919) % 143000 END");
+    Write("half", rows +
+                      " ORDER BY CASE WHEN id < 200000 THEN id ELSE 200000 + (CAST(id AS BIGINT) * "
+                      "7919) % 143000 END");
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -106,7 +109,9 @@ class OrderedAggregateTest : public ::testing::Test {
     Query("CREATE TABLE " + name + "_t WITH (format = 'PARQUET', external_location = '" +
               (dir_ / name).string() + "') AS " + select,
           1);
-    Query("CREATE VIEW " + name + " AS SELECT * FROM read_parquet('" + (dir_ / name).string() + "/*.parquet')", 1);
+    Query("CREATE VIEW " + name + " AS SELECT * FROM read_parquet('" + (dir_ / name).string() +
+              "/*.parquet')",
+          1);
   }
 
   QueryResult Query(const std::string& sql, int threads) {
@@ -119,10 +124,11 @@ class OrderedAggregateTest : public ::testing::Test {
   // Groups of seven consecutive ids (some split between row groups, so between threads):
   // their count, and how the sizes and sums come out.
   std::string Summary(const std::string& table, const std::string& key, int threads) {
-    QueryResult r = Query("SELECT count(*), min(c), max(c), sum(s), min(m), sum(CAST(k AS BIGINT)) FROM (SELECT " + key +
-                              " AS k, count(*) AS c, sum(id) AS s, max(id) - min(id) AS m FROM " + table +
-                              " GROUP BY 1)",
-                          threads);
+    QueryResult r = Query(
+        "SELECT count(*), min(c), max(c), sum(s), min(m), sum(CAST(k AS BIGINT)) FROM (SELECT " +
+            key + " AS k, count(*) AS c, sum(id) AS s, max(id) - min(id) AS m FROM " + table +
+            " GROUP BY 1)",
+        threads);
     last_in_order_ = r.rows_aggregated_in_key_order;
     std::string out;
     for (size_t c = 0; c < r.types.size(); c++) out += (c ? "|" : "") + r.GetValue(c, 0).ToString();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include "engines/sql/execution/expression_executor.h"
 #include "engines/sql/execution/scan_operator.h"
 #include "engines/sql/execution/scan_statistics.h"
+#include "engines/sql/function/aggregate_function.h"
 
 namespace sql {
 
@@ -181,6 +183,8 @@ struct TableEstimate {
 struct StatsMap {
   std::map<uint32_t, TableEstimate> tables;  // by the scan's table index
   QueryState* query = nullptr;
+  // The next table index no operator of the plan uses, for operators the optimizer adds.
+  mutable uint32_t next_table_index = 0;
 };
 
 // Footers read per table at most; the rest is extrapolated by file size.
@@ -276,7 +280,8 @@ const BoundExpr* StripCasts(const BoundExpr& e) {
   return x;
 }
 
-double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts, const StatsMap& stats);
+double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
+                              const StatsMap& stats);
 
 // The fraction of rows a predicate keeps.
 double Selectivity(const BoundExpr& e, const StatsMap& stats) {
@@ -325,7 +330,8 @@ double Selectivity(const BoundExpr& e, const StatsMap& stats) {
 // constants (`d >= x AND d < y`) narrow one interval of the column's statistics range, so
 // that a one-month window over seven years keeps 1/84 of the rows rather than the product
 // of two halves; every other conjunct is taken as independent.
-double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts, const StatsMap& stats) {
+double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
+                              const StatsMap& stats) {
   struct Interval {
     ValueRange range;
     double lo, hi;
@@ -375,21 +381,32 @@ struct Relation {
 double Estimate(const LogicalOperator& op, const StatsMap& stats) {
   switch (op.kind) {
     case LogicalKind::kGet: {
-      return std::max(1.0, std::max(1.0, op.estimated_rows) * ConjunctionSelectivity(op.pushed_filters, stats));
+      return std::max(
+          1.0, std::max(1.0, op.estimated_rows) * ConjunctionSelectivity(op.pushed_filters, stats));
     }
     case LogicalKind::kValues:
       return static_cast<double>(op.rows.size());
     case LogicalKind::kDummy:
       return 1;
     case LogicalKind::kFilter: {
-      return std::max(1.0, Estimate(*op.children[0], stats) * ConjunctionSelectivity(op.expressions, stats));
+      return std::max(
+          1.0, Estimate(*op.children[0], stats) * ConjunctionSelectivity(op.expressions, stats));
     }
-    case LogicalKind::kAggregate:
-      return op.groups.empty() ? 1 : std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
+    case LogicalKind::kAggregate: {
+      if (op.groups.empty()) return 1;
+      double rows = std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
+      // One column grouped: at most its distinct values.
+      const BoundExpr* key = StripCasts(*op.groups[0]);
+      const ColumnEstimate* c = op.groups.size() == 1 && key->kind == BoundExprKind::kColumnRef
+                                    ? FindColumn(stats, key->binding)
+                                    : nullptr;
+      return c && c->ndv > 0 ? std::max(1.0, std::min(rows, c->ndv)) : rows;
+    }
     case LogicalKind::kLimit:
       return op.limit >= 0 ? std::min<double>(static_cast<double>(op.limit), Estimate(*op.children[0], stats))
                            : Estimate(*op.children[0], stats);
     case LogicalKind::kJoin:
+      if (op.estimated_rows > 0) return op.estimated_rows;  // ordered by the join graph
       if (op.join_type == JoinType::kSemi || op.join_type == JoinType::kAnti) {
         return std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
       }
@@ -636,9 +653,139 @@ LogicalPtr ReorderJoinTree(LogicalPtr root, const StatsMap& stats) {
   return JoinGraph(std::move(rels), std::move(preds), stats).Build();
 }
 
+// ---------------------------------------------------------------- eager aggregation
+bool IsJoinTree(const LogicalOperator& op) {
+  return IsInnerJoin(op) || (op.kind == LogicalKind::kFilter && IsInnerJoin(*op.children[0]));
+}
+
+// The function that folds partial results of aggregate `name` into the final one (count's
+// partial counts are summed), or "" when partials do not fold.
+std::string FinalAggregate(const BoundAggregate& a) {
+  if (a.distinct || a.filter || a.args.size() > 1) return "";
+  if (a.name == "count") return "sum";
+  if ((a.name == "sum" || a.name == "min" || a.name == "max") && a.args.size() == 1) return a.name;
+  return "";
+}
+
+// Aggregation pushed below a join ("eager aggregation"): GROUP BY over an inner join graph
+// whose groups come from some relations (a dimension: customer and nation, grouped by
+// c_custkey and its attributes) and whose aggregates read only the others (facts: lineitem
+// and orders), the two linked by one equality whose dimension side is a grouping column.
+// The facts are joined and aggregated by their side of that equality first (one key,
+// typically an integer, instead of the dimension's wide string keys), then joined to the
+// dimension, whose strings then travel with one row per key instead of one per fact, and
+// aggregated again: sums of sums, sums of counts, mins of mins, maxes of maxes. Exact
+// whatever the keys' uniqueness, as the final aggregation still groups by every key. Only
+// for facts of two or more relations, whose join output the first aggregation shrinks.
+// Returns the new input of `agg` (with its aggregates rewritten), or the join graph built
+// as usual when the pattern does not hold.
+LogicalPtr EagerAggregate(LogicalOperator& agg, std::vector<Relation> rels,
+                          std::vector<BoundExprPtr> preds, const StatsMap& stats) {
+  auto as_usual = [&] { return JoinGraph(std::move(rels), std::move(preds), stats).Build(); };
+  std::vector<std::string> finals;
+  std::set<size_t> dimension, facts_read;
+  for (const auto& g : agg.groups) {
+    if (g->HasSubquery()) return as_usual();
+    for (size_t r : RelationsOf(*g, rels)) dimension.insert(r);
+  }
+  for (const auto& a : agg.aggregates) {
+    if (a->kind != BoundExprKind::kAggregate || !a->aggregate || a->HasSubquery()) {
+      return as_usual();
+    }
+    std::string final_name = FinalAggregate(*a->aggregate);
+    if (final_name.empty()) return as_usual();
+    // The partial result has the aggregate's type; the final function must keep it.
+    std::string error;
+    auto fn = ResolveAggregate(final_name, {a->type}, &error);
+    if (!fn || !(fn->return_type == a->type) || !(fn->arg_types[0] == a->type)) return as_usual();
+    finals.push_back(final_name);
+    for (const auto& x : a->aggregate->args) {
+      for (size_t r : RelationsOf(*x, rels)) facts_read.insert(r);
+    }
+  }
+  for (size_t r : facts_read) {
+    if (dimension.count(r)) return as_usual();
+  }
+  if (dimension.empty() || rels.size() < dimension.size() + 2) return as_usual();
+  // The one predicate between the sides: fact expression = dimension grouping column.
+  int cross = -1;
+  int fact_side = -1;
+  for (size_t p = 0; p < preds.size(); p++) {
+    if (preds[p]->HasSubquery()) return as_usual();
+    std::set<size_t> rs = RelationsOf(*preds[p], rels);
+    size_t in_dimension = 0;
+    for (size_t r : rs) in_dimension += dimension.count(r);
+    if (rs.empty()) return as_usual();
+    if (in_dimension == 0 || in_dimension == rs.size()) continue;
+    if (cross >= 0 || !IsEquiJoinPredicate(*preds[p])) return as_usual();
+    cross = static_cast<int>(p);
+    for (int side = 0; side < 2; side++) {
+      const BoundExpr& d = *preds[p]->children[side];
+      std::set<size_t> fact_rels = RelationsOf(*preds[p]->children[1 - side], rels);
+      bool facts_only = !fact_rels.empty();
+      for (size_t r : fact_rels) facts_only = facts_only && !dimension.count(r);
+      bool grouped = false;
+      for (const auto& g : agg.groups) {
+        grouped = grouped || (d.kind == BoundExprKind::kColumnRef &&
+                              g->kind == BoundExprKind::kColumnRef && g->binding == d.binding);
+      }
+      if (facts_only && grouped) fact_side = 1 - side;
+    }
+  }
+  if (cross < 0 || fact_side < 0) return as_usual();
+
+  std::vector<Relation> fact_rels, dim_rels;
+  std::vector<BoundExprPtr> fact_preds, dim_preds;
+  std::vector<std::set<size_t>> pred_rels;
+  for (const auto& p : preds) pred_rels.push_back(RelationsOf(*p, rels));
+  for (size_t p = 0; p < preds.size(); p++) {
+    if (static_cast<int>(p) == cross) continue;
+    bool in_dimension = dimension.count(*pred_rels[p].begin()) > 0;
+    (in_dimension ? dim_preds : fact_preds).push_back(std::move(preds[p]));
+  }
+  BoundExprPtr link = std::move(preds[cross]);
+  for (size_t r = 0; r < rels.size(); r++)
+    (dimension.count(r) ? dim_rels : fact_rels).push_back(std::move(rels[r]));
+
+  auto pre = MakeLogical(LogicalKind::kAggregate);
+  pre->group_index = stats.next_table_index++;
+  pre->aggregate_index = stats.next_table_index++;
+  pre->grouping_index = stats.next_table_index++;
+  const BoundExpr& key = *link->children[fact_side];
+  pre->groups.push_back(key.Copy());
+  for (const auto& a : agg.aggregates) pre->aggregates.push_back(a->Copy());
+  pre->children.push_back(JoinGraph(std::move(fact_rels), std::move(fact_preds), stats).Build());
+  pre->ResolveTypes();
+  link->children[fact_side] = MakeColumnRef({pre->group_index, 0}, key.type, key.text);
+  for (size_t j = 0; j < agg.aggregates.size(); j++) {
+    BoundExprPtr& a = agg.aggregates[j];
+    auto folded = std::make_shared<BoundAggregate>();
+    folded->name = finals[j];
+    folded->args.push_back(
+        MakeColumnRef({pre->aggregate_index, static_cast<uint32_t>(j)}, a->type, a->text));
+    a = a->Copy();
+    a->aggregate = std::move(folded);
+  }
+  Relation partial;
+  partial.op = std::move(pre);
+  partial.bindings = partial.op->GetColumnBindings();
+  partial.rows = Estimate(*partial.op, stats);
+  partial.base_rows = partial.rows;
+  dim_rels.push_back(std::move(partial));
+  dim_preds.push_back(std::move(link));
+  return JoinGraph(std::move(dim_rels), std::move(dim_preds), stats).Build();
+}
+
 LogicalPtr Reorder(LogicalPtr op, const StatsMap& stats) {
-  if (IsInnerJoin(*op) || (op->kind == LogicalKind::kFilter && IsInnerJoin(*op->children[0]))) {
-    return ReorderJoinTree(std::move(op), stats);
+  if (IsJoinTree(*op)) return ReorderJoinTree(std::move(op), stats);
+  if (op->kind == LogicalKind::kAggregate && !op->groups.empty() && op->grouping_sets.size() <= 1 &&
+      op->grouping_calls.empty() && IsJoinTree(*op->children[0])) {
+    std::vector<Relation> rels;
+    std::vector<BoundExprPtr> preds;
+    Collect(std::move(op->children[0]), &rels, &preds, stats);
+    op->children[0] = EagerAggregate(*op, std::move(rels), std::move(preds), stats);
+    op->ResolveTypes();
+    return op;
   }
   for (auto& c : op->children) c = Reorder(std::move(c), stats);
   return op;
@@ -802,6 +949,39 @@ void PruneColumns(LogicalOperator& root) {
   }
 }
 
+// The largest table index any operator or column reference of the plan (subquery plans
+// included) uses.
+uint32_t MaxTableIndex(const LogicalOperator& op) {
+  uint32_t m = std::max({op.table_index, op.group_index, op.aggregate_index, op.grouping_index});
+  std::function<void(const BoundExpr&)> visit = [&](const BoundExpr& e) {
+    if (e.kind == BoundExprKind::kColumnRef) m = std::max(m, e.binding.table);
+    if (e.subquery && e.subquery->plan) m = std::max(m, MaxTableIndex(*e.subquery->plan));
+    for (const auto& c : e.children) visit(*c);
+    if (e.aggregate) {
+      for (const auto& c : e.aggregate->args) visit(*c);
+      if (e.aggregate->filter) visit(*e.aggregate->filter);
+    }
+    if (e.window) {
+      for (const auto& c : e.window->args) visit(*c);
+      for (const auto& c : e.window->partitions) visit(*c);
+      for (const auto& o : e.window->orders) visit(*o.expr);
+    }
+  };
+  for (const auto* list : {&op.expressions, &op.groups, &op.aggregates, &op.pushed_filters}) {
+    for (const auto& e : *list) visit(*e);
+  }
+  for (const auto& o : op.orders) visit(*o.expr);
+  for (const auto& c : op.conditions) {
+    visit(*c.left);
+    visit(*c.right);
+  }
+  for (const auto& row : op.rows) {
+    for (const auto& e : row) visit(*e);
+  }
+  for (const auto& c : op.children) m = std::max(m, MaxTableIndex(*c));
+  return m;
+}
+
 }  // namespace
 
 LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
@@ -811,6 +991,7 @@ LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
   InlineProjections(*plan);
   StatsMap stats;
   stats.query = query;
+  stats.next_table_index = MaxTableIndex(*plan) + 1;
   GatherStatistics(*plan, query->fs.get(), &stats);
   plan = Reorder(std::move(plan), stats);
   plan = SemiJoinsFromFilters(std::move(plan), query);

@@ -115,19 +115,25 @@ TEST_F(OptimizerTest, ARangeOnOneColumnMakesTheFilteredTableTheBuildSide) {
   for (int i = 1; i < 50; i++) digits += ", " + std::to_string(i);
   digits += ")";
   // facts: 125,000 rows over 1,000 days (125 a day), keyed 0..4999; dims: keys 0..2499.
-  Query("CREATE TABLE facts WITH (format = 'PARQUET', external_location = '" + (dir / "facts").string() +
-        "') AS SELECT (a.x * 2500 + b.x * 50 + c.x) % 5000 AS fk, date_add('day', (a.x * 2500 + b.x * "
+  Query("CREATE TABLE facts WITH (format = 'PARQUET', external_location = '" +
+        (dir / "facts").string() +
+        "') AS SELECT (a.x * 2500 + b.x * 50 + c.x) % 5000 AS fk, date_add('day', (a.x * 2500 + "
+        "b.x * "
         "50 + c.x) / 125, DATE '2020-01-01') AS d, 1 AS v FROM " +
         digits + " a(x), " + digits + " b(x), " + digits + " c(x)");
-  Query("CREATE TABLE dims WITH (format = 'PARQUET', external_location = '" + (dir / "dims").string() +
-        "') AS SELECT a.x * 50 + b.x AS pk, a.x AS grp FROM " + digits + " a(x), " + digits + " b(x)");
-  Query("CREATE VIEW facts_v AS SELECT * FROM read_parquet('" + (dir / "facts").string() + "/*.parquet')");
-  Query("CREATE VIEW dims_v AS SELECT * FROM read_parquet('" + (dir / "dims").string() + "/*.parquet')");
+  Query("CREATE TABLE dims WITH (format = 'PARQUET', external_location = '" +
+        (dir / "dims").string() + "') AS SELECT a.x * 50 + b.x AS pk, a.x AS grp FROM " + digits +
+        " a(x), " + digits + " b(x)");
+  Query("CREATE VIEW facts_v AS SELECT * FROM read_parquet('" + (dir / "facts").string() +
+        "/*.parquet')");
+  Query("CREATE VIEW dims_v AS SELECT * FROM read_parquet('" + (dir / "dims").string() +
+        "/*.parquet')");
   // Ten days of a thousand keep 1,250 fact rows: fewer than the 2,500 dimension rows, so
   // the facts are the build (second) input of the join. Taken as two independent halves,
   // the two bounds would keep a quarter of the facts (31,250 rows) and build on dims.
-  std::string sql = "SELECT count(*), sum(v), count(DISTINCT grp) FROM facts_v, dims_v WHERE fk = pk AND "
-                    "d >= DATE '2021-05-10' AND d < DATE '2021-05-20'";
+  std::string sql =
+      "SELECT count(*), sum(v), count(DISTINCT grp) FROM facts_v, dims_v WHERE fk = pk AND "
+      "d >= DATE '2021-05-10' AND d < DATE '2021-05-20'";
   std::string plan = Explain(sql);
   size_t join = plan.find("Join INNER");
   size_t facts = plan.find("facts/*.parquet");
@@ -137,6 +143,46 @@ TEST_F(OptimizerTest, ARangeOnOneColumnMakesTheFilteredTableTheBuildSide) {
   // Days 495..504 are facts 61,875..63,124, keys 1875..3124, of which 1875..2499 join.
   EXPECT_EQ(Rows(sql), (std::vector<std::string>{"625|625|13"}));
   fs::remove_all(dir);
+}
+
+TEST_F(OptimizerTest, FactsAreAggregatedByTheirKeyBeforeTheDimensionJoin) {
+  Query("CREATE TABLE dim(k INTEGER, name VARCHAR, region INTEGER)");
+  Query("INSERT INTO dim VALUES (1, 'a', 10), (1, 'a2', 10), (2, 'b', 20), (3, 'c', 10)");  // key 1
+                                                                                            // twice
+  Query("CREATE TABLE region(r INTEGER, rname VARCHAR)");
+  Query("INSERT INTO region VALUES (10, 'east'), (20, 'west')");
+  Query("CREATE TABLE ord(o INTEGER, ck INTEGER)");
+  Query("INSERT INTO ord VALUES (100, 1), (101, 1), (102, 2), (103, NULL), (104, 9)");
+  Query("CREATE TABLE item(io INTEGER, amount INTEGER, q INTEGER)");
+  Query(
+      "INSERT INTO item VALUES (100, 5, 1), (100, 7, NULL), (101, 1, 3), (102, 10, 2), (103, 50, "
+      "1), "
+      "(104, 60, 1), (102, 4, NULL)");
+  std::string sql =
+      "SELECT k, name, rname, sum(amount), count(*), count(q), min(q), max(q) FROM dim, region, "
+      "ord, item "
+      "WHERE region = r AND k = ck AND io = o GROUP BY k, name, rname ORDER BY 2";
+  std::string plan = Explain(sql);
+  // The facts (ord and item) are aggregated by ck under the join with the dimension.
+  EXPECT_NE(
+      plan.find(
+          "Aggregate groups: [ck] aggregates: [sum(amount), count(*), count(q), min(q), max(q)]"),
+      std::string::npos)
+      << plan;
+  // Both rows of key 1 get all of its facts; key 3 has none; NULL q counts only in count(*).
+  EXPECT_EQ(Rows(sql), (std::vector<std::string>{"1|a|east|13|3|2|1|3", "1|a2|east|13|3|2|1|3",
+                                                 "2|b|west|14|2|1|2|2"}));
+  // Not when an aggregate reads the dimension, or cannot be folded from partial results.
+  for (const char* other : {"sum(region + amount)", "count(DISTINCT q)"}) {
+    std::string q = std::string("SELECT k, ") + other +
+                    " FROM dim, region, ord, item WHERE region = r AND k = ck "
+                    "AND io = o GROUP BY k";
+    EXPECT_EQ(Explain(q).find("Aggregate groups: [ck]"), std::string::npos) << other;
+  }
+  EXPECT_EQ(Rows("SELECT k, count(DISTINCT q) FROM dim, region, ord, item WHERE region = r AND k = "
+                 "ck AND io = o "
+                 "GROUP BY k ORDER BY k"),
+            (std::vector<std::string>{"1|2", "2|1"}));
 }
 
 }  // namespace
