@@ -159,6 +159,10 @@ void BlobFiles::TempFile::Append(const char* data, size_t n) {
   }
 }
 
+void BlobFiles::TempFile::Sync() {
+  if (::fdatasync(fd_) != 0) ThrowIo("fdatasync");
+}
+
 BlobFiles::TempFile BlobFiles::CreateTemp() {
   std::string path = (tmp_ / (base::RandomHex(24) + ".tmp")).string();
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

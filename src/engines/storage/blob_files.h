@@ -46,6 +46,10 @@ class BlobFiles {
     TempFile& operator=(TempFile&&) = delete;
     ~TempFile();
     void Append(const char* data, size_t n);
+    // Makes the bytes appended so far durable (fdatasync). May run on another thread while
+    // Append goes on (then it covers at least what was appended before it began): a file made
+    // durable step by step leaves Publish's fdatasync only the last step to wait for.
+    void Sync();
     uint64_t size() const { return size_; }
 
    private:

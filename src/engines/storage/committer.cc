@@ -50,13 +50,19 @@ void Sync(int fd) {
 
 }  // namespace
 
-Committer::Committer(meta::Store& meta, BlobFiles& files) : meta_(meta), files_(files) {}
+Committer::Committer(meta::Store& meta, BlobFiles& files, size_t lanes)
+    : meta_(meta),
+      files_(files),
+      lanes_(std::max<size_t>(lanes, 1)),
+      lane_taken_(lanes_.size(), false) {}
 
 Committer::~Committer() {
-  if (pack_fd_ < 0) return;
-  SealPack();
-  std::vector<Waiter*> none;
-  RunBatch(none);
+  SyncedBatch last;
+  for (Lane& lane : lanes_) {
+    if (lane.fd >= 0) SealPack(lane, last.sealed);
+  }
+  if (last.sealed.empty() && candidates_.empty()) return;
+  RunTransaction({&last}, {});
 }
 
 void Committer::Commit(CommitRequest& request) {
@@ -71,6 +77,11 @@ void Committer::CommitAll(const std::vector<CommitRequest*>& requests) {
   std::vector<Waiter*> pointers;
   for (CommitRequest* r : requests) pointers.push_back(&waiters.emplace_back(r));
   Enqueue(pointers);
+}
+
+bool Committer::IsBusyPack(int64_t blob_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return std::find(busy_packs_.begin(), busy_packs_.end(), blob_id) != busy_packs_.end();
 }
 
 void Committer::Waiter::Finish() {
@@ -93,132 +104,208 @@ bool Committer::Waiter::Wait() {
 }
 
 void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
-  // A batch takes the whole queue, so all of `waiters` are done together, and a thread that
-  // leads a batch finds its own waiters in it.
+  // A batch takes the whole lane queue, so all of `waiters` are done together, and a thread
+  // that takes a lane finds its own waiters in the batch.
   Waiter* mine = waiters.front();
   mine->waits = true;
   std::unique_lock<std::mutex> lock(mu_);
-  for (Waiter* w : waiters) queue_.push_back(w);
-  while (leader_busy_) {
+  for (Waiter* w : waiters) {
+    w->queued = true;
+    queue_.push_back(w);
+  }
+  size_t lane = lanes_.size();
+  while (true) {
+    if (mine->queued) {
+      // The lowest free lane, so that sequential commits keep to one pack.
+      lane = static_cast<size_t>(std::find(lane_taken_.begin(), lane_taken_.end(), false) -
+                                 lane_taken_.begin());
+      if (lane < lanes_.size()) break;
+    }
     lock.unlock();
     if (mine->Wait()) return;
     lock.lock();
   }
-  leader_busy_ = true;
-  std::vector<Waiter*> batch(queue_.begin(), queue_.end());
+  lane_taken_[lane] = true;
+  size_t writing = static_cast<size_t>(std::count(lane_taken_.begin(), lane_taken_.end(), true));
+  if (writing > peak_lanes_.load()) peak_lanes_ = writing;
+  SyncedBatch batch;
+  batch.carrier = mine;
+  batch.waiters.assign(queue_.begin(), queue_.end());
+  for (Waiter* w : batch.waiters) w->queued = false;
   queue_.clear();
   lock.unlock();
-  RunBatch(batch);
-  for (Waiter* w : batch) {
-    if (w->waits && w != mine) w->Finish();
-  }
+
+  WriteBatch(lanes_[lane], batch);
+
   lock.lock();
-  leader_busy_ = false;
-  // Only the first waiter of the next batch wakes, to lead it; the others sleep on. Under
-  // the lock: a queued waiter cannot be finished (and destroyed) meanwhile.
+  // Into the metadata queue before the lane is free again: a lane's batches commit in order.
+  synced_.push_back(&batch);
+  lane_taken_[lane] = false;
   if (!queue_.empty()) queue_.front()->Nudge();
+  CommitMetadata(mine, batch, lock);
 }
 
-void Committer::OpenPack() {
+void Committer::CommitMetadata(Waiter* mine, SyncedBatch& batch,
+                               std::unique_lock<std::mutex>& lock) {
+  while (batch.taken || transaction_running_) {
+    lock.unlock();
+    if (mine->Wait()) return;
+    lock.lock();
+  }
+  transaction_running_ = true;
+  std::vector<SyncedBatch*> batches(synced_.begin(), synced_.end());
+  synced_.clear();
+  std::vector<int64_t> sealed;
+  for (SyncedBatch* b : batches) {
+    b->taken = true;
+    sealed.insert(sealed.end(), b->sealed.begin(), b->sealed.end());
+  }
+  // Packs sealed by these batches hold no body whose metadata commits later; the other busy
+  // packs may.
+  std::vector<int64_t> busy;
+  for (int64_t id : busy_packs_) {
+    if (std::find(sealed.begin(), sealed.end(), id) == sealed.end()) busy.push_back(id);
+  }
+  lock.unlock();
+
+  RunTransaction(batches, busy);
+  std::vector<Waiter*> finish;
+  for (SyncedBatch* b : batches) {
+    for (Waiter* w : b->waiters) {
+      if (w->waits && w != mine) finish.push_back(w);
+    }
+  }
+  // The batches live on their carriers' stacks: not touched once their waiters are finished.
+  lock.lock();
+  std::erase_if(busy_packs_, [&](int64_t id) {
+    return std::find(sealed.begin(), sealed.end(), id) != sealed.end();
+  });
+  lock.unlock();
+  for (Waiter* w : finish) w->Finish();
+  lock.lock();
+  transaction_running_ = false;
+  // Only the carrier of the next batch wakes, to lead its transaction. Under the lock: a
+  // queued batch cannot be finished (and destroyed) meanwhile.
+  if (!synced_.empty()) synced_.front()->carrier->Nudge();
+}
+
+void Committer::OpenPack(Lane& lane) {
   auto [id, fd] = files_.CreatePack();
-  pack_id_ = id;
-  pack_fd_ = fd;
-  pack_end_ = 0;
-  active_pack_ = id;
+  lane.pack_id = id;
+  lane.fd = fd;
+  lane.end = 0;
+  std::lock_guard<std::mutex> lock(mu_);
+  busy_packs_.push_back(id);
 }
 
-void Committer::SealPack() {
-  ::close(pack_fd_);
-  pack_fd_ = -1;
-  active_pack_ = 0;
-  files_.UnpinOne(pack_id_);
-  candidates_.push_back(pack_id_);
+void Committer::SealPack(Lane& lane, std::vector<int64_t>& sealed) {
+  ::close(lane.fd);
+  lane.fd = -1;
+  files_.UnpinOne(lane.pack_id);
+  sealed.push_back(lane.pack_id);
 }
 
-void Committer::WritePayloads(std::vector<Waiter*>& batch, std::map<int64_t, uint64_t>& touched) {
+void Committer::WriteBatch(Lane& lane, SyncedBatch& batch) {
+  ++syncs_;
   std::vector<Waiter*> written;
-  // Payloads bound for the active pack from `pending_start` on, written in one call.
+  // Payloads bound for the lane's pack from `pending_start` on, written in one call.
   std::vector<iovec> pending;
   uint64_t pending_start = 0;
+  auto note_size = [&] {
+    if (batch.pack_sizes.empty() || batch.pack_sizes.back().first != lane.pack_id) {
+      batch.pack_sizes.emplace_back(lane.pack_id, lane.end);
+    } else {
+      batch.pack_sizes.back().second = lane.end;
+    }
+  };
+  bool dirty = false;  // the lane's pack has unsynced bytes of this batch
   try {
-    for (Waiter* w : batch) {
+    for (Waiter* w : batch.waiters) {
       if (w->request->payloads.empty()) continue;
       written.push_back(w);
       for (std::string_view p : w->request->payloads) {
-        if (pack_fd_ >= 0 && pack_end_ > 0 && pack_end_ + p.size() > kPackCapacity) {
-          WriteAt(pack_fd_, pending, pending_start);
-          if (touched.count(pack_id_) != 0) Sync(pack_fd_);
-          SealPack();
+        if (lane.fd >= 0 && lane.end > 0 && lane.end + p.size() > kPackCapacity) {
+          WriteAt(lane.fd, pending, pending_start);
+          if (dirty) Sync(lane.fd);
+          dirty = false;
+          SealPack(lane, batch.sealed);
         }
-        if (pack_fd_ < 0) OpenPack();
-        if (pending.size() == kMaxWriteBuffers) WriteAt(pack_fd_, pending, pending_start);
-        if (pending.empty()) pending_start = pack_end_;
+        if (lane.fd < 0) OpenPack(lane);
+        if (pending.size() == kMaxWriteBuffers) WriteAt(lane.fd, pending, pending_start);
+        if (pending.empty()) pending_start = lane.end;
         if (!p.empty()) pending.push_back(iovec{const_cast<char*>(p.data()), p.size()});
-        w->locations.push_back(PackLocation{pack_id_, pack_end_});
-        pack_end_ += p.size();
-        touched[pack_id_] = pack_end_;
+        w->locations.push_back(PackLocation{lane.pack_id, lane.end});
+        lane.end += p.size();
+        dirty = true;
+        note_size();
       }
     }
-    if (pack_fd_ >= 0) WriteAt(pack_fd_, pending, pending_start);
-    if (pack_fd_ >= 0 && touched.count(pack_id_) != 0) Sync(pack_fd_);
+    if (lane.fd >= 0) WriteAt(lane.fd, pending, pending_start);
+    if (dirty) Sync(lane.fd);
   } catch (...) {
     // The pack's tail is in an unknown state: fail every request with payloads in this batch
     // and start a new pack next time.
     auto error = std::current_exception();
     for (Waiter* w : written) w->request->error = error;
-    touched.clear();
-    if (pack_fd_ >= 0) SealPack();
+    batch.pack_sizes.clear();
+    if (lane.fd >= 0) SealPack(lane, batch.sealed);
   }
 }
 
-void Committer::RunBatch(std::vector<Waiter*>& batch) {
+void Committer::RunTransaction(const std::vector<SyncedBatch*>& batches,
+                               const std::vector<int64_t>& busy) {
   const uint64_t number = ++batches_;
-  requests_ += batch.size();
-  std::map<int64_t, uint64_t> touched;
-  WritePayloads(batch, touched);
-
   size_t live = 0;
-  for (Waiter* w : batch) live += w->request->error ? 0 : 1;
   std::vector<int64_t> candidates = std::move(candidates_);
   candidates_.clear();
+  for (const SyncedBatch* b : batches) {
+    requests_ += b->waiters.size();
+    for (Waiter* w : b->waiters) live += w->request->error ? 0 : 1;
+    candidates.insert(candidates.end(), b->sealed.begin(), b->sealed.end());
+  }
   if (live == 0 && candidates.empty()) return;
   std::vector<int64_t> garbage;
   try {
     meta_.Write([&](meta::Transaction& tx) {
       garbage.clear();
-      for (const auto& [id, size] : touched) {
-        tx.Exec(
-            "INSERT INTO storage_blobs(id, kind, size) VALUES(?, 1, ?) "
-            "ON CONFLICT(id) DO UPDATE SET size = excluded.size",
-            {meta::Int(id), meta::Int(static_cast<int64_t>(size))});
+      for (const SyncedBatch* b : batches) {
+        for (const auto& [id, size] : b->pack_sizes) {
+          tx.Exec(
+              "INSERT INTO storage_blobs(id, kind, size) VALUES(?, 1, ?) "
+              "ON CONFLICT(id) DO UPDATE SET size = excluded.size",
+              {meta::Int(id), meta::Int(static_cast<int64_t>(size))});
+        }
       }
       bool isolate = live > 1;
       std::vector<int64_t> unreferenced;
-      for (Waiter* w : batch) {
-        if (w->request->error) continue;
-        CommitContext ctx(tx, number, w->locations);
-        if (!isolate) {
-          w->request->apply(ctx);
-        } else {
-          tx.Exec("SAVEPOINT storage_request");
-          try {
+      for (const SyncedBatch* b : batches) {
+        for (Waiter* w : b->waiters) {
+          if (w->request->error) continue;
+          CommitContext ctx(tx, number, w->locations);
+          if (!isolate) {
             w->request->apply(ctx);
-          } catch (...) {
-            w->request->error = std::current_exception();
-            tx.Exec("ROLLBACK TO storage_request");
+          } else {
+            tx.Exec("SAVEPOINT storage_request");
+            try {
+              w->request->apply(ctx);
+            } catch (...) {
+              w->request->error = std::current_exception();
+              tx.Exec("ROLLBACK TO storage_request");
+              tx.Exec("RELEASE storage_request");
+              continue;
+            }
             tx.Exec("RELEASE storage_request");
-            continue;
           }
-          tx.Exec("RELEASE storage_request");
+          unreferenced.insert(unreferenced.end(), ctx.unreferenced().begin(),
+                              ctx.unreferenced().end());
         }
-        unreferenced.insert(unreferenced.end(), ctx.unreferenced().begin(),
-                            ctx.unreferenced().end());
       }
       unreferenced.insert(unreferenced.end(), candidates.begin(), candidates.end());
       std::sort(unreferenced.begin(), unreferenced.end());
       unreferenced.erase(std::unique(unreferenced.begin(), unreferenced.end()), unreferenced.end());
       for (int64_t id : unreferenced) {
-        if (id == pack_id_ && pack_fd_ >= 0) continue;  // still being appended to
+        // Checked again once sealed.
+        if (std::find(busy.begin(), busy.end(), id) != busy.end()) continue;
         if (tx.QueryOne("SELECT 1 FROM storage_segments WHERE blob_id = ? LIMIT 1",
                         {meta::Int(id)})) {
           continue;
@@ -229,8 +316,10 @@ void Committer::RunBatch(std::vector<Waiter*>& batch) {
     });
   } catch (...) {
     auto error = std::current_exception();
-    for (Waiter* w : batch) {
-      if (!w->request->error) w->request->error = error;
+    for (const SyncedBatch* b : batches) {
+      for (Waiter* w : b->waiters) {
+        if (!w->request->error) w->request->error = error;
+      }
     }
     // Nothing was committed: check these blobs again next time.
     candidates_.insert(candidates_.end(), candidates.begin(), candidates.end());

@@ -1,17 +1,23 @@
-// Group commit of every metadata change the ObjectStore makes.
+// Group commit of every metadata change the ObjectStore makes, in two pipelined stages.
 //
-// A caller hands a CommitRequest: small bodies to append to the active pack (payloads) and a
-// function that applies its change inside a metadata write transaction. Requests that arrive
-// while a batch is running queue up, and the next caller to find no batch running becomes the
-// leader for all of them: it appends their payloads to the pack, fdatasyncs the pack once,
-// then runs one write transaction in which each request applies inside its own savepoint (a
-// failing request rolls back alone), and finally deletes the blobs that commit left
-// unreferenced. So N concurrent small PUTs cost one pack fdatasync and one SQLite commit, and
-// nothing is acknowledged before its bytes and metadata are durable.
+// A caller hands a CommitRequest: small bodies to append to a pack (payloads) and a function
+// that applies its change inside a metadata write transaction. Stage one makes the payloads
+// durable: the committer keeps several lanes, each appending to its own pack file. A request
+// that finds a lane free takes it together with every request queued before it, appends their
+// payloads with one pwritev and fdatasyncs that pack once; requests that find every lane busy
+// queue up for the next lane to come free. So several fdatasyncs can be in flight at the
+// device at once, and each covers a whole batch. Stage two commits metadata: a batch whose
+// bytes are durable joins the metadata queue, and one thread at a time runs a write
+// transaction for every batch queued there, each request inside its own savepoint (a failing
+// request rolls back alone), then deletes the blobs that commit left unreferenced. While one
+// transaction runs, the lanes sync the next batches. Nothing is visible before its bytes are
+// durable, and nothing is acknowledged before its metadata has committed.
 //
 // A reference query decides when a blob is garbage: after a request notes (Unreference) that
-// it removed segments of a blob, the batch deletes the blob if no segment names it any more.
-// Thread-safe.
+// it removed segments of a blob, the transaction deletes the blob if no segment names it any
+// more. A pack that a lane still appends to, or whose bodies wait for their metadata, is busy
+// and never collected; it is checked again in the transaction after the one that commits the
+// batch that sealed it. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -20,9 +26,9 @@
 #include <deque>
 #include <exception>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engines/storage/blob_files.h"
@@ -69,9 +75,11 @@ class Committer {
  public:
   // Packs are sealed once they reach this size.
   static constexpr uint64_t kPackCapacity = 64 << 20;
+  // Lanes (packs appended to and synced at the same time) unless told otherwise.
+  static constexpr size_t kDefaultLanes = 2;
 
-  Committer(meta::Store& meta, BlobFiles& files);
-  // Seals the active pack; deletes it if nothing references it.
+  Committer(meta::Store& meta, BlobFiles& files, size_t lanes = kDefaultLanes);
+  // Seals every lane's pack; deletes those nothing references.
   ~Committer();
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
@@ -81,15 +89,20 @@ class Committer {
   // Commits requests together (each may fail alone; errors are left in the requests).
   void CommitAll(const std::vector<CommitRequest*>& requests);
 
-  // The pack being appended to, or 0.
-  int64_t active_pack() const { return active_pack_.load(); }
+  // Whether `blob_id` is a pack a lane appends to or whose bodies await their metadata.
+  bool IsBusyPack(int64_t blob_id) const;
+  // Metadata transactions run, requests they carried, pack batches written (stage one), and
+  // the most lanes that were writing at the same time.
   uint64_t batches() const { return batches_.load(); }
   uint64_t requests() const { return requests_.load(); }
+  uint64_t syncs() const { return syncs_.load(); }
+  size_t peak_lanes() const { return peak_lanes_.load(); }
 
  private:
-  // One request in the queue. The thread that enqueued it sleeps on the first of its waiters
-  // until the batch that took them is done, or until it is first in the queue when a leader
-  // finishes (to lead the next batch). Each waiter has its own mutex so that a finishing
+  // One request. The thread that enqueued it sleeps on the first of its waiters until the
+  // transaction that took them is done, or until it is nudged to lead: to take a free lane
+  // when it is first in the lane queue, or to run the next transaction when the batch it
+  // carries is first in the metadata queue. Each waiter has its own mutex so that a finishing
   // leader wakes its batch's threads without holding the queue's mutex (a thread woken under
   // that mutex would only block on it again): the leader touches a finished waiter only under
   // the waiter's mutex, so the woken thread may destroy the waiter as soon as it sees `done`.
@@ -97,42 +110,68 @@ class Committer {
     explicit Waiter(CommitRequest* r) : request(r) {}
     // Marks the waiter's batch done and wakes its thread.
     void Finish();
-    // Wakes its thread to lead the next batch (called under the queue's mutex).
+    // Wakes its thread to lead (called under the queue's mutex).
     void Nudge();
     // Sleeps until Finish (true) or Nudge (false).
     bool Wait();
 
     CommitRequest* request;
     std::vector<PackLocation> locations;
-    bool waits = false;  // its thread sleeps on it (the first of that thread's waiters)
+    bool waits = false;   // its thread sleeps on it (the first of that thread's waiters)
+    bool queued = false;  // in the lane queue (guarded by the committer's mutex)
     std::mutex mu;
     std::condition_variable wake;
     bool done = false;    // guarded by mu
     bool nudged = false;  // guarded by mu
   };
 
+  // A pack file and how far it is written. Only the thread holding the lane touches it.
+  struct Lane {
+    int64_t pack_id = 0;
+    int fd = -1;
+    uint64_t end = 0;
+  };
+
+  // A batch whose payloads are durable, on its way through the metadata queue. It lives on
+  // the stack of the thread that wrote it (its carrier), which sleeps on `carrier`.
+  struct SyncedBatch {
+    std::vector<Waiter*> waiters;
+    std::vector<std::pair<int64_t, uint64_t>> pack_sizes;  // packs written and their new ends
+    std::vector<int64_t> sealed;                           // packs sealed while writing it
+    Waiter* carrier = nullptr;
+    bool taken = false;  // a transaction holds it (guarded by the committer's mutex)
+  };
+
   void Enqueue(const std::vector<Waiter*>& waiters);
-  void RunBatch(std::vector<Waiter*>& batch);
-  void WritePayloads(std::vector<Waiter*>& batch, std::map<int64_t, uint64_t>& touched);
-  void OpenPack();
-  void SealPack();
+  // Stage one: appends the batch's payloads to the lane's pack and syncs it. Failures are
+  // left in the requests.
+  void WriteBatch(Lane& lane, SyncedBatch& batch);
+  // Stage two, led by the thread whose waiter is `mine`, after `batch` joined the metadata
+  // queue. Returns when `mine` is done.
+  void CommitMetadata(Waiter* mine, SyncedBatch& batch, std::unique_lock<std::mutex>& lock);
+  // Runs one write transaction for `batches`; `busy` lists packs not to collect.
+  void RunTransaction(const std::vector<SyncedBatch*>& batches, const std::vector<int64_t>& busy);
+  void OpenPack(Lane& lane);
+  void SealPack(Lane& lane, std::vector<int64_t>& sealed);
 
   meta::Store& meta_;
   BlobFiles& files_;
 
-  std::mutex mu_;
-  std::deque<Waiter*> queue_;
-  bool leader_busy_ = false;
+  mutable std::mutex mu_;
+  std::deque<Waiter*> queue_;         // waiting for a lane
+  std::vector<Lane> lanes_;           // each held by at most one thread
+  std::vector<bool> lane_taken_;      // guarded by mu_
+  std::deque<SyncedBatch*> synced_;   // waiting for a transaction, guarded by mu_
+  bool transaction_running_ = false;  // guarded by mu_
+  std::vector<int64_t> busy_packs_;   // guarded by mu_
 
-  // Leader-only state.
-  int64_t pack_id_ = 0;
-  int pack_fd_ = -1;
-  uint64_t pack_end_ = 0;
-  std::vector<int64_t> candidates_;  // blobs to check at the next commit
+  // Transaction leader's state: blobs to check at the next commit.
+  std::vector<int64_t> candidates_;
 
-  std::atomic<int64_t> active_pack_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> requests_{0};
+  std::atomic<uint64_t> syncs_{0};
+  std::atomic<size_t> peak_lanes_{0};
 };
 
 }  // namespace storage

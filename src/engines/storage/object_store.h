@@ -7,9 +7,10 @@
 // Metadata lives in the metadata store (module "storage"); object bytes live in immutable
 // blob files under <data-dir>/blobs/, never at a path derived from a key or bucket name.
 // Bodies over 256 KiB are streamed to a temp file, fdatasynced, renamed into place and the
-// directory fsynced; smaller bodies are appended to a shared pack file that one fdatasync per
-// group of concurrent writes makes durable. Only then is the version committed, in one
-// metadata transaction (group-committed too). Overwrites and deletes switch versions
+// directory fsynced; smaller bodies are appended to one of a few pack files that one fdatasync
+// per group of concurrent writes makes durable (the groups of different packs sync at the
+// same time). Only then is the version committed, in one metadata transaction (group-committed
+// too, while the next groups sync). Overwrites and deletes switch versions
 // atomically; a blob is deleted after the commit that leaves no segment referring to it
 // (a reference query, so copies and completed multipart uploads share blobs without copying
 // bytes). Startup removes temp files and blobs that were published but never committed.
@@ -154,7 +155,8 @@ class ObjectStore {
   LifecycleReport ApplyLifecycle(std::string_view bucket, const std::vector<LifecycleRule>& rules,
                                  base::TimePoint now);
   // Rewrites the live bytes of packs whose live fraction is below `max_live_fraction` into the
-  // active pack, so the old packs can be deleted. Returns the number of packs compacted.
+  // packs being appended to, so the old packs can be deleted. Returns the number of packs
+  // compacted.
   size_t CompactPacks(double max_live_fraction = 0.5);
   IntegrityReport CheckIntegrity();
   StoreStats stats() const;

@@ -240,7 +240,7 @@ size_t ObjectStore::CompactPacks(double max_live_fraction) {
   });
   size_t compacted = 0;
   for (int64_t id : sparse) {
-    if (id == committer_->active_pack()) continue;
+    if (committer_->IsBusyPack(id)) continue;
     CompactPack(id);
     ++compacted;
   }
@@ -320,11 +320,10 @@ void ObjectStore::CompactPack(int64_t pack_id) {
 
 IntegrityReport ObjectStore::CheckIntegrity() {
   IntegrityReport report;
-  int64_t active = committer_->active_pack();
   meta_.Read([&](meta::Transaction& tx) {
     files_->ForEachBlob([&](int64_t id) {
       ++report.blob_files;
-      if (id != active &&
+      if (!committer_->IsBusyPack(id) &&
           !tx.QueryOne("SELECT 1 FROM storage_segments WHERE blob_id = ? LIMIT 1", {Int(id)})) {
         ++report.unreferenced_blobs;
       }

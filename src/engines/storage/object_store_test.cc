@@ -109,6 +109,25 @@ TEST_F(ObjectStoreTest, StreamsHundredMebibytesInBoundedMemory) {
   EXPECT_LT(ResidentBytes(), before + (24 << 20)) << "RSS grew while streaming a get";
 }
 
+// A source far faster than hashing (bytes already in memory) runs ahead of the helper threads
+// until every chunk buffer is in flight; no buffer is reused before both helpers are done
+// with it, so the stored bytes, the ETag and the checksum are those of the body.
+TEST_F(ObjectStoreTest, AFastSourceNeverOvertakesItsHelpers) {
+  const uint64_t size = (uint64_t{40} << 20) + 12345;
+  std::string data = Pattern(7, size);
+  StringSource body(data);
+  PutOptions options;
+  options.expected_size = size;
+  options.checksum_algorithms = {ChecksumAlgorithm::kCrc32c};
+  ObjectInfo info = store_->PutObject("bucket", "fast", body, options);
+  EXPECT_EQ(info.etag, HexMd5(data));
+  EXPECT_EQ(info.checksums.at(ChecksumAlgorithm::kCrc32c),
+            base::Base64Encode(base::BigEndianBytes(base::Crc32c(data))));
+  std::string stored = Get("bucket", "fast");
+  ASSERT_EQ(stored.size(), data.size());
+  EXPECT_TRUE(stored == data);
+}
+
 TEST_F(ObjectStoreTest, ComputesEtagsAndEveryChecksum) {
   PutOptions options;
   options.checksum_algorithms = {ChecksumAlgorithm::kCrc32,     ChecksumAlgorithm::kCrc32c,
@@ -270,9 +289,7 @@ TEST_F(ObjectStoreTest, PutObjectsIsAllOrNothing) {
   std::string large = Pattern(3, 2 << 20);
   auto attempt = [&](PutOptions second) {
     StringSource a(large), b("second");
-    return CodeOf([&] {
-      store_->PutObjects("bucket", {{"new-a", a, {}}, {"exists", b, second}});
-    });
+    return CodeOf([&] { store_->PutObjects("bucket", {{"new-a", a, {}}, {"exists", b, second}}); });
   };
   PutOptions bad_md5;
   bad_md5.content_md5 = base::Md5("not this");

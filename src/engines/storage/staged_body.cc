@@ -14,6 +14,11 @@ namespace storage {
 namespace {
 
 constexpr size_t kChunk = 1 << 20;
+// A large body is made durable in steps of this size while it streams in (by a third helper,
+// so neither the file writes nor the reading wait for it): the disk's write cache is then
+// flushed bit by bit, and the final fdatasync only has the last step left. With one sync at
+// the end, that sync waited for the whole body (~40 ms for 64 MiB on a virtio disk).
+constexpr uint64_t kSyncStep = 8 << 20;
 
 // Consumes a large body's chunks (hashing or writing) on a helper thread while the request's
 // thread reads the next chunk from the client, so the two overlap instead of taking turns.
@@ -44,6 +49,17 @@ class ChunkWorker {
     chunk_ = data;
     pending_ = true;
     cv_.notify_all();
+  }
+
+  // Hands over `data` if the previous chunk is consumed already; false (and nothing handed
+  // over) if not, or if a chunk failed.
+  bool TrySubmit(std::string_view data) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pending_ || error_) return false;
+    chunk_ = data;
+    pending_ = true;
+    cv_.notify_all();
+    return true;
   }
 
   // Waits until every chunk is consumed; rethrows a failure.
@@ -114,7 +130,9 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
   std::string spare;  // the chunk the helpers consume while `buf` is read into
   std::optional<BlobFiles::TempFile> file;
   // After what they use, so they stop first. MD5 alone is about as slow as the disk, so it
-  // gets a thread of its own; the other checksums and the file writes share the second.
+  // gets a thread of its own; the other checksums and the file writes share the second; the
+  // third makes the file durable step by step.
+  std::optional<ChunkWorker> syncer;
   std::optional<ChunkWorker> hasher;
   std::optional<ChunkWorker> writer;
   auto too_large = [] {
@@ -144,10 +162,15 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
       // A body of known size that is already read whole has no next read to overlap with.
       if (!expect.size || size_ < *expect.size) {
         spare.resize(buf.size());
+        syncer.emplace([&](std::string_view) { file->Sync(); });
         hasher.emplace([&](std::string_view d) { md5.Update(d); });
         writer.emplace([&](std::string_view d) {
           for (auto& s : sums) s.Update(d);
           file->Append(d.data(), d.size());
+          // A step the syncer is still busy with is simply taken later.
+          if (file->size() - synced_early_ >= kSyncStep && syncer->TrySubmit({})) {
+            synced_early_ = file->size();
+          }
         });
       }
     }
@@ -165,6 +188,7 @@ StagedBody::StagedBody(ByteSource& source, const BodyExpectations& expect, BlobF
   if (hasher) {
     hasher->Drain();
     writer->Drain();
+    syncer->Drain();
   }
   if (expect.size && size_ != *expect.size) {
     throw StorageError(ErrorCode::kIncompleteBody,

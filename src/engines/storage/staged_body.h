@@ -4,8 +4,9 @@
 // this object, which removes it when destroyed (a failed commit leaves nothing behind).
 // A body larger than kPackedBodyMax is hashed and written by two helper threads (one for
 // MD5, one for the other checksums and the file writes) while the caller's thread reads its
-// next chunk, unless its known size came whole in the first read. Memory stays bounded: two
-// buffers of at most 1 MiB plus at most kPackedBodyMax held bytes. Used by one thread.
+// next chunk, unless its known size came whole in the first read; a third makes the file
+// durable in steps as it grows, so the final fdatasync has little left to wait for. Memory stays
+// bounded: two buffers of at most 1 MiB plus at most kPackedBodyMax held bytes. Used by one thread.
 #pragma once
 
 #include <cstdint>
@@ -50,6 +51,8 @@ class StagedBody {
   // Inside the commit: the segments that hold the body (recording a whole-body blob). A
   // request that carries several bodies names the index of this body's first payload.
   std::vector<SegmentRow> Segments(CommitContext& ctx, size_t first_payload = 0) const;
+  // The bytes of a large body made durable while it streamed in, before the final sync.
+  uint64_t synced_early() const { return synced_early_; }
   // Called once the commit that references the blob succeeded.
   void Release() { released_ = true; }
 
@@ -58,6 +61,7 @@ class StagedBody {
 
   BlobFiles& files_;
   uint64_t size_ = 0;
+  uint64_t synced_early_ = 0;
   std::string md5_;
   Checksums checksums_;
   std::string bytes_;
