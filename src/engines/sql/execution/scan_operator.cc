@@ -209,6 +209,7 @@ struct DictionaryColumn {
   size_t size = 0;
   std::vector<std::vector<uint8_t>> verdicts;
   std::vector<uint8_t> combined;
+  double pass_fraction = 1;  // of the values, under `combined`
 
   // The values in the engine type, converted on first use.
   const Vector& Values() {
@@ -229,7 +230,7 @@ struct DictionaryColumn {
   // out[i] = the value of index idx[i] (NULL for the slot at `size`), i < n.
   void Gather(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) {
     const uint32_t null_index = static_cast<uint32_t>(size);
-    if (has_values || type != source_type || !GatherFromSource(idx, n, out)) {
+    if (has_values || type != source_type || !GatherFromSource(idx, n, has_nulls, out)) {
       out.Gather(Values(), idx, n);
     }
     if (has_nulls) {
@@ -241,11 +242,16 @@ struct DictionaryColumn {
 
  private:
   // Gathers straight from the file's dictionary for the fixed-width types that convert by
-  // widening; false (nothing done) for the others.
-  bool GatherFromSource(const uint32_t* idx, size_t n, Vector& out) const {
-    const uint32_t last = static_cast<uint32_t>(size);  // the NULL slot reads as zero
+  // widening; false (nothing done) for the others. Without nulls every index is inside the
+  // dictionary (the reader checks them), with nulls the NULL slot reads as zero.
+  bool GatherFromSource(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) const {
+    const uint32_t last = static_cast<uint32_t>(size);
     auto gather = [&](auto* to, const auto& from) {
-      for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+      if (has_nulls) {
+        for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+      } else {
+        for (size_t i = 0; i < n; i++) to[i] = from[idx[i]];
+      }
     };
     switch (source->type) {
       case parquet::ValueType::kInt32:
@@ -574,6 +580,9 @@ class ExternalScan : public PhysicalOperator {
       const std::vector<uint8_t>& verdicts = Verdicts(f, c, d);
       for (size_t i = 0; i <= d.size; i++) combined[i] &= verdicts[i];
     }
+    size_t passing = 0;
+    for (uint8_t v : combined) passing += v;
+    d.pass_fraction = static_cast<double>(passing) / static_cast<double>(combined.size());
     d.combined = std::move(combined);
     return d.combined;
   }
@@ -605,9 +614,10 @@ class ExternalScan : public PhysicalOperator {
   }
 
   // Keeps the rows of `chunk` that pass every filter; false when none does. Filters decidable
-  // per value of a dictionary-form column are looked up per row in their verdicts; the plain
-  // `column <op> constant` filters are evaluated over the whole chunk; both are combined into
-  // one mask, so that the chunk is sliced (and its dictionary-form columns materialized)
+  // per value of a dictionary-form column are looked up in their verdicts, column after
+  // column (the one that keeps the fewest values first), each for the rows the ones before
+  // kept; the plain `column <op> constant` filters are evaluated over the whole chunk; both
+  // are combined, so that the chunk is sliced (and its dictionary-form columns materialized)
   // once for all of them. The other filters then run on the rows left, sliced after each.
   // `late` is called exactly once, with the rows kept after the mask (none when the chunk
   // is dropped before), to fill the columns no filter reads. Runs on several threads at once
@@ -618,22 +628,57 @@ class ExternalScan : public PhysicalOperator {
     size_t n = chunk.size();
     uint8_t mask[kVectorSize];
     uint32_t sel[kVectorSize];
-    std::memset(mask, 1, n);
-    bool masked = false;
     std::vector<bool> done(filters_.size(), false);
+    // The dictionary-decided columns, most selective first; sel[0, m) are the rows they keep.
+    std::vector<size_t> by_value;
     for (size_t c = 0; c < encoded.size(); c++) {
       if (!encoded[c].indices || !decidable_on_[c]) continue;
-      const std::vector<uint8_t>& verdicts = CombinedVerdicts(c, *encoded[c].dictionary);
+      CombinedVerdicts(c, *encoded[c].dictionary);
+      by_value.push_back(c);
+    }
+    std::sort(by_value.begin(), by_value.end(), [&](size_t a, size_t b) {
+      return encoded[a].dictionary->pass_fraction < encoded[b].dictionary->pass_fraction;
+    });
+    size_t m = n;
+    for (size_t k = 0; k < by_value.size(); k++) {
+      const size_t c = by_value[k];
+      const uint8_t* verdicts = encoded[c].dictionary->combined.data();
       const uint32_t* idx = encoded[c].indices;
-      for (size_t i = 0; i < n; i++) mask[i] &= verdicts[idx[i]];
-      masked = true;
+      size_t kept = 0;
+      if (k == 0) {
+        for (size_t i = 0; i < n; i++) {
+          sel[kept] = static_cast<uint32_t>(i);
+          kept += verdicts[idx[i]];
+        }
+      } else {
+        for (size_t j = 0; j < m; j++) {
+          const uint32_t i = sel[j];
+          sel[kept] = i;
+          kept += verdicts[idx[i]];
+        }
+      }
+      m = kept;
       for (size_t f = 0; f < filters_.size(); f++)
         done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
     }
+    bool masked = !by_value.empty();
     if (masked) {
-      size_t kept = 0;
-      for (size_t i = 0; i < n; i++) kept += mask[i];
-      ctx_->query()->rows_filtered_by_dictionary.fetch_add(n - kept, std::memory_order_relaxed);
+      ctx_->query()->rows_filtered_by_dictionary.fetch_add(n - m, std::memory_order_relaxed);
+      if (m == 0) {
+        if (late) (*late)(nullptr, 0);
+        return false;
+      }
+    }
+    bool more = !join_filters_.empty();
+    for (size_t f = 0; f < filters_.size(); f++) more = more || (!done[f] && comparison_[f]);
+    if (more) {
+      // The rest is decided per row over the whole chunk: turn the selection into a mask.
+      if (masked) {
+        std::memset(mask, 0, n);
+        for (size_t j = 0; j < m; j++) mask[sel[j]] = 1;
+      } else {
+        std::memset(mask, 1, n);
+      }
     }
     for (size_t f = 0; f < filters_.size(); f++) {
       if (done[f] || !comparison_[f]) continue;
@@ -659,8 +704,7 @@ class ExternalScan : public PhysicalOperator {
       ApplyJoinFilters(chunk, encoded, mask);
       masked = true;
     }
-    size_t m = n;
-    if (masked) {
+    if (more && masked) {
       m = 0;
       for (size_t i = 0; i < n; i++) {
         sel[m] = static_cast<uint32_t>(i);

@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engines/sql/formats/parquet/schema.h"
@@ -23,6 +24,28 @@
 namespace sql::parquet {
 
 using Int128 = __int128;
+
+// The allocator of the value arrays: growing an array leaves the new values uninitialized
+// (every reader and writer path writes each value it sizes), so sizing a large array, such as
+// a dictionary about to be decompressed into, costs no pass zeroing it.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+template <typename T>
+using ValueArray = std::vector<T, DefaultInitAllocator<T>>;
 
 struct ColumnBatch {
   ValueType type = ValueType::kInt64;
@@ -32,12 +55,12 @@ struct ColumnBatch {
   // it; the writer also accepts it empty, meaning "no nulls".
   std::vector<uint8_t> valid;
 
-  std::vector<uint8_t> bools;  // kBool: 0 or 1
-  std::vector<int32_t> i32;    // kInt32
-  std::vector<int64_t> i64;    // kInt64
-  std::vector<float> f32;      // kFloat
-  std::vector<double> f64;     // kDouble
-  std::vector<Int128> i128;    // kInt128
+  ValueArray<uint8_t> bools;  // kBool: 0 or 1
+  ValueArray<int32_t> i32;    // kInt32
+  ValueArray<int64_t> i64;    // kInt64
+  ValueArray<float> f32;      // kFloat
+  ValueArray<double> f64;     // kDouble
+  ValueArray<Int128> i128;    // kInt128
   // kBinary: row i is bytes[offsets[i], offsets[i + 1]); offsets has num_rows + 1 entries
   // starting at 0.
   std::vector<int64_t> offsets;
@@ -45,7 +68,7 @@ struct ColumnBatch {
   // Dictionary form: the column chunk's dictionary (shared by every batch of the chunk) and
   // num_rows indices into it.
   std::shared_ptr<const ColumnBatch> dictionary;
-  std::vector<uint32_t> indices;
+  ValueArray<uint32_t> indices;
 
   // Empties the batch and sets its type, keeping allocated capacity.
   void Reset(ValueType new_type);

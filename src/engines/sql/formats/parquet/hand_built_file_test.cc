@@ -432,9 +432,9 @@ TEST(HandBuilt, SelectedReadsSkipUnselectedIndices) {
     ASSERT_EQ(batch.num_rows, 2);
     if (keep_dictionary) {
       ASSERT_TRUE(batch.dictionary);
-      EXPECT_EQ(batch.indices, (std::vector<uint32_t>{3, 2}));
+      EXPECT_EQ(batch.indices, (ValueArray<uint32_t>{3, 2}));
     } else {
-      EXPECT_EQ(batch.i32, (std::vector<int32_t>{40, 30}));
+      EXPECT_EQ(batch.i32, (ValueArray<int32_t>{40, 30}));
     }
     EXPECT_EQ(reader->rows_remaining(), 0);
   }

@@ -33,7 +33,7 @@ StatisticsBuilder::StatisticsBuilder(const Column& column, const ColumnPlan& pla
                    column.logical.bit_width == 64) {}
 
 template <typename T, typename Less>
-void StatisticsBuilder::Scan(const std::vector<T>& v, const ColumnBatch& b, int64_t begin,
+void StatisticsBuilder::Scan(const ValueArray<T>& v, const ColumnBatch& b, int64_t begin,
                              int64_t end, Less less) {
   bool found = false;
   T lo{};

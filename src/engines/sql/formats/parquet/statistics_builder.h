@@ -26,7 +26,7 @@ class StatisticsBuilder {
 
  private:
   template <typename T, typename Less>
-  void Scan(const std::vector<T>& v, const ColumnBatch& b, int64_t begin, int64_t end, Less less);
+  void Scan(const ValueArray<T>& v, const ColumnBatch& b, int64_t begin, int64_t end, Less less);
 
   ColumnPlan plan_;
   bool ordered_;
