@@ -347,7 +347,7 @@ class FooterCache {
 
  private:
   static constexpr size_t kEntries = 32;
-  static constexpr size_t kKeyBytes = size_t{32} << 20;
+  static constexpr size_t kKeyBytes = size_t{16} << 20;
   std::mutex mu_;
   std::list<std::pair<std::string, std::shared_ptr<const FileReader::Contents::Parsed>>> entries_;
   size_t key_bytes_ = 0;
