@@ -1,9 +1,13 @@
 #include "engines/sql/formats/parquet/file_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <list>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include "engines/sql/formats/parquet/column_chunk.h"
 #include "engines/sql/formats/parquet/column_plan.h"
@@ -296,12 +300,69 @@ struct FileReader::Contents {
     bool unsupported = false;
   };
 
+  // The footer as read: a function of the footer's bytes, the file's size and the reader
+  // options only, so files with identical footers share one.
+  struct Parsed {
+    FileMetadata metadata;
+    std::vector<ColumnPlan> plans;           // per schema column
+    std::vector<int> max_definition_level;   // per schema column
+    std::vector<std::vector<Chunk>> chunks;  // [row group][schema column]
+  };
+
   std::shared_ptr<const RandomAccessSource> source;
-  FileMetadata metadata;
-  std::vector<ColumnPlan> plans;           // per schema column
-  std::vector<int> max_definition_level;   // per schema column
-  std::vector<std::vector<Chunk>> chunks;  // [row group][schema column]
+  std::shared_ptr<const Parsed> parsed;
 };
+
+namespace {
+
+std::atomic<uint64_t> footer_parses{0};
+
+// The footers read last, by key (footer bytes, file size, options), most recent first: a
+// query opens each file several times (to bind, to plan, to scan) and queries repeat, while
+// reading a large footer costs milliseconds. Holds at most kEntries footers and kKeyBytes
+// bytes of keys. Thread-safe.
+class FooterCache {
+ public:
+  std::shared_ptr<const FileReader::Contents::Parsed> Find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+      if (it->first == key) {
+        entries_.splice(entries_.begin(), entries_, it);
+        return entries_.front().second;
+      }
+    }
+    return nullptr;
+  }
+
+  void Add(std::string key, std::shared_ptr<const FileReader::Contents::Parsed> parsed) {
+    if (key.size() > kKeyBytes) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    key_bytes_ += key.size();
+    entries_.emplace_front(std::move(key), std::move(parsed));
+    while (entries_.size() > kEntries || key_bytes_ > kKeyBytes) {
+      key_bytes_ -= entries_.back().first.size();
+      entries_.pop_back();
+    }
+  }
+
+ private:
+  static constexpr size_t kEntries = 32;
+  static constexpr size_t kKeyBytes = size_t{16} << 20;
+  std::mutex mu_;
+  std::list<std::pair<std::string, std::shared_ptr<const FileReader::Contents::Parsed>>> entries_;
+  size_t key_bytes_ = 0;
+};
+
+std::shared_ptr<const FileReader::Contents::Parsed> ParseFooter(const std::string& footer,
+                                                                uint64_t file_size,
+                                                                const ReaderOptions& options);
+
+FooterCache& Footers() {
+  static FooterCache* cache = new FooterCache();  // never destroyed: used until exit
+  return *cache;
+}
+
+}  // namespace
 
 namespace {
 
@@ -471,16 +532,38 @@ std::unique_ptr<FileReader> FileReader::Open(std::shared_ptr<const RandomAccessS
   }
 }
 
+uint64_t FileReader::FooterParses() { return footer_parses.load(std::memory_order_relaxed); }
+
 std::unique_ptr<FileReader> FileReader::OpenWithFooter(
     std::shared_ptr<const RandomAccessSource> source, const std::string& footer,
     const ReaderOptions& options) {
+  const uint64_t size = source->Size();
+  // The key holds everything the parse depends on (every ReaderOptions field included).
+  std::string key = footer;
+  key.append(reinterpret_cast<const char*>(&size), sizeof(size));
+  key.push_back(options.timestamp_unit ? static_cast<char>(*options.timestamp_unit) : '-');
+  auto contents = std::make_shared<Contents>();
+  contents->source = std::move(source);
+  contents->parsed = Footers().Find(key);
+  if (!contents->parsed) {
+    contents->parsed = ParseFooter(footer, size, options);
+    Footers().Add(std::move(key), contents->parsed);
+  }
+  return std::unique_ptr<FileReader>(new FileReader(std::move(contents)));
+}
+
+namespace {
+
+std::shared_ptr<const FileReader::Contents::Parsed> ParseFooter(const std::string& footer,
+                                                                uint64_t file_size,
+                                                                const ReaderOptions& options) {
+  footer_parses.fetch_add(1, std::memory_order_relaxed);
   const uint32_t footer_len = static_cast<uint32_t>(footer.size());
   const format::FileMetaData raw =
       format::ParseFileMetaData(reinterpret_cast<const uint8_t*>(footer.data()), footer.size());
   if (raw.encrypted) throw ParquetUnsupportedError("encrypted Parquet files are not supported");
 
-  auto contents = std::make_shared<Contents>();
-  contents->source = std::move(source);
+  auto contents = std::make_shared<FileReader::Contents::Parsed>();
   FileMetadata& meta = contents->metadata;
   meta.version = raw.version;
   meta.num_rows = raw.num_rows;
@@ -502,7 +585,7 @@ std::unique_ptr<FileReader> FileReader::OpenWithFooter(
     contents->max_definition_level.push_back(column.nullable ? 1 : 0);
     meta.schema.columns.push_back(std::move(column));
   }
-  const uint64_t data_end = contents->source->Size() - 8 - footer_len;
+  const uint64_t data_end = file_size - 8 - footer_len;
   for (const format::RowGroup& g : raw.row_groups) {
     if (g.num_rows < 0) Corrupt("negative row count");
     if (g.columns.size() != layout.leaf_count)
@@ -511,7 +594,7 @@ std::unique_ptr<FileReader> FileReader::OpenWithFooter(
     info.num_rows = g.num_rows;
     info.total_byte_size = g.total_byte_size;
     info.columns.resize(n);
-    std::vector<Contents::Chunk> chunks(n);
+    std::vector<FileReader::Contents::Chunk> chunks(n);
     for (size_t c = 0; c < n; ++c) {
       const Column& file_column = layout.file_columns[c];
       if (!file_column.unsupported.empty()) continue;
@@ -539,13 +622,15 @@ std::unique_ptr<FileReader> FileReader::OpenWithFooter(
     contents->chunks.push_back(std::move(chunks));
     meta.row_groups.push_back(std::move(info));
   }
-  return std::unique_ptr<FileReader>(new FileReader(std::move(contents)));
+  return contents;
 }
 
-const FileMetadata& FileReader::metadata() const { return contents_->metadata; }
+}  // namespace
+
+const FileMetadata& FileReader::metadata() const { return contents_->parsed->metadata; }
 
 std::unique_ptr<ColumnReader> FileReader::OpenColumn(int row_group, int column) const {
-  const Contents& c = *contents_;
+  const Contents::Parsed& c = *contents_->parsed;
   if (row_group < 0 || static_cast<size_t>(row_group) >= c.chunks.size()) {
     throw ParquetError("row group " + std::to_string(row_group) + " does not exist");
   }
@@ -560,7 +645,7 @@ std::unique_ptr<ColumnReader> FileReader::OpenColumn(int row_group, int column) 
     throw ParquetError("corrupt Parquet file: " + chunk.error, chunk.offset);
   }
   ColumnChunk spec;
-  spec.source = c.source;
+  spec.source = contents_->source;
   spec.column = col;
   spec.plan = c.plans[column];
   spec.max_definition_level = c.max_definition_level[column];
@@ -573,12 +658,12 @@ std::unique_ptr<ColumnReader> FileReader::OpenColumn(int row_group, int column) 
 
 std::unique_ptr<RowGroupReader> FileReader::OpenRowGroup(int row_group,
                                                          const std::vector<int>& columns) const {
-  if (row_group < 0 || static_cast<size_t>(row_group) >= contents_->chunks.size()) {
+  if (row_group < 0 || static_cast<size_t>(row_group) >= contents_->parsed->chunks.size()) {
     throw ParquetError("row group " + std::to_string(row_group) + " does not exist");
   }
   std::vector<std::unique_ptr<ColumnReader>> readers;
   for (int column : columns) readers.push_back(OpenColumn(row_group, column));
-  return std::make_unique<RowGroupReader>(contents_->metadata.row_groups[row_group].num_rows,
+  return std::make_unique<RowGroupReader>(contents_->parsed->metadata.row_groups[row_group].num_rows,
                                           std::move(readers));
 }
 

@@ -67,7 +67,8 @@ struct FileMetadata {
 class FileReader {
  public:
   // Reads the footer. Throws ParquetError on a file that is not Parquet or is corrupt, and
-  // ParquetUnsupportedError on encrypted footers.
+  // ParquetUnsupportedError on encrypted footers. A footer identical (same bytes, file size
+  // and options) to one of the last few opened in the process is not parsed again.
   static std::unique_ptr<FileReader> Open(std::shared_ptr<const RandomAccessSource> source,
                                           const ReaderOptions& options = {});
   ~FileReader();
@@ -84,6 +85,9 @@ class FileReader {
   // Readers over several columns of one row group, advanced in lockstep.
   std::unique_ptr<RowGroupReader> OpenRowGroup(int row_group,
                                                const std::vector<int>& columns) const;
+
+  // How many footers the process has parsed so far.
+  static uint64_t FooterParses();
 
   struct Contents;  // the parsed footer; shared with the column readers
 

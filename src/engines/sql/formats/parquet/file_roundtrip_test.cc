@@ -809,5 +809,32 @@ TEST(Reader, ReadersReuseTheirThreadsBuffers) {
   }
 }
 
+// A footer identical to one read before (same bytes, file size and options) is not parsed
+// again: opening the same file twice parses once, and both readers read the file exactly;
+// other options or another file's footer are parsed anew.
+TEST(Reader, IdenticalFootersAreParsedOnce) {
+  const Schema schema = AllTypesSchema();
+  const std::vector<ColumnBatch> cols = MakeBatches(schema, 1500, 23);
+  const std::string bytes = WriteFile(schema, {cols}, WriterOptions());
+  const uint64_t before = FileReader::FooterParses();
+  auto first = FileReader::Open(MakeMemorySource(bytes));
+  auto second = FileReader::Open(MakeMemorySource(bytes));
+  EXPECT_EQ(FileReader::FooterParses(), before + 1);
+  ASSERT_EQ(second->metadata().num_rows, 1500);
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    ExpectSameBatch(cols[c], ReadWholeColumn(*second, static_cast<int>(c), 512),
+                    "second open " + schema.columns[c].name);
+  }
+  ReaderOptions micros;
+  micros.timestamp_unit = TimeUnit::kMicros;
+  auto converted = FileReader::Open(MakeMemorySource(bytes), micros);
+  EXPECT_EQ(FileReader::FooterParses(), before + 2);
+  EXPECT_EQ(converted->metadata().schema.columns[schema.FindColumn("ts_ns")].logical.unit,
+            TimeUnit::kMicros);
+  const std::string other = WriteFile(schema, {MakeBatches(schema, 1501, 23)}, WriterOptions());
+  EXPECT_EQ(FileReader::Open(MakeMemorySource(other))->metadata().num_rows, 1501);
+  EXPECT_EQ(FileReader::FooterParses(), before + 3);
+}
+
 }  // namespace
 }  // namespace sql::parquet
