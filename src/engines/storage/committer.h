@@ -76,8 +76,11 @@ class Committer {
  public:
   // Packs are sealed once they reach this size.
   static constexpr uint64_t kPackCapacity = 64 << 20;
-  // Lanes (packs appended to and synced at the same time) unless told otherwise.
-  static constexpr size_t kDefaultLanes = 2;
+  // Lanes (packs appended to and synced at the same time) unless told otherwise. One: on the
+  // two-core machine of bench/s3 a second lane cost 30-40 us more CPU per 4 KiB PUT (smaller
+  // batches, more fdatasyncs) for no more PUTs per second; it pays only where the disk's sync
+  // latency, not CPU, bounds the commits.
+  static constexpr size_t kDefaultLanes = 1;
   // While a lane is busy, another one starts only for a batch of at least this many requests.
   static constexpr size_t kExtraLaneBatch = 4;
 

@@ -7,13 +7,13 @@
 // Metadata lives in the metadata store (module "storage"); object bytes live in immutable
 // blob files under <data-dir>/blobs/, never at a path derived from a key or bucket name.
 // Bodies over 256 KiB are streamed to a temp file, fdatasynced, renamed into place and the
-// directory fsynced; smaller bodies are appended to one of a few pack files that one fdatasync
-// per group of concurrent writes makes durable (the groups of different packs sync at the
-// same time). Only then is the version committed, in one metadata transaction (group-committed
-// too, while the next groups sync). Overwrites and deletes switch versions
-// atomically; a blob is deleted after the commit that leaves no segment referring to it
-// (a reference query, so copies and completed multipart uploads share blobs without copying
-// bytes). Startup removes temp files and blobs that were published but never committed.
+// directory fsynced; smaller bodies are appended to a pack file (one per commit lane) that one
+// fdatasync per group of concurrent writes makes durable. Only then is the version committed,
+// in one metadata transaction (group-committed too, while the next group syncs). Overwrites
+// and deletes switch versions atomically; a blob is deleted after the commit that leaves no
+// segment referring to it (a reference query, so copies and completed multipart uploads share
+// blobs without copying bytes). Startup removes temp files and blobs that were published but
+// never committed.
 //
 // Durability: an acknowledged write survives kill -9 of the process at any point: blob bytes
 // are fdatasynced before the commit, and the metadata commit has reached the OS (SQLite WAL)
