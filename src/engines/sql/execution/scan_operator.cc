@@ -515,8 +515,7 @@ class ExternalScan : public PhysicalOperator {
   // form; they are materialized for the rows the filters keep. `late` (if any) reads the
   // columns no filter needs, for the rows the filters keep.
   void Deliver(DataChunk& chunk, const DataFile& file, std::vector<DataChunk>* out,
-               const std::vector<EncodedColumn>& encoded = {},
-               const LateColumns* late = nullptr) {
+               const std::vector<EncodedColumn>& encoded = {}, const LateColumns* late = nullptr) {
     // Fill partition key columns, apply filters.
     for (size_t c = 0; c < column_ids_.size(); c++) {
       if (column_ids_[c] >= data_columns_) PartitionValue(file, column_ids_[c], chunk.column(c), chunk.size());

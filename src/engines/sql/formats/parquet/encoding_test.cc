@@ -118,7 +118,7 @@ TEST(Rle, LongRepeatsCompress) {
 // Skip passes over values (also within and across bit-packed groups) and TakeRepeat takes
 // values only from one repeat run that holds them all; reads after either continue exactly.
 TEST(Rle, SkipAndTakeRepeatKeepThePosition) {
-  std::vector<uint32_t> values(30, 5);  // a repeat run
+  std::vector<uint32_t> values(30, 5);                         // a repeat run
   for (uint32_t i = 0; i < 100; ++i) values.push_back(i % 7);  // bit-packed groups
   values.insert(values.end(), 20, 3);
   std::string enc;

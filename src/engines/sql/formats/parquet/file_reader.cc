@@ -663,8 +663,8 @@ std::unique_ptr<RowGroupReader> FileReader::OpenRowGroup(int row_group,
   }
   std::vector<std::unique_ptr<ColumnReader>> readers;
   for (int column : columns) readers.push_back(OpenColumn(row_group, column));
-  return std::make_unique<RowGroupReader>(contents_->parsed->metadata.row_groups[row_group].num_rows,
-                                          std::move(readers));
+  return std::make_unique<RowGroupReader>(
+      contents_->parsed->metadata.row_groups[row_group].num_rows, std::move(readers));
 }
 
 }  // namespace sql::parquet

@@ -458,17 +458,17 @@ INSTANTIATE_TEST_SUITE_P(AllCombos, RoundTrip, ::testing::ValuesIn(AllCombos()),
                          });
 
 // The codec does not change the pages' form: one is enough.
-const auto kFormCombos =
-    ::testing::Values(Combo{Codec::kSnappy, PageVersion::kV1, "dict"},
-                      Combo{Codec::kSnappy, PageVersion::kV2, "dict"},
-                      Combo{Codec::kSnappy, PageVersion::kV1, "plain"},
-                      Combo{Codec::kSnappy, PageVersion::kV1, "delta"},
-                      Combo{Codec::kSnappy, PageVersion::kV1, "bss"},
-                      Combo{Codec::kSnappy, PageVersion::kV1, "dict-small"},
-                      Combo{Codec::kSnappy, PageVersion::kV2, "dict-small"});
+const auto kFormCombos = ::testing::Values(Combo{Codec::kSnappy, PageVersion::kV1, "dict"},
+                                           Combo{Codec::kSnappy, PageVersion::kV2, "dict"},
+                                           Combo{Codec::kSnappy, PageVersion::kV1, "plain"},
+                                           Combo{Codec::kSnappy, PageVersion::kV1, "delta"},
+                                           Combo{Codec::kSnappy, PageVersion::kV1, "bss"},
+                                           Combo{Codec::kSnappy, PageVersion::kV1, "dict-small"},
+                                           Combo{Codec::kSnappy, PageVersion::kV2, "dict-small"});
 
 std::string FormName(const ::testing::TestParamInfo<Combo>& info) {
-  std::string name = (info.param.version == PageVersion::kV1 ? "v1_" : "v2_") + info.param.encodings;
+  std::string name =
+      (info.param.version == PageVersion::kV1 ? "v1_" : "v2_") + info.param.encodings;
   for (char& ch : name) {
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   }

@@ -1,8 +1,8 @@
 // Test-only: opens `bytes` as a Parquet file and decodes every readable column of every row
 // group, at most `row_limit` rows per chunk, discarding the values; batches take turns being
-// read as values, in dictionary form, and as a few selected rows (ReadSelected). Errors the library raises
-// on purpose (base::Error and its ParquetError children) propagate. Shared by the fuzz target
-// and the corruption test.
+// read as values, in dictionary form, and as a few selected rows (ReadSelected). Errors the library
+// raises on purpose (base::Error and its ParquetError children) propagate. Shared by the fuzz
+// target and the corruption test.
 #pragma once
 
 #include <algorithm>

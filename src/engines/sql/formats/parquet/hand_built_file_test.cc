@@ -420,8 +420,8 @@ TEST(HandBuilt, SelectedReadsSkipUnselectedIndices) {
   spec.elements = {Leaf("x", 1, 0)};
   spec.leaf_types = {1};
   spec.rows = 64;
-  spec.chunks = {{DictionaryPage(4, Encoding::kPlain, dict),
-                  DataPageV1(64, Encoding::kRleDictionary, body)}};
+  spec.chunks = {
+      {DictionaryPage(4, Encoding::kPlain, dict), DataPageV1(64, Encoding::kRleDictionary, body)}};
   auto file = FileReader::Open(MakeMemorySource(Build(spec)));
   ColumnBatch batch;
   EXPECT_THROW(file->OpenColumn(0, 0)->Read(64, &batch), ParquetError);

@@ -25,7 +25,8 @@ struct Pool {
   bool Take(size_t size, std::unique_ptr<char[]>* data, size_t* capacity) {
     size_t best = idle.size();
     for (size_t i = 0; i < idle.size(); ++i) {
-      if (idle[i].capacity >= size && (best == idle.size() || idle[i].capacity < idle[best].capacity)) {
+      if (idle[i].capacity >= size &&
+          (best == idle.size() || idle[i].capacity < idle[best].capacity)) {
         best = i;
       }
     }
@@ -42,9 +43,9 @@ struct Pool {
   void Give(std::unique_ptr<char[]> data, size_t capacity) {
     if (capacity > kPoolBytes) return;
     while (!idle.empty() && (idle.size() >= kPoolBuffers || idle_bytes + capacity > kPoolBytes)) {
-      auto smallest = std::min_element(idle.begin(), idle.end(), [](const Entry& a, const Entry& b) {
-        return a.capacity < b.capacity;
-      });
+      auto smallest =
+          std::min_element(idle.begin(), idle.end(),
+                           [](const Entry& a, const Entry& b) { return a.capacity < b.capacity; });
       if (smallest->capacity >= capacity) return;
       idle_bytes -= smallest->capacity;
       *smallest = std::move(idle.back());
