@@ -1,7 +1,6 @@
 #include "engines/storage/committer.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "engines/storage/schema.h"
+#include "engines/storage/storage_test_util.h"
 #include "platform/meta/store.h"
 
 namespace storage {
@@ -25,11 +25,7 @@ namespace fs = std::filesystem;
 class CommitterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("committer_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::FreshTestDir("committer_test");
     meta_ = meta::OpenSqliteStore((dir_ / "meta.db").string());
     MigrateSchema(*meta_);
     files_ = std::make_unique<BlobFiles>(dir_);

@@ -1,7 +1,6 @@
 #include "engines/storage/staged_body.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -11,6 +10,7 @@
 
 #include "base/crypto.h"
 #include "engines/storage/storage_error.h"
+#include "engines/storage/storage_test_util.h"
 
 namespace storage {
 namespace {
@@ -20,10 +20,7 @@ namespace fs = std::filesystem;
 class StagedBodyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("staged_body_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshTestDir("staged_body_test");
     files_ = std::make_unique<BlobFiles>(dir_);
   }
   void TearDown() override {

@@ -58,14 +58,20 @@ inline ErrorCode CodeOf(const std::function<void()>& fn) {
   return ErrorCode::kInternalError;
 }
 
+// A new, empty directory for the running test, named after `prefix`, the process and the test.
+inline fs::path FreshTestDir(const std::string& prefix) {
+  fs::path dir = fs::temp_directory_path() /
+                 (prefix + "_" + std::to_string(::getpid()) + "_" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("storage_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = FreshTestDir("storage_test");
     Open();
   }
   void TearDown() override {
