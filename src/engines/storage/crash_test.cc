@@ -154,6 +154,7 @@ TEST(CrashTest, KillNineAtRandomMomentsLosesNothingCommitted) {
     }
   }
   EXPECT_GT(checked, 0u) << "the workload never committed anything";
+  EXPECT_GT(pairs, 0u) << "no pair of objects written in one commit survived to be checked";
   ::testing::Test::RecordProperty("versions_checked", static_cast<int>(checked));
   ::testing::Test::RecordProperty("pairs_checked", static_cast<int>(pairs));
   fs::remove_all(dir);
