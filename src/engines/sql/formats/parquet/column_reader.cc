@@ -59,6 +59,7 @@ struct ColumnReader::Impl {
   int64_t ReadSelected(int64_t rows, const uint32_t* sel, int64_t count, ColumnBatch* out,
                        bool keep_dictionary);
   void StartBatch(int64_t n, ColumnBatch* out, bool as_indices);
+  void FinishBatch(int64_t n, int64_t nulls, ColumnBatch* out, bool as_indices);
   int64_t SegmentLevels(int64_t m, uint8_t* valid);
   void SkipDense(int64_t n);
   const uint8_t* Fetch(uint64_t offset, size_t n);
@@ -409,7 +410,6 @@ void ColumnReader::Impl::MaterializeIndices(ColumnBatch* out, int64_t batch_rows
 
 int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_dictionary) {
   const int64_t n = std::clamp<int64_t>(max_rows, 0, rows_remaining);
-  const ValueType type = chunk.plan.value_type;
   // Dictionary form lasts while every page of the batch is dictionary-encoded.
   bool as_indices = keep_dictionary;
   StartBatch(n, out, as_indices);
@@ -436,10 +436,7 @@ int64_t ColumnReader::Impl::Read(int64_t max_rows, ColumnBatch* out, bool keep_d
     page_rows_left -= m;
     nulls += m - dense;
   }
-  if (as_indices && n > 0) out->dictionary = dictionary;
-  if (as_indices && n == 0) SizeBatch(type, 0, out);
-  out->num_rows = n;
-  out->null_count = nulls;
+  FinishBatch(n, nulls, out, as_indices);
   rows_remaining -= n;
   return n;
 }
@@ -462,6 +459,15 @@ void ColumnReader::Impl::StartBatch(int64_t n, ColumnBatch* out, bool as_indices
     out->indices.clear();
     SizeBatch(type, n, out);
   }
+}
+
+// Completes a batch of `n` delivered rows, `nulls` of them null, begun by StartBatch.
+void ColumnReader::Impl::FinishBatch(int64_t n, int64_t nulls, ColumnBatch* out,
+                                     bool as_indices) {
+  if (as_indices && n > 0) out->dictionary = dictionary;
+  if (as_indices && n == 0) SizeBatch(chunk.plan.value_type, 0, out);
+  out->num_rows = n;
+  out->null_count = nulls;
 }
 
 // Decodes the definition levels of the next `m` rows of the page into valid[0, m) (all 1
@@ -579,10 +585,7 @@ int64_t ColumnReader::Impl::ReadSelected(int64_t rows, const uint32_t* sel, int6
     page_rows_left -= m;
     j = j_end;
   }
-  if (as_indices && count > 0) out->dictionary = dictionary;
-  if (as_indices && count == 0) SizeBatch(type, 0, out);
-  out->num_rows = count;
-  out->null_count = nulls;
+  FinishBatch(count, nulls, out, as_indices);
   rows_remaining -= n;
   return n;
 }
