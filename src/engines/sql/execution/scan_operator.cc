@@ -245,33 +245,35 @@ struct DictionaryColumn {
   // widening; false (nothing done) for the others. Without nulls every index is inside the
   // dictionary (the reader checks them), with nulls the NULL slot reads as zero.
   bool GatherFromSource(const uint32_t* idx, size_t n, bool has_nulls, Vector& out) const {
-    const uint32_t last = static_cast<uint32_t>(size);
-    auto gather = [&](auto* to, const auto& from) {
-      if (has_nulls) {
-        for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
-      } else {
-        for (size_t i = 0; i < n; i++) to[i] = from[idx[i]];
-      }
-    };
     switch (source->type) {
       case parquet::ValueType::kInt32:
-        out.Initialize(type, std::max(n, kVectorSize));
-        gather(out.data<int64_t>(), source->i32);
+        Gather<int64_t>(source->i32, idx, n, has_nulls, out);
         return true;
       case parquet::ValueType::kInt64:
-        out.Initialize(type, std::max(n, kVectorSize));
-        gather(out.data<int64_t>(), source->i64);
+        Gather<int64_t>(source->i64, idx, n, has_nulls, out);
         return true;
       case parquet::ValueType::kFloat:
-        out.Initialize(type, std::max(n, kVectorSize));
-        gather(out.data<double>(), source->f32);
+        Gather<double>(source->f32, idx, n, has_nulls, out);
         return true;
       case parquet::ValueType::kDouble:
-        out.Initialize(type, std::max(n, kVectorSize));
-        gather(out.data<double>(), source->f64);
+        Gather<double>(source->f64, idx, n, has_nulls, out);
         return true;
       default:
         return false;
+    }
+  }
+
+  // out[i] = from[idx[i]] as `To`, for n rows.
+  template <typename To, typename From>
+  void Gather(const From& from, const uint32_t* idx, size_t n, bool has_nulls,
+              Vector& out) const {
+    out.Initialize(type, std::max(n, kVectorSize));
+    To* to = out.data<To>();
+    const uint32_t last = static_cast<uint32_t>(size);
+    if (has_nulls) {
+      for (size_t i = 0; i < n; i++) to[i] = idx[i] < last ? from[idx[i]] : 0;
+    } else {
+      for (size_t i = 0; i < n; i++) to[i] = from[idx[i]];
     }
   }
 };

@@ -362,10 +362,6 @@ FooterCache& Footers() {
   return *cache;
 }
 
-}  // namespace
-
-namespace {
-
 struct SchemaLayout {
   std::vector<Column> file_columns;  // as stored (file units)
   std::vector<int> leaf;             // first leaf index of each column
