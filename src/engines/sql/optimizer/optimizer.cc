@@ -333,7 +333,7 @@ double Selectivity(const BoundExpr& e, const StatsMap& stats) {
 double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
                               const StatsMap& stats) {
   struct Interval {
-    ValueRange range;
+    double width;  // of the column's statistics range
     double lo, hi;
   };
   std::map<std::pair<uint32_t, uint32_t>, Interval> intervals;
@@ -348,7 +348,8 @@ double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
       continue;
     }
     auto key = std::make_pair(cmp->binding.table, cmp->binding.column);
-    auto it = intervals.try_emplace(key, Interval{*c->range, c->range->lo, c->range->hi}).first;
+    const ValueRange& r = *c->range;
+    auto it = intervals.try_emplace(key, Interval{r.hi - r.lo, r.lo, r.hi}).first;
     double v = cmp->constant.AsDouble();
     if (cmp->op == "<" || cmp->op == "<=") {
       it->second.hi = std::min(it->second.hi, v);
@@ -357,8 +358,7 @@ double ConjunctionSelectivity(const std::vector<const BoundExpr*>& conjuncts,
     }
   }
   for (const auto& [key, in] : intervals) {
-    double width = in.range.hi - in.range.lo;
-    double kept = in.hi < in.lo ? 0.0 : (width <= 0 ? 1.0 : (in.hi - in.lo) / width);
+    double kept = in.hi < in.lo ? 0.0 : (in.width <= 0 ? 1.0 : (in.hi - in.lo) / in.width);
     s *= std::clamp(kept, 0.001, 1.0);
   }
   return s;
