@@ -74,8 +74,9 @@ int64_t KeyBounds::CompleteBelow(int64_t key) const {
   return it == maxes_.begin() ? INT64_MIN : *(it - 1);
 }
 
-bool KeyBounds::IsBoundary(int64_t key) const {
-  return std::binary_search(boundaries_.begin(), boundaries_.end(), key);
+int64_t KeyBounds::BoundaryAtOrAbove(int64_t key) const {
+  auto it = std::lower_bound(boundaries_.begin(), boundaries_.end(), key);
+  return it == boundaries_.end() ? INT64_MAX : *it;
 }
 
 }  // namespace sql

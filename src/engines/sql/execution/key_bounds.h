@@ -35,8 +35,9 @@ class KeyBounds {
   // The largest range max below `key`, or INT64_MIN: an ascending input now at `key` has
   // seen every row whose key is at most this and not a boundary.
   int64_t CompleteBelow(int64_t key) const;
-  // Whether `key` is some range's min or max.
-  bool IsBoundary(int64_t key) const;
+  // The least range min or max at or above `key` (a boundary), or INT64_MAX: walking keys
+  // in ascending order, the next that may occur in two row groups.
+  int64_t BoundaryAtOrAbove(int64_t key) const;
 
  private:
   std::vector<int64_t> maxes_;       // ascending

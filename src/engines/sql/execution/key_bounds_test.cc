@@ -15,8 +15,13 @@ TEST(KeyBoundsTest, TouchingRangesProveInteriorKeysExclusive) {
   EXPECT_EQ(b->CompleteBelow(101), 100);        // past the first row group
   EXPECT_EQ(b->CompleteBelow(251), 250);
   EXPECT_EQ(b->CompleteBelow(1000), 400);
-  for (int64_t k : {1, 100, 250, 251, 400}) EXPECT_TRUE(b->IsBoundary(k)) << k;
-  for (int64_t k : {2, 99, 101, 249, 252, 399}) EXPECT_FALSE(b->IsBoundary(k)) << k;
+  EXPECT_EQ(b->BoundaryAtOrAbove(INT64_MIN), 1);
+  EXPECT_EQ(b->BoundaryAtOrAbove(1), 1);
+  EXPECT_EQ(b->BoundaryAtOrAbove(2), 100);
+  EXPECT_EQ(b->BoundaryAtOrAbove(101), 250);
+  EXPECT_EQ(b->BoundaryAtOrAbove(251), 251);
+  EXPECT_EQ(b->BoundaryAtOrAbove(252), 400);
+  EXPECT_EQ(b->BoundaryAtOrAbove(401), INT64_MAX);
 }
 
 TEST(KeyBoundsTest, OverlappingRangesProveNothing) {

@@ -512,8 +512,11 @@ class HashAggregate : public PhysicalOperator {
     std::vector<std::pair<size_t, size_t>> stretches;
     std::vector<uint8_t> erase(groups.size(), 0);
     size_t total = 0;
+    int64_t boundary = key_bounds_->BoundaryAtOrAbove(groups.key(0));
     for (size_t g = 0; g < groups.size() && groups.key(g) <= through; g++) {
-      if (key_bounds_->IsBoundary(groups.key(g))) continue;
+      int64_t key = groups.key(g);
+      if (key > boundary) boundary = key_bounds_->BoundaryAtOrAbove(key);
+      if (key == boundary) continue;
       if (stretches.empty() || stretches.back().second != g) stretches.emplace_back(g, g);
       stretches.back().second = g + 1;
       erase[g] = 1;
