@@ -809,6 +809,50 @@ TEST(Reader, ReadersReuseTheirThreadsBuffers) {
   }
 }
 
+// Readers of compressed chunks that are open at once on one thread share that thread's one
+// fetch buffer: each reads its pages back when another overwrote them, so reading every
+// column in turns of a few rows (pages v1 and v2, small pages) still gives exact values, and
+// the thread allocates about one page buffer per column plus the shared one (37 for these 31
+// columns), not a fetch window per column as well (63).
+TEST(Reader, OpenReadersShareTheThreadsFetchBuffer) {
+  const Schema schema = AllTypesSchema();
+  const std::vector<ColumnBatch> cols = MakeBatches(schema, 3000, 13);
+  for (PageVersion version : {PageVersion::kV1, PageVersion::kV2}) {
+    WriterOptions o;
+    o.page_version = version;
+    o.data_page_bytes = 2000;
+    auto file = FileReader::Open(MakeMemorySource(WriteFile(schema, {cols}, o)));
+    ASSERT_EQ(file->metadata().row_groups.size(), 1u);
+    const size_t columns = schema.columns.size();
+    uint64_t allocations = 0;
+    // A fresh thread starts with no buffers.
+    std::thread([&] {
+      const uint64_t before = ScratchBuffer::ThreadAllocations();
+      std::vector<std::unique_ptr<ColumnReader>> readers;
+      std::vector<ColumnBatch> all(columns);
+      for (size_t c = 0; c < columns; ++c) {
+        readers.push_back(file->OpenColumn(0, static_cast<int>(c)));
+        all[c].Reset(schema.columns[c].value_type());
+      }
+      ColumnBatch batch;
+      for (bool more = true; more;) {
+        more = false;
+        for (size_t c = 0; c < columns; ++c) {
+          if (readers[c]->Read(97, &batch) == 0) continue;
+          testing::AppendRows(batch, 0, batch.num_rows, &all[c]);
+          more = true;
+        }
+      }
+      for (size_t c = 0; c < columns; ++c) {
+        ExpectSameBatch(cols[c], all[c], "interleaved " + schema.columns[c].name);
+      }
+      allocations = ScratchBuffer::ThreadAllocations() - before;
+    }).join();
+    EXPECT_GT(allocations, 0u);
+    EXPECT_LT(allocations, columns + columns / 2) << "pages v" << (version == PageVersion::kV1 ? 1 : 2);
+  }
+}
+
 // A footer identical to one read before (same bytes, file size and options) is not parsed
 // again: opening the same file twice parses once, and both readers read the file exactly;
 // other options or another file's footer are parsed anew.

@@ -1,6 +1,7 @@
 #include "engines/sql/formats/parquet/scratch_buffer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <utility>
 #include <vector>
 
@@ -9,8 +10,8 @@ namespace {
 
 // A thread keeps at most this many idle buffers and this many idle bytes; a buffer that
 // would pass either limit is freed instead.
-constexpr size_t kPoolBuffers = 16;
-constexpr size_t kPoolBytes = size_t{64} << 20;
+constexpr size_t kPoolBuffers = 8;
+constexpr size_t kPoolBytes = size_t{16} << 20;
 
 struct Pool {
   struct Entry {
@@ -20,6 +21,8 @@ struct Pool {
   std::vector<Entry> idle;
   size_t idle_bytes = 0;
   uint64_t allocations = 0;
+  Entry transient;
+  uint64_t transient_generation = 0;
 
   // Moves the smallest idle buffer of at least `size` bytes to `data`; false when none fits.
   bool Take(size_t size, std::unique_ptr<char[]>* data, size_t* capacity) {
@@ -80,6 +83,29 @@ char* ScratchBuffer::Reserve(size_t size) {
   capacity_ = wanted;
   ++pool.allocations;
   return data_.get();
+}
+
+char* ScratchBuffer::Transient(size_t size, uint64_t* generation) {
+  // Unique across threads, so that a generation handed out on one thread never matches
+  // another thread's buffer.
+  static std::atomic<uint64_t> next_generation{1};
+  Pool& pool = ThisThreadPool();
+  Pool::Entry& t = pool.transient;
+  if (!t.data || size > t.capacity) {
+    const size_t wanted = std::max({size, t.capacity + t.capacity / 2, size_t{64}});
+    t.data = std::make_unique_for_overwrite<char[]>(wanted);
+    t.capacity = wanted;
+    ++pool.allocations;
+  }
+  pool.transient_generation = next_generation.fetch_add(1, std::memory_order_relaxed);
+  *generation = pool.transient_generation;
+  return t.data.get();
+}
+
+const char* ScratchBuffer::TransientData(uint64_t generation) {
+  const Pool& pool = ThisThreadPool();
+  return generation != 0 && generation == pool.transient_generation ? pool.transient.data.get()
+                                                                     : nullptr;
 }
 
 uint64_t ScratchBuffer::ThreadAllocations() { return ThisThreadPool().allocations; }

@@ -5,7 +5,9 @@
 // another reuses memory that is already faulted in and cached instead of asking for fresh
 // pages (which the kernel must zero) for every chunk. Contents are not preserved when it
 // grows and are never zeroed. A ScratchBuffer belongs to one thread at a time; it returns
-// its memory to the pool of the thread that destroys it.
+// its memory to the pool of the thread that destroys it. Bytes needed only for a moment
+// (compressed pages, decompressed at once) go to Transient(): one buffer per thread that
+// every reader on it shares, instead of one per reader.
 #pragma once
 
 #include <cstddef>
@@ -26,7 +28,16 @@ class ScratchBuffer {
   char* data() { return data_.get(); }
   size_t capacity() const { return capacity_; }
 
-  // How many buffers this thread has allocated (rather than taken from its pool) so far.
+  // This thread's transient buffer, with room for at least `size` bytes (earlier contents
+  // are lost when it grows). It stays the caller's until the thread's next Transient call:
+  // `*generation` is set to a number no other call returns, for TransientData.
+  static char* Transient(size_t size, uint64_t* generation);
+  // The transient buffer when no Transient call on this thread came after the one that
+  // returned `generation`; null otherwise (its contents are then someone else's).
+  static const char* TransientData(uint64_t generation);
+
+  // How many buffers this thread has allocated (rather than taken from its pool, or reused
+  // as its transient buffer) so far.
   static uint64_t ThreadAllocations();
 
  private:
