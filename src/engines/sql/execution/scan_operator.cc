@@ -83,8 +83,8 @@ class ParquetSource : public parquet::RandomAccessSource {
 // Converts a decoded Parquet batch (in value form) into a vector of the column's engine type
 // with room for at least `capacity` values. Strings are copied, unless `owner` keeps `b`
 // alive and unchanged: they then point into its bytes, and the vector keeps `owner`.
-void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out,
-                   size_t capacity, std::shared_ptr<const void> owner = nullptr) {
+void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out, size_t capacity,
+                   std::shared_ptr<const void> owner = nullptr) {
   size_t n = static_cast<size_t>(b.num_rows);
   out.Initialize(source, std::max({n, capacity, kVectorSize}));
   switch (b.type) {

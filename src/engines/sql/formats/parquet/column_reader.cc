@@ -195,13 +195,13 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
   }
   const uint8_t* bytes = PageBytes(body, static_cast<size_t>(h.compressed_page_size), page_size);
   const ColumnPlan& plan = chunk.plan;
-  ColumnBatch physical;
+  // Values that convert in place are decoded straight into the dictionary.
+  ColumnBatch& physical = plan.in_place() ? *dictionary : scratch;
   physical.Reset(plan.physical_value_type);
   SizeBatch(plan.physical_value_type, n, &physical);
   MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length, bytes, page_size, n)
       ->Decode(n, &physical, 0);
   if (plan.in_place()) {
-    *dictionary = std::move(physical);
     ConvertToValues(plan, *dictionary, 0, n, dictionary.get(), 0);
   } else {
     dictionary->Reset(plan.value_type);
