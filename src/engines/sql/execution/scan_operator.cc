@@ -81,9 +81,10 @@ class ParquetSource : public parquet::RandomAccessSource {
 };
 
 // Converts a decoded Parquet batch (in value form) into a vector of the column's engine type
-// with room for at least `capacity` values.
-void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out,
-                   size_t capacity) {
+// with room for at least `capacity` values. Strings are copied, unless `owner` keeps `b`
+// alive and unchanged: they then point into its bytes, and the vector keeps `owner`.
+void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& out, size_t capacity,
+                   std::shared_ptr<const void> owner = nullptr) {
   size_t n = static_cast<size_t>(b.num_rows);
   out.Initialize(source, std::max({n, capacity, kVectorSize}));
   switch (b.type) {
@@ -110,9 +111,15 @@ void BatchToVector(const parquet::ColumnBatch& b, const Type& source, Vector& ou
       }
       break;
     case parquet::ValueType::kBinary: {
-      // One copy of the whole byte buffer; values point into it.
-      char* base = out.heap().Allocate(b.bytes.size());
-      if (!b.bytes.empty()) std::memcpy(base, b.bytes.data(), b.bytes.size());
+      // Values point into one copy of the whole byte buffer, or into the buffer itself.
+      const char* base = b.bytes.data();
+      if (owner) {
+        out.heap().KeepAlive(std::move(owner));
+      } else if (!b.bytes.empty()) {
+        char* copy = out.heap().Allocate(b.bytes.size());
+        std::memcpy(copy, b.bytes.data(), b.bytes.size());
+        base = copy;
+      }
       auto* d = out.data<std::string_view>();
       for (size_t i = 0; i < n; i++) {
         d[i] = std::string_view(base + b.offsets[i], static_cast<size_t>(b.offsets[i + 1] - b.offsets[i]));
@@ -215,7 +222,7 @@ struct DictionaryColumn {
   const Vector& Values() {
     if (has_values) return values;
     Vector v;
-    BatchToVector(*source, source_type, v, size + 1);
+    BatchToVector(*source, source_type, v, size + 1, source);
     std::memset(v.data<uint8_t>() + size * PhysicalSize(source_type.physical()), 0,
                 PhysicalSize(source_type.physical()));
     if (type == source_type) {

@@ -18,9 +18,9 @@
 namespace sql::parquet {
 namespace {
 
-// Bytes fetched from the source at a time: large enough for few reads per chunk, small
-// enough that a big row group is never held whole.
-constexpr uint64_t kWindowBytes = 4 << 20;
+// Bytes fetched from the source at least, when the chunk has that many left: a page header
+// and a small page come in one read, a large page is read as it is (never more).
+constexpr uint64_t kReadAheadBytes = 64 << 10;
 constexpr size_t kFirstHeaderGuess = 512;
 
 template <typename T>
@@ -83,8 +83,13 @@ struct ColumnReader::Impl {
   uint64_t next_offset;
   uint64_t page_offset;  // where the header of the page being decoded starts
   uint64_t chunk_end;
-  // The bytes fetched last: window_size bytes from window_offset (not zeroed before the read).
+  // The bytes fetched last: window_size bytes from window_offset (not zeroed before the
+  // read). An uncompressed chunk's pages are decoded from them in place, so they are kept in
+  // the reader's own `window`; a compressed chunk's are decompressed at once, so they go to
+  // the thread's transient buffer, shared by every reader on it, and are this reader's while
+  // `fetch_generation` is current.
   ScratchBuffer window;
+  uint64_t fetch_generation = 0;
   size_t window_size = 0;
   uint64_t window_offset = 0;
 
@@ -111,16 +116,20 @@ struct ColumnReader::Impl {
 };
 
 const uint8_t* ColumnReader::Impl::Fetch(uint64_t offset, size_t n) {
-  if (offset < window_offset || offset + n > window_offset + window_size) {
+  const bool own = chunk.codec == Codec::kUncompressed;
+  const char* data = own ? window.data() : ScratchBuffer::TransientData(fetch_generation);
+  if (data == nullptr || offset < window_offset || offset + n > window_offset + window_size) {
     if (offset > chunk_end || n > chunk_end - offset) Corrupt("page runs past the chunk");
     const auto len = static_cast<size_t>(
-        std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kWindowBytes)));
+        std::min<uint64_t>(chunk_end - offset, std::max<uint64_t>(n, kReadAheadBytes)));
     window_size = 0;  // a failed read leaves no stale window
-    chunk.source->ReadAt(offset, len, window.Reserve(len));
+    char* buffer = own ? window.Reserve(len) : ScratchBuffer::Transient(len, &fetch_generation);
+    chunk.source->ReadAt(offset, len, buffer);
     window_size = len;
     window_offset = offset;
+    data = buffer;
   }
-  return reinterpret_cast<const uint8_t*>(window.data()) + (offset - window_offset);
+  return reinterpret_cast<const uint8_t*>(data) + (offset - window_offset);
 }
 
 void ColumnReader::Impl::LoadNextPage() {
@@ -186,13 +195,13 @@ void ColumnReader::Impl::ReadDictionary(const format::PageHeader& h, const uint8
   }
   const uint8_t* bytes = PageBytes(body, static_cast<size_t>(h.compressed_page_size), page_size);
   const ColumnPlan& plan = chunk.plan;
-  ColumnBatch physical;
+  // Values that convert in place are decoded straight into the dictionary.
+  ColumnBatch& physical = plan.in_place() ? *dictionary : scratch;
   physical.Reset(plan.physical_value_type);
   SizeBatch(plan.physical_value_type, n, &physical);
   MakeValueDecoder(Encoding::kPlain, plan.physical, plan.type_length, bytes, page_size, n)
       ->Decode(n, &physical, 0);
   if (plan.in_place()) {
-    *dictionary = std::move(physical);
     ConvertToValues(plan, *dictionary, 0, n, dictionary.get(), 0);
   } else {
     dictionary->Reset(plan.value_type);
@@ -324,9 +333,21 @@ void ColumnReader::Impl::SetupDataPageV2(const format::PageHeader& h, const uint
   const uint8_t* values_data = body + levels;
   const auto values_size = static_cast<size_t>(h.compressed_page_size - levels);
   size_t size = values_size;
-  if (d.is_compressed && chunk.codec != Codec::kUncompressed) {
-    size = static_cast<size_t>(h.uncompressed_page_size - levels);
-    values_data = PageBytes(values_data, values_size, size);
+  if (chunk.codec != Codec::kUncompressed) {
+    // The fetched bytes are the thread's only for now: the page goes to page_buffer, its
+    // levels (never compressed) first, then its values, decompressed or copied.
+    if (d.is_compressed) size = static_cast<size_t>(h.uncompressed_page_size - levels);
+    const std::string_view input(reinterpret_cast<const char*>(values_data), values_size);
+    if (d.is_compressed) CheckDecompressedSize(chunk.codec, input, size);
+    char* page = page_buffer.Reserve(static_cast<size_t>(levels) + size);
+    std::memcpy(page, body, static_cast<size_t>(levels));
+    if (d.is_compressed) {
+      Decompress(chunk.codec, input, page + levels, size);
+    } else {
+      std::memcpy(page + levels, values_data, size);
+    }
+    body = reinterpret_cast<const uint8_t*>(page);
+    values_data = body + levels;
   }
   if (chunk.max_definition_level > 0) {
     rle_levels.Reset(body + rep_len, static_cast<size_t>(def_len), 1);
