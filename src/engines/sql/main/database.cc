@@ -118,6 +118,7 @@ class StatementRunner {
     r.rows_filtered_by_dictionary = state_.rows_filtered_by_dictionary.load();
     r.rows_filtered_by_join_keys = state_.rows_filtered_by_join_keys.load();
     r.rows_aggregated_in_key_order = state_.rows_aggregated_in_key_order.load();
+    r.groups_finished_early = state_.groups_finished_early.load();
     r.aggregate_partitions_merged = state_.aggregate_partitions_merged.load();
     r.parallel_build_pipelines = state_.parallel_build_pipelines.load();
     return r;
