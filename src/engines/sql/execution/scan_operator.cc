@@ -203,8 +203,8 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 // (`source`, of engine type `source_type`), and once a filter or a gather needs it, the
 // dictionary converted to the column's engine type `type` with one more slot at index `size`
 // that stands for NULL (null rows point there); per filter the verdict for each of those
-// values, and the verdicts of all the filters on the column ANDed (each empty until first
-// needed). Kept rows of a dictionary whose values need no conversion are gathered from
+// values, the verdicts of all the filters on the column ANDed, and per join key filter
+// whether it may hold each value (each empty until first needed). Kept rows of a dictionary whose values need no conversion are gathered from
 // `source` itself: a large dictionary of which a selective scan keeps few rows is then never
 // copied whole.
 struct DictionaryColumn {
@@ -217,6 +217,8 @@ struct DictionaryColumn {
   std::vector<std::vector<uint8_t>> verdicts;
   std::vector<uint8_t> combined;
   double pass_fraction = 1;  // of the values, under `combined`
+  std::vector<std::vector<uint8_t>> join_verdicts;
+  std::vector<double> join_pass_fraction;
 
   // The values in the engine type, converted on first use.
   const Vector& Values() {
@@ -536,47 +538,109 @@ class ExternalScan : public PhysicalOperator {
     out->push_back(std::move(chunk));
   }
 
-  // Clears mask[i] for the rows still set whose join key no build side holds (dictionary
-  // columns look their values up per row: only these rows' keys are checked). A filter that
-  // has kept more than three quarters of the first kJoinFilterTrialRows rows it checked is
-  // dropped: its checks would cost more than they save.
+  // Whether join key filter `j` is in use: its build is done, and it has not kept more than
+  // three quarters of the first kJoinFilterTrialRows rows it checked (its checks would then
+  // cost more than they save).
+  bool JoinFilterActive(size_t j) const {
+    if (!join_filters_[j].filter->ready()) return false;
+    const uint64_t seen = join_filter_counts_[2 * j].load(std::memory_order_relaxed);
+    return seen < kJoinFilterTrialRows ||
+           join_filter_counts_[2 * j + 1].load(std::memory_order_relaxed) <= seen / 4 * 3;
+  }
+
+  // Counts `rows` rows checked against join key filter `j`, `kept` of them kept.
+  void CountJoinChecks(size_t j, uint64_t rows, uint64_t kept) const {
+    join_filter_counts_[2 * j].fetch_add(rows, std::memory_order_relaxed);
+    join_filter_counts_[2 * j + 1].fetch_add(kept, std::memory_order_relaxed);
+    ctx_->query()->rows_filtered_by_join_keys.fetch_add(rows - kept, std::memory_order_relaxed);
+  }
+
+  // Clears mask[i] for the rows still set whose join key no build side holds, for the active
+  // join key filters not `done` (those on dictionary-form columns were applied per value).
   void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded,
-                        uint8_t* mask) const {
+                        const std::vector<bool>& done, uint8_t* mask) const {
     size_t n = chunk.size();
     for (size_t j = 0; j < join_filters_.size(); j++) {
+      const auto c = static_cast<size_t>(join_filters_[j].column);
+      if (done[j] || (!encoded.empty() && encoded[c].indices) || !JoinFilterActive(j)) continue;
       const JoinKeyFilter& filter = *join_filters_[j].filter;
-      size_t c = static_cast<size_t>(join_filters_[j].column);
-      std::atomic<uint64_t>& checked = join_filter_counts_[2 * j];
-      std::atomic<uint64_t>& kept = join_filter_counts_[2 * j + 1];
-      uint64_t seen = checked.load(std::memory_order_relaxed);
-      if (!filter.ready() ||
-          (seen >= kJoinFilterTrialRows && kept.load(std::memory_order_relaxed) > seen / 4 * 3)) {
-        continue;
-      }
-      const Vector* values = &chunk.column(c);
-      const uint32_t* idx = nullptr;
-      size_t null_index = 0;
-      if (!encoded.empty() && encoded[c].indices) {
-        values = &encoded[c].dictionary->Values();
-        idx = encoded[c].indices;
-        null_index = encoded[c].dictionary->size;
-      } else if (values->is_constant()) {
-        continue;
-      }
-      const int64_t* data = values->data<int64_t>();
+      const Vector& values = chunk.column(c);
+      if (values.is_constant()) continue;
+      const int64_t* data = values.data<int64_t>();
       uint64_t rows = 0, passed = 0;
       for (size_t i = 0; i < n; i++) {
         if (!mask[i]) continue;
-        size_t x = idx ? idx[i] : i;
-        bool pass = (!idx || x != null_index) && values->IsValid(x) && filter.MayContain(data[x]);
+        bool pass = values.IsValid(i) && filter.MayContain(data[i]);
         mask[i] = pass;
         rows++;
         passed += pass;
       }
-      checked.fetch_add(rows, std::memory_order_relaxed);
-      kept.fetch_add(passed, std::memory_order_relaxed);
-      ctx_->query()->rows_filtered_by_join_keys.fetch_add(rows - passed, std::memory_order_relaxed);
+      CountJoinChecks(j, rows, passed);
+      ctx_->query()->join_key_lookups.fetch_add(rows, std::memory_order_relaxed);
     }
+  }
+
+  // Whether join key filter `j` may hold each value of dictionary column `d` (the NULL slot
+  // never), looked up once per value.
+  const std::vector<uint8_t>& JoinVerdicts(size_t j, DictionaryColumn& d) const {
+    std::vector<uint8_t>& verdicts = d.join_verdicts[j];
+    if (!verdicts.empty()) return verdicts;
+    const JoinKeyFilter& filter = *join_filters_[j].filter;
+    verdicts.assign(d.size + 1, 0);
+    const parquet::ColumnBatch& source = *d.source;
+    // Integers read without a cast are the file's values themselves.
+    if (d.type == d.source_type && source.type == parquet::ValueType::kInt64) {
+      for (size_t i = 0; i < d.size; i++) verdicts[i] = filter.MayContain(source.i64[i]);
+    } else if (d.type == d.source_type && source.type == parquet::ValueType::kInt32) {
+      for (size_t i = 0; i < d.size; i++) verdicts[i] = filter.MayContain(source.i32[i]);
+    } else {
+      const Vector& values = d.Values();
+      const int64_t* data = values.data<int64_t>();
+      for (size_t i = 0; i < d.size; i++) {
+        verdicts[i] = values.IsValid(i) && filter.MayContain(data[i]);
+      }
+    }
+    size_t passing = 0;
+    for (uint8_t v : verdicts) passing += v;
+    d.join_pass_fraction[j] = static_cast<double>(passing) / static_cast<double>(d.size + 1);
+    ctx_->query()->join_key_lookups.fetch_add(d.size, std::memory_order_relaxed);
+    return verdicts;
+  }
+
+  // Whether a ready join key filter holds no key in the row group's statistics range of its
+  // column: integer and date columns read without a cast, whose statistics are the engine's
+  // values (a row group whose column is all NULL matches no key either).
+  bool SkippedByJoinKeys(const parquet::FileMetadata& meta, const parquet::RowGroupInfo& rg) const {
+    for (const JoinKeyPushdown& pushdown : join_filters_) {
+      const auto c = static_cast<size_t>(pushdown.column);
+      if (!pushdown.filter->ready() || column_ids_[c] >= data_columns_) continue;
+      const ColumnDef& def = columns_[column_ids_[c]];
+      const int idx = FindParquetColumn(meta.schema, def.name);
+      if (idx < 0 || static_cast<size_t>(idx) >= rg.columns.size() ||
+          !rg.columns[idx].statistics) {
+        continue;
+      }
+      const parquet::Column& column = meta.schema.columns[idx];
+      const TypeId t = def.type.id();
+      const bool integral = t == TypeId::kTinyint || t == TypeId::kSmallint ||
+                            t == TypeId::kInteger || t == TypeId::kBigint || t == TypeId::kDate;
+      const bool is_unsigned =
+          column.logical.kind == parquet::LogicalKind::kInteger && !column.logical.is_signed;
+      if (!integral || is_unsigned || !(ParquetColumnType(column) == def.type)) continue;
+      const parquet::ColumnStatistics& stats = *rg.columns[idx].statistics;
+      if (stats.null_count && *stats.null_count == rg.num_rows && rg.num_rows > 0) return true;
+      const auto lo = StatInteger(stats.min);
+      const auto hi = StatInteger(stats.max);
+      if (lo && hi && !pushdown.filter->MayContainRange(*lo, *hi)) return true;
+    }
+    return false;
+  }
+
+  static std::optional<int64_t> StatInteger(const std::optional<parquet::StatValue>& v) {
+    if (!v) return std::nullopt;
+    if (const auto* x = std::get_if<int32_t>(&*v)) return *x;
+    if (const auto* x = std::get_if<int64_t>(&*v)) return *x;
+    return std::nullopt;
   }
 
   // The verdicts of every filter decidable on dictionary column `c`, ANDed.
@@ -637,20 +701,39 @@ class ExternalScan : public PhysicalOperator {
     uint8_t mask[kVectorSize];
     uint32_t sel[kVectorSize];
     std::vector<bool> done(filters_.size(), false);
-    // The dictionary-decided columns, most selective first; sel[0, m) are the rows they keep.
-    std::vector<size_t> by_value;
+    // The selections decided per dictionary value, most selective first: the filters'
+    // verdicts on a dictionary-form column, and a join key filter's on its key column when
+    // that is in dictionary form. sel[0, m) are the rows they keep.
+    struct ByValue {
+      size_t column;
+      const uint8_t* verdicts;
+      double pass_fraction;
+      int join;  // the join key filter, or -1 for the filters
+    };
+    std::vector<ByValue> by_value;
     for (size_t c = 0; c < encoded.size(); c++) {
       if (!encoded[c].indices || !decidable_on_[c]) continue;
-      CombinedVerdicts(c, *encoded[c].dictionary);
-      by_value.push_back(c);
+      DictionaryColumn& d = *encoded[c].dictionary;
+      CombinedVerdicts(c, d);
+      by_value.push_back({c, d.combined.data(), d.pass_fraction, -1});
     }
-    std::sort(by_value.begin(), by_value.end(), [&](size_t a, size_t b) {
-      return encoded[a].dictionary->pass_fraction < encoded[b].dictionary->pass_fraction;
+    std::vector<bool> join_done(join_filters_.size(), false);
+    for (size_t j = 0; j < join_filters_.size(); j++) {
+      const auto c = static_cast<size_t>(join_filters_[j].column);
+      if (encoded.empty() || !encoded[c].indices || !JoinFilterActive(j)) continue;
+      DictionaryColumn& d = *encoded[c].dictionary;
+      const uint8_t* verdicts = JoinVerdicts(j, d).data();
+      by_value.push_back({c, verdicts, d.join_pass_fraction[j], static_cast<int>(j)});
+      join_done[j] = true;
+    }
+    std::sort(by_value.begin(), by_value.end(), [](const ByValue& a, const ByValue& b) {
+      return a.pass_fraction < b.pass_fraction;
     });
     size_t m = n;
+    uint64_t by_dictionary = 0;
     for (size_t k = 0; k < by_value.size(); k++) {
-      const size_t c = by_value[k];
-      const uint8_t* verdicts = encoded[c].dictionary->combined.data();
+      const size_t c = by_value[k].column;
+      const uint8_t* verdicts = by_value[k].verdicts;
       const uint32_t* idx = encoded[c].indices;
       size_t kept = 0;
       if (k == 0) {
@@ -665,19 +748,25 @@ class ExternalScan : public PhysicalOperator {
           kept += verdicts[idx[i]];
         }
       }
+      if (by_value[k].join >= 0) {
+        CountJoinChecks(static_cast<size_t>(by_value[k].join), m, kept);
+      } else {
+        by_dictionary += m - kept;
+        for (size_t f = 0; f < filters_.size(); f++)
+          done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
+      }
       m = kept;
-      for (size_t f = 0; f < filters_.size(); f++)
-        done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
     }
     bool masked = !by_value.empty();
     if (masked) {
-      ctx_->query()->rows_filtered_by_dictionary.fetch_add(n - m, std::memory_order_relaxed);
+      ctx_->query()->rows_filtered_by_dictionary.fetch_add(by_dictionary, std::memory_order_relaxed);
       if (m == 0) {
         if (late) (*late)(nullptr, 0);
         return false;
       }
     }
-    bool more = !join_filters_.empty();
+    bool more = false;
+    for (size_t j = 0; j < join_filters_.size(); j++) more = more || !join_done[j];
     for (size_t f = 0; f < filters_.size(); f++) more = more || (!done[f] && comparison_[f]);
     if (more) {
       // The rest is decided per row over the whole chunk: turn the selection into a mask.
@@ -708,8 +797,8 @@ class ExternalScan : public PhysicalOperator {
       }
       masked = true;
     }
-    if (!join_filters_.empty()) {
-      ApplyJoinFilters(chunk, encoded, mask);
+    if (std::find(join_done.begin(), join_done.end(), false) != join_done.end()) {
+      ApplyJoinFilters(chunk, encoded, join_done, mask);
       masked = true;
     }
     if (more && masked) {
@@ -822,6 +911,10 @@ class ExternalScan : public PhysicalOperator {
     try {
       const parquet::FileReader* reader = work_->readers[file_index].get();
       const auto& meta = reader->metadata();
+      if (SkippedByJoinKeys(meta, meta.row_groups[row_group])) {
+        ctx_->query()->row_groups_skipped_by_join_keys.fetch_add(1, std::memory_order_relaxed);
+        return;
+      }
       std::vector<int> cols;
       std::vector<Type> source_types;
       for (size_t c : data_outputs) {
@@ -931,6 +1024,8 @@ class ExternalScan : public PhysicalOperator {
     d->size = static_cast<size_t>(dictionary->num_rows);
     d->verdicts.assign(filters_.size(), {});
     d->combined.clear();
+    d->join_verdicts.assign(join_filters_.size(), {});
+    d->join_pass_fraction.assign(join_filters_.size(), 1);
   }
 
   ExecContext* ctx_;
