@@ -228,7 +228,8 @@ TEST_F(JoinKeyScanTest, DictionaryKeysAreLookedUpOncePerValue) {
   // 20 values per row group, not one lookup per row; every row of the other 18 values is
   // dropped in the scan but those of at most two false positives (50 rows per row group).
   EXPECT_EQ(r.join_key_lookups, static_cast<uint64_t>(groups * 20));
-  EXPECT_GE(r.rows_filtered_by_join_keys, static_cast<uint64_t>(kKeyRows - count - 2 * groups * 50));
+  EXPECT_GE(r.rows_filtered_by_join_keys,
+            static_cast<uint64_t>(kKeyRows - count - 2 * groups * 50));
 }
 
 }  // namespace

@@ -204,9 +204,9 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 // dictionary converted to the column's engine type `type` with one more slot at index `size`
 // that stands for NULL (null rows point there); per filter the verdict for each of those
 // values, the verdicts of all the filters on the column ANDed, and per join key filter
-// whether it may hold each value (each empty until first needed). Kept rows of a dictionary whose values need no conversion are gathered from
-// `source` itself: a large dictionary of which a selective scan keeps few rows is then never
-// copied whole.
+// whether it may hold each value (each empty until first needed). Kept rows of a dictionary whose
+// values need no conversion are gathered from `source` itself: a large dictionary of which a
+// selective scan keeps few rows is then never copied whole.
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
   Type source_type;
@@ -616,8 +616,7 @@ class ExternalScan : public PhysicalOperator {
       if (!pushdown.filter->ready() || column_ids_[c] >= data_columns_) continue;
       const ColumnDef& def = columns_[column_ids_[c]];
       const int idx = FindParquetColumn(meta.schema, def.name);
-      if (idx < 0 || static_cast<size_t>(idx) >= rg.columns.size() ||
-          !rg.columns[idx].statistics) {
+      if (idx < 0 || static_cast<size_t>(idx) >= rg.columns.size() || !rg.columns[idx].statistics) {
         continue;
       }
       const parquet::Column& column = meta.schema.columns[idx];
@@ -726,9 +725,8 @@ class ExternalScan : public PhysicalOperator {
       by_value.push_back({c, verdicts, d.join_pass_fraction[j], static_cast<int>(j)});
       join_done[j] = true;
     }
-    std::sort(by_value.begin(), by_value.end(), [](const ByValue& a, const ByValue& b) {
-      return a.pass_fraction < b.pass_fraction;
-    });
+    std::sort(by_value.begin(), by_value.end(),
+              [](const ByValue& a, const ByValue& b) { return a.pass_fraction < b.pass_fraction; });
     size_t m = n;
     uint64_t by_dictionary = 0;
     for (size_t k = 0; k < by_value.size(); k++) {
@@ -759,7 +757,8 @@ class ExternalScan : public PhysicalOperator {
     }
     bool masked = !by_value.empty();
     if (masked) {
-      ctx_->query()->rows_filtered_by_dictionary.fetch_add(by_dictionary, std::memory_order_relaxed);
+      ctx_->query()->rows_filtered_by_dictionary.fetch_add(by_dictionary,
+                                                           std::memory_order_relaxed);
       if (m == 0) {
         if (late) (*late)(nullptr, 0);
         return false;
