@@ -298,6 +298,22 @@ struct EncodedColumn {
 // Fills the chunk columns that no filter reads, for the rows sel[0, m) that the filters kept.
 using LateColumns = std::function<void(const uint32_t* sel, size_t m)>;
 
+// A Parquet row group being decoded batch after batch: the readers of its projected columns
+// (outputs `data_outputs`, read as `source_types`), their last batches and dictionaries, and
+// how many of its `rows` rows are done.
+struct ParquetMorsel {
+  size_t file = 0;
+  std::vector<size_t> data_outputs;
+  std::vector<Type> source_types;
+  std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
+  std::vector<parquet::ColumnBatch> batches;
+  std::vector<DictionaryColumn> dictionaries;
+  std::vector<EncodedColumn> encoded;
+  bool any_late = false;
+  int64_t rows = 0;
+  int64_t done = 0;
+};
+
 }  // namespace
 
 // The work list of one scan: files left after partition pruning, their morsels (row groups
@@ -389,9 +405,27 @@ class ExternalScan : public PhysicalOperator {
         ready_.pop_front();
         return true;
       }
+      if (parallel_ && current_) {
+        // A row group flows on batch by batch: its readers stay open, and only a batch's
+        // chunks are held at a time. The last chunk may still take the next batch's rows.
+        const bool more = DecodeParquetBatch(*current_, &staging_);
+        const size_t complete = more ? std::max<size_t>(staging_.size(), 1) - 1 : staging_.size();
+        for (size_t i = 0; i < complete; i++) ready_.push_back(std::move(staging_[i]));
+        staging_.erase(staging_.begin(), staging_.begin() + static_cast<std::ptrdiff_t>(complete));
+        if (!more) {
+          current_.reset();
+          ReportProgress();
+        }
+        continue;
+      }
       if (parallel_) {
         size_t m = work_->next.fetch_add(1, std::memory_order_relaxed);
         if (m >= work_->morsels.size()) break;
+        if (def_->format == FileFormat::kParquet) {
+          ctx_->CheckCancelled();
+          current_ = OpenParquetMorsel(work_->morsels[m]);
+          continue;
+        }
         std::vector<DataChunk> chunks;
         DecodeMorsel(work_->morsels[m], &chunks);
         for (auto& c : chunks) ready_.push_back(std::move(c));
@@ -841,27 +875,34 @@ class ExternalScan : public PhysicalOperator {
 
   void DecodeMorsel(const Morsel& m, std::vector<DataChunk>* out) {
     ctx_->CheckCancelled();
-    const DataFile& file = def_->files[m.file];
-    // Which output columns come from the file, and their field indexes.
-    std::vector<size_t> data_outputs;
-    for (size_t c = 0; c < column_ids_.size(); c++) {
-      if (column_ids_[c] < data_columns_) data_outputs.push_back(c);
-    }
     if (def_->format == FileFormat::kParquet) {
-      DecodeParquet(m.file, m.row_group, data_outputs, out);
+      if (auto p = OpenParquetMorsel(m)) {
+        while (DecodeParquetBatch(*p, out)) {
+        }
+      }
       return;
     }
+    const DataFile& file = def_->files[m.file];
     try {
-      DecodeText(file, data_outputs, out);
+      DecodeText(file, out);
     } catch (const ExecutionError& e) {
       if (e.name() != "HIVE_BAD_DATA") throw;
       throw ExecutionError(e.name(), file.path + ": " + e.what());
     }
   }
 
+  // Which output columns come from the files (the others are partition keys).
+  std::vector<size_t> DataOutputs() const {
+    std::vector<size_t> data_outputs;
+    for (size_t c = 0; c < column_ids_.size(); c++) {
+      if (column_ids_[c] < data_columns_) data_outputs.push_back(c);
+    }
+    return data_outputs;
+  }
+
   // Decodes a CSV or JSON Lines file.
-  void DecodeText(const DataFile& file, const std::vector<size_t>& data_outputs,
-                  std::vector<DataChunk>* out) {
+  void DecodeText(const DataFile& file, std::vector<DataChunk>* out) {
+    const std::vector<size_t> data_outputs = DataOutputs();
     uint64_t bytes = 0;
     std::string text = ReadFileContents(*ctx_->query()->fs, file.path, &bytes);
     ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
@@ -904,85 +945,96 @@ class ExternalScan : public PhysicalOperator {
     }
   }
 
-  void DecodeParquet(size_t file_index, int row_group, const std::vector<size_t>& data_outputs,
-                     std::vector<DataChunk>* out) {
-    const std::string& path = def_->files[file_index].path;
+  // Opens morsel `m` (a Parquet row group) for DecodeParquetBatch; null when its join keys
+  // rule it out.
+  std::unique_ptr<ParquetMorsel> OpenParquetMorsel(const Morsel& m) {
+    const std::string& path = def_->files[m.file].path;
     try {
-      const parquet::FileReader* reader = work_->readers[file_index].get();
+      const parquet::FileReader* reader = work_->readers[m.file].get();
       const auto& meta = reader->metadata();
-      if (SkippedByJoinKeys(meta, meta.row_groups[row_group])) {
+      const parquet::RowGroupInfo& rg = meta.row_groups[m.row_group];
+      if (SkippedByJoinKeys(meta, rg)) {
         ctx_->query()->row_groups_skipped_by_join_keys.fetch_add(1, std::memory_order_relaxed);
-        return;
+        return nullptr;
       }
-      std::vector<int> cols;
-      std::vector<Type> source_types;
-      for (size_t c : data_outputs) {
+      auto p = std::make_unique<ParquetMorsel>();
+      p->file = m.file;
+      p->data_outputs = DataOutputs();
+      p->rows = rg.num_rows;
+      uint64_t bytes = 0;
+      for (size_t c : p->data_outputs) {
         const std::string& name = columns_[column_ids_[c]].name;
         int idx = FindParquetColumn(meta.schema, name);
         if (idx < 0) {
           throw ExecutionError("HIVE_CANNOT_OPEN_SPLIT",
                                path + ": column '" + name + "' is missing from the Parquet file");
         }
-        cols.push_back(idx);
-        source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
-      }
-      uint64_t bytes = 0;
-      for (int c : cols) bytes += static_cast<uint64_t>(meta.row_groups[row_group].columns[c].compressed_size);
-      ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
-      const int64_t rows = meta.row_groups[row_group].num_rows;
-      std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
-      for (int c : cols) {
-        readers.push_back(reader->OpenColumn(row_group, c));
-        if (readers.back()->rows_remaining() != rows) {
-          throw parquet::ParquetError("column '" + readers.back()->column().name +
+        p->source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
+        bytes += static_cast<uint64_t>(rg.columns[idx].compressed_size);
+        p->readers.push_back(reader->OpenColumn(m.row_group, idx));
+        if (p->readers.back()->rows_remaining() != p->rows) {
+          throw parquet::ParquetError("column '" + p->readers.back()->column().name +
                                       "' holds a different row count than its row group");
         }
+        p->any_late = p->any_late || late_column_[c];
       }
-      std::vector<parquet::ColumnBatch> batches(data_outputs.size());
-      std::vector<DictionaryColumn> dictionaries(data_outputs.size());
-      std::vector<EncodedColumn> encoded(column_ids_.size());
-      bool any_late = false;
-      for (size_t c : data_outputs) any_late = any_late || late_column_[c];
-      for (int64_t done = 0; done < rows;) {
-        const int64_t n = std::min<int64_t>(static_cast<int64_t>(kVectorSize), rows - done);
-        done += n;
-        DataChunk chunk;
-        chunk.columns().resize(column_ids_.size());
-        for (size_t k = 0; k < data_outputs.size(); k++) {
-          if (late_column_[data_outputs[k]]) continue;
-          readers[k]->Read(n, &batches[k], true);
-          encoded[data_outputs[k]] = {};
-          ToColumn(batches[k], source_types[k], columns_[column_ids_[data_outputs[k]]].type,
-                   static_cast<size_t>(n), dictionaries[k], chunk.column(data_outputs[k]),
-                   &encoded[data_outputs[k]]);
-        }
-        for (size_t c = 0; c < column_ids_.size(); c++) {
-          if (column_ids_[c] >= data_columns_) chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
-        }
-        chunk.set_size(static_cast<size_t>(n));
-        // The other columns, for the kept rows sel[0, m) (all n rows when sel is null and m
-        // is n); m = 0 passes over the rows.
-        LateColumns late = [&](const uint32_t* sel, size_t m) {
-          for (size_t k = 0; k < data_outputs.size(); k++) {
-            if (!late_column_[data_outputs[k]]) continue;
-            parquet::ColumnBatch& b = batches[k];
-            if (sel || m < static_cast<size_t>(n)) {
-              readers[k]->ReadSelected(n, sel, static_cast<int64_t>(m), &b, true);
-            } else {
-              readers[k]->Read(n, &b, true);
-            }
-            if (m == 0) continue;
-            EncodedColumn e;
-            Vector& v = chunk.column(data_outputs[k]);
-            ToColumn(b, source_types[k], columns_[column_ids_[data_outputs[k]]].type, m,
-                     dictionaries[k], v, &e);
-            if (e.indices) e.dictionary->Gather(e.indices, m, e.has_nulls, v);
-          }
-        };
-        Deliver(chunk, def_->files[file_index], out, encoded, any_late ? &late : nullptr);
-      }
+      ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
+      p->batches.resize(p->data_outputs.size());
+      p->dictionaries.resize(p->data_outputs.size());
+      p->encoded.resize(column_ids_.size());
+      return p;
     } catch (const parquet::ParquetError& e) {
       throw BadParquet(path, e);
+    }
+  }
+
+  // Decodes the next batch of up to kVectorSize rows of `p` into `out`; false (doing
+  // nothing) when all its rows are done.
+  bool DecodeParquetBatch(ParquetMorsel& p, std::vector<DataChunk>* out) {
+    if (p.done >= p.rows) return false;
+    const DataFile& file = def_->files[p.file];
+    try {
+      const int64_t n = std::min<int64_t>(static_cast<int64_t>(kVectorSize), p.rows - p.done);
+      p.done += n;
+      const std::vector<size_t>& data_outputs = p.data_outputs;
+      DataChunk chunk;
+      chunk.columns().resize(column_ids_.size());
+      for (size_t k = 0; k < data_outputs.size(); k++) {
+        if (late_column_[data_outputs[k]]) continue;
+        p.readers[k]->Read(n, &p.batches[k], true);
+        p.encoded[data_outputs[k]] = {};
+        ToColumn(p.batches[k], p.source_types[k], columns_[column_ids_[data_outputs[k]]].type,
+                 static_cast<size_t>(n), p.dictionaries[k], chunk.column(data_outputs[k]),
+                 &p.encoded[data_outputs[k]]);
+      }
+      for (size_t c = 0; c < column_ids_.size(); c++) {
+        if (column_ids_[c] >= data_columns_)
+          chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
+      }
+      chunk.set_size(static_cast<size_t>(n));
+      // The other columns, for the kept rows sel[0, m) (all n rows when sel is null and m
+      // is n); m = 0 passes over the rows.
+      LateColumns late = [&](const uint32_t* sel, size_t m) {
+        for (size_t k = 0; k < data_outputs.size(); k++) {
+          if (!late_column_[data_outputs[k]]) continue;
+          parquet::ColumnBatch& b = p.batches[k];
+          if (sel || m < static_cast<size_t>(n)) {
+            p.readers[k]->ReadSelected(n, sel, static_cast<int64_t>(m), &b, true);
+          } else {
+            p.readers[k]->Read(n, &b, true);
+          }
+          if (m == 0) continue;
+          EncodedColumn e;
+          Vector& v = chunk.column(data_outputs[k]);
+          ToColumn(b, p.source_types[k], columns_[column_ids_[data_outputs[k]]].type, m,
+                   p.dictionaries[k], v, &e);
+          if (e.indices) e.dictionary->Gather(e.indices, m, e.has_nulls, v);
+        }
+      };
+      Deliver(chunk, file, out, p.encoded, p.any_late ? &late : nullptr);
+      return true;
+    } catch (const parquet::ParquetError& e) {
+      throw BadParquet(file.path, e);
     }
   }
 
@@ -1045,6 +1097,9 @@ class ExternalScan : public PhysicalOperator {
   bool parallel_ = false;
   bool report_progress_ = true;
   std::deque<DataChunk> ready_;
+  // A parallel copy's row group being decoded, and its chunks not yet complete.
+  std::unique_ptr<ParquetMorsel> current_;
+  std::vector<DataChunk> staging_;
 };
 
 }  // namespace
