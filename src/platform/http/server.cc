@@ -6,8 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <memory>
 #include <mutex>
-#include <optional>
 #include <thread>
 #include <vector>
 
@@ -27,12 +27,21 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 
 }  // namespace
 
+// Each I/O thread runs an io_context of its own, and each connection lives on one of them
+// (spread round-robin): a connection's socket events, timers and the hand-offs from its
+// handler thread then never pass between I/O threads or contend for a shared queue.
 struct Server::Impl {
   Impl(ServerOptions options, Handler handler)
       : context(std::move(options), std::move(handler)),
-        io(static_cast<int>(IoThreads(context.options()))),
-        acceptor(asio::make_strand(io)),
+        ios(MakeContexts(IoThreads(context.options()))),
+        acceptor(asio::make_strand(*ios[0])),
         backoff(acceptor.get_executor()) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(size_t n) {
+    std::vector<std::unique_ptr<asio::io_context>> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(std::make_unique<asio::io_context>(1));
+    return out;
+  }
 
   static size_t IoThreads(const ServerOptions& options) {
     if (options.io_threads > 0) return options.io_threads;
@@ -44,7 +53,7 @@ struct Server::Impl {
     boost::system::error_code ec;
     asio::ip::address address = asio::ip::make_address(options.address, ec);
     if (!ec) return tcp::endpoint(address, options.port);
-    tcp::resolver resolver(io);
+    tcp::resolver resolver(*ios[0]);
     auto results =
         resolver.resolve(options.address, std::to_string(options.port), tcp::resolver::passive, ec);
     if (ec || results.empty())
@@ -79,13 +88,13 @@ struct Server::Impl {
       }
       if (!context.stopping()) {
         int fd = socket.release(ec);
-        if (!ec) Connection::Serve(context, io, fd);
+        if (!ec) Connection::Serve(context, *ios[next_io++ % ios.size()], fd);
       }
       Accept();
     });
   }
 
-  void RunIo() {
+  void RunIo(asio::io_context& io) {
     for (;;) {
       try {
         io.run();
@@ -96,12 +105,13 @@ struct Server::Impl {
     }
   }
 
-  // Declared first so that connections still queued in `io` unregister from it on teardown.
+  // Declared first so that connections still queued in `ios` unregister from it on teardown.
   ServerContext context;
-  asio::io_context io;
+  std::vector<std::unique_ptr<asio::io_context>> ios;
   tcp::acceptor acceptor;
   asio::steady_timer backoff;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  size_t next_io = 0;  // on the acceptor's strand
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::vector<std::thread> io_threads;
   uint16_t port = 0;
   std::mutex lifecycle_mu;
@@ -119,9 +129,10 @@ void Server::Start() {
   if (impl_->started) throw base::Error("server already started");
   impl_->Listen();
   impl_->started = true;
-  impl_->work.emplace(impl_->io.get_executor());
-  size_t n = Impl::IoThreads(impl_->context.options());
-  for (size_t i = 0; i < n; ++i) impl_->io_threads.emplace_back([this] { impl_->RunIo(); });
+  for (auto& io : impl_->ios) {
+    impl_->work.push_back(asio::make_work_guard(*io));
+    impl_->io_threads.emplace_back([this, &io = *io] { impl_->RunIo(io); });
+  }
   asio::post(impl_->acceptor.get_executor(), [this] { impl_->Accept(); });
 }
 
@@ -148,8 +159,8 @@ void Server::Stop(std::chrono::seconds grace) {
   }
   close_all(true);
   s.context.WaitConnectionsGone();
-  s.work.reset();
-  s.io.stop();
+  s.work.clear();
+  for (auto& io : s.ios) io->stop();
   for (auto& t : s.io_threads) t.join();
   s.io_threads.clear();
   s.context.workers().Shutdown();

@@ -21,7 +21,7 @@ namespace http {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 8750;      // 0 picks a free port; see Server::port()
-  size_t io_threads = 0;     // 0: one per core
+  size_t io_threads = 0;     // 0: one per core (each its own event loop)
   size_t max_workers = 256;  // handler threads (grow on demand up to this many)
   size_t max_header_bytes = 64 * 1024;
   uint64_t max_body_bytes = uint64_t{6} << 40;  // per request

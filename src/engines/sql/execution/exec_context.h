@@ -40,6 +40,9 @@ struct QueryState {
   // Rows whose group an aggregation found without hashing, its input being clustered on
   // the group key.
   std::atomic<uint64_t> rows_aggregated_in_key_order{0};
+  // Of those groups, the ones finished (and their states freed) as soon as the input had
+  // moved past their key, the row groups' statistics proving that no later row has it.
+  std::atomic<uint64_t> groups_finished_early{0};
   // Radix partitions of split aggregation tables merged one by one (on the worker threads),
   // and copies of hash-join build pipelines run on the worker threads.
   std::atomic<uint64_t> aggregate_partitions_merged{0};

@@ -128,7 +128,8 @@ uint32_t GroupHashTable::AddGroup(std::vector<Vector>& keys, size_t row) {
         dst.data<int128_t>()[g] = src.data<int128_t>()[k];
         break;
       case PhysicalType::kString:
-        dst.data<std::string_view>()[g] = dst.AddString(src.data<std::string_view>()[k]);
+        std::string_view v = src.data<std::string_view>()[k];
+        dst.data<std::string_view>()[g] = share_strings_ ? v : dst.AddString(v);
         break;
     }
   }
@@ -160,6 +161,11 @@ void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, uint3
     for (size_t i = 0; i < count; i++) group_ids[i] = 0;
     if (groups_ == 0 && count > 0) groups_ = 1;
     return;
+  }
+  if (share_strings_) {
+    for (size_t c = 0; c < keys.size(); c++) {
+      if (key_types_[c].physical() == PhysicalType::kString) stored_[c].KeepStringsOf(keys[c]);
+    }
   }
   hashes_.resize(count);
   HashKeys(keys, count, hashes_.data());

@@ -30,6 +30,11 @@ class GroupHashTable {
   void Clear();
   // Makes room for `groups` groups without further growth.
   void Reserve(size_t groups);
+  // From now on, string keys of new groups are not copied: the stored views point into the
+  // key vectors' string heaps, which the table keeps alive. For keys that are themselves
+  // stored copies (the groups of other tables being merged into this one), so that merging
+  // does not copy every string again into heaps of its own.
+  void ShareStrings() { share_strings_ = true; }
   // The stored key values, one vector per key column, `size()` rows.
   std::vector<Vector>& keys() { return stored_; }
   const std::vector<Type>& key_types() const { return key_types_; }
@@ -55,6 +60,7 @@ class GroupHashTable {
   size_t capacity_ = 0;  // stored key capacity
   std::vector<Vector> stored_;
   std::vector<uint64_t> hashes_;
+  bool share_strings_ = false;
 };
 
 }  // namespace sql

@@ -11,6 +11,7 @@
 #include "engines/sql/common/vector_ops.h"
 #include "engines/sql/execution/expression_executor.h"
 #include "engines/sql/execution/group_hash_table.h"
+#include "engines/sql/execution/key_bounds.h"
 #include "engines/sql/execution/ordered_groups.h"
 #include "engines/sql/execution/thread_pool.h"
 #include "engines/sql/function/aggregate_function.h"
@@ -190,10 +191,20 @@ size_t PartitionOf(uint32_t tag) { return (tag >> 26) & (kPartitions - 1); }
 class HashAggregate : public PhysicalOperator {
  public:
   HashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> groups,
-                std::vector<BoundExprPtr> aggregates, std::vector<std::vector<size_t>> grouping_sets,
-                std::vector<std::vector<size_t>> grouping_calls, std::vector<Type> types)
-      : PhysicalOperator(std::move(types)), ctx_(ctx), child_(std::move(child)), groups_(std::move(groups)),
-        grouping_sets_(std::move(grouping_sets)), grouping_calls_(std::move(grouping_calls)), exec_(ctx) {
+                std::vector<BoundExprPtr> aggregates,
+                std::vector<std::vector<size_t>> grouping_sets,
+                std::vector<std::vector<size_t>> grouping_calls, std::vector<Type> types,
+                std::vector<BoundExprPtr> having, std::shared_ptr<const KeyBounds> key_bounds)
+      : PhysicalOperator(std::move(types)),
+        ctx_(ctx),
+        child_(std::move(child)),
+        groups_(std::move(groups)),
+        grouping_sets_(std::move(grouping_sets)),
+        grouping_calls_(std::move(grouping_calls)),
+        having_(std::move(having)),
+        key_bounds_(std::move(key_bounds)),
+        exec_(ctx),
+        finished_(types_) {
     for (auto& a : aggregates) {
       AggregateSpec s;
       std::vector<Type> arg_types;
@@ -227,19 +238,44 @@ class HashAggregate : public PhysicalOperator {
       ConsumeInput();
       Finish();
     }
-    // Result rows are made a chunk at a time from the group tables, never all at once.
-    while (source_ < sources_.size()) {
-      const auto& [part, ids] = sources_[source_];
-      if (offset_ < GroupCount(*part)) {
-        Emit(*part, *ids, offset_, out);
-        offset_ += out.size();
-        return true;
-      }
-      source_++;
-      offset_ = 0;
+    // The groups finished early, already past HAVING, come first.
+    if (finished_pos_ < finished_.chunk_count()) {
+      out = std::move(finished_.chunk(finished_pos_++));
+      return true;
     }
-    out.set_size(0);
-    return false;
+    // Result rows are made a chunk at a time from the group tables, never all at once; a
+    // chunk takes the groups of as many tables (radix partitions) as fit, and is no larger
+    // than the groups left.
+    while (true) {
+      size_t left = 0;
+      for (size_t s = source_; s < sources_.size() && left < kVectorSize; s++) {
+        left += GroupCount(*sources_[s].first) - (s == source_ ? offset_ : 0);
+      }
+      if (left == 0) {
+        // Drained: the groups and their states go now, not when the plan is torn down.
+        DestroyStates();
+        merged_.clear();
+        sources_.clear();
+        finished_.Clear();
+        source_ = offset_ = 0;
+        out.set_size(0);
+        return false;
+      }
+      size_t capacity = std::min(left, kVectorSize);
+      out.Initialize(types_, capacity);
+      while (out.size() < capacity) {
+        const auto& [part, ids] = sources_[source_];
+        size_t n = std::min(capacity - out.size(), GroupCount(*part) - offset_);
+        Emit(*part, *ids, offset_, n, out);
+        offset_ += n;
+        if (offset_ == GroupCount(*part)) {
+          source_++;
+          offset_ = 0;
+        }
+      }
+      ApplyHaving(out);
+      if (out.size() > 0) return true;
+    }
   }
 
  private:
@@ -252,6 +288,8 @@ class HashAggregate : public PhysicalOperator {
     std::vector<uint8_t*> state_rows;
     // States folded into others when groups merged, kept only to be destroyed.
     std::vector<uint8_t*> retired;
+    // Rows of groups finished early, destroyed, for new groups to reuse.
+    std::vector<uint8_t*> free_rows;
     std::vector<std::unique_ptr<uint8_t[]>> arena;
     size_t arena_used = 0;
     std::unique_ptr<StringHeap> heap = std::make_unique<StringHeap>();
@@ -312,13 +350,19 @@ class HashAggregate : public PhysicalOperator {
     size_t row_size = std::max<size_t>(state_size_, 16);
     size_t block = std::max(kArenaBlock, row_size);
     while (p.state_rows.size() < GroupCount(p)) {
-      if (p.arena.empty() || p.arena_used + row_size > block) {
-        p.arena.push_back(std::make_unique_for_overwrite<uint8_t[]>(block));
-        p.arena_used = 0;
-        ctx_->Reserve(static_cast<int64_t>(block));
+      uint8_t* row;
+      if (!p.free_rows.empty()) {
+        row = p.free_rows.back();
+        p.free_rows.pop_back();
+      } else {
+        if (p.arena.empty() || p.arena_used + row_size > block) {
+          p.arena.push_back(std::make_unique_for_overwrite<uint8_t[]>(block));
+          p.arena_used = 0;
+          ctx_->Reserve(static_cast<int64_t>(block));
+        }
+        row = p.arena.back().get() + p.arena_used;
+        p.arena_used += row_size;
       }
-      uint8_t* row = p.arena.back().get() + p.arena_used;
-      p.arena_used += row_size;
       for (auto& a : aggs_) a.fn.init(a.fn, row + a.offset);
       p.state_rows.push_back(row);
     }
@@ -436,6 +480,80 @@ class HashAggregate : public PhysicalOperator {
       }
     }
     if (flush) Flush();
+    if (part.ordered && key_bounds_) FinishComplete(part);
+  }
+
+  // Drops the rows of `chunk` (result rows) that fail HAVING.
+  void ApplyHaving(DataChunk& chunk) {
+    for (const auto& p : having_) {
+      if (chunk.size() == 0) return;
+      size_t n = exec_.Select(*p, chunk, having_sel_);
+      if (n == 0) {
+        chunk.set_size(0);
+      } else if (n < chunk.size()) {
+        chunk.Slice(having_sel_, n);
+      }
+    }
+  }
+
+  // Finishes the groups of an ordered partition that no later input can reach (KeyBounds):
+  // while this copy's input has been one ascending run, a group whose key is not a
+  // boundary and lies at or below the largest row-group max under the current key is
+  // complete. Its result row is kept in finished_ if it passes HAVING, and its state row is
+  // destroyed for a new group to reuse, so that the groups held are those of the row
+  // groups being read, not all of them.
+  void FinishComplete(Partition& part) {
+    OrderedGroups& groups = *part.ordered;
+    if (groups.runs() != 1 || groups.size() < 2) return;
+    int64_t through = key_bounds_->CompleteBelow(groups.key(groups.size() - 1));
+    if (through <= complete_through_) return;
+    complete_through_ = through;
+    // Stretches [start, end) of complete groups; the groups are in key order.
+    std::vector<std::pair<size_t, size_t>> stretches;
+    std::vector<uint8_t> erase(groups.size(), 0);
+    size_t total = 0;
+    int64_t boundary = key_bounds_->BoundaryAtOrAbove(groups.key(0));
+    for (size_t g = 0; g < groups.size() && groups.key(g) <= through; g++) {
+      int64_t key = groups.key(g);
+      if (key > boundary) boundary = key_bounds_->BoundaryAtOrAbove(key);
+      if (key == boundary) continue;
+      if (stretches.empty() || stretches.back().second != g) stretches.emplace_back(g, g);
+      stretches.back().second = g + 1;
+      erase[g] = 1;
+      total++;
+    }
+    if (total == 0) return;
+    DataChunk out;
+    size_t left = total;
+    for (auto [start, end] : stretches) {
+      while (start < end) {
+        if (out.column_count() == 0) out.Initialize(types_, std::min(left, kVectorSize));
+        size_t n = std::min(end - start, out.capacity() - out.size());
+        Emit(part, grouping_sets_[0], start, n, out);
+        start += n;
+        left -= n;
+        if (out.size() == out.capacity()) {
+          ApplyHaving(out);
+          finished_.Append(out);
+          out = DataChunk();
+        }
+      }
+    }
+    std::vector<uint8_t*>& rows = part.state_rows;
+    size_t live = 0;
+    for (size_t g = 0; g < rows.size(); g++) {
+      if (!erase[g]) {
+        rows[live++] = rows[g];
+        continue;
+      }
+      for (auto& a : aggs_) {
+        if (a.fn.destroy) a.fn.destroy(rows[g] + a.offset);
+      }
+      part.free_rows.push_back(rows[g]);
+    }
+    rows.resize(live);
+    groups.Erase(erase);
+    ctx_->query()->groups_finished_early.fetch_add(total, std::memory_order_relaxed);
   }
 
   // Moves the groups of an ordered partition into a hash table, the input having turned out
@@ -489,12 +607,23 @@ class HashAggregate : public PhysicalOperator {
       dst.ordered->Append(*src.ordered);
       dst.state_rows.insert(dst.state_rows.end(), src.state_rows.begin(), src.state_rows.end());
       dst.retired.insert(dst.retired.end(), src.retired.begin(), src.retired.end());
+      dst.free_rows.insert(dst.free_rows.end(), src.free_rows.begin(), src.free_rows.end());
       src.state_rows.clear();
       src.retired.clear();
+      src.free_rows.clear();
       // New state rows keep coming from the last block of dst's arena.
       for (auto& block : src.arena) dst.arena.insert(dst.arena.begin(), std::move(block));
       src.arena.clear();
     }
+  }
+
+  // Takes over the result rows another aggregation of the same expressions finished early.
+  void AdoptFinished(HashAggregate& other) {
+    for (size_t c = other.finished_pos_; c < other.finished_.chunk_count(); c++) {
+      finished_.AppendOwned(std::move(other.finished_.chunk(c)));
+    }
+    other.finished_.Clear();
+    other.finished_pos_ = 0;
   }
 
   // Whether partial aggregations of this kind can be merged (parallel aggregation).
@@ -536,11 +665,15 @@ class HashAggregate : public PhysicalOperator {
       Flushed& f = flushed_[p];
       for (uint32_t begin = start[p]; begin < start[p + 1]; begin += kVectorSize) {
         size_t n = std::min<size_t>(kVectorSize, start[p + 1] - begin);
-        DataChunk keys;
-        keys.columns().resize(key_types.size());
-        for (size_t k = 0; k < key_types.size(); k++) keys.column(k).Gather(table.keys()[k], order.data() + begin, n);
+        // Sized to its rows: a partition holds a few hundred groups of each flush, and a
+        // chunk of kVectorSize rows per partition and copy would dwarf them.
+        DataChunk keys(key_types, n);
+        for (size_t k = 0; k < key_types.size(); k++) {
+          for (size_t i = 0; i < n; i++)
+            keys.column(k).CopyRange(table.keys()[k], order[begin + i], 1, i);
+        }
         keys.set_size(n);
-        f.keys.Append(keys);
+        f.keys.AppendOwned(std::move(keys));
         for (size_t i = 0; i < n; i++) f.states.push_back(local.state_rows[order[begin + i]]);
       }
     }
@@ -562,6 +695,8 @@ class HashAggregate : public PhysicalOperator {
   // may merge concurrently once PrepareMerge() has run.
   void MergeFlushed(const std::vector<HashAggregate*>& sources, size_t p) {
     Partition& dst = merged_[p];
+    // The flushed keys are stored copies already: the merged table shares their strings.
+    dst.table->ShareStrings();
     size_t entries = 0;
     for (HashAggregate* src : sources) entries += src->flushed_[p].states.size();
     dst.table->Reserve(entries);
@@ -601,6 +736,8 @@ class HashAggregate : public PhysicalOperator {
       }
       for (size_t s = 0; s < grouping_sets_.size(); s++) Consume(sets_[s], grouping_sets_[s], in, group_vals);
     }
+    // The input's operators (and the hash join build sides only they probe) are done.
+    child_.reset();
   }
 
   // Folds another aggregation's groups and states (same expressions) into this one; neither
@@ -642,40 +779,40 @@ class HashAggregate : public PhysicalOperator {
   }
 
  private:
-  // The result rows of groups [start, start + kVectorSize) of `part` (of the grouping set
-  // of group expressions `ids`).
-  void Emit(Partition& part, const std::vector<size_t>& ids, size_t start, DataChunk& out) {
-    size_t n = std::min(kVectorSize, GroupCount(part) - start);
-    DataChunk chunk(types_, kVectorSize);
+  // Appends the result rows of groups [start, start + n) of `part` (of the grouping set of
+  // group expressions `ids`) to `out`, which has room for them.
+  void Emit(Partition& part, const std::vector<size_t>& ids, size_t start, size_t n,
+            DataChunk& out) {
+    size_t at = out.size();
     size_t col = 0;
     for (size_t g = 0; g < groups_.size(); g++, col++) {
       auto pos = std::find(ids.begin(), ids.end(), g);
-      Vector& v = chunk.column(col);
+      Vector& v = out.column(col);
       if (pos == ids.end()) {
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = at; i < at + n; i++) {
           if (v.type().physical() == PhysicalType::kString) v.data<std::string_view>()[i] = {};
           v.SetNull(i);
         }
       } else if (part.ordered) {
-        for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = part.ordered->key(start + i);
+        for (size_t i = 0; i < n; i++) v.data<int64_t>()[at + i] = part.ordered->key(start + i);
       } else {
-        v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, 0);
+        v.CopyRange(part.table->keys()[pos - ids.begin()], start, n, at);
       }
     }
     for (auto& a : aggs_) {
-      Vector& v = chunk.column(col++);
-      for (size_t i = 0; i < n; i++) a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, i);
+      Vector& v = out.column(col++);
+      for (size_t i = 0; i < n; i++)
+        a.fn.finalize(a.fn, part.state_rows[start + i] + a.offset, v, at + i);
     }
     for (const auto& call : grouping_calls_) {
-      Vector& v = chunk.column(col++);
+      Vector& v = out.column(col++);
       int64_t bits = 0;
       for (size_t arg : call) {
         bits = bits * 2 + (std::find(ids.begin(), ids.end(), arg) == ids.end() ? 1 : 0);
       }
-      for (size_t i = 0; i < n; i++) v.data<int64_t>()[i] = bits;
+      for (size_t i = at; i < at + n; i++) v.data<int64_t>()[i] = bits;
     }
-    chunk.set_size(n);
-    out = std::move(chunk);
+    out.set_size(at + n);
   }
 
   static constexpr size_t kArenaBlock = 1 << 16;
@@ -686,7 +823,17 @@ class HashAggregate : public PhysicalOperator {
   std::vector<std::vector<size_t>> grouping_calls_;
   std::vector<AggregateSpec> aggs_;
   size_t state_size_ = 0;
+  // Predicates over the result rows (a HAVING clause): rows that fail them are not returned.
+  std::vector<BoundExprPtr> having_;
+  uint32_t having_sel_[kVectorSize];
+  // Set when the input reads the group key's row groups whole, in order (see KeyBounds):
+  // groups are finished as soon as the input has moved past them, up to this key.
+  std::shared_ptr<const KeyBounds> key_bounds_;
+  int64_t complete_through_ = INT64_MIN;
   ExpressionExecutor exec_;
+  // Result rows of the groups finished early that passed HAVING; Next() returns them first.
+  ChunkCollection finished_;
+  size_t finished_pos_ = 0;
   std::vector<SetState> sets_;
   // One integer key and mergeable aggregates: groups are found by OrderedGroups until the
   // input proves not to be clustered on the key.
@@ -724,6 +871,8 @@ class ParallelAggregate : public PhysicalOperator {
       for (auto& p : parts_) tasks.push_back([part = p.get()] { part->ConsumeInput(); });
       Run(std::move(tasks));
       tasks.clear();
+      builds_.clear();
+      for (size_t i = 1; i < parts_.size(); i++) parts_[0]->AdoptFinished(*parts_[i]);
       bool ordered = true;
       for (auto& p : parts_) ordered = ordered && p->Ordered();
       if (ordered) {
@@ -1062,6 +1211,10 @@ class HashJoin : public PhysicalOperator {
           unmatched_emitted_ = true;
           continue;
         }
+        // The rows given out keep what they share with the build side alive on their own;
+        // the build side goes with its last probe.
+        build_.reset();
+        left_.reset();
         out.set_size(0);
         return false;
       }
@@ -1381,11 +1534,17 @@ class Sort : public PhysicalOperator {
   }
 
  private:
+  using RowId = std::pair<uint32_t, uint32_t>;  // (chunk, row)
+
   void Run() {
     ChunkCollection rows(types_);
     std::vector<Type> key_types;
     for (auto& o : orders_) key_types.push_back(o.expr->type);
     ChunkCollection keys(key_types);
+    // A top-N sort keeps at most about twice the rows it returns: past that it keeps only the
+    // best `want` rows so far, so its memory does not grow with the input.
+    size_t want = limit_ >= 0 ? static_cast<size_t>(limit_ + offset_) : SIZE_MAX;
+    size_t compact_at = want <= kVectorSize ? 2 * want + kVectorSize : SIZE_MAX;
     DataChunk in;
     while (child_->Next(in)) {
       ctx_->CheckCancelled();
@@ -1402,14 +1561,28 @@ class Sort : public PhysicalOperator {
       rows.AppendOwned(std::move(in));
       keys.AppendOwned(std::move(k));
       in = DataChunk();
+      if (rows.row_count() >= compact_at) {
+        std::vector<RowId> ids = Best(rows, keys, want);
+        rows = Pick(rows, ids, 0);
+        keys = Pick(keys, ids, 0);
+      }
     }
-    // Global row ids (chunk, row).
-    std::vector<std::pair<uint32_t, uint32_t>> ids;
+    std::vector<RowId> ids = Best(rows, keys, want);
+    size_t start = limit_ >= 0 ? std::min<size_t>(ids.size(), static_cast<size_t>(offset_)) : 0;
+    results_ = Pick(rows, ids, start);
+    ctx_->Reserve(-reserved_);
+    reserved_ = 0;
+  }
+
+  // The first `want` rows in sort order (all of them, stably sorted, when want >= rows).
+  std::vector<RowId> Best(const ChunkCollection& rows, const ChunkCollection& keys,
+                          size_t want) const {
+    std::vector<RowId> ids;
     ids.reserve(rows.row_count());
     for (size_t c = 0; c < rows.chunk_count(); c++) {
       for (size_t r = 0; r < rows.chunk(c).size(); r++) ids.emplace_back(static_cast<uint32_t>(c), static_cast<uint32_t>(r));
     }
-    auto less = [&](const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+    auto less = [&](const RowId& a, const RowId& b) {
       for (size_t i = 0; i < orders_.size(); i++) {
         const Vector& va = keys.chunk(a.first).column(i);
         const Vector& vb = keys.chunk(b.first).column(i);
@@ -1425,31 +1598,33 @@ class Sort : public PhysicalOperator {
       }
       return false;
     };
-    size_t want = ids.size();
-    if (limit_ >= 0) want = std::min<size_t>(ids.size(), static_cast<size_t>(limit_ + offset_));
     if (want < ids.size()) {
       std::partial_sort(ids.begin(), ids.begin() + want, ids.end(), less);
       ids.resize(want);
     } else {
       std::stable_sort(ids.begin(), ids.end(), less);
     }
-    size_t start = limit_ >= 0 ? std::min<size_t>(ids.size(), static_cast<size_t>(offset_)) : 0;
-    results_.set_types(types_);
+    return ids;
+  }
+
+  // The rows ids[start..] of `from`, in that order, in chunks sized to them.
+  static ChunkCollection Pick(const ChunkCollection& from, const std::vector<RowId>& ids,
+                              size_t start) {
+    ChunkCollection out(from.types());
     for (size_t s = start; s < ids.size(); s += kVectorSize) {
       size_t n = std::min(kVectorSize, ids.size() - s);
-      DataChunk o(types_, kVectorSize);
-      for (size_t c = 0; c < types_.size(); c++) {
+      DataChunk o(from.types(), n);
+      for (size_t c = 0; c < from.types().size(); c++) {
         Vector& v = o.column(c);
         for (size_t i = 0; i < n; i++) {
-          const auto& id = ids[s + i];
-          v.CopyRange(rows.chunk(id.first).column(c), id.second, 1, i);
+          const RowId& id = ids[s + i];
+          v.CopyRange(from.chunk(id.first).column(c), id.second, 1, i);
         }
       }
       o.set_size(n);
-      results_.AppendOwned(std::move(o));
+      out.AppendOwned(std::move(o));
     }
-    ctx_->Reserve(-reserved_);
-    reserved_ = 0;
+    return out;
   }
 
   ExecContext* ctx_;
@@ -1617,23 +1792,31 @@ PhysicalPtr MakeProjection(ExecContext* ctx, PhysicalPtr child, std::vector<Boun
   return std::make_unique<Projection>(ctx, std::move(child), std::move(exprs));
 }
 PhysicalPtr MakeHashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> groups,
-                              std::vector<BoundExprPtr> aggregates, std::vector<std::vector<size_t>> grouping_sets,
-                              std::vector<std::vector<size_t>> grouping_calls, std::vector<Type> types) {
-  return std::make_unique<HashAggregate>(ctx, std::move(child), std::move(groups), std::move(aggregates),
-                                         std::move(grouping_sets), std::move(grouping_calls), std::move(types));
+                              std::vector<BoundExprPtr> aggregates,
+                              std::vector<std::vector<size_t>> grouping_sets,
+                              std::vector<std::vector<size_t>> grouping_calls,
+                              std::vector<Type> types, std::vector<BoundExprPtr> having,
+                              std::shared_ptr<const KeyBounds> key_bounds) {
+  return std::make_unique<HashAggregate>(
+      ctx, std::move(child), std::move(groups), std::move(aggregates), std::move(grouping_sets),
+      std::move(grouping_calls), std::move(types), std::move(having), std::move(key_bounds));
 }
 PhysicalPtr MakeParallelHashAggregate(ExecContext* ctx, std::vector<PhysicalPtr> children,
                                       const std::vector<BoundExprPtr>& groups,
-                                      const std::vector<BoundExprPtr>& aggregates, std::vector<Type> types,
-                                      std::vector<std::shared_ptr<HashJoinBuild>> builds) {
+                                      const std::vector<BoundExprPtr>& aggregates,
+                                      std::vector<Type> types,
+                                      std::vector<std::shared_ptr<HashJoinBuild>> builds,
+                                      const std::vector<BoundExprPtr>& having,
+                                      std::shared_ptr<const KeyBounds> key_bounds) {
   std::vector<std::unique_ptr<HashAggregate>> parts;
   for (auto& child : children) {
-    std::vector<BoundExprPtr> g, a;
+    std::vector<BoundExprPtr> g, a, h;
     for (const auto& e : groups) g.push_back(e->Copy());
     for (const auto& e : aggregates) a.push_back(e->Copy());
-    parts.push_back(std::make_unique<HashAggregate>(ctx, std::move(child), std::move(g), std::move(a),
-                                                    std::vector<std::vector<size_t>>{},
-                                                    std::vector<std::vector<size_t>>{}, types));
+    for (const auto& e : having) h.push_back(e->Copy());
+    parts.push_back(std::make_unique<HashAggregate>(
+        ctx, std::move(child), std::move(g), std::move(a), std::vector<std::vector<size_t>>{},
+        std::vector<std::vector<size_t>>{}, types, std::move(h), key_bounds));
   }
   if (parts.empty() || !parts[0]->CanMerge()) return nullptr;
   return std::make_unique<ParallelAggregate>(ctx, std::move(parts), std::move(builds));

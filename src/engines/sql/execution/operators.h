@@ -16,6 +16,7 @@
 namespace sql {
 
 class HashJoinBuild;
+class KeyBounds;
 
 // Rows of an in-memory table snapshot (zero-copy), `column_ids` in order. Copies of a
 // parallel pipeline share `shared`, the index of the next chunk to hand out.
@@ -26,20 +27,28 @@ PhysicalPtr MakeMemoryScan(ExecContext* ctx, std::shared_ptr<const std::vector<D
 PhysicalPtr MakeCollectionScan(ExecContext* ctx, std::shared_ptr<ChunkCollection> rows);
 PhysicalPtr MakeFilter(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> predicates);
 PhysicalPtr MakeProjection(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> exprs);
-// `aggregates` are kAggregate expressions whose arguments are resolved against the input.
+// `aggregates` are kAggregate expressions whose arguments are resolved against the input;
+// `having` are predicates over the result rows (resolved against them) that a row must pass
+// to be returned. `key_bounds`, for one integer group key read straight from a scan of the
+// table it describes, lets groups be finished (and their state freed) as soon as the input
+// has moved past them.
 PhysicalPtr MakeHashAggregate(ExecContext* ctx, PhysicalPtr child, std::vector<BoundExprPtr> groups,
                               std::vector<BoundExprPtr> aggregates,
                               std::vector<std::vector<size_t>> grouping_sets,
                               std::vector<std::vector<size_t>> grouping_calls,
-                              std::vector<Type> types);
+                              std::vector<Type> types, std::vector<BoundExprPtr> having = {},
+                              std::shared_ptr<const KeyBounds> key_bounds = nullptr);
 // Hash aggregation (one grouping set) of `children`, copies of one pipeline run on the
 // worker threads, merging the partial results; `builds` are the hash join build sides the
 // pipelines probe, prepared before they start. Returns null when an aggregate cannot merge
 // partial states (DISTINCT), for the caller to plan a serial aggregation instead.
 PhysicalPtr MakeParallelHashAggregate(ExecContext* ctx, std::vector<PhysicalPtr> children,
                                       const std::vector<BoundExprPtr>& groups,
-                                      const std::vector<BoundExprPtr>& aggregates, std::vector<Type> types,
-                                      std::vector<std::shared_ptr<HashJoinBuild>> builds);
+                                      const std::vector<BoundExprPtr>& aggregates,
+                                      std::vector<Type> types,
+                                      std::vector<std::shared_ptr<HashJoinBuild>> builds,
+                                      const std::vector<BoundExprPtr>& having = {},
+                                      std::shared_ptr<const KeyBounds> key_bounds = nullptr);
 // Equi-join on left_keys[i] = right_keys[i]; `residual` is over left columns followed by
 // right columns.
 PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, JoinType type,

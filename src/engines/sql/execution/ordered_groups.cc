@@ -32,6 +32,21 @@ bool OrderedGroups::FindOrCreate(const Vector& key, size_t count, uint32_t* grou
   return true;
 }
 
+void OrderedGroups::Erase(const std::vector<uint8_t>& erase) {
+  std::vector<size_t> starts;
+  size_t run = 0, live = 0;
+  for (size_t g = 0; g < keys_.size(); g++) {
+    while (run < run_starts_.size() && run_starts_[run] == g) {
+      if (starts.empty() || starts.back() != live) starts.push_back(live);
+      run++;
+    }
+    if (!erase[g]) keys_[live++] = keys_[g];
+  }
+  if (!starts.empty() && starts.back() == live) starts.pop_back();  // emptied trailing runs
+  keys_.resize(live);
+  run_starts_ = std::move(starts);
+}
+
 void OrderedGroups::Append(OrderedGroups& other) {
   for (size_t s : other.run_starts_) run_starts_.push_back(keys_.size() + s);
   keys_.insert(keys_.end(), other.keys_.begin(), other.keys_.end());

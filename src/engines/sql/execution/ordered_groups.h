@@ -32,6 +32,9 @@ class OrderedGroups {
   size_t runs() const { return run_starts_.size(); }
   int64_t key(size_t group) const { return keys_[group]; }
 
+  // Removes the groups g for which erase[g] is set (size() entries), keeping the others in
+  // order, their ids shifting down; a run left empty disappears. Not after Merge.
+  void Erase(const std::vector<uint8_t>& erase);
   // Appends `other`'s groups as runs after this one's (other's group g becomes group
   // size() + g), leaving `other` empty. Neither may have merged.
   void Append(OrderedGroups& other);

@@ -85,6 +85,24 @@ TEST(OrderedGroups, MergeFoldsKeysHeldBySeveralRuns) {
   EXPECT_FALSE(a.FindOrCreate(Keys({10}), 1, ids));  // the input has ended
 }
 
+TEST(OrderedGroups, ErasedGroupsLeaveTheOthersInTheirRuns) {
+  OrderedGroups g;
+  uint32_t ids[4];
+  ASSERT_TRUE(g.FindOrCreate(Keys({1, 2, 3}), 3, ids));
+  ASSERT_TRUE(g.FindOrCreate(Keys({0, 4}), 2, ids));  // a second run: groups 3 and 4
+  g.Erase({1, 0, 1, 1, 0});
+  ASSERT_EQ(g.size(), 2u);
+  EXPECT_EQ(g.key(0), 2);
+  EXPECT_EQ(g.key(1), 4);
+  EXPECT_EQ(g.runs(), 2u);
+  // The last key is still 4: a chunk from 4 on continues the run.
+  ASSERT_TRUE(g.FindOrCreate(Keys({4, 6}), 2, ids));
+  EXPECT_EQ(std::vector<uint32_t>(ids, ids + 2), (std::vector<uint32_t>{1, 2}));
+  g.Erase({1, 0, 0});  // the first run empties and goes
+  EXPECT_EQ(g.runs(), 1u);
+  EXPECT_EQ(g.size(), 2u);
+}
+
 class OrderedAggregateTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -135,7 +153,21 @@ class OrderedAggregateTest : public ::testing::Test {
     return out;
   }
 
+  // count, sum of keys and sum of sums of the groups of `k` in `table` whose sum of ids is
+  // a multiple of 5 (HAVING), run on `threads`; keeps how many groups finished early.
+  std::string Having(const std::string& table, const std::string& key, int threads) {
+    QueryResult r =
+        Query("SELECT count(*), sum(CAST(k AS BIGINT)), sum(s) FROM (SELECT " + key +
+                  " AS k, sum(id) AS s FROM " + table + " GROUP BY 1 HAVING sum(id) % 5 = 0)",
+              threads);
+    last_finished_early_ = r.groups_finished_early;
+    std::string out;
+    for (size_t c = 0; c < r.types.size(); c++) out += (c ? "|" : "") + r.GetValue(c, 0).ToString();
+    return out;
+  }
+
   uint64_t last_in_order_ = 0;
+  uint64_t last_finished_early_ = 0;
   fs::path dir_;
   Database db_;
   Connection conn_{db_};
@@ -165,6 +197,37 @@ TEST_F(OrderedAggregateTest, InputThatIsNotClusteredGoesToTheHashTable) {
     EXPECT_EQ(s, Summary("half", "CAST(id / 7 AS VARCHAR)", threads)) << threads;
     EXPECT_EQ(s.substr(0, s.find('|')), "49000") << s;
   }
+}
+
+TEST_F(OrderedAggregateTest, GroupsPastTheirRowGroupFinishEarly) {
+  // k = id / 7 stored as a column: 49,000 groups of 7 rows, in three row groups whose key
+  // ranges touch (a group of 7 straddles each row-group boundary).
+  std::string keyed = "SELECT id, id / 7 AS k FROM sorted";
+  Write("keyed", keyed + " ORDER BY id");
+  // Groups whose sum (49k + 21) is a multiple of 5: k = 1, 6, 11, ...
+  const std::string expected = "9800|240085300|11764385500";
+  EXPECT_EQ(Having("keyed", "CAST(k AS VARCHAR)", 2), expected);  // the hash table's answer
+  EXPECT_EQ(last_finished_early_, 0u);
+  // One thread reads the row groups in order: the groups of the first two finish while the
+  // next is read, all but the two straddling groups (whose key is a row-group boundary).
+  EXPECT_EQ(Having("keyed", "k", 1), expected);
+  EXPECT_EQ(last_finished_early_, 18723u + 18724u);  // keys 1..18723 and 18725..37448
+  // Two threads: one of them reads two row groups, and finishes the first's groups early.
+  EXPECT_EQ(Having("keyed", "k", 2), expected);
+  EXPECT_GE(last_finished_early_, 18723u);
+  EXPECT_EQ(Having("keyed", "k", 3), expected);
+  EXPECT_EQ(Summary("keyed", "k", 3), "49000|7|7|58824328500|6|1200475500");
+  // Row groups shuffled inside but with disjoint ranges: the statistics prove each key in
+  // one row group, but the input is not ascending, so no group finishes before the end.
+  Write("blocks", keyed + " ORDER BY id / 131072, (CAST(id AS BIGINT) * 7919) % 131072");
+  for (int threads : {1, 3}) {
+    EXPECT_EQ(Having("blocks", "k", threads), expected) << threads;
+    EXPECT_EQ(last_finished_early_, 0u) << threads;
+  }
+  // Overlapping row groups prove nothing.
+  Write("mixed", keyed + " ORDER BY (CAST(id AS BIGINT) * 7919) % 343000");
+  EXPECT_EQ(Having("mixed", "k", 1), expected);
+  EXPECT_EQ(last_finished_early_, 0u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "engines/sql/common/error.h"
 #include "engines/sql/main/database.h"
 
 namespace sql {
@@ -88,6 +89,45 @@ TEST_F(ParallelAggregateTest, SplitPartialTablesMergePartitionByPartition) {
   EXPECT_EQ(serial[0], "v0-0|2|v0|280000|280000");
   EXPECT_EQ(serial.back(), "v9-9999|1|v9|129999|129999");
   EXPECT_EQ(last_merged_, 64u);  // the 3-thread run merged its 64 partitions one by one
+}
+
+TEST_F(ParallelAggregateTest, ResultChunksAreSizedToTheirRows) {
+  // 280,000 groups merged in 64 partitions of about 4,400: the result chunks take the groups
+  // of several partitions each, and none has room for more rows than it holds.
+  QueryOptions o;
+  o.threads = 3;
+  o.file_table_functions = true;
+  QueryResult r = conn_.Query(
+      "SELECT s || '-' || CAST(id % 40000 AS VARCHAR) AS g, count(*) FROM f GROUP BY 1", o);
+  ASSERT_EQ(r.aggregate_partitions_merged, 64u);
+  ASSERT_EQ(r.RowCount(), 280000u);
+  EXPECT_EQ(r.rows.chunk_count(), (280000 + kVectorSize - 1) / kVectorSize);
+  size_t capacity = 0;
+  for (size_t c = 0; c < r.rows.chunk_count(); c++)
+    capacity += r.rows.chunk(c).column(1).capacity();
+  EXPECT_EQ(capacity, 280000u);
+}
+
+TEST_F(ParallelAggregateTest, TopNSortKeepsOnlyItsBestRows) {
+  // Holding all 343,000 rows (about 8 MB) would exceed the limit; the top-N sort keeps about
+  // twice the rows it returns.
+  QueryOptions o;
+  o.threads = 2;
+  o.file_table_functions = true;
+  o.memory_limit = 1 << 20;
+  QueryResult r =
+      conn_.Query("SELECT id, s FROM f ORDER BY id % 1000 DESC, id LIMIT 3 OFFSET 2", o);
+  ASSERT_EQ(r.RowCount(), 3u);
+  EXPECT_EQ(r.GetValue(0, 0).ToString(), "2999");
+  EXPECT_EQ(r.GetValue(0, 2).ToString(), "4999");
+  EXPECT_EQ(r.GetValue(1, 1).ToString(), "v9");
+  // A full sort must hold every row.
+  try {
+    conn_.Query("SELECT id, s FROM f ORDER BY id % 1000 DESC, id", o);
+    ADD_FAILURE() << "the full sort stayed under the limit";
+  } catch (const ExecutionError& e) {
+    EXPECT_EQ(e.name(), "EXCEEDED_LOCAL_MEMORY_LIMIT");
+  }
 }
 
 TEST_F(ParallelAggregateTest, JoinsProbeOneSharedBuild) {

@@ -6,6 +6,7 @@
 
 #include "engines/sql/binder/binder.h"
 #include "engines/sql/execution/expression_executor.h"
+#include "engines/sql/execution/key_bounds.h"
 #include "engines/sql/execution/operators.h"
 #include "engines/sql/execution/scan_operator.h"
 
@@ -151,6 +152,42 @@ bool IsParallelPipeline(const LogicalOperator& op) {
   }
 }
 
+// The row-group bounds of an aggregation's one integer group key when it is a column read
+// straight from a Parquet scan (through filters and projections only, which keep the rows
+// in order and the column as it is), or null.
+std::shared_ptr<const KeyBounds> GroupKeyBounds(const LogicalOperator& agg, QueryState* query) {
+  if (agg.groups.size() != 1 || !agg.grouping_sets.empty() || !query->fs) return nullptr;
+  const BoundExpr& key = *agg.groups[0];
+  if (key.kind != BoundExprKind::kColumnRef || key.type.physical() != PhysicalType::kInt64)
+    return nullptr;
+  ColumnBinding binding = key.binding;
+  const LogicalOperator* op = agg.children[0].get();
+  while (op->kind == LogicalKind::kFilter || op->kind == LogicalKind::kProjection) {
+    if (op->kind == LogicalKind::kProjection) {
+      auto bindings = op->GetColumnBindings();
+      auto it = std::find(bindings.begin(), bindings.end(), binding);
+      if (it == bindings.end()) return nullptr;
+      const BoundExpr& e = *op->expressions[it - bindings.begin()];
+      if (e.kind != BoundExprKind::kColumnRef) return nullptr;
+      binding = e.binding;
+    }
+    op = op->children[0].get();
+  }
+  if (op->kind != LogicalKind::kGet || !op->external) return nullptr;
+  auto bindings = op->GetColumnBindings();
+  auto it = std::find(bindings.begin(), bindings.end(), binding);
+  if (it == bindings.end()) return nullptr;
+  uint32_t column = op->column_ids[it - bindings.begin()];
+  if (column >= op->external->columns.size()) return nullptr;  // a partition key
+  const ColumnDef& def = op->table_columns[column];
+  if (def.type != key.type) return nullptr;
+  try {
+    return KeyBounds::Of(*query->fs, *op->external, def.name, def.type);
+  } catch (const ExecutionError&) {
+    return nullptr;  // the scan reports an unreadable file itself
+  }
+}
+
 }  // namespace
 
 // Shared state of the copies of one parallel pipeline, by logical operator.
@@ -164,7 +201,21 @@ struct PhysicalPlanner::PipelineState {
 
 PhysicalPlanner::PhysicalPlanner(ExecContext* ctx) : ctx_(ctx) {}
 
-PhysicalPtr PhysicalPlanner::PlanParallelAggregate(const LogicalOperator& op) {
+PhysicalPtr PhysicalPlanner::PlanAggregate(const LogicalOperator& op,
+                                           std::vector<BoundExprPtr> having) {
+  if (PhysicalPtr parallel = PlanParallelAggregate(op, having)) return parallel;
+  auto child = Plan(*op.children[0]);
+  auto bindings = op.children[0]->GetColumnBindings();
+  std::vector<BoundExprPtr> groups, aggs;
+  for (const auto& e : op.groups) groups.push_back(Resolve(*e, bindings));
+  for (const auto& e : op.aggregates) aggs.push_back(Resolve(*e, bindings));
+  return MakeHashAggregate(ctx_, std::move(child), std::move(groups), std::move(aggs),
+                           op.grouping_sets, op.grouping_calls, op.types, std::move(having),
+                           GroupKeyBounds(op, ctx_->query()));
+}
+
+PhysicalPtr PhysicalPlanner::PlanParallelAggregate(const LogicalOperator& op,
+                                                   const std::vector<BoundExprPtr>& having) {
   QueryState* q = ctx_->query();
   if (q->threads < 2 || !q->pool || !op.grouping_sets.empty() || !op.grouping_calls.empty() ||
       AnySubquery(op.groups) || AnySubquery(op.aggregates) || !IsParallelPipeline(*op.children[0])) {
@@ -180,7 +231,8 @@ PhysicalPtr PhysicalPlanner::PlanParallelAggregate(const LogicalOperator& op) {
   PipelineState state;
   std::vector<PhysicalPtr> copies;
   for (int t = 0; t < q->threads; t++) copies.push_back(PlanPipeline(*op.children[0], &state, t == 0));
-  return MakeParallelHashAggregate(ctx_, std::move(copies), groups, aggs, op.types, std::move(state.build_list));
+  return MakeParallelHashAggregate(ctx_, std::move(copies), groups, aggs, op.types,
+                                   std::move(state.build_list), having, GroupKeyBounds(op, q));
 }
 
 PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineState* state, bool first) {
@@ -297,11 +349,15 @@ PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
       return MakeCollectionScan(ctx_, rows);
     }
     case LogicalKind::kFilter: {
-      auto child = Plan(*op.children[0]);
       auto bindings = op.children[0]->GetColumnBindings();
       std::vector<BoundExprPtr> preds;
       for (const auto& e : op.expressions) preds.push_back(Resolve(*e, bindings));
-      return MakeFilter(ctx_, std::move(child), std::move(preds));
+      // A filter over an aggregation (HAVING) is applied by it, to groups it finishes early
+      // as well as to those it returns at the end.
+      if (op.children[0]->kind == LogicalKind::kAggregate && !AnySubquery(op.expressions)) {
+        return PlanAggregate(*op.children[0], std::move(preds));
+      }
+      return MakeFilter(ctx_, Plan(*op.children[0]), std::move(preds));
     }
     case LogicalKind::kProjection: {
       auto child = Plan(*op.children[0]);
@@ -310,16 +366,8 @@ PhysicalPtr PhysicalPlanner::Plan(const LogicalOperator& op) {
       for (const auto& e : op.expressions) exprs.push_back(Resolve(*e, bindings));
       return MakeProjection(ctx_, std::move(child), std::move(exprs));
     }
-    case LogicalKind::kAggregate: {
-      if (PhysicalPtr parallel = PlanParallelAggregate(op)) return parallel;
-      auto child = Plan(*op.children[0]);
-      auto bindings = op.children[0]->GetColumnBindings();
-      std::vector<BoundExprPtr> groups, aggs;
-      for (const auto& e : op.groups) groups.push_back(Resolve(*e, bindings));
-      for (const auto& e : op.aggregates) aggs.push_back(Resolve(*e, bindings));
-      return MakeHashAggregate(ctx_, std::move(child), std::move(groups), std::move(aggs), op.grouping_sets,
-                               op.grouping_calls, op.types);
-    }
+    case LogicalKind::kAggregate:
+      return PlanAggregate(op, {});
     case LogicalKind::kJoin: {
       JoinKeys keys = SplitJoinKeys(op);
       auto left = Plan(*op.children[0]);

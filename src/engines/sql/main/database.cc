@@ -120,6 +120,7 @@ class StatementRunner {
     r.row_groups_skipped_by_join_keys = state_.row_groups_skipped_by_join_keys.load();
     r.join_key_lookups = state_.join_key_lookups.load();
     r.rows_aggregated_in_key_order = state_.rows_aggregated_in_key_order.load();
+    r.groups_finished_early = state_.groups_finished_early.load();
     r.aggregate_partitions_merged = state_.aggregate_partitions_merged.load();
     r.parallel_build_pipelines = state_.parallel_build_pipelines.load();
     return r;

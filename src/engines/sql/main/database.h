@@ -65,6 +65,9 @@ struct QueryResult {
   // Rows whose group an aggregation found without a hash table, its input arriving
   // clustered on its one integer key (a table stored in key order).
   uint64_t rows_aggregated_in_key_order = 0;
+  // Of their groups, those finished (state freed, HAVING applied) while the input was still
+  // being read, the row groups' min/max statistics proving no later row had their key.
+  uint64_t groups_finished_early = 0;
   // How the work was shared out: radix partitions of split aggregation tables merged one by
   // one on the worker threads, and copies of hash-join build pipelines run on them.
   uint64_t aggregate_partitions_merged = 0;
