@@ -22,8 +22,8 @@ namespace {
 
 constexpr int kShards = 256;
 // Written bytes are handed to writeback in steps of this size while a body streams in, so the
-// final fsync finds most of them on disk already.
-constexpr uint64_t kWritebackStep = 8 << 20;
+// final fsync finds most of them on disk already (the same step as StagedBody's syncs).
+constexpr uint64_t kWritebackStep = 2 << 20;
 
 [[noreturn]] void ThrowIo(const char* what) {
   throw StorageError(ErrorCode::kInternalError,
