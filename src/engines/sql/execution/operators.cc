@@ -181,9 +181,15 @@ struct AggregateSpec {
 // groups, small enough to stay in cache. When it fills, its groups (keys and state rows) are
 // flushed into kPartitions radix partitions by hash and the table starts over. At the end
 // the partitions are merged on all threads, each into a table sized once for all its
-// entries: no large table is ever grown and rehashed.
+// entries: no large table is ever grown and rehashed. A table counts as full once one more
+// chunk of new groups could take it past the threshold, a power of two: its key storage and
+// slots, which double, then never grow past the threshold's size.
 constexpr size_t kPartitions = 64;
 constexpr size_t kFlushThreshold = 1 << 15;
+
+bool LocalTableFull(const GroupHashTable& table) {
+  return table.size() + kVectorSize > kFlushThreshold;
+}
 
 // Bits 26..31 of the hash tag, above the slot bits of any partition table.
 size_t PartitionOf(uint32_t tag) { return (tag >> 26) & (kPartitions - 1); }
@@ -420,7 +426,7 @@ class HashAggregate : public PhysicalOperator {
     AddStateRows(part);
     for (size_t i = 0; i < n; i++) row_states[i] = part.state_rows[gids[i]];
     // The table is flushed after this chunk's updates, which go to the state rows.
-    bool flush = flush_ && part.table && part.table->size() >= kFlushThreshold;
+    bool flush = flush_ && part.table && LocalTableFull(*part.table);
     std::vector<uint8_t*> states(n);
     for (size_t a = 0; a < aggs_.size(); a++) {
       AggregateSpec& spec = aggs_[a];
@@ -572,7 +578,7 @@ class HashAggregate : public PhysicalOperator {
       part.table->FindOrCreate(keys, n, gids.data());
       AddStateRows(part);
       for (size_t i = 0; i < n; i++) Fold(states[begin + i], part.state_rows[gids[i]], *part.heap);
-      if (flush_ && part.table->size() >= kFlushThreshold) Flush();
+      if (flush_ && LocalTableFull(*part.table)) Flush();
     }
     part.retired.insert(part.retired.end(), states.begin(), states.end());
   }
@@ -1053,8 +1059,6 @@ class HashJoinBuild {
       : ctx_(ctx), inputs_(std::move(inputs)), nested_(std::move(nested)), rkeys_(std::move(rkeys)),
         null_equal_(std::move(null_equal)), exec_(ctx) {}
 
-  const std::vector<Type>& right_types() const { return inputs_[0]->types(); }
-
   // Builds on first call; later calls (from any thread) wait for it.
   void Ensure() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -1068,6 +1072,10 @@ class HashJoinBuild {
     }
     if (key_filter_) key_filter_->Fill(table_->keys()[0].data<int64_t>(), table_->size());
     built_ = true;
+    // The input operators (their scans' buffers) and the build sides only they probe are
+    // done: they go before the probe starts, not with the plan.
+    inputs_.clear();
+    nested_.clear();
     for (auto& c : chunks_) chunk_ptrs_.push_back(c.get());
   }
 
@@ -1569,6 +1577,7 @@ class Sort : public PhysicalOperator {
         keys = Pick(keys, ids, 0);
       }
     }
+    child_.reset();  // consumed: its operators' memory goes now
     std::vector<RowId> ids = Best(rows, keys, want);
     size_t start = limit_ >= 0 ? std::min<size_t>(ids.size(), static_cast<size_t>(offset_)) : 0;
     results_ = Pick(rows, ids, start);

@@ -101,11 +101,30 @@ TEST_F(ParallelAggregateTest, ResultChunksAreSizedToTheirRows) {
       "SELECT s || '-' || CAST(id % 40000 AS VARCHAR) AS g, count(*) FROM f GROUP BY 1", o);
   ASSERT_EQ(r.aggregate_partitions_merged, 64u);
   ASSERT_EQ(r.RowCount(), 280000u);
+
   EXPECT_EQ(r.rows.chunk_count(), (280000 + kVectorSize - 1) / kVectorSize);
   size_t capacity = 0;
   for (size_t c = 0; c < r.rows.chunk_count(); c++)
     capacity += r.rows.chunk(c).column(1).capacity();
   EXPECT_EQ(capacity, 280000u);
+}
+
+TEST_F(ParallelAggregateTest, LocalTablesFlushBeforeTheirStorageDoubles) {
+  // Filtered chunks add uneven numbers of groups: a local table flushed only once it held
+  // 32,768 groups would cross that mid-chunk and double its key storage and slots first
+  // (29,025,664 bytes reserved in all); flushed once a chunk could take it past, it keeps
+  // them at 32,768 groups and 65,536 slots (26,928,512 bytes).
+  QueryOptions o;
+  o.threads = 3;
+  o.file_table_functions = true;
+  QueryResult r = conn_.Query(
+      "SELECT s || '-' || CAST(id % 40000 AS VARCHAR) AS g, count(*) FROM f WHERE id % 7 <> 3 "
+      "GROUP BY 1",
+      o);
+  ASSERT_EQ(r.RowCount(), 240000u);
+  ASSERT_EQ(r.aggregate_partitions_merged, 64u);
+  EXPECT_LT(r.memory_reserved, 28000000u);
+  EXPECT_GT(r.memory_reserved, 20000000u);
 }
 
 TEST_F(ParallelAggregateTest, TopNSortKeepsOnlyItsBestRows) {

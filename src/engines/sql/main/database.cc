@@ -121,6 +121,7 @@ class StatementRunner {
     r.join_key_lookups = state_.join_key_lookups.load();
     r.rows_aggregated_in_key_order = state_.rows_aggregated_in_key_order.load();
     r.groups_finished_early = state_.groups_finished_early.load();
+    r.memory_reserved = static_cast<uint64_t>(std::max<int64_t>(0, state_.memory_used.load()));
     r.aggregate_partitions_merged = state_.aggregate_partitions_merged.load();
     r.parallel_build_pipelines = state_.parallel_build_pipelines.load();
     return r;

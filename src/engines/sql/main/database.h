@@ -68,6 +68,9 @@ struct QueryResult {
   // Of their groups, those finished (state freed, HAVING applied) while the input was still
   // being read, the row groups' min/max statistics proving no later row had their key.
   uint64_t groups_finished_early = 0;
+  // Bytes the query's operators still held against its memory limit when it ended: hash
+  // tables, aggregation states and partitions (sorts and windows release theirs).
+  uint64_t memory_reserved = 0;
   // How the work was shared out: radix partitions of split aggregation tables merged one by
   // one on the worker threads, and copies of hash-join build pipelines run on them.
   uint64_t aggregate_partitions_merged = 0;
