@@ -32,6 +32,11 @@ struct QueryState {
   std::atomic<uint64_t> rows_filtered_by_dictionary{0};
   // Rows a scan dropped because no hash join build side held their key.
   std::atomic<uint64_t> rows_filtered_by_join_keys{0};
+  // Parquet row groups a scan skipped because their key column's statistics range holds
+  // no key of the build side, and join key lookups the scan made (one per row, or one per
+  // Parquet dictionary value for dictionary-encoded key columns).
+  std::atomic<uint64_t> row_groups_skipped_by_join_keys{0};
+  std::atomic<uint64_t> join_key_lookups{0};
   // Rows whose group an aggregation found without hashing, its input being clustered on
   // the group key.
   std::atomic<uint64_t> rows_aggregated_in_key_order{0};

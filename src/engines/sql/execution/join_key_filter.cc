@@ -1,5 +1,7 @@
 #include "engines/sql/execution/join_key_filter.h"
 
+#include <algorithm>
+
 namespace sql {
 
 void JoinKeyFilter::Fill(const int64_t* keys, size_t count) {
@@ -12,7 +14,26 @@ void JoinKeyFilter::Fill(const int64_t* keys, size_t count) {
     uint64_t h = HashInt(static_cast<uint64_t>(keys[i]));
     words_[(h >> 32) & mask_] |= Bits(h);
   }
+  empty_ = count == 0;
+  exact_.clear();
+  if (!empty_) {
+    auto [lo, hi] = std::minmax_element(keys, keys + count);
+    min_ = *lo;
+    max_ = *hi;
+  }
+  if (count <= kExactKeys) {
+    exact_.assign(keys, keys + count);
+    std::sort(exact_.begin(), exact_.end());
+    exact_.erase(std::unique(exact_.begin(), exact_.end()), exact_.end());
+  }
   ready_.store(true, std::memory_order_release);
+}
+
+bool JoinKeyFilter::MayContainRange(int64_t lo, int64_t hi) const {
+  if (empty_ || hi < min_ || lo > max_) return false;
+  if (exact_.empty()) return true;
+  auto it = std::lower_bound(exact_.begin(), exact_.end(), lo);
+  return it != exact_.end() && *it <= hi;
 }
 
 }  // namespace sql

@@ -26,6 +26,11 @@ class JoinKeyFilter {
     uint64_t bits = Bits(h);
     return (words_[(h >> 32) & mask_] & bits) == bits;
   }
+  // False when no key lies in [lo, hi] (a scan then skips a row group by its statistics):
+  // exact for up to kExactKeys distinct keys, judged by the keys' minimum and maximum past
+  // that.
+  bool MayContainRange(int64_t lo, int64_t hi) const;
+  static constexpr size_t kExactKeys = 4096;
 
  private:
   // Two bits of one 64-bit word per key.
@@ -35,6 +40,10 @@ class JoinKeyFilter {
 
   std::vector<uint64_t> words_;
   uint64_t mask_ = 0;
+  bool empty_ = true;
+  int64_t min_ = 0;
+  int64_t max_ = 0;
+  std::vector<int64_t> exact_;  // the distinct keys in order, when few (else empty)
   std::atomic<bool> ready_{false};
 };
 

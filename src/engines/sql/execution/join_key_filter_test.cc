@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 
 #include "engines/sql/main/database.h"
@@ -35,6 +36,32 @@ TEST(JoinKeyFilter, HoldsEveryKeyAndFewOthers) {
   JoinKeyFilter empty;
   empty.Fill(nullptr, 0);
   EXPECT_FALSE(empty.MayContain(0));
+}
+
+TEST(JoinKeyFilter, RangesWithoutKeysAreRuledOut) {
+  std::vector<int64_t> few = {40, 10, 30, 10};
+  JoinKeyFilter filter;
+  filter.Fill(few.data(), few.size());
+  EXPECT_TRUE(filter.MayContainRange(10, 10));
+  EXPECT_TRUE(filter.MayContainRange(-5, 10));
+  EXPECT_TRUE(filter.MayContainRange(31, 45));
+  EXPECT_FALSE(filter.MayContainRange(11, 29));  // between keys: exact for few keys
+  EXPECT_FALSE(filter.MayContainRange(41, 1000));
+  EXPECT_FALSE(filter.MayContainRange(-1000, 9));
+  // Past kExactKeys keys only their minimum and maximum are kept.
+  std::vector<int64_t> many;
+  for (int64_t k = 0; k <= static_cast<int64_t>(JoinKeyFilter::kExactKeys); k++) {
+    many.push_back(k * 10);
+  }
+  JoinKeyFilter wide;
+  wide.Fill(many.data(), many.size());
+  EXPECT_TRUE(wide.MayContainRange(11, 19));
+  EXPECT_FALSE(wide.MayContainRange(-9, -1));
+  EXPECT_FALSE(wide.MayContainRange(many.back() + 1, many.back() + 5));
+  JoinKeyFilter empty;
+  empty.Fill(nullptr, 0);
+  EXPECT_FALSE(empty.MayContainRange(std::numeric_limits<int64_t>::min(),
+                                     std::numeric_limits<int64_t>::max()));
 }
 
 constexpr int kRows = 5000;

@@ -203,10 +203,10 @@ bool DecidablePerValue(const BoundExpr& e, int* column) {
 // (`source`, of engine type `source_type`), and once a filter or a gather needs it, the
 // dictionary converted to the column's engine type `type` with one more slot at index `size`
 // that stands for NULL (null rows point there); per filter the verdict for each of those
-// values, and the verdicts of all the filters on the column ANDed (each empty until first
-// needed). Kept rows of a dictionary whose values need no conversion are gathered from
-// `source` itself: a large dictionary of which a selective scan keeps few rows is then never
-// copied whole.
+// values, the verdicts of all the filters on the column ANDed, and per join key filter
+// whether it may hold each value (each empty until first needed). Kept rows of a dictionary whose
+// values need no conversion are gathered from `source` itself: a large dictionary of which a
+// selective scan keeps few rows is then never copied whole.
 struct DictionaryColumn {
   std::shared_ptr<const parquet::ColumnBatch> source;
   Type source_type;
@@ -217,6 +217,8 @@ struct DictionaryColumn {
   std::vector<std::vector<uint8_t>> verdicts;
   std::vector<uint8_t> combined;
   double pass_fraction = 1;  // of the values, under `combined`
+  std::vector<std::vector<uint8_t>> join_verdicts;
+  std::vector<double> join_pass_fraction;
 
   // The values in the engine type, converted on first use.
   const Vector& Values() {
@@ -295,6 +297,22 @@ struct EncodedColumn {
 
 // Fills the chunk columns that no filter reads, for the rows sel[0, m) that the filters kept.
 using LateColumns = std::function<void(const uint32_t* sel, size_t m)>;
+
+// A Parquet row group being decoded batch after batch: the readers of its projected columns
+// (outputs `data_outputs`, read as `source_types`), their last batches and dictionaries, and
+// how many of its `rows` rows are done.
+struct ParquetMorsel {
+  size_t file = 0;
+  std::vector<size_t> data_outputs;
+  std::vector<Type> source_types;
+  std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
+  std::vector<parquet::ColumnBatch> batches;
+  std::vector<DictionaryColumn> dictionaries;
+  std::vector<EncodedColumn> encoded;
+  bool any_late = false;
+  int64_t rows = 0;
+  int64_t done = 0;
+};
 
 }  // namespace
 
@@ -387,9 +405,27 @@ class ExternalScan : public PhysicalOperator {
         ready_.pop_front();
         return true;
       }
+      if (parallel_ && current_) {
+        // A row group flows on batch by batch: its readers stay open, and only a batch's
+        // chunks are held at a time. The last chunk may still take the next batch's rows.
+        const bool more = DecodeParquetBatch(*current_, &staging_);
+        const size_t complete = more ? std::max<size_t>(staging_.size(), 1) - 1 : staging_.size();
+        for (size_t i = 0; i < complete; i++) ready_.push_back(std::move(staging_[i]));
+        staging_.erase(staging_.begin(), staging_.begin() + static_cast<std::ptrdiff_t>(complete));
+        if (!more) {
+          current_.reset();
+          ReportProgress();
+        }
+        continue;
+      }
       if (parallel_) {
         size_t m = work_->next.fetch_add(1, std::memory_order_relaxed);
         if (m >= work_->morsels.size()) break;
+        if (def_->format == FileFormat::kParquet) {
+          ctx_->CheckCancelled();
+          current_ = OpenParquetMorsel(work_->morsels[m]);
+          continue;
+        }
         std::vector<DataChunk> chunks;
         DecodeMorsel(work_->morsels[m], &chunks);
         for (auto& c : chunks) ready_.push_back(std::move(c));
@@ -536,47 +572,108 @@ class ExternalScan : public PhysicalOperator {
     out->push_back(std::move(chunk));
   }
 
-  // Clears mask[i] for the rows still set whose join key no build side holds (dictionary
-  // columns look their values up per row: only these rows' keys are checked). A filter that
-  // has kept more than three quarters of the first kJoinFilterTrialRows rows it checked is
-  // dropped: its checks would cost more than they save.
+  // Whether join key filter `j` is in use: its build is done, and it has not kept more than
+  // three quarters of the first kJoinFilterTrialRows rows it checked (its checks would then
+  // cost more than they save).
+  bool JoinFilterActive(size_t j) const {
+    if (!join_filters_[j].filter->ready()) return false;
+    const uint64_t seen = join_filter_counts_[2 * j].load(std::memory_order_relaxed);
+    return seen < kJoinFilterTrialRows ||
+           join_filter_counts_[2 * j + 1].load(std::memory_order_relaxed) <= seen / 4 * 3;
+  }
+
+  // Counts `rows` rows checked against join key filter `j`, `kept` of them kept.
+  void CountJoinChecks(size_t j, uint64_t rows, uint64_t kept) const {
+    join_filter_counts_[2 * j].fetch_add(rows, std::memory_order_relaxed);
+    join_filter_counts_[2 * j + 1].fetch_add(kept, std::memory_order_relaxed);
+    ctx_->query()->rows_filtered_by_join_keys.fetch_add(rows - kept, std::memory_order_relaxed);
+  }
+
+  // Clears mask[i] for the rows still set whose join key no build side holds, for the active
+  // join key filters not `done` (those on dictionary-form columns were applied per value).
   void ApplyJoinFilters(const DataChunk& chunk, const std::vector<EncodedColumn>& encoded,
-                        uint8_t* mask) const {
+                        const std::vector<bool>& done, uint8_t* mask) const {
     size_t n = chunk.size();
     for (size_t j = 0; j < join_filters_.size(); j++) {
+      const auto c = static_cast<size_t>(join_filters_[j].column);
+      if (done[j] || (!encoded.empty() && encoded[c].indices) || !JoinFilterActive(j)) continue;
       const JoinKeyFilter& filter = *join_filters_[j].filter;
-      size_t c = static_cast<size_t>(join_filters_[j].column);
-      std::atomic<uint64_t>& checked = join_filter_counts_[2 * j];
-      std::atomic<uint64_t>& kept = join_filter_counts_[2 * j + 1];
-      uint64_t seen = checked.load(std::memory_order_relaxed);
-      if (!filter.ready() ||
-          (seen >= kJoinFilterTrialRows && kept.load(std::memory_order_relaxed) > seen / 4 * 3)) {
-        continue;
-      }
-      const Vector* values = &chunk.column(c);
-      const uint32_t* idx = nullptr;
-      size_t null_index = 0;
-      if (!encoded.empty() && encoded[c].indices) {
-        values = &encoded[c].dictionary->Values();
-        idx = encoded[c].indices;
-        null_index = encoded[c].dictionary->size;
-      } else if (values->is_constant()) {
-        continue;
-      }
-      const int64_t* data = values->data<int64_t>();
+      const Vector& values = chunk.column(c);
+      if (values.is_constant()) continue;
+      const int64_t* data = values.data<int64_t>();
       uint64_t rows = 0, passed = 0;
       for (size_t i = 0; i < n; i++) {
         if (!mask[i]) continue;
-        size_t x = idx ? idx[i] : i;
-        bool pass = (!idx || x != null_index) && values->IsValid(x) && filter.MayContain(data[x]);
+        bool pass = values.IsValid(i) && filter.MayContain(data[i]);
         mask[i] = pass;
         rows++;
         passed += pass;
       }
-      checked.fetch_add(rows, std::memory_order_relaxed);
-      kept.fetch_add(passed, std::memory_order_relaxed);
-      ctx_->query()->rows_filtered_by_join_keys.fetch_add(rows - passed, std::memory_order_relaxed);
+      CountJoinChecks(j, rows, passed);
+      ctx_->query()->join_key_lookups.fetch_add(rows, std::memory_order_relaxed);
     }
+  }
+
+  // Whether join key filter `j` may hold each value of dictionary column `d` (the NULL slot
+  // never), looked up once per value.
+  const std::vector<uint8_t>& JoinVerdicts(size_t j, DictionaryColumn& d) const {
+    std::vector<uint8_t>& verdicts = d.join_verdicts[j];
+    if (!verdicts.empty()) return verdicts;
+    const JoinKeyFilter& filter = *join_filters_[j].filter;
+    verdicts.assign(d.size + 1, 0);
+    const parquet::ColumnBatch& source = *d.source;
+    // Integers read without a cast are the file's values themselves.
+    if (d.type == d.source_type && source.type == parquet::ValueType::kInt64) {
+      for (size_t i = 0; i < d.size; i++) verdicts[i] = filter.MayContain(source.i64[i]);
+    } else if (d.type == d.source_type && source.type == parquet::ValueType::kInt32) {
+      for (size_t i = 0; i < d.size; i++) verdicts[i] = filter.MayContain(source.i32[i]);
+    } else {
+      const Vector& values = d.Values();
+      const int64_t* data = values.data<int64_t>();
+      for (size_t i = 0; i < d.size; i++) {
+        verdicts[i] = values.IsValid(i) && filter.MayContain(data[i]);
+      }
+    }
+    size_t passing = 0;
+    for (uint8_t v : verdicts) passing += v;
+    d.join_pass_fraction[j] = static_cast<double>(passing) / static_cast<double>(d.size + 1);
+    ctx_->query()->join_key_lookups.fetch_add(d.size, std::memory_order_relaxed);
+    return verdicts;
+  }
+
+  // Whether a ready join key filter holds no key in the row group's statistics range of its
+  // column: integer and date columns read without a cast, whose statistics are the engine's
+  // values (a row group whose column is all NULL matches no key either).
+  bool SkippedByJoinKeys(const parquet::FileMetadata& meta, const parquet::RowGroupInfo& rg) const {
+    for (const JoinKeyPushdown& pushdown : join_filters_) {
+      const auto c = static_cast<size_t>(pushdown.column);
+      if (!pushdown.filter->ready() || column_ids_[c] >= data_columns_) continue;
+      const ColumnDef& def = columns_[column_ids_[c]];
+      const int idx = FindParquetColumn(meta.schema, def.name);
+      if (idx < 0 || static_cast<size_t>(idx) >= rg.columns.size() || !rg.columns[idx].statistics) {
+        continue;
+      }
+      const parquet::Column& column = meta.schema.columns[idx];
+      const TypeId t = def.type.id();
+      const bool integral = t == TypeId::kTinyint || t == TypeId::kSmallint ||
+                            t == TypeId::kInteger || t == TypeId::kBigint || t == TypeId::kDate;
+      const bool is_unsigned =
+          column.logical.kind == parquet::LogicalKind::kInteger && !column.logical.is_signed;
+      if (!integral || is_unsigned || !(ParquetColumnType(column) == def.type)) continue;
+      const parquet::ColumnStatistics& stats = *rg.columns[idx].statistics;
+      if (stats.null_count && *stats.null_count == rg.num_rows && rg.num_rows > 0) return true;
+      const auto lo = StatInteger(stats.min);
+      const auto hi = StatInteger(stats.max);
+      if (lo && hi && !pushdown.filter->MayContainRange(*lo, *hi)) return true;
+    }
+    return false;
+  }
+
+  static std::optional<int64_t> StatInteger(const std::optional<parquet::StatValue>& v) {
+    if (!v) return std::nullopt;
+    if (const auto* x = std::get_if<int32_t>(&*v)) return *x;
+    if (const auto* x = std::get_if<int64_t>(&*v)) return *x;
+    return std::nullopt;
   }
 
   // The verdicts of every filter decidable on dictionary column `c`, ANDed.
@@ -637,20 +734,38 @@ class ExternalScan : public PhysicalOperator {
     uint8_t mask[kVectorSize];
     uint32_t sel[kVectorSize];
     std::vector<bool> done(filters_.size(), false);
-    // The dictionary-decided columns, most selective first; sel[0, m) are the rows they keep.
-    std::vector<size_t> by_value;
+    // The selections decided per dictionary value, most selective first: the filters'
+    // verdicts on a dictionary-form column, and a join key filter's on its key column when
+    // that is in dictionary form. sel[0, m) are the rows they keep.
+    struct ByValue {
+      size_t column;
+      const uint8_t* verdicts;
+      double pass_fraction;
+      int join;  // the join key filter, or -1 for the filters
+    };
+    std::vector<ByValue> by_value;
     for (size_t c = 0; c < encoded.size(); c++) {
       if (!encoded[c].indices || !decidable_on_[c]) continue;
-      CombinedVerdicts(c, *encoded[c].dictionary);
-      by_value.push_back(c);
+      DictionaryColumn& d = *encoded[c].dictionary;
+      CombinedVerdicts(c, d);
+      by_value.push_back({c, d.combined.data(), d.pass_fraction, -1});
     }
-    std::sort(by_value.begin(), by_value.end(), [&](size_t a, size_t b) {
-      return encoded[a].dictionary->pass_fraction < encoded[b].dictionary->pass_fraction;
-    });
+    std::vector<bool> join_done(join_filters_.size(), false);
+    for (size_t j = 0; j < join_filters_.size(); j++) {
+      const auto c = static_cast<size_t>(join_filters_[j].column);
+      if (encoded.empty() || !encoded[c].indices || !JoinFilterActive(j)) continue;
+      DictionaryColumn& d = *encoded[c].dictionary;
+      const uint8_t* verdicts = JoinVerdicts(j, d).data();
+      by_value.push_back({c, verdicts, d.join_pass_fraction[j], static_cast<int>(j)});
+      join_done[j] = true;
+    }
+    std::sort(by_value.begin(), by_value.end(),
+              [](const ByValue& a, const ByValue& b) { return a.pass_fraction < b.pass_fraction; });
     size_t m = n;
+    uint64_t by_dictionary = 0;
     for (size_t k = 0; k < by_value.size(); k++) {
-      const size_t c = by_value[k];
-      const uint8_t* verdicts = encoded[c].dictionary->combined.data();
+      const size_t c = by_value[k].column;
+      const uint8_t* verdicts = by_value[k].verdicts;
       const uint32_t* idx = encoded[c].indices;
       size_t kept = 0;
       if (k == 0) {
@@ -665,19 +780,26 @@ class ExternalScan : public PhysicalOperator {
           kept += verdicts[idx[i]];
         }
       }
+      if (by_value[k].join >= 0) {
+        CountJoinChecks(static_cast<size_t>(by_value[k].join), m, kept);
+      } else {
+        by_dictionary += m - kept;
+        for (size_t f = 0; f < filters_.size(); f++)
+          done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
+      }
       m = kept;
-      for (size_t f = 0; f < filters_.size(); f++)
-        done[f] = done[f] || per_value_column_[f] == static_cast<int>(c);
     }
     bool masked = !by_value.empty();
     if (masked) {
-      ctx_->query()->rows_filtered_by_dictionary.fetch_add(n - m, std::memory_order_relaxed);
+      ctx_->query()->rows_filtered_by_dictionary.fetch_add(by_dictionary,
+                                                           std::memory_order_relaxed);
       if (m == 0) {
         if (late) (*late)(nullptr, 0);
         return false;
       }
     }
-    bool more = !join_filters_.empty();
+    bool more = false;
+    for (size_t j = 0; j < join_filters_.size(); j++) more = more || !join_done[j];
     for (size_t f = 0; f < filters_.size(); f++) more = more || (!done[f] && comparison_[f]);
     if (more) {
       // The rest is decided per row over the whole chunk: turn the selection into a mask.
@@ -708,8 +830,8 @@ class ExternalScan : public PhysicalOperator {
       }
       masked = true;
     }
-    if (!join_filters_.empty()) {
-      ApplyJoinFilters(chunk, encoded, mask);
+    if (std::find(join_done.begin(), join_done.end(), false) != join_done.end()) {
+      ApplyJoinFilters(chunk, encoded, join_done, mask);
       masked = true;
     }
     if (more && masked) {
@@ -753,27 +875,34 @@ class ExternalScan : public PhysicalOperator {
 
   void DecodeMorsel(const Morsel& m, std::vector<DataChunk>* out) {
     ctx_->CheckCancelled();
-    const DataFile& file = def_->files[m.file];
-    // Which output columns come from the file, and their field indexes.
-    std::vector<size_t> data_outputs;
-    for (size_t c = 0; c < column_ids_.size(); c++) {
-      if (column_ids_[c] < data_columns_) data_outputs.push_back(c);
-    }
     if (def_->format == FileFormat::kParquet) {
-      DecodeParquet(m.file, m.row_group, data_outputs, out);
+      if (auto p = OpenParquetMorsel(m)) {
+        while (DecodeParquetBatch(*p, out)) {
+        }
+      }
       return;
     }
+    const DataFile& file = def_->files[m.file];
     try {
-      DecodeText(file, data_outputs, out);
+      DecodeText(file, out);
     } catch (const ExecutionError& e) {
       if (e.name() != "HIVE_BAD_DATA") throw;
       throw ExecutionError(e.name(), file.path + ": " + e.what());
     }
   }
 
+  // Which output columns come from the files (the others are partition keys).
+  std::vector<size_t> DataOutputs() const {
+    std::vector<size_t> data_outputs;
+    for (size_t c = 0; c < column_ids_.size(); c++) {
+      if (column_ids_[c] < data_columns_) data_outputs.push_back(c);
+    }
+    return data_outputs;
+  }
+
   // Decodes a CSV or JSON Lines file.
-  void DecodeText(const DataFile& file, const std::vector<size_t>& data_outputs,
-                  std::vector<DataChunk>* out) {
+  void DecodeText(const DataFile& file, std::vector<DataChunk>* out) {
+    const std::vector<size_t> data_outputs = DataOutputs();
     uint64_t bytes = 0;
     std::string text = ReadFileContents(*ctx_->query()->fs, file.path, &bytes);
     ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
@@ -816,81 +945,96 @@ class ExternalScan : public PhysicalOperator {
     }
   }
 
-  void DecodeParquet(size_t file_index, int row_group, const std::vector<size_t>& data_outputs,
-                     std::vector<DataChunk>* out) {
-    const std::string& path = def_->files[file_index].path;
+  // Opens morsel `m` (a Parquet row group) for DecodeParquetBatch; null when its join keys
+  // rule it out.
+  std::unique_ptr<ParquetMorsel> OpenParquetMorsel(const Morsel& m) {
+    const std::string& path = def_->files[m.file].path;
     try {
-      const parquet::FileReader* reader = work_->readers[file_index].get();
+      const parquet::FileReader* reader = work_->readers[m.file].get();
       const auto& meta = reader->metadata();
-      std::vector<int> cols;
-      std::vector<Type> source_types;
-      for (size_t c : data_outputs) {
+      const parquet::RowGroupInfo& rg = meta.row_groups[m.row_group];
+      if (SkippedByJoinKeys(meta, rg)) {
+        ctx_->query()->row_groups_skipped_by_join_keys.fetch_add(1, std::memory_order_relaxed);
+        return nullptr;
+      }
+      auto p = std::make_unique<ParquetMorsel>();
+      p->file = m.file;
+      p->data_outputs = DataOutputs();
+      p->rows = rg.num_rows;
+      uint64_t bytes = 0;
+      for (size_t c : p->data_outputs) {
         const std::string& name = columns_[column_ids_[c]].name;
         int idx = FindParquetColumn(meta.schema, name);
         if (idx < 0) {
           throw ExecutionError("HIVE_CANNOT_OPEN_SPLIT",
                                path + ": column '" + name + "' is missing from the Parquet file");
         }
-        cols.push_back(idx);
-        source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
-      }
-      uint64_t bytes = 0;
-      for (int c : cols) bytes += static_cast<uint64_t>(meta.row_groups[row_group].columns[c].compressed_size);
-      ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
-      const int64_t rows = meta.row_groups[row_group].num_rows;
-      std::vector<std::unique_ptr<parquet::ColumnReader>> readers;
-      for (int c : cols) {
-        readers.push_back(reader->OpenColumn(row_group, c));
-        if (readers.back()->rows_remaining() != rows) {
-          throw parquet::ParquetError("column '" + readers.back()->column().name +
+        p->source_types.push_back(ParquetColumnType(meta.schema.columns[idx]));
+        bytes += static_cast<uint64_t>(rg.columns[idx].compressed_size);
+        p->readers.push_back(reader->OpenColumn(m.row_group, idx));
+        if (p->readers.back()->rows_remaining() != p->rows) {
+          throw parquet::ParquetError("column '" + p->readers.back()->column().name +
                                       "' holds a different row count than its row group");
         }
+        p->any_late = p->any_late || late_column_[c];
       }
-      std::vector<parquet::ColumnBatch> batches(data_outputs.size());
-      std::vector<DictionaryColumn> dictionaries(data_outputs.size());
-      std::vector<EncodedColumn> encoded(column_ids_.size());
-      bool any_late = false;
-      for (size_t c : data_outputs) any_late = any_late || late_column_[c];
-      for (int64_t done = 0; done < rows;) {
-        const int64_t n = std::min<int64_t>(static_cast<int64_t>(kVectorSize), rows - done);
-        done += n;
-        DataChunk chunk;
-        chunk.columns().resize(column_ids_.size());
-        for (size_t k = 0; k < data_outputs.size(); k++) {
-          if (late_column_[data_outputs[k]]) continue;
-          readers[k]->Read(n, &batches[k], true);
-          encoded[data_outputs[k]] = {};
-          ToColumn(batches[k], source_types[k], columns_[column_ids_[data_outputs[k]]].type,
-                   static_cast<size_t>(n), dictionaries[k], chunk.column(data_outputs[k]),
-                   &encoded[data_outputs[k]]);
-        }
-        for (size_t c = 0; c < column_ids_.size(); c++) {
-          if (column_ids_[c] >= data_columns_) chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
-        }
-        chunk.set_size(static_cast<size_t>(n));
-        // The other columns, for the kept rows sel[0, m) (all n rows when sel is null and m
-        // is n); m = 0 passes over the rows.
-        LateColumns late = [&](const uint32_t* sel, size_t m) {
-          for (size_t k = 0; k < data_outputs.size(); k++) {
-            if (!late_column_[data_outputs[k]]) continue;
-            parquet::ColumnBatch& b = batches[k];
-            if (sel || m < static_cast<size_t>(n)) {
-              readers[k]->ReadSelected(n, sel, static_cast<int64_t>(m), &b, true);
-            } else {
-              readers[k]->Read(n, &b, true);
-            }
-            if (m == 0) continue;
-            EncodedColumn e;
-            Vector& v = chunk.column(data_outputs[k]);
-            ToColumn(b, source_types[k], columns_[column_ids_[data_outputs[k]]].type, m,
-                     dictionaries[k], v, &e);
-            if (e.indices) e.dictionary->Gather(e.indices, m, e.has_nulls, v);
-          }
-        };
-        Deliver(chunk, def_->files[file_index], out, encoded, any_late ? &late : nullptr);
-      }
+      ctx_->query()->bytes_scanned.fetch_add(bytes, std::memory_order_relaxed);
+      p->batches.resize(p->data_outputs.size());
+      p->dictionaries.resize(p->data_outputs.size());
+      p->encoded.resize(column_ids_.size());
+      return p;
     } catch (const parquet::ParquetError& e) {
       throw BadParquet(path, e);
+    }
+  }
+
+  // Decodes the next batch of up to kVectorSize rows of `p` into `out`; false (doing
+  // nothing) when all its rows are done.
+  bool DecodeParquetBatch(ParquetMorsel& p, std::vector<DataChunk>* out) {
+    if (p.done >= p.rows) return false;
+    const DataFile& file = def_->files[p.file];
+    try {
+      const int64_t n = std::min<int64_t>(static_cast<int64_t>(kVectorSize), p.rows - p.done);
+      p.done += n;
+      const std::vector<size_t>& data_outputs = p.data_outputs;
+      DataChunk chunk;
+      chunk.columns().resize(column_ids_.size());
+      for (size_t k = 0; k < data_outputs.size(); k++) {
+        if (late_column_[data_outputs[k]]) continue;
+        p.readers[k]->Read(n, &p.batches[k], true);
+        p.encoded[data_outputs[k]] = {};
+        ToColumn(p.batches[k], p.source_types[k], columns_[column_ids_[data_outputs[k]]].type,
+                 static_cast<size_t>(n), p.dictionaries[k], chunk.column(data_outputs[k]),
+                 &p.encoded[data_outputs[k]]);
+      }
+      for (size_t c = 0; c < column_ids_.size(); c++) {
+        if (column_ids_[c] >= data_columns_)
+          chunk.column(c).Initialize(columns_[column_ids_[c]].type, kVectorSize);
+      }
+      chunk.set_size(static_cast<size_t>(n));
+      // The other columns, for the kept rows sel[0, m) (all n rows when sel is null and m
+      // is n); m = 0 passes over the rows.
+      LateColumns late = [&](const uint32_t* sel, size_t m) {
+        for (size_t k = 0; k < data_outputs.size(); k++) {
+          if (!late_column_[data_outputs[k]]) continue;
+          parquet::ColumnBatch& b = p.batches[k];
+          if (sel || m < static_cast<size_t>(n)) {
+            p.readers[k]->ReadSelected(n, sel, static_cast<int64_t>(m), &b, true);
+          } else {
+            p.readers[k]->Read(n, &b, true);
+          }
+          if (m == 0) continue;
+          EncodedColumn e;
+          Vector& v = chunk.column(data_outputs[k]);
+          ToColumn(b, p.source_types[k], columns_[column_ids_[data_outputs[k]]].type, m,
+                   p.dictionaries[k], v, &e);
+          if (e.indices) e.dictionary->Gather(e.indices, m, e.has_nulls, v);
+        }
+      };
+      Deliver(chunk, file, out, p.encoded, p.any_late ? &late : nullptr);
+      return true;
+    } catch (const parquet::ParquetError& e) {
+      throw BadParquet(file.path, e);
     }
   }
 
@@ -931,6 +1075,8 @@ class ExternalScan : public PhysicalOperator {
     d->size = static_cast<size_t>(dictionary->num_rows);
     d->verdicts.assign(filters_.size(), {});
     d->combined.clear();
+    d->join_verdicts.assign(join_filters_.size(), {});
+    d->join_pass_fraction.assign(join_filters_.size(), 1);
   }
 
   ExecContext* ctx_;
@@ -951,6 +1097,9 @@ class ExternalScan : public PhysicalOperator {
   bool parallel_ = false;
   bool report_progress_ = true;
   std::deque<DataChunk> ready_;
+  // A parallel copy's row group being decoded, and its chunks not yet complete.
+  std::unique_ptr<ParquetMorsel> current_;
+  std::vector<DataChunk> staging_;
 };
 
 }  // namespace

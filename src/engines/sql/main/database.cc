@@ -117,6 +117,8 @@ class StatementRunner {
     r.rows_scanned = state_.rows_scanned.load();
     r.rows_filtered_by_dictionary = state_.rows_filtered_by_dictionary.load();
     r.rows_filtered_by_join_keys = state_.rows_filtered_by_join_keys.load();
+    r.row_groups_skipped_by_join_keys = state_.row_groups_skipped_by_join_keys.load();
+    r.join_key_lookups = state_.join_key_lookups.load();
     r.rows_aggregated_in_key_order = state_.rows_aggregated_in_key_order.load();
     r.groups_finished_early = state_.groups_finished_early.load();
     r.aggregate_partitions_merged = state_.aggregate_partitions_merged.load();

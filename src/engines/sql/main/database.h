@@ -58,6 +58,10 @@ struct QueryResult {
   uint64_t rows_filtered_by_dictionary = 0;
   // Of those, rows dropped in the scan because no hash join build side held their key.
   uint64_t rows_filtered_by_join_keys = 0;
+  // Parquet row groups skipped by the statistics range of their join key column, and join
+  // key lookups made in scans (per row, or per dictionary value).
+  uint64_t row_groups_skipped_by_join_keys = 0;
+  uint64_t join_key_lookups = 0;
   // Rows whose group an aggregation found without a hash table, its input arriving
   // clustered on its one integer key (a table stored in key order).
   uint64_t rows_aggregated_in_key_order = 0;

@@ -787,8 +787,8 @@ TEST(Reader, OpenReadersShareTheThreadsFetchBuffer) {
   const std::vector<ColumnBatch> cols = MakeBatches(schema, 3000, 13);
   for (Codec codec : {Codec::kSnappy, Codec::kGzip, Codec::kUncompressed}) {
     for (PageVersion version : {PageVersion::kV1, PageVersion::kV2}) {
-      const std::string what = std::string(CodecName(codec)) + " pages v" +
-                               (version == PageVersion::kV1 ? "1 " : "2 ");
+      const std::string what =
+          std::string(CodecName(codec)) + " pages v" + (version == PageVersion::kV1 ? "1 " : "2 ");
       WriterOptions o;
       o.codec = codec;
       o.page_version = version;
