@@ -1,6 +1,7 @@
 // Runtime join filters: the Bloom filter holds every key and few others, and a scan under
-// the probe side of an inner or semi join drops rows no build key matches (Parquet
-// dictionary columns and CSV value columns alike) without changing any result.
+// the probe side of an inner or semi join (also under other joins' probe sides) drops rows
+// no build key matches (Parquet dictionary columns and CSV value columns alike) without
+// changing any result.
 #include "engines/sql/execution/join_key_filter.h"
 
 #include <gtest/gtest.h>
@@ -134,6 +135,32 @@ TEST_F(JoinPushdownTest, InnerJoinScansDropRowsNoKeyMatches) {
     // All but the 3 matches and a few false positives never reached the join.
     EXPECT_GT(r.rows_filtered_by_join_keys, static_cast<uint64_t>(kRows - 3 - 100)) << table;
     EXPECT_LE(r.rows_filtered_by_join_keys, static_cast<uint64_t>(kRows - 3)) << table;
+  }
+}
+
+TEST_F(JoinPushdownTest, KeysFromUnderAnotherJoinsProbeSideAreFilteredInTheScan) {
+  // The scan is the probe side of the join with `digits` (inner, then left), itself the
+  // probe side of the join on t.id: that join's filter reaches the scan through the other.
+  Connection(db_).Query("CREATE TABLE digits(d BIGINT, name VARCHAR)");
+  Connection(db_).Query(
+      "INSERT INTO digits SELECT x, 'digit ' || CAST(x AS VARCHAR) FROM (VALUES " + Sequence(10) +
+      ") AS v(x)");
+  const std::string inner =
+      "SELECT count(*), sum(t.id), min(g.name) FROM pq t, digits g, "
+      "(SELECT id AS k, count(*) AS c FROM csv WHERE id % 1000 = 3 GROUP BY id) a "
+      "WHERE t.d = g.d AND t.id = a.k";
+  const std::string left =
+      "SELECT count(*), sum(t.id), min(g.name) FROM pq t LEFT JOIN digits g ON t.d = g.d "
+      "JOIN keys ON t.id = keys.k";
+  for (const auto& [sql, expected] :
+       {std::pair{inner, "5|10015|digit 3"}, std::pair{left, "3|5012|digit 0"}}) {
+    std::string plan = Run("EXPLAIN " + sql).GetValue(0, 0).ToString();
+    // The join on t.id above the join with digits, above the scan.
+    ASSERT_LT(plan.find("t.id ="), plan.find("t.d = g.d")) << plan;
+    ASSERT_LT(plan.find("t.d = g.d"), plan.find("Scan pq")) << plan;
+    QueryResult r = Run(sql);
+    EXPECT_EQ(Row(r), expected);
+    EXPECT_GT(r.rows_filtered_by_join_keys, static_cast<uint64_t>(kRows - 5 - 100)) << sql;
   }
 }
 

@@ -661,16 +661,18 @@ class HashAggregate : public PhysicalOperator {
     std::vector<uint32_t> order(total);
     std::vector<uint32_t> fill(start.begin(), start.end() - 1);
     for (size_t g = 0; g < total; g++) order[fill[PartitionOf(tags[g])]++] = static_cast<uint32_t>(g);
+    std::vector<Vector> picked(key_types.size());
     for (size_t p = 0; p < kPartitions; p++) {
       Flushed& f = flushed_[p];
       for (uint32_t begin = start[p]; begin < start[p + 1]; begin += kVectorSize) {
         size_t n = std::min<size_t>(kVectorSize, start[p + 1] - begin);
         // Sized to its rows: a partition holds a few hundred groups of each flush, and a
-        // chunk of kVectorSize rows per partition and copy would dwarf them.
+        // chunk of kVectorSize rows per partition and copy would dwarf them. The rows are
+        // gathered into `picked` (one reused vector per key) and copied from there.
         DataChunk keys(key_types, n);
         for (size_t k = 0; k < key_types.size(); k++) {
-          for (size_t i = 0; i < n; i++)
-            keys.column(k).CopyRange(table.keys()[k], order[begin + i], 1, i);
+          picked[k].Gather(table.keys()[k], order.data() + begin, n);
+          keys.column(k).CopyRange(picked[k], 0, n, 0);
         }
         keys.set_size(n);
         f.keys.AppendOwned(std::move(keys));

@@ -23,12 +23,15 @@ bool OrderedGroups::FindOrCreate(const Vector& key, size_t count, uint32_t* grou
     run_starts_.push_back(keys_.size());
   }
   // The first row joins the run's last group when it holds the same key.
-  bool open = continues;
+  size_t n = keys_.size();
+  keys_.resize(n + count);
+  int64_t* out = keys_.data();
+  size_t last = continues ? n - 1 : SIZE_MAX;  // the group of the previous row
   for (size_t i = 0; i < count; i++) {
-    if (!open || k[i] != keys_.back()) keys_.push_back(k[i]);
-    open = true;
-    group_ids[i] = static_cast<uint32_t>(keys_.size() - 1);
+    if (last == SIZE_MAX || k[i] != out[last]) out[last = n++] = k[i];
+    group_ids[i] = static_cast<uint32_t>(last);
   }
+  keys_.resize(n);
   return true;
 }
 

@@ -152,6 +152,42 @@ bool IsParallelPipeline(const LogicalOperator& op) {
   }
 }
 
+// The external scan whose rows become `op`'s rows one for one or more (through filters,
+// projections and the probe sides of joins other than right and full ones), with column
+// `binding` of `op` read unchanged by it as output column `column`; or {null, -1}. A scan
+// may drop rows whose value there a join above `op` cannot match: they lead to no row it
+// keeps.
+std::pair<const LogicalOperator*, int> KeyScan(const LogicalOperator& op, ColumnBinding binding) {
+  const LogicalOperator* node = &op;
+  while (true) {
+    auto bindings = node->GetColumnBindings();
+    auto it = std::find(bindings.begin(), bindings.end(), binding);
+    if (it == bindings.end()) return {nullptr, -1};
+    switch (node->kind) {
+      case LogicalKind::kGet:
+        if (!node->external) return {nullptr, -1};
+        return {node, static_cast<int>(it - bindings.begin())};
+      case LogicalKind::kProjection: {
+        const BoundExpr& e = *node->expressions[it - bindings.begin()];
+        if (e.kind != BoundExprKind::kColumnRef) return {nullptr, -1};
+        binding = e.binding;
+        break;
+      }
+      case LogicalKind::kFilter:
+        break;
+      case LogicalKind::kJoin:
+        // The probe side's columns come first; its rows each lead to zero or more rows.
+        if (node->join_type == JoinType::kRight || node->join_type == JoinType::kFull) {
+          return {nullptr, -1};
+        }
+        break;
+      default:
+        return {nullptr, -1};
+    }
+    node = node->children[0].get();
+  }
+}
+
 // The row-group bounds of an aggregation's one integer group key when it is a column read
 // straight from a Parquet scan (through filters and projections only, which keep the rows
 // in order and the column as it is), or null.
@@ -285,15 +321,13 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
           build = MakeHashJoinBuild(ctx_, Plan(*op.children[1]), std::move(keys.right), keys.null_equal);
         }
         state->build_list.push_back(build);
-        // Inner and semi joins drop the probe rows without a match: a scan right under the
-        // probe side drops those whose key the build cannot hold.
-        const LogicalOperator& probe = *op.children[0];
+        // Inner and semi joins drop the probe rows without a match: the scan the probe key
+        // is read by drops those whose key the build cannot hold.
         bool drops = op.join_type == JoinType::kInner || op.join_type == JoinType::kSemi;
-        if (drops && one_key && probe.kind == LogicalKind::kGet && probe.external &&
-            keys.left[0]->kind == BoundExprKind::kColumnRef) {
-          if (auto filter = HashJoinKeyFilter(*build)) {
-            state->join_filters[&probe].push_back({filter, keys.left[0]->index});
-          }
+        if (drops && one_key && keys.left[0]->kind == BoundExprKind::kColumnRef) {
+          auto [scan, column] = KeyScan(*op.children[0], keys.left[0]->binding);
+          auto filter = scan ? HashJoinKeyFilter(*build) : nullptr;
+          if (filter) state->join_filters[scan].push_back({filter, column});
         }
       }
       JoinType t = op.join_type == JoinType::kCross ? JoinType::kInner : op.join_type;
