@@ -162,14 +162,23 @@ void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, uint3
     if (groups_ == 0 && count > 0) groups_ = 1;
     return;
   }
-  if (share_strings_) {
-    for (size_t c = 0; c < keys.size(); c++) {
-      if (key_types_[c].physical() == PhysicalType::kString) stored_[c].KeepStringsOf(keys[c]);
-    }
-  }
+  KeepStrings(keys);
   hashes_.resize(count);
   HashKeys(keys, count, hashes_.data());
   for (size_t i = 0; i < count; i++) group_ids[i] = Insert(keys, i, hashes_[i]);
+}
+
+void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, const uint32_t* tags,
+                                  uint32_t* group_ids) {
+  KeepStrings(keys);
+  for (size_t i = 0; i < count; i++) group_ids[i] = Insert(keys, i, tags[i]);
+}
+
+void GroupHashTable::KeepStrings(std::vector<Vector>& keys) {
+  if (!share_strings_) return;
+  for (size_t c = 0; c < keys.size(); c++) {
+    if (key_types_[c].physical() == PhysicalType::kString) stored_[c].KeepStringsOf(keys[c]);
+  }
 }
 
 void GroupHashTable::Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const {

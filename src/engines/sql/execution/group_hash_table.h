@@ -19,6 +19,11 @@ class GroupHashTable {
 
   // Finds or creates the group of each row; writes ids to group_ids[0..count).
   void FindOrCreate(std::vector<Vector>& keys, size_t count, uint32_t* group_ids);
+  // The same for keys whose tags are known (GroupTags of the table they were grouped in, as
+  // when merging partial aggregations): the keys are not hashed again. The tags are
+  // trusted: a key given another tag than its own is not found.
+  void FindOrCreate(std::vector<Vector>& keys, size_t count, const uint32_t* tags,
+                    uint32_t* group_ids);
   // Finds existing groups only; writes UINT32_MAX where the key is absent.
   void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
 
@@ -45,6 +50,8 @@ class GroupHashTable {
     uint32_t group;  // UINT32_MAX = empty
   };
   static void HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes);
+  // With ShareStrings, keeps the string heaps of `keys` alive for the groups they add.
+  void KeepStrings(std::vector<Vector>& keys);
   void Grow();
   void Rehash(size_t slots);  // a power of two
   bool Matches(const std::vector<Vector>& keys, size_t row, uint32_t group) const;

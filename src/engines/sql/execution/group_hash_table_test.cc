@@ -1,4 +1,5 @@
-// GroupHashTable: string keys copied into the table, or shared with the key vectors.
+// GroupHashTable: string keys copied into the table, or shared with the key vectors; keys
+// merged with the tags of the table they come from.
 #include "engines/sql/execution/group_hash_table.h"
 
 #include <gtest/gtest.h>
@@ -35,6 +36,37 @@ TEST(GroupHashTableTest, SharedStringKeysPointIntoTheKeyVectorsHeap) {
   // The shared bytes outlive the key vectors.
   keys.clear();
   EXPECT_EQ(shared.keys()[0].data<std::string_view>()[1], "customer-a");
+}
+
+TEST(GroupHashTableTest, KeysWithKnownTagsAreNotHashedAgain) {
+  QueryState query;
+  ExecContext ctx(&query);
+  std::vector<Vector> keys(1);
+  keys[0].Initialize(Type::Bigint(), 4);
+  int64_t values[4] = {7, 9, 7, 11};
+  for (size_t i = 0; i < 4; i++) keys[0].data<int64_t>()[i] = values[i];
+  uint32_t ids[4];
+  GroupHashTable partial({Type::Bigint()}, &ctx);
+  partial.FindOrCreate(keys, 4, ids);
+  ASSERT_EQ(partial.size(), 3u);
+  uint32_t tags[3];
+  partial.GroupTags(tags);
+  // Merging the partial groups with their tags finds them where hashing puts them: 7 and 9
+  // are the merged table's first groups whichever way they come in.
+  GroupHashTable merged({Type::Bigint()}, &ctx);
+  merged.FindOrCreate(keys, 2, ids);
+  uint32_t merged_ids[3];
+  merged.FindOrCreate(partial.keys(), 3, tags, merged_ids);
+  EXPECT_EQ(merged_ids[0], 0u);
+  EXPECT_EQ(merged_ids[1], 1u);
+  EXPECT_EQ(merged_ids[2], 2u);
+  EXPECT_EQ(merged.size(), 3u);
+  EXPECT_EQ(merged.keys()[0].data<int64_t>()[2], 11);
+  // The tags are used as given, not recomputed: 7 under the tag of 9 is a group of its own.
+  uint32_t wrong[1] = {tags[1]};
+  uint32_t id;
+  merged.FindOrCreate(keys, 1, wrong, &id);
+  EXPECT_EQ(id, 3u);
 }
 
 }  // namespace

@@ -310,6 +310,7 @@ class HashAggregate : public PhysicalOperator {
   struct Flushed {
     ChunkCollection keys;
     std::vector<uint8_t*> states;
+    std::vector<uint32_t> tags;  // of the keys, from the table they were flushed from
   };
 
   void DestroyStates() {
@@ -682,10 +683,13 @@ class HashAggregate : public PhysicalOperator {
         }
         keys.set_size(n);
         f.keys.AppendOwned(std::move(keys));
-        for (size_t i = 0; i < n; i++) f.states.push_back(local.state_rows[order[begin + i]]);
+        for (size_t i = 0; i < n; i++) {
+          f.states.push_back(local.state_rows[order[begin + i]]);
+          f.tags.push_back(tags[order[begin + i]]);
+        }
       }
     }
-    int64_t bytes = static_cast<int64_t>(total * sizeof(uint8_t*));
+    int64_t bytes = static_cast<int64_t>(total * (sizeof(uint8_t*) + sizeof(uint32_t)));
     for (const Type& t : key_types) bytes += static_cast<int64_t>(total * PhysicalSize(t.physical()));
     ctx_->Reserve(bytes);
     table.Clear();
@@ -717,7 +721,8 @@ class HashAggregate : public PhysicalOperator {
         ctx_->CheckCancelled();
         DataChunk& keys = f.keys.chunk(c);
         size_t n = keys.size();
-        dst.table->FindOrCreate(keys.columns(), n, gids.data());
+        // Their tags came along: the keys are not hashed again.
+        dst.table->FindOrCreate(keys.columns(), n, f.tags.data() + row, gids.data());
         for (size_t i = 0; i < n; i++, row++) {
           uint8_t* state = f.states[row];
           if (gids[i] == dst.state_rows.size()) {

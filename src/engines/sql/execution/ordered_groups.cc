@@ -22,16 +22,22 @@ bool OrderedGroups::FindOrCreate(const Vector& key, size_t count, uint32_t* grou
     if (run_starts_.size() >= kMaxRuns) return false;
     run_starts_.push_back(keys_.size());
   }
-  // The first row joins the run's last group when it holds the same key.
+  // The first row joins the run's last group when it holds the same key; every other row
+  // joins the group of the row before it or, when the key changes, the next one. Counted
+  // without a branch: runs of equal keys are short (an order's few items), and a branch
+  // on each key change is mispredicted about as often as it is taken.
   size_t n = keys_.size();
   keys_.resize(n + count);
   int64_t* out = keys_.data();
-  size_t last = continues ? n - 1 : SIZE_MAX;  // the group of the previous row
-  for (size_t i = 0; i < count; i++) {
-    if (last == SIZE_MAX || k[i] != out[last]) out[last = n++] = k[i];
-    group_ids[i] = static_cast<uint32_t>(last);
+  size_t g = continues && k[0] == out[n - 1] ? n - 1 : n;
+  out[g] = k[0];
+  group_ids[0] = static_cast<uint32_t>(g);
+  for (size_t i = 1; i < count; i++) {
+    g += k[i] != k[i - 1];
+    out[g] = k[i];
+    group_ids[i] = static_cast<uint32_t>(g);
   }
-  keys_.resize(n);
+  keys_.resize(g + 1);
   return true;
 }
 
