@@ -415,7 +415,9 @@ double Estimate(const LogicalOperator& op, const StatsMap& stats) {
       if (op.join_type == JoinType::kSemi) {
         return std::max(1.0, Estimate(*op.children[0], stats) * SemiJoinFraction(op, stats));
       }
-      if (op.join_type == JoinType::kAnti) return std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
+      if (op.join_type == JoinType::kAnti) {
+        return std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
+      }
       return std::max(Estimate(*op.children[0], stats), Estimate(*op.children[1], stats));
     default:
       return op.children.empty() ? 1000 : Estimate(*op.children[0], stats);
@@ -431,15 +433,16 @@ double SemiJoinFraction(const LogicalOperator& join, const StatsMap& stats) {
   double left_keys = left_rows;
   if (join.conditions.size() == 1) {
     const BoundExpr* key = StripCasts(*join.conditions[0].left);
-    const ColumnEstimate* c = key->kind == BoundExprKind::kColumnRef ? FindColumn(stats, key->binding) : nullptr;
+    const ColumnEstimate* c =
+        key->kind == BoundExprKind::kColumnRef ? FindColumn(stats, key->binding) : nullptr;
     if (c && c->ndv > 0) left_keys = std::min(left_keys, c->ndv);
   }
   return std::min(1.0, right_keys / std::max(1.0, left_keys));
 }
 
-// Statistics of the aggregate values of the plan's grouped aggregations, so that a HAVING comparison gets a range selectivity
-// like a scan filter does: min, max and avg of a column keep its range; sum over groups of
-// g rows on average lies in [g * lo, g * hi].
+// Statistics of the aggregate values of the plan's grouped aggregations, so that a HAVING
+// comparison gets a range selectivity like a scan filter does: min, max and avg of a column
+// keep its range; sum over groups of g rows on average lies in [g * lo, g * hi].
 void DeriveAggregateStatistics(const LogicalOperator& op, StatsMap* stats) {
   for (const auto& c : op.children) DeriveAggregateStatistics(*c, stats);
   if (op.kind != LogicalKind::kAggregate || op.groups.empty() || !op.grouping_sets.empty()) return;
@@ -451,7 +454,8 @@ void DeriveAggregateStatistics(const LogicalOperator& op, StatsMap* stats) {
     const BoundExpr& a = *op.aggregates[i];
     if (!a.aggregate || a.aggregate->args.size() != 1 || a.aggregate->filter) continue;
     const BoundExpr* arg = StripCasts(*a.aggregate->args[0]);
-    const ColumnEstimate* c = arg->kind == BoundExprKind::kColumnRef ? FindColumn(*stats, arg->binding) : nullptr;
+    const ColumnEstimate* c =
+        arg->kind == BoundExprKind::kColumnRef ? FindColumn(*stats, arg->binding) : nullptr;
     if (!c || !c->range || !c->range->numeric) continue;
     const std::string& name = a.aggregate->name;
     if (name == "min" || name == "max" || name == "avg") {
@@ -1064,6 +1068,8 @@ LogicalPtr OptimizeWith(LogicalPtr plan, QueryState* query, const StatsMap* oute
 
 }  // namespace
 
-LogicalPtr Optimize(LogicalPtr plan, QueryState* query) { return OptimizeWith(std::move(plan), query, nullptr); }
+LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
+  return OptimizeWith(std::move(plan), query, nullptr);
+}
 
 }  // namespace sql
