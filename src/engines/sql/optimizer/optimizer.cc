@@ -181,7 +181,10 @@ struct TableEstimate {
 };
 
 struct StatsMap {
-  std::map<uint32_t, TableEstimate> tables;  // by the scan's table index
+  // By the scan's table index (or an aggregation's aggregate index). A semi join's subquery,
+  // optimized while the enclosing plan is reordered, adds its tables for the enclosing
+  // plan's estimates of the join.
+  mutable std::map<uint32_t, TableEstimate> tables;
   QueryState* query = nullptr;
   // The next table index no operator of the plan uses, for operators the optimizer adds.
   mutable uint32_t next_table_index = 0;
@@ -378,6 +381,8 @@ struct Relation {
   double base_rows = 1;  // before them: the distinct count of a column nothing else bounds
 };
 
+double SemiJoinFraction(const LogicalOperator& join, const StatsMap& stats);
+
 double Estimate(const LogicalOperator& op, const StatsMap& stats) {
   switch (op.kind) {
     case LogicalKind::kGet: {
@@ -407,13 +412,58 @@ double Estimate(const LogicalOperator& op, const StatsMap& stats) {
                            : Estimate(*op.children[0], stats);
     case LogicalKind::kJoin:
       if (op.estimated_rows > 0) return op.estimated_rows;  // ordered by the join graph
-      if (op.join_type == JoinType::kSemi || op.join_type == JoinType::kAnti) {
-        return std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
+      if (op.join_type == JoinType::kSemi) {
+        return std::max(1.0, Estimate(*op.children[0], stats) * SemiJoinFraction(op, stats));
       }
+      if (op.join_type == JoinType::kAnti) return std::max(1.0, Estimate(*op.children[0], stats) * 0.5);
       return std::max(Estimate(*op.children[0], stats), Estimate(*op.children[1], stats));
     default:
       return op.children.empty() ? 1000 : Estimate(*op.children[0], stats);
   }
+}
+
+// The fraction of its left rows a semi join keeps, by containment: the right side's distinct
+// keys (at most its rows) are taken to be among the left key's distinct values, so
+// `o_orderkey IN (62 order keys)` keeps 62 of 1.5M orders rather than half of them.
+double SemiJoinFraction(const LogicalOperator& join, const StatsMap& stats) {
+  double left_rows = Estimate(*join.children[0], stats);
+  double right_keys = Estimate(*join.children[1], stats);
+  double left_keys = left_rows;
+  if (join.conditions.size() == 1) {
+    const BoundExpr* key = StripCasts(*join.conditions[0].left);
+    const ColumnEstimate* c = key->kind == BoundExprKind::kColumnRef ? FindColumn(stats, key->binding) : nullptr;
+    if (c && c->ndv > 0) left_keys = std::min(left_keys, c->ndv);
+  }
+  return std::min(1.0, right_keys / std::max(1.0, left_keys));
+}
+
+// Statistics of the aggregate values of the plan's grouped aggregations, so that a HAVING comparison gets a range selectivity
+// like a scan filter does: min, max and avg of a column keep its range; sum over groups of
+// g rows on average lies in [g * lo, g * hi].
+void DeriveAggregateStatistics(const LogicalOperator& op, StatsMap* stats) {
+  for (const auto& c : op.children) DeriveAggregateStatistics(*c, stats);
+  if (op.kind != LogicalKind::kAggregate || op.groups.empty() || !op.grouping_sets.empty()) return;
+  TableEstimate t;
+  t.rows = Estimate(op, *stats);
+  double group_rows = std::max(1.0, Estimate(*op.children[0], *stats) / t.rows);
+  t.columns.resize(op.aggregates.size());
+  for (size_t i = 0; i < op.aggregates.size(); i++) {
+    const BoundExpr& a = *op.aggregates[i];
+    if (!a.aggregate || a.aggregate->args.size() != 1 || a.aggregate->filter) continue;
+    const BoundExpr* arg = StripCasts(*a.aggregate->args[0]);
+    const ColumnEstimate* c = arg->kind == BoundExprKind::kColumnRef ? FindColumn(*stats, arg->binding) : nullptr;
+    if (!c || !c->range || !c->range->numeric) continue;
+    const std::string& name = a.aggregate->name;
+    if (name == "min" || name == "max" || name == "avg") {
+      t.columns[i].range = c->range;
+    } else if (name == "sum") {
+      ValueRange r = *c->range;
+      r.lo = std::min(r.lo, r.lo * group_rows);
+      r.hi = std::max(r.hi, r.hi * group_rows);
+      t.columns[i].range = r;
+    }
+  }
+  stats->tables[op.aggregate_index] = std::move(t);
 }
 
 bool IsInnerJoin(const LogicalOperator& op) {
@@ -487,8 +537,11 @@ bool IsSemiJoinable(const BoundExpr& e) {
          !e.children[0]->HasSubquery() && e.children[0]->type == e.subquery->plan->types[0];
 }
 
-LogicalPtr MakeSemiJoin(LogicalPtr left, BoundExpr& in, QueryState* query) {
-  LogicalPtr right = Optimize(std::move(in.subquery->plan), query);
+LogicalPtr OptimizeWith(LogicalPtr plan, QueryState* query, const StatsMap* outer);
+
+// The subquery's statistics join `outer`'s, where the semi join's size is estimated.
+LogicalPtr MakeSemiJoin(LogicalPtr left, BoundExpr& in, const StatsMap& outer) {
+  LogicalPtr right = OptimizeWith(std::move(in.subquery->plan), outer.query, &outer);
   ColumnBinding b = right->GetColumnBindings()[0];
   auto join = MakeLogical(LogicalKind::kJoin);
   join->join_type = JoinType::kSemi;
@@ -580,8 +633,8 @@ class JoinGraph {
       if (pred_rels_[i].size() != 1) continue;
       size_t r = *pred_rels_[i].begin();
       if (IsSemiJoinable(*preds_[i])) {
-        rels_[r].op = MakeSemiJoin(std::move(rels_[r].op), *preds_[i], stats_.query);
-        rels_[r].rows = std::max(1.0, rels_[r].rows * 0.5);
+        rels_[r].op = MakeSemiJoin(std::move(rels_[r].op), *preds_[i], stats_);
+        rels_[r].rows = std::max(1.0, rels_[r].rows * SemiJoinFraction(*rels_[r].op, stats_));
         used_[i] = true;
         continue;
       }
@@ -792,13 +845,13 @@ LogicalPtr Reorder(LogicalPtr op, const StatsMap& stats) {
 }
 
 // Remaining filters' `x IN (subquery)` conjuncts become semi joins under the filter.
-LogicalPtr SemiJoinsFromFilters(LogicalPtr op, QueryState* query) {
-  for (auto& c : op->children) c = SemiJoinsFromFilters(std::move(c), query);
+LogicalPtr SemiJoinsFromFilters(LogicalPtr op, const StatsMap& stats) {
+  for (auto& c : op->children) c = SemiJoinsFromFilters(std::move(c), stats);
   if (op->kind != LogicalKind::kFilter) return op;
   std::vector<BoundExprPtr> kept;
   for (auto& e : op->expressions) {
     if (IsSemiJoinable(*e)) {
-      op->children[0] = MakeSemiJoin(std::move(op->children[0]), *e, query);
+      op->children[0] = MakeSemiJoin(std::move(op->children[0]), *e, stats);
     } else {
       kept.push_back(std::move(e));
     }
@@ -982,9 +1035,8 @@ uint32_t MaxTableIndex(const LogicalOperator& op) {
   return m;
 }
 
-}  // namespace
-
-LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
+// Optimizes `plan`; a subquery's plan passes the enclosing plan's statistics as `outer`.
+LogicalPtr OptimizeWith(LogicalPtr plan, QueryState* query, const StatsMap* outer) {
   ExecContext ctx(query);
   FoldPlan(*plan, &ctx);
   NullUnusedProjections(*plan);
@@ -992,14 +1044,26 @@ LogicalPtr Optimize(LogicalPtr plan, QueryState* query) {
   StatsMap stats;
   stats.query = query;
   stats.next_table_index = MaxTableIndex(*plan) + 1;
+  if (outer) stats.next_table_index = std::max(stats.next_table_index, outer->next_table_index);
   GatherStatistics(*plan, query->fs.get(), &stats);
+  DeriveAggregateStatistics(*plan, &stats);
   plan = Reorder(std::move(plan), stats);
-  plan = SemiJoinsFromFilters(std::move(plan), query);
+  plan = SemiJoinsFromFilters(std::move(plan), stats);
   plan = PushFiltersIntoScans(std::move(plan));
   PruneColumns(*plan);
   VisitExpressions(*plan, query);
   plan->ResolveTypes();
+  if (outer) {
+    // Table indexes are unique within a query, and the enclosing plan must not reuse those
+    // of operators this plan added.
+    outer->tables.merge(stats.tables);
+    outer->next_table_index = std::max(outer->next_table_index, stats.next_table_index);
+  }
   return plan;
 }
+
+}  // namespace
+
+LogicalPtr Optimize(LogicalPtr plan, QueryState* query) { return OptimizeWith(std::move(plan), query, nullptr); }
 
 }  // namespace sql

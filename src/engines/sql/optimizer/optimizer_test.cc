@@ -145,6 +145,42 @@ TEST_F(OptimizerTest, ARangeOnOneColumnMakesTheFilteredTableTheBuildSide) {
   fs::remove_all(dir);
 }
 
+TEST_F(OptimizerTest, ASemiJoinOnAHavingSubqueryIsTheBuildSide) {
+  fs::path dir = fs::temp_directory_path() / ("sql_opt_semi_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  std::string n = "(a.x * 2500 + b.x * 50 + c.x)";
+  std::string digits = "(VALUES 0";
+  for (int i = 1; i < 50; i++) digits += ", " + std::to_string(i);
+  digits += ")";
+  std::string cube = " FROM " + digits + " a(x), " + digits + " b(x), " + digits + " c(x) WHERE ";
+  auto make = [&](const std::string& name, const std::string& select) {
+    Query("CREATE TABLE " + name + " WITH (format = 'PARQUET', external_location = '" +
+          (dir / name).string() + "') AS " + select);
+    Query("CREATE VIEW " + name + "_v AS SELECT * FROM read_parquet('" + (dir / name).string() +
+          "/*.parquet')");
+  };
+  // 1,500 customers, 6,000 orders, four items an order; quantities 1..40 except the 100s of
+  // orders 7 and 4242, the only ones whose items sum past 390.
+  make("cust", "SELECT " + n + " AS c" + cube + n + " < 1500");
+  make("ord", "SELECT " + n + " AS o, " + n + " % 1500 AS ck" + cube + n + " < 6000");
+  make("item", "SELECT " + n + " / 4 AS io, CASE WHEN " + n + " / 4 IN (7, 4242) THEN 100 ELSE " +
+                   n + " % 40 + 1 END AS q" + cube + n + " < 24000");
+  std::string sql =
+      "SELECT c, o, sum(q) FROM cust_v, ord_v, item_v WHERE o IN (SELECT io FROM item_v GROUP BY "
+      "io HAVING sum(q) > 390) AND c = ck AND o = io GROUP BY c, o ORDER BY o";
+  // Sums of four quantities of 1..100 lie in 4..400, so the HAVING keeps about 2.5% of the
+  // 6,000 groups and the semi join as many orders: fewer than the customers, so the orders
+  // are the build (second) input of their join with them. Half the orders, or a third of
+  // the groups, would be more than the customers.
+  std::string plan = Explain(sql);
+  size_t cust = plan.find("cust/*.parquet");
+  size_t semi = plan.find("Join SEMI");
+  ASSERT_NE(semi, std::string::npos) << plan;
+  EXPECT_LT(cust, semi) << plan;
+  EXPECT_EQ(Rows(sql), (std::vector<std::string>{"7|7|400", "1242|4242|400"}));
+  fs::remove_all(dir);
+}
+
 TEST_F(OptimizerTest, FactsAreAggregatedByTheirKeyBeforeTheDimensionJoin) {
   Query("CREATE TABLE dim(k INTEGER, name VARCHAR, region INTEGER)");
   Query("INSERT INTO dim VALUES (1, 'a', 10), (1, 'a2', 10), (2, 'b', 20), (3, 'c', 10)");  // key 1
