@@ -2,6 +2,7 @@
 
 #include "engines/sql/common/date_time.h"
 #include "engines/sql/common/numeric.h"
+#include "engines/sql/common/string_heap.h"
 #include "engines/sql/common/types.h"
 #include "engines/sql/common/vector.h"
 
@@ -93,6 +94,74 @@ TEST(VectorTest, SmallChunksAppendInPlace) {
   shared.set_size(3);
   EXPECT_FALSE(a.AppendInPlace(shared));
   EXPECT_EQ(a.size(), 3u);
+}
+
+TEST(VectorTest, SlicedChunkHoldsItsRowsAndGrowsWhenAppendedTo) {
+  std::vector<Type> types{Type::Bigint(), Type::Varchar()};
+  DataChunk a(types);
+  for (size_t i = 0; i < 100; i++) {
+    a.column(0).SetValue(i, Value::Bigint(static_cast<int64_t>(i)));
+    a.column(1).SetValue(i, Value::Varchar("s" + std::to_string(i)));
+  }
+  a.set_size(100);
+  uint32_t sel[] = {5, 50, 99};
+  a.Slice(sel, 3);
+  EXPECT_EQ(a.column(0).capacity(), 3u);
+  EXPECT_EQ(a.column(1).capacity(), 3u);
+  EXPECT_EQ(a.capacity(), kVectorSize);
+  DataChunk b(types);
+  b.column(0).SetValue(0, Value::Null(Type::Bigint()));
+  b.column(1).SetValue(0, Value::Varchar("b0"));
+  b.set_size(1);
+  // Appends grow the columns (at least doubling) up to the chunk's capacity.
+  for (size_t n = 3; n < kVectorSize; n++) ASSERT_TRUE(a.AppendInPlace(b)) << n;
+  EXPECT_EQ(a.column(0).capacity(), kVectorSize);
+  EXPECT_FALSE(a.AppendInPlace(b));
+  ASSERT_EQ(a.size(), kVectorSize);
+  EXPECT_EQ(a.column(0).GetValue(1).int64(), 50);
+  EXPECT_EQ(a.column(1).GetValue(2).str(), "s99");
+  EXPECT_TRUE(a.column(0).GetValue(3).is_null());
+  EXPECT_TRUE(a.column(0).GetValue(kVectorSize - 1).is_null());
+  EXPECT_EQ(a.column(1).GetValue(kVectorSize - 1).str(), "b0");
+}
+
+TEST(VectorTest, ChunkCollectionAppendsAfterAnOwnedSlicedChunk) {
+  ChunkCollection c({Type::Bigint()});
+  DataChunk owned({Type::Bigint()});
+  for (size_t i = 0; i < 10; i++) owned.column(0).data<int64_t>()[i] = static_cast<int64_t>(i);
+  owned.set_size(10);
+  uint32_t sel[] = {9, 8};
+  owned.Slice(sel, 2);
+  c.AppendOwned(std::move(owned));
+  DataChunk more({Type::Bigint()});
+  for (size_t i = 0; i < 300; i++) more.column(0).data<int64_t>()[i] = 1000 + static_cast<int64_t>(i);
+  more.set_size(300);
+  c.Append(more);
+  ASSERT_EQ(c.chunk_count(), 1u);
+  EXPECT_GE(c.chunk(0).column(0).capacity(), 302u);
+  EXPECT_EQ(c.row_count(), 302u);
+  EXPECT_EQ(c.GetValue(0, 0).int64(), 9);
+  EXPECT_EQ(c.GetValue(0, 1).int64(), 8);
+  EXPECT_EQ(c.GetValue(0, 301).int64(), 1299);
+}
+
+TEST(StringHeapTest, BlocksGrowFromWhatIsStored) {
+  StringHeap small;
+  EXPECT_EQ(small.Add("abc"), "abc");
+  EXPECT_LE(small.reserved(), 256u);
+  StringHeap big;
+  std::string s(100, 'x');
+  for (int i = 0; i < 5000; i++) {
+    s[0] = static_cast<char>('a' + i % 26);
+    ASSERT_EQ(big.Add(s), s);
+  }
+  EXPECT_EQ(big.bytes(), 500000u);
+  // Doubling blocks: the unused tails stay below a block's worth of the largest size.
+  EXPECT_LT(big.reserved(), big.bytes() + (64u << 10));
+  StringHeap wide;
+  std::string huge(100000, 'y');
+  EXPECT_EQ(wide.Add(huge), huge);
+  EXPECT_EQ(wide.reserved(), 100000u);
 }
 
 }  // namespace

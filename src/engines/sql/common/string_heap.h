@@ -4,6 +4,7 @@
 // Not thread-safe: one writer at a time; readers may share it once writing is done.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -41,11 +42,19 @@ class StringHeap {
     keep_alive_.push_back(std::move(owner));
   }
   size_t bytes() const { return bytes_; }
+  // Bytes of the blocks allocated (stored bytes plus the unused tail of the blocks).
+  size_t reserved() const { return reserved_; }
 
  private:
+  // Blocks double from kFirstBlock up to kMaxBlock, so that the many small heaps (one per
+  // vector) hold about what they store; they are not zeroed (every byte is written first).
+  static constexpr size_t kFirstBlock = 256;
+  static constexpr size_t kMaxBlock = 64 << 10;
   void NewBlock(size_t min) {
-    size_t size = std::max<size_t>(min, blocks_.empty() ? 4096 : 65536);
-    blocks_.push_back(std::make_unique<char[]>(size));
+    next_block_ = std::min(next_block_ * 2, kMaxBlock);
+    size_t size = std::max(min, next_block_);
+    reserved_ += size;
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
     cursor_ = blocks_.back().get();
     remaining_ = size;
   }
@@ -55,6 +64,8 @@ class StringHeap {
   char* cursor_ = nullptr;
   size_t remaining_ = 0;
   size_t bytes_ = 0;
+  size_t reserved_ = 0;
+  size_t next_block_ = kFirstBlock / 2;
 };
 
 }  // namespace sql

@@ -168,7 +168,7 @@ void Vector::Gather(const Vector& src, const uint32_t* sel, size_t count) {
     return;
   }
   std::shared_ptr<StringHeap> keep = src.heap_;
-  Initialize(src.type_, std::max<size_t>(count, kVectorSize));
+  Initialize(src.type_, count);
   switch (type_.physical()) {
     case PhysicalType::kBool:
       GatherValues(src.data<uint8_t>(), sel, count, data<uint8_t>());
@@ -212,7 +212,10 @@ void Vector::CopyRange(const Vector& src, size_t src_offset, size_t count, size_
 }
 
 void Vector::Reserve(size_t capacity, size_t count) {
-  if (capacity <= capacity_ && data_owner_.use_count() == 1) return;
+  if (capacity <= capacity_ && data_owner_.use_count() == 1 &&
+      (!has_nulls_ || (valid_owner_.use_count() == 1 && valid_capacity_ >= capacity_))) {
+    return;
+  }
   size_t w = PhysicalSize(type_.physical());
   auto data = std::make_shared_for_overwrite<uint8_t[]>(capacity * w);
   std::memcpy(data.get(), data_, count * w);
@@ -261,18 +264,29 @@ void DataChunk::Slice(const uint32_t* sel, size_t count) {
 }
 
 bool Vector::CanAppendInPlace(size_t size, size_t count) const {
-  if (constant_ || size + count > capacity_ || !data_owner_ || data_owner_.use_count() != 1) return false;
+  if (constant_ || !data_owner_ || data_owner_.use_count() != 1) return false;
+  // Growing gives fresh buffers of its own.
+  if (size + count > capacity_) return true;
   return !has_nulls_ || (valid_owner_ && valid_owner_.use_count() == 1 && valid_capacity_ >= size + count);
 }
 
+void Vector::GrowFor(size_t size, size_t count, size_t limit) {
+  size_t need = size + count;
+  // Doubling keeps repeated small appends linear; `limit` caps it at the chunk's capacity.
+  Reserve(need <= capacity_ ? capacity_ : std::max(need, std::min(limit, 2 * capacity_)), size);
+}
+
 bool DataChunk::AppendInPlace(const DataChunk& other) {
-  if (other.columns_.size() != columns_.size()) return false;
+  if (other.columns_.size() != columns_.size() || size_ + other.size_ > capacity_) return false;
   for (size_t c = 0; c < columns_.size(); c++) {
     if (!columns_[c].CanAppendInPlace(size_, other.size_) || columns_[c].type() != other.columns_[c].type()) {
       return false;
     }
   }
-  for (size_t c = 0; c < columns_.size(); c++) columns_[c].CopyRange(other.columns_[c], 0, other.size_, size_);
+  for (size_t c = 0; c < columns_.size(); c++) {
+    columns_[c].GrowFor(size_, other.size_, capacity_);
+    columns_[c].CopyRange(other.columns_[c], 0, other.size_, size_);
+  }
   size_ += other.size_;
   return true;
 }
@@ -291,6 +305,8 @@ void ChunkCollection::Append(const DataChunk& chunk) {
     DataChunk& last = chunks_.back();
     size_t n = std::min(chunk.size() - offset, last.capacity() - last.size());
     for (size_t c = 0; c < types_.size(); c++) {
+      // Chunks taken as-is (AppendOwned) may hold only the rows they came with.
+      last.column(c).GrowFor(last.size(), n, last.capacity());
       last.column(c).CopyRange(chunk.column(c), offset, n, last.size());
     }
     last.set_size(last.size() + n);

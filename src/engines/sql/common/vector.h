@@ -70,15 +70,19 @@ class Vector {
 
   // Expands a constant vector into `count` flat values (no-op for flat vectors).
   void Flatten(size_t count);
-  // this[i] = src[sel[i]] for i < count (src may be constant). Initializes this.
+  // this[i] = src[sel[i]] for i < count (src may be constant). Initializes this with
+  // capacity for `count` values (GrowFor makes room for more).
   void Gather(const Vector& src, const uint32_t* sel, size_t count);
   // this[dst + i] = src[src_offset + i] for i < count; this must be flat and writable,
   // with capacity for dst + count values.
   void CopyRange(const Vector& src, size_t src_offset, size_t count, size_t dst);
   // Grows capacity preserving the first `count` values.
   void Reserve(size_t capacity, size_t count);
-  // Whether `count` values can be written after the first `size` in place: flat, with
-  // exclusive buffers of enough capacity.
+  // Makes the buffers exclusive with room for `count` values after the first `size`,
+  // growing (at least doubling, up to `limit` when that is enough) when needed.
+  void GrowFor(size_t size, size_t count, size_t limit);
+  // Whether `count` values can be written after the first `size` in place, after GrowFor:
+  // flat, with exclusive buffers.
   bool CanAppendInPlace(size_t size, size_t count) const;
 
  private:

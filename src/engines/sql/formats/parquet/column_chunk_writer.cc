@@ -8,6 +8,7 @@
 #include "engines/sql/formats/parquet/codec.h"
 #include "engines/sql/formats/parquet/parquet_error.h"
 #include "engines/sql/formats/parquet/rle_decoder.h"
+#include "engines/sql/formats/parquet/value_decoder.h"
 #include "engines/sql/formats/parquet/value_encoder.h"
 
 namespace sql::parquet {
@@ -21,6 +22,7 @@ ColumnChunkWriter::ColumnChunkWriter(const Column& column, const ColumnPlan& pla
       encoding_(encoding),
       use_dictionary_(use_dictionary),
       dictionary_mode_(use_dictionary),
+      may_drop_dictionary_(!options.column_encodings.contains(column.name)),
       dictionary_(plan.physical) {
   pending_values_.Reset(plan.physical_value_type);
   pending_values_.offsets.push_back(0);
@@ -75,9 +77,15 @@ void ColumnChunkWriter::Append(const uint8_t* valid, int64_t rows, const ColumnB
     pending_value_count_ += count;
   }
   if (dictionary_mode_ && dictionary_.plain_bytes() > options_.dictionary_page_bytes) {
-    // The dictionary has grown too large: this page still uses it, later ones do not.
-    FlushPage();
-    dictionary_mode_ = false;
+    // The dictionary has grown too large: if a page uses it already, that page keeps it and
+    // later ones do not; otherwise the chunk does without (nearly unique values).
+    if (dictionary_written_ || !may_drop_dictionary_) {
+      FlushPage();
+      dictionary_mode_ = false;
+    } else {
+      AbandonDictionary();
+      if (PendingBytes() >= options_.data_page_bytes) FlushPage();
+    }
   } else if (PendingBytes() >= options_.data_page_bytes) {
     FlushPage();
   }
@@ -114,8 +122,39 @@ void ColumnChunkWriter::AddPage(const format::PageHeader& header, const std::str
   uncompressed_total_ += static_cast<int64_t>(h.size()) + uncompressed_size;
 }
 
+bool ColumnChunkWriter::DictionaryPays() const {
+  const ColumnBatch& d = dictionary_.values();
+  int64_t plain = 0;
+  if (plan_.physical_value_type == ValueType::kBinary) {
+    const int64_t prefix = plan_.physical == PhysicalType::kByteArray ? 4 : 0;
+    for (uint32_t i : pending_indices_) plain += prefix + d.offsets[i + 1] - d.offsets[i];
+  } else {
+    plain = dictionary_.plain_bytes() / std::max<int64_t>(1, dictionary_.size()) *
+            static_cast<int64_t>(pending_indices_.size());
+  }
+  const int width = BitWidth(static_cast<uint64_t>(dictionary_.size() - 1));
+  const auto indices = static_cast<int64_t>(pending_indices_.size()) * width / 8;
+  return dictionary_.plain_bytes() + indices < plain;
+}
+
+void ColumnChunkWriter::AbandonDictionary() {
+  const size_t n = pending_indices_.size();
+  SizeBatch(plan_.physical_value_type, static_cast<int64_t>(n), &pending_values_);
+  GatherDictionary(dictionary_.values(), pending_indices_.data(), n, &pending_values_, 0);
+  pending_value_count_ = static_cast<int64_t>(n);
+  pending_indices_.clear();
+  dictionary_.Clear();
+  dictionary_mode_ = false;
+}
+
 void ColumnChunkWriter::FlushPage() {
   if (pending_rows_ == 0) return;
+  // The first page decides whether the chunk keeps its dictionary: as parquet-mr does, a
+  // dictionary that with the indices takes no less than the values themselves is dropped.
+  if (dictionary_mode_ && !dictionary_written_ && may_drop_dictionary_ && dictionary_.size() > 0 &&
+      !DictionaryPays()) {
+    AbandonDictionary();
+  }
   std::string values;
   Encoding encoding;
   int64_t non_null;

@@ -1,9 +1,10 @@
 // Internal to the Parquet library. ColumnChunkWriter builds one column's chunk of the current
 // row group: it buffers rows for a data page (definition levels and dense physical values),
 // dictionary-encodes while the dictionary stays under its limit and then falls back to the
-// column's value encoding, cuts a page (v1 or v2, compressed) whenever the buffered page
-// reaches the size limit, and on Finish emits the dictionary page and data pages with the
-// chunk's metadata. One thread.
+// column's value encoding (from the first page when the dictionary does not pay off, unless
+// the column asked for dictionary encoding), cuts a page (v1 or v2, compressed) whenever the
+// buffered page reaches the size limit, and on Finish emits the dictionary page and data
+// pages with the chunk's metadata. One thread.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +43,12 @@ class ColumnChunkWriter {
 
  private:
   int64_t PendingBytes() const;
+  // Whether the dictionary page plus the pending page's indices take less than the pending
+  // values would as PLAIN.
+  bool DictionaryPays() const;
+  // Turns the pending indices back into values and stops dictionary encoding the chunk
+  // (no page has used the dictionary yet).
+  void AbandonDictionary();
   void FlushPage();
   void AddPage(const format::PageHeader& header, const std::string& body, int64_t uncompressed_size,
                std::string* out);
@@ -53,6 +60,7 @@ class ColumnChunkWriter {
   bool use_dictionary_;
 
   bool dictionary_mode_;
+  bool may_drop_dictionary_;  // false when the column's encoding is a dictionary one
   bool dictionary_written_ = false;
   DictionaryBuilder dictionary_;
   std::vector<uint32_t> pending_indices_;

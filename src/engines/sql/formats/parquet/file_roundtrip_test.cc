@@ -253,7 +253,10 @@ WriterOptions OptionsFor(const Combo& combo, const Schema& schema) {
   if (combo.encodings == "dict-small") o.dictionary_page_bytes = 300;  // forces fallback
   for (const Column& c : schema.columns) {
     const PhysicalType p = c.physical_type;
-    if (combo.encodings == "delta") {
+    if (combo.encodings == "dict-small" && p != PhysicalType::kBoolean) {
+      // Asked for by name, the dictionary is kept for the pages before the fallback.
+      o.column_encodings[c.name] = Encoding::kRleDictionary;
+    } else if (combo.encodings == "delta") {
       if (p == PhysicalType::kInt32 || p == PhysicalType::kInt64) {
         o.column_encodings[c.name] = Encoding::kDeltaBinaryPacked;
       } else if (p == PhysicalType::kByteArray) {
@@ -551,6 +554,44 @@ TEST(Writer, AllNanOrAllNullColumnsHaveNoBounds) {
   const auto& s = *file->metadata().row_groups.at(0).columns[0].statistics;
   EXPECT_EQ(s.null_count, 1);
   EXPECT_FALSE(s.min.has_value());
+}
+
+// As parquet-mr and DuckDB do, a chunk keeps its dictionary only when the dictionary page
+// and the first page's indices take less than the values as PLAIN, or when its dictionary
+// fills up before any page used it; a column that asks for a dictionary keeps it.
+TEST(Writer, DropsDictionariesThatDoNotPayOff) {
+  using P = PhysicalType;
+  Schema schema{{Col("unique", P::kInt64, false), Col("few", P::kInt64, false),
+                 Col("name", P::kByteArray, false, LogicalType::Of(LogicalKind::kString)),
+                 Col("asked", P::kInt64, false)}};
+  BatchBuilder unique(ValueType::kInt64), few(ValueType::kInt64), name(ValueType::kBinary),
+      asked(ValueType::kInt64);
+  for (int i = 0; i < 5000; ++i) {
+    unique.I64(i * 7919LL);
+    few.I64(i % 10);
+    name.Bytes("Customer#" + std::to_string(100000 + i));
+    asked.I64(i * 31LL);
+  }
+  const std::vector<ColumnBatch> cols{unique.Build(), few.Build(), name.Build(), asked.Build()};
+  for (const int64_t dictionary_limit : {int64_t{1} << 20, int64_t{2000}}) {
+    WriterOptions o;
+    o.data_page_bytes = 16000;
+    o.dictionary_page_bytes = dictionary_limit;  // 2000: fills up before the first page
+    o.column_encodings["asked"] = Encoding::kRleDictionary;
+    const std::string bytes = WriteFile(schema, {cols}, o);
+    auto file = FileReader::Open(MakeMemorySource(bytes));
+    const auto& chunks = file->metadata().row_groups.at(0).columns;
+    auto has = [&](int c, Encoding e) {
+      const auto& enc = chunks[c].encodings;
+      return std::find(enc.begin(), enc.end(), e) != enc.end();
+    };
+    const std::string what = "limit " + std::to_string(dictionary_limit);
+    EXPECT_FALSE(has(0, Encoding::kRleDictionary)) << what;
+    EXPECT_TRUE(has(1, Encoding::kRleDictionary)) << what;
+    EXPECT_FALSE(has(2, Encoding::kRleDictionary)) << what;
+    EXPECT_TRUE(has(3, Encoding::kRleDictionary)) << what;
+    for (int c = 0; c < 4; ++c) ExpectSameBatch(cols[c], ReadWholeColumn(*file, c, 777), what);
+  }
 }
 
 TEST(Writer, CutsRowGroupsBySize) {
