@@ -32,6 +32,19 @@ class OptimizerTest : public ::testing::Test {
     }
     return out;
   }
+  // "(VALUES 0, 1, ..., n - 1)": cross joins of it generate test tables.
+  static std::string Digits(int n) {
+    std::string out = "(VALUES 0";
+    for (int i = 1; i < n; i++) out += ", " + std::to_string(i);
+    return out + ")";
+  }
+  // Writes `select` as a Parquet table under dir/name and reads it back through view name_v.
+  void ParquetTable(const fs::path& dir, const std::string& name, const std::string& select) {
+    Query("CREATE TABLE " + name + " WITH (format = 'PARQUET', external_location = '" +
+          (dir / name).string() + "') AS " + select);
+    Query("CREATE VIEW " + name + "_v AS SELECT * FROM read_parquet('" + (dir / name).string() +
+          "/*.parquet')");
+  }
   Database db_;
   Connection conn_{db_};
 };
@@ -86,9 +99,7 @@ TEST_F(OptimizerTest, UncorrelatedInSubqueryBecomesASemiJoin) {
 TEST_F(OptimizerTest, RowGroupsOutsideTheFilterAreSkipped) {
   fs::path dir = fs::temp_directory_path() / ("sql_opt_rg_" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  std::string digits = "(VALUES 0";
-  for (int i = 1; i < 70; i++) digits += ", " + std::to_string(i);
-  digits += ")";
+  std::string digits = Digits(70);
   // 70^3 = 343,000 ascending ids: three row groups of up to 131,072 rows.
   Query("CREATE TABLE big WITH (format = 'PARQUET', external_location = '" + dir.string() +
         "') AS SELECT a.x * 4900 + b.x * 70 + c.x AS id FROM " + digits + " a(x), " + digits +
@@ -111,23 +122,15 @@ TEST_F(OptimizerTest, RowGroupsOutsideTheFilterAreSkipped) {
 TEST_F(OptimizerTest, ARangeOnOneColumnMakesTheFilteredTableTheBuildSide) {
   fs::path dir = fs::temp_directory_path() / ("sql_opt_build_" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  std::string digits = "(VALUES 0";
-  for (int i = 1; i < 50; i++) digits += ", " + std::to_string(i);
-  digits += ")";
+  std::string digits = Digits(50);
   // facts: 125,000 rows over 1,000 days (125 a day), keyed 0..4999; dims: keys 0..2499.
-  Query("CREATE TABLE facts WITH (format = 'PARQUET', external_location = '" +
-        (dir / "facts").string() +
-        "') AS SELECT (a.x * 2500 + b.x * 50 + c.x) % 5000 AS fk, date_add('day', (a.x * 2500 + "
-        "b.x * "
-        "50 + c.x) / 125, DATE '2020-01-01') AS d, 1 AS v FROM " +
-        digits + " a(x), " + digits + " b(x), " + digits + " c(x)");
-  Query("CREATE TABLE dims WITH (format = 'PARQUET', external_location = '" +
-        (dir / "dims").string() + "') AS SELECT a.x * 50 + b.x AS pk, a.x AS grp FROM " + digits +
-        " a(x), " + digits + " b(x)");
-  Query("CREATE VIEW facts_v AS SELECT * FROM read_parquet('" + (dir / "facts").string() +
-        "/*.parquet')");
-  Query("CREATE VIEW dims_v AS SELECT * FROM read_parquet('" + (dir / "dims").string() +
-        "/*.parquet')");
+  ParquetTable(dir, "facts",
+               "SELECT (a.x * 2500 + b.x * 50 + c.x) % 5000 AS fk, date_add('day', (a.x * 2500 + "
+               "b.x * 50 + c.x) / 125, DATE '2020-01-01') AS d, 1 AS v FROM " +
+                   digits + " a(x), " + digits + " b(x), " + digits + " c(x)");
+  ParquetTable(
+      dir, "dims",
+      "SELECT a.x * 50 + b.x AS pk, a.x AS grp FROM " + digits + " a(x), " + digits + " b(x)");
   // Ten days of a thousand keep 1,250 fact rows: fewer than the 2,500 dimension rows, so
   // the facts are the build (second) input of the join. Taken as two independent halves,
   // the two bounds would keep a quarter of the facts (31,250 rows) and build on dims.
@@ -149,21 +152,14 @@ TEST_F(OptimizerTest, ASemiJoinOnAHavingSubqueryIsTheBuildSide) {
   fs::path dir = fs::temp_directory_path() / ("sql_opt_semi_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   std::string n = "(a.x * 2500 + b.x * 50 + c.x)";
-  std::string digits = "(VALUES 0";
-  for (int i = 1; i < 50; i++) digits += ", " + std::to_string(i);
-  digits += ")";
+  std::string digits = Digits(50);
   std::string cube = " FROM " + digits + " a(x), " + digits + " b(x), " + digits + " c(x) WHERE ";
-  auto make = [&](const std::string& name, const std::string& select) {
-    Query("CREATE TABLE " + name + " WITH (format = 'PARQUET', external_location = '" +
-          (dir / name).string() + "') AS " + select);
-    Query("CREATE VIEW " + name + "_v AS SELECT * FROM read_parquet('" + (dir / name).string() +
-          "/*.parquet')");
-  };
   // 1,500 customers, 6,000 orders, four items an order; quantities 1..40 except the 100s of
   // orders 7 and 4242, the only ones whose items sum past 390.
-  make("cust", "SELECT " + n + " AS c" + cube + n + " < 1500");
-  make("ord", "SELECT " + n + " AS o, " + n + " % 1500 AS ck" + cube + n + " < 6000");
-  make("item", "SELECT " + n + " / 4 AS io, CASE WHEN " + n + " / 4 IN (7, 4242) THEN 100 ELSE " +
+  ParquetTable(dir, "cust", "SELECT " + n + " AS c" + cube + n + " < 1500");
+  ParquetTable(dir, "ord", "SELECT " + n + " AS o, " + n + " % 1500 AS ck" + cube + n + " < 6000");
+  ParquetTable(dir, "item",
+               "SELECT " + n + " / 4 AS io, CASE WHEN " + n + " / 4 IN (7, 4242) THEN 100 ELSE " +
                    n + " % 40 + 1 END AS q" + cube + n + " < 24000");
   std::string sql =
       "SELECT c, o, sum(q) FROM cust_v, ord_v, item_v WHERE o IN (SELECT io FROM item_v GROUP BY "
