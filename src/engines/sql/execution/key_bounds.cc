@@ -1,7 +1,6 @@
 #include "engines/sql/execution/key_bounds.h"
 
 #include <algorithm>
-#include <variant>
 
 #include "engines/sql/execution/scan_operator.h"
 
@@ -12,14 +11,6 @@ namespace {
 bool IsIntegerType(const Type& t) {
   return t == Type::Bigint() || t == Type::Integer() || t == Type::Smallint() ||
          t == Type::Tinyint();
-}
-
-// A bound stored as a signed integer, as an int64.
-std::optional<int64_t> IntegerBound(const std::optional<parquet::StatValue>& v) {
-  if (!v) return std::nullopt;
-  if (const auto* i = std::get_if<int64_t>(&*v)) return *i;
-  if (const auto* i = std::get_if<int32_t>(&*v)) return *i;
-  return std::nullopt;
 }
 
 }  // namespace
@@ -43,8 +34,8 @@ std::shared_ptr<const KeyBounds> KeyBounds::Of(FileSystem& fs, const TableDefini
       if (static_cast<size_t>(idx) >= rg.columns.size() || !rg.columns[idx].statistics)
         return nullptr;
       const parquet::ColumnStatistics& stats = *rg.columns[idx].statistics;
-      auto lo = IntegerBound(stats.min);
-      auto hi = IntegerBound(stats.max);
+      auto lo = IntegerStatistic(stats.min);
+      auto hi = IntegerStatistic(stats.max);
       if (!lo || !hi) return nullptr;
       ranges.emplace_back(*lo, *hi);
     }

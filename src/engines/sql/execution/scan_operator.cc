@@ -662,18 +662,11 @@ class ExternalScan : public PhysicalOperator {
       if (!integral || is_unsigned || !(ParquetColumnType(column) == def.type)) continue;
       const parquet::ColumnStatistics& stats = *rg.columns[idx].statistics;
       if (stats.null_count && *stats.null_count == rg.num_rows && rg.num_rows > 0) return true;
-      const auto lo = StatInteger(stats.min);
-      const auto hi = StatInteger(stats.max);
+      const auto lo = IntegerStatistic(stats.min);
+      const auto hi = IntegerStatistic(stats.max);
       if (lo && hi && !pushdown.filter->MayContainRange(*lo, *hi)) return true;
     }
     return false;
-  }
-
-  static std::optional<int64_t> StatInteger(const std::optional<parquet::StatValue>& v) {
-    if (!v) return std::nullopt;
-    if (const auto* x = std::get_if<int32_t>(&*v)) return *x;
-    if (const auto* x = std::get_if<int64_t>(&*v)) return *x;
-    return std::nullopt;
   }
 
   // The verdicts of every filter decidable on dictionary column `c`, ANDed.
@@ -1103,6 +1096,13 @@ class ExternalScan : public PhysicalOperator {
 };
 
 }  // namespace
+
+std::optional<int64_t> IntegerStatistic(const std::optional<parquet::StatValue>& v) {
+  if (!v) return std::nullopt;
+  if (const auto* x = std::get_if<int32_t>(&*v)) return *x;
+  if (const auto* x = std::get_if<int64_t>(&*v)) return *x;
+  return std::nullopt;
+}
 
 std::unique_ptr<parquet::FileReader> OpenParquetFile(FileSystem& fs, const std::string& path) {
   parquet::ReaderOptions opts;

@@ -5,6 +5,8 @@
 // Bytes read are added to the query's DataScannedInBytes. One instance per execution.
 #pragma once
 
+#include <optional>
+
 #include "engines/sql/catalog/file_system.h"
 #include "engines/sql/execution/join_key_filter.h"
 #include "engines/sql/execution/physical_operator.h"
@@ -33,6 +35,9 @@ PhysicalPtr MakeParallelExternalScan(ExecContext* ctx, const LogicalOperator& ge
 
 // The engine type a Parquet column reads as.
 Type ParquetColumnType(const parquet::Column& column);
+
+// A statistics bound stored as a 32- or 64-bit integer, as an int64; nullopt otherwise.
+std::optional<int64_t> IntegerStatistic(const std::optional<parquet::StatValue>& v);
 
 // Opens a Parquet file through the FileSystem (reads only the footer). Throws
 // ExecutionError(HIVE_BAD_DATA) for files that are not valid Parquet.
