@@ -153,11 +153,12 @@ bool IsParallelPipeline(const LogicalOperator& op) {
 }
 
 // The external scan whose rows become `op`'s rows one for one or more (through filters,
-// projections and the probe sides of joins other than right and full ones), with column
-// `binding` of `op` read unchanged by it as output column `column`; or {null, -1}. A scan
-// may drop rows whose value there a join above `op` cannot match: they lead to no row it
-// keeps.
-std::pair<const LogicalOperator*, int> KeyScan(const LogicalOperator& op, ColumnBinding binding) {
+// projections and, with `through_joins`, the probe sides of joins other than right and full
+// ones), with column `binding` of `op` read unchanged by it as output column `column`; or
+// {null, -1}. A scan may drop rows whose value there a join above `op` cannot match: they
+// lead to no row it keeps. Without joins the rows also keep the scan's order.
+std::pair<const LogicalOperator*, int> KeyScan(const LogicalOperator& op, ColumnBinding binding,
+                                               bool through_joins = true) {
   const LogicalOperator* node = &op;
   while (true) {
     auto bindings = node->GetColumnBindings();
@@ -177,7 +178,8 @@ std::pair<const LogicalOperator*, int> KeyScan(const LogicalOperator& op, Column
         break;
       case LogicalKind::kJoin:
         // The probe side's columns come first; its rows each lead to zero or more rows.
-        if (node->join_type == JoinType::kRight || node->join_type == JoinType::kFull) {
+        if (!through_joins || node->join_type == JoinType::kRight ||
+            node->join_type == JoinType::kFull) {
           return {nullptr, -1};
         }
         break;
@@ -196,24 +198,9 @@ std::shared_ptr<const KeyBounds> GroupKeyBounds(const LogicalOperator& agg, Quer
   const BoundExpr& key = *agg.groups[0];
   if (key.kind != BoundExprKind::kColumnRef || key.type.physical() != PhysicalType::kInt64)
     return nullptr;
-  ColumnBinding binding = key.binding;
-  const LogicalOperator* op = agg.children[0].get();
-  while (op->kind == LogicalKind::kFilter || op->kind == LogicalKind::kProjection) {
-    if (op->kind == LogicalKind::kProjection) {
-      auto bindings = op->GetColumnBindings();
-      auto it = std::find(bindings.begin(), bindings.end(), binding);
-      if (it == bindings.end()) return nullptr;
-      const BoundExpr& e = *op->expressions[it - bindings.begin()];
-      if (e.kind != BoundExprKind::kColumnRef) return nullptr;
-      binding = e.binding;
-    }
-    op = op->children[0].get();
-  }
-  if (op->kind != LogicalKind::kGet || !op->external) return nullptr;
-  auto bindings = op->GetColumnBindings();
-  auto it = std::find(bindings.begin(), bindings.end(), binding);
-  if (it == bindings.end()) return nullptr;
-  uint32_t column = op->column_ids[it - bindings.begin()];
+  auto [op, output] = KeyScan(*agg.children[0], key.binding, /*through_joins=*/false);
+  if (!op) return nullptr;
+  uint32_t column = op->column_ids[static_cast<size_t>(output)];
   if (column >= op->external->columns.size()) return nullptr;  // a partition key
   const ColumnDef& def = op->table_columns[column];
   if (def.type != key.type) return nullptr;
