@@ -204,6 +204,9 @@ FileWriter::Impl::Impl(Sink* sink, Schema schema, WriterOptions options)
       options_.dictionary_page_bytes <= 0 || options_.max_row_group_rows < 0) {
     throw ParquetError("writer size limits must be positive");
   }
+  if (!(options_.min_compression_saving >= 0 && options_.min_compression_saving <= 1)) {
+    throw ParquetError("min_compression_saving must be between 0 and 1");
+  }
   std::set<std::string> names;
   for (const Column& c : schema_.columns) {
     ValidateColumn(c);
