@@ -2,7 +2,6 @@
 // (reading it then costs no decompression), one that compresses well keeps SNAPPY, and the
 // table reads back the same either way.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -23,13 +22,12 @@ TEST(TableWriter, IncompressibleParquetChunksAreWrittenUncompressed) {
   Database db;
   // 10,000 rows: sqrt(n) has a random-looking mantissa; the text repeats but for its number.
   const std::string digits = "(VALUES 0, 1, 2, 3, 4, 5, 6, 7, 8, 9)";
-  Connection(db).Query("CREATE TABLE src WITH (format = 'PARQUET', external_location = '" +
-                       dir.string() +
-                       "/') AS SELECT n, sqrt(CAST(n AS DOUBLE)) AS root, "
-                       "'carefully final deposits detect slyly ' || CAST(n AS VARCHAR) AS note "
-                       "FROM (SELECT a * 1000 + b * 100 + c * 10 + d AS n FROM " +
-                       digits + " AS x(a), " + digits + " AS y(b), " + digits + " AS z(c), " +
-                       digits + " AS w(d))");
+  Connection(db).Query(
+      "CREATE TABLE src WITH (format = 'PARQUET', external_location = '" + dir.string() +
+      "/') AS SELECT n, sqrt(CAST(n AS DOUBLE)) AS root, "
+      "'carefully final deposits detect slyly ' || CAST(n AS VARCHAR) AS note "
+      "FROM (SELECT a * 1000 + b * 100 + c * 10 + d AS n FROM " +
+      digits + " AS x(a), " + digits + " AS y(b), " + digits + " AS z(c), " + digits + " AS w(d))");
   std::vector<fs::path> files;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
     if (e.is_regular_file()) files.push_back(e.path());
