@@ -251,6 +251,7 @@ TableDefinition WriteTable(FileSystem& fs, const std::string& table_name, const 
                                   : parquet::Codec::kSnappy;
       wo.max_row_group_rows = 1 << 17;
       wo.min_compression_saving = kMinCompressionSaving;
+      wo.delta_integers = true;
       try {
         auto sink = std::make_unique<FileSink>(std::move(file));
         parquet::FileWriter writer(sink.get(), schema, wo);

@@ -1,9 +1,10 @@
 // CTAS into Parquet: a column whose values compress by too little is written UNCOMPRESSED
-// (reading it then costs no decompression), one that compresses well keeps SNAPPY, and the
-// table reads back the same either way.
+// (reading it then costs no decompression), one that compresses well keeps SNAPPY, unique
+// integers are DELTA_BINARY_PACKED, and the table reads back the same.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(TableWriter, IncompressibleParquetChunksAreWrittenUncompressed) {
+TEST(TableWriter, ParquetChunksAreCompressedAndDeltaEncodedWhereItPays) {
   const fs::path dir = fs::temp_directory_path() / ("table_writer_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   Database db;
@@ -38,6 +39,8 @@ TEST(TableWriter, IncompressibleParquetChunksAreWrittenUncompressed) {
   ASSERT_EQ(m.num_rows, 10000);
   const int root = m.schema.FindColumn("root");
   const int note = m.schema.FindColumn("note");
+  const int n = m.schema.FindColumn("n");
+  ASSERT_GE(n, 0);
   ASSERT_GE(root, 0);
   ASSERT_GE(note, 0);
   for (const parquet::RowGroupInfo& g : m.row_groups) {
@@ -45,6 +48,8 @@ TEST(TableWriter, IncompressibleParquetChunksAreWrittenUncompressed) {
     EXPECT_EQ(g.columns[root].compressed_size, g.columns[root].uncompressed_size);
     EXPECT_EQ(g.columns[note].codec, parquet::Codec::kSnappy);
     EXPECT_LT(g.columns[note].compressed_size, g.columns[note].uncompressed_size / 2);
+    const std::vector<parquet::Encoding>& e = g.columns[n].encodings;
+    EXPECT_NE(std::find(e.begin(), e.end(), parquet::Encoding::kDeltaBinaryPacked), e.end());
   }
   QueryOptions read_files;
   read_files.file_table_functions = true;

@@ -652,6 +652,56 @@ TEST(Writer, WritesChunksUncompressedWhenCompressionDoesNotPay) {
   }
 }
 
+// With delta_integers, INT32 and INT64 chunks without a dictionary (it did not pay off) are
+// DELTA_BINARY_PACKED: sorted keys take a few bits a value. Columns that keep their
+// dictionary, and columns given an encoding, are as before; without the option it is PLAIN.
+TEST(Writer, IntegersWithoutADictionaryAreDeltaEncoded) {
+  using P = PhysicalType;
+  Schema schema{{Col("key", P::kInt64, false), Col("key32", P::kInt32, true),
+                 Col("few", P::kInt64, false), Col("asked", P::kInt64, false)}};
+  BatchBuilder key(ValueType::kInt64), key32(ValueType::kInt32), few(ValueType::kInt64),
+      asked(ValueType::kInt64);
+  constexpr int kRows = 60000;
+  for (int i = 0; i < kRows; ++i) {
+    key.I64(1000000007LL + i * 3 + i % 2);
+    if (i % 9 == 4) {
+      key32.Null();
+    } else {
+      key32.I32(i * 5);
+    }
+    few.I64(i % 10);
+    asked.I64(i * 7LL);
+  }
+  const std::vector<ColumnBatch> cols{key.Build(), key32.Build(), few.Build(), asked.Build()};
+  for (bool delta : {true, false}) {
+    WriterOptions o;
+    o.delta_integers = delta;
+    o.column_encodings["asked"] = Encoding::kPlain;
+    const std::string bytes = WriteFile(schema, {cols}, o);
+    auto file = FileReader::Open(MakeMemorySource(bytes));
+    const auto& chunks = file->metadata().row_groups.at(0).columns;
+    auto has = [&](int c, Encoding e) {
+      const auto& enc = chunks[c].encodings;
+      return std::find(enc.begin(), enc.end(), e) != enc.end();
+    };
+    const std::string what = delta ? "delta" : "plain";
+    for (int c : {0, 1}) {
+      EXPECT_EQ(has(c, Encoding::kDeltaBinaryPacked), delta) << what << " column " << c;
+      EXPECT_EQ(has(c, Encoding::kPlain), !delta) << what << " column " << c;
+      EXPECT_FALSE(has(c, Encoding::kRleDictionary)) << what << " column " << c;
+    }
+    if (delta) {
+      EXPECT_LT(chunks[0].uncompressed_size, kRows / 2) << "about 2 bits a value";
+    }
+    EXPECT_TRUE(has(2, Encoding::kRleDictionary)) << what;
+    EXPECT_FALSE(has(2, Encoding::kDeltaBinaryPacked)) << what;
+    EXPECT_TRUE(has(3, Encoding::kPlain)) << what;
+    EXPECT_FALSE(has(3, Encoding::kDeltaBinaryPacked)) << what;
+    EXPECT_EQ(file->metadata().version, delta ? 2 : 1) << what;
+    for (int c = 0; c < 4; ++c) ExpectSameBatch(cols[c], ReadWholeColumn(*file, c, 1000), what);
+  }
+}
+
 TEST(Writer, CutsRowGroupsBySize) {
   Schema schema{{Col("x", PhysicalType::kInt64, false)}};
   WriterOptions o;

@@ -225,12 +225,15 @@ FileWriter::Impl::Impl(Sink* sink, Schema schema, WriterOptions options)
   writers_.reserve(schema_.columns.size());
   for (const Column& c : schema_.columns) {
     plans_.push_back(MakeColumnPlan(c, StoredUnit(c)));
-    Encoding encoding = Encoding::kPlain;
+    const bool integer =
+        c.physical_type == PhysicalType::kInt32 || c.physical_type == PhysicalType::kInt64;
+    Encoding encoding =
+        options_.delta_integers && integer ? Encoding::kDeltaBinaryPacked : Encoding::kPlain;
     bool dictionary = options_.dictionary && c.physical_type != PhysicalType::kBoolean;
     if (auto it = options_.column_encodings.find(c.name); it != options_.column_encodings.end()) {
       dictionary =
           it->second == Encoding::kRleDictionary || it->second == Encoding::kPlainDictionary;
-      if (!dictionary) encoding = it->second;
+      encoding = dictionary ? Encoding::kPlain : it->second;
     }
     if (encoding != Encoding::kPlain) uses_v2_features_ = true;
     writers_.emplace_back(c, plans_.back(), options_, encoding, dictionary);
