@@ -184,8 +184,11 @@ struct AggregateSpec {
 // entries: no large table is ever grown and rehashed. A table counts as full once one more
 // chunk of new groups could take it past the threshold, a power of two: its key storage and
 // slots, which double, then never grow past the threshold's size.
+// Copies whose tables never filled are merged the same way when the others hold at least
+// kPartitionedMergeGroups groups in all; fewer are folded into the first copy's table.
 constexpr size_t kPartitions = 64;
 constexpr size_t kFlushThreshold = 1 << 15;
+constexpr size_t kPartitionedMergeGroups = 1 << 13;
 
 bool LocalTableFull(const GroupHashTable& table) {
   return table.size() + kVectorSize > kFlushThreshold;
@@ -645,6 +648,10 @@ class HashAggregate : public PhysicalOperator {
   // the partial aggregations of a parallel one, which CanMerge().
   void AllowFlush() { flush_ = true; }
   bool HasFlushed() const { return !flushed_.empty(); }
+  // Groups in the local table (not flushed).
+  size_t LocalGroups() const {
+    return sets_.empty() || !sets_[0].part ? 0 : GroupCount(*sets_[0].part);
+  }
 
   // Moves every group of the local table into the partitions' flushed lists and empties
   // the table, keeping its memory; the state rows stay where they are.
@@ -907,8 +914,12 @@ class ParallelAggregate : public PhysicalOperator {
       Run(std::move(tasks));
       tasks.clear();
       bool flushed = false;
-      for (auto& p : parts_) flushed = flushed || p->HasFlushed();
-      if (flushed) {
+      size_t others = 0;
+      for (size_t i = 0; i < parts_.size(); i++) {
+        flushed = flushed || parts_[i]->HasFlushed();
+        if (i > 0) others += parts_[i]->LocalGroups();
+      }
+      if (flushed || others >= kPartitionedMergeGroups) {
         std::vector<HashAggregate*> sources;
         for (auto& p : parts_) {
           sources.push_back(p.get());

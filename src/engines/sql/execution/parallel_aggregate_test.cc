@@ -95,6 +95,19 @@ TEST_F(ParallelAggregateTest, SplitPartialTablesMergePartitionByPartition) {
   EXPECT_EQ(last_merged_, 64u);  // the 3-thread run merged its 64 partitions one by one
 }
 
+TEST_F(ParallelAggregateTest, UnfilledTablesOfManyGroupsMergePartitionByPartition) {
+  // 14,000 groups: no copy's table fills, but the second copy's groups are too many to fold
+  // into the first's on one thread. 700 groups are.
+  std::string many = "SELECT k, id % 2000, count(*), sum(id) FROM f GROUP BY 1, 2 ORDER BY 1, 2";
+  std::vector<std::string> serial = SerialRowsMatchedBy(many, {2});
+  ASSERT_EQ(serial.size(), 14000u);
+  EXPECT_EQ(serial[0], "0|0|24|3660000");
+  EXPECT_EQ(last_merged_, 64u);
+  std::string few = "SELECT k, id % 100, count(*), sum(id) FROM f GROUP BY 1, 2 ORDER BY 1, 2";
+  EXPECT_EQ(SerialRowsMatchedBy(few, {2}).size(), 700u);
+  EXPECT_EQ(last_merged_, 0u);
+}
+
 TEST_F(ParallelAggregateTest, ResultChunksAreSizedToTheirRows) {
   // 280,000 groups merged in 64 partitions of about 4,400: the result chunks take the groups
   // of several partitions each, and none has room for more rows than it holds.
