@@ -181,13 +181,6 @@ void GroupHashTable::KeepStrings(std::vector<Vector>& keys) {
   }
 }
 
-void GroupHashTable::Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const {
-  std::vector<uint64_t> hashes(count);
-  Hash(keys, count, hashes.data());
-  for (size_t i = 0; i < count; i++)
-    group_ids[i] = FindRow(keys, i, static_cast<uint32_t>(hashes[i]));
-}
-
 uint32_t GroupHashTable::FindRow(const std::vector<Vector>& keys, size_t row, uint32_t tag) const {
   for (size_t p = tag & mask_;; p = (p + 1) & mask_) {
     const Slot& s = slots_[p];

@@ -24,10 +24,8 @@ class GroupHashTable {
   // trusted: a key given another tag than its own is not found.
   void FindOrCreate(std::vector<Vector>& keys, size_t count, const uint32_t* tags,
                     uint32_t* group_ids);
-  // Finds existing groups only; writes UINT32_MAX where the key is absent.
-  void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
-  // The group of row `row` of `keys`, whose tag (the low 32 bits of its Hash) is `tag`, or
-  // UINT32_MAX.
+  // Finds an existing group only: the group of row `row` of `keys`, whose tag (the low 32
+  // bits of its Hash) is `tag`, or UINT32_MAX when the key is absent.
   uint32_t FindRow(const std::vector<Vector>& keys, size_t row, uint32_t tag) const;
   // hashes[i] = the hash of row i of `keys` (flat vectors), i < count: its low 32 bits are
   // the row's tag; its other bits are free to split rows between tables.
