@@ -12,6 +12,18 @@
 #include "engines/sql/formats/parquet/value_encoder.h"
 
 namespace sql::parquet {
+namespace {
+
+// Raw page bytes a chunk's codec choice is made on, when the chunk has that many.
+constexpr int64_t kCodecSampleBytes = 1 << 20;
+
+}  // namespace
+
+void ColumnChunkWriter::ResetCodec() {
+  codec_ = options_.codec;
+  // Nothing to decide when every chunk is compressed, or none.
+  codec_decided_ = codec_ == Codec::kUncompressed || options_.min_compression_saving == 0;
+}
 
 ColumnChunkWriter::ColumnChunkWriter(const Column& column, const ColumnPlan& plan,
                                      const WriterOptions& options, Encoding encoding,
@@ -24,6 +36,7 @@ ColumnChunkWriter::ColumnChunkWriter(const Column& column, const ColumnPlan& pla
       dictionary_mode_(use_dictionary),
       may_drop_dictionary_(!options.column_encodings.contains(column.name)),
       dictionary_(plan.physical) {
+  ResetCodec();
   pending_values_.Reset(plan.physical_value_type);
   pending_values_.offsets.push_back(0);
 }
@@ -111,15 +124,58 @@ int64_t ColumnChunkWriter::PendingBytes() const {
 }
 
 int64_t ColumnChunkWriter::buffered_bytes() const {
-  return uncompressed_total_ + PendingBytes() + (use_dictionary_ ? dictionary_.plain_bytes() : 0);
+  return uncompressed_total_ + held_raw_ + PendingBytes() +
+         (use_dictionary_ ? dictionary_.plain_bytes() : 0);
 }
 
-void ColumnChunkWriter::AddPage(const format::PageHeader& header, const std::string& body,
+void ColumnChunkWriter::AddPage(format::PageHeader header, const std::string& body,
                                 int64_t uncompressed_size, std::string* out) {
+  if (uncompressed_size > std::numeric_limits<int32_t>::max() ||
+      body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    throw ParquetError("column '" + column_.name + "': a page would exceed 2 GiB");
+  }
+  header.uncompressed_page_size = static_cast<int32_t>(uncompressed_size);
+  header.compressed_page_size = static_cast<int32_t>(body.size());
+  if (header.data_page_header_v2)
+    header.data_page_header_v2->is_compressed = codec_ != Codec::kUncompressed;
   const std::string h = format::SerializePageHeader(header);
   out->append(h);
   out->append(body);
   uncompressed_total_ += static_cast<int64_t>(h.size()) + uncompressed_size;
+}
+
+std::string ColumnChunkWriter::Compressed(const std::string& raw, size_t levels) const {
+  std::string body(raw, 0, levels);
+  Compress(options_.codec, options_.compression_level, std::string_view(raw).substr(levels), &body);
+  return body;
+}
+
+void ColumnChunkWriter::AddDataPage(format::PageHeader header, std::string raw, size_t levels) {
+  const auto size = static_cast<int64_t>(raw.size());
+  if (codec_decided_) {
+    AddPage(std::move(header), codec_ == Codec::kUncompressed ? raw : Compressed(raw, levels), size,
+            &pages_);
+    return;
+  }
+  std::string compressed = Compressed(raw, levels);
+  held_raw_ += size;
+  held_compressed_ += static_cast<int64_t>(compressed.size());
+  held_.push_back({std::move(header), std::move(raw), std::move(compressed)});
+  if (held_raw_ >= kCodecSampleBytes) DecideCodec(0, 0);
+}
+
+void ColumnChunkWriter::DecideCodec(int64_t extra_raw, int64_t extra_compressed) {
+  const auto raw = static_cast<double>(held_raw_ + extra_raw);
+  const auto compressed = static_cast<double>(held_compressed_ + extra_compressed);
+  if (compressed > raw * (1 - options_.min_compression_saving)) codec_ = Codec::kUncompressed;
+  for (HeldPage& p : held_) {
+    AddPage(std::move(p.header), codec_ == Codec::kUncompressed ? p.raw : p.compressed,
+            static_cast<int64_t>(p.raw.size()), &pages_);
+  }
+  held_.clear();
+  held_raw_ = 0;
+  held_compressed_ = 0;
+  codec_decided_ = true;
 }
 
 bool ColumnChunkWriter::DictionaryPays() const {
@@ -174,43 +230,33 @@ void ColumnChunkWriter::FlushPage() {
   if (column_.nullable) RleEncode(pending_levels_.data(), pending_levels_.size(), 1, &levels);
 
   format::PageHeader h;
-  std::string body;
-  int64_t uncompressed;
+  std::string raw;
+  size_t levels_size = 0;  // v2 levels, never compressed
   if (options_.page_version == PageVersion::kV1) {
-    std::string raw;
     if (column_.nullable) {
       AppendLE(static_cast<uint32_t>(levels.size()), &raw);
       raw.append(levels);
     }
     raw.append(values);
-    Compress(options_.codec, options_.compression_level, raw, &body);
-    uncompressed = static_cast<int64_t>(raw.size());
     h.type = format::kDataPage;
     h.data_page_header = format::DataPageHeader{
         static_cast<int32_t>(pending_rows_), static_cast<int32_t>(encoding),
         static_cast<int32_t>(Encoding::kRle), static_cast<int32_t>(Encoding::kRle)};
   } else {
-    body = levels;
-    Compress(options_.codec, options_.compression_level, values, &body);
-    uncompressed = static_cast<int64_t>(levels.size() + values.size());
+    levels_size = levels.size();
+    raw = std::move(levels);
+    raw.append(values);
     h.type = format::kDataPageV2;
     format::DataPageHeaderV2 d;
     d.num_values = static_cast<int32_t>(pending_rows_);
     d.num_nulls = static_cast<int32_t>(pending_rows_ - non_null);
     d.num_rows = static_cast<int32_t>(pending_rows_);
     d.encoding = static_cast<int32_t>(encoding);
-    d.definition_levels_byte_length = static_cast<int32_t>(levels.size());
+    d.definition_levels_byte_length = static_cast<int32_t>(levels_size);
     d.repetition_levels_byte_length = 0;
-    d.is_compressed = options_.codec != Codec::kUncompressed;
     h.data_page_header_v2 = d;
   }
-  if (uncompressed > std::numeric_limits<int32_t>::max() ||
-      body.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    throw ParquetError("column '" + column_.name + "': a data page would exceed 2 GiB");
-  }
-  h.uncompressed_page_size = static_cast<int32_t>(uncompressed);
-  h.compressed_page_size = static_cast<int32_t>(body.size());
-  AddPage(h, body, uncompressed, &pages_);
+  AddDataPage(std::move(h), std::move(raw), levels_size);
   encodings_.insert(static_cast<int32_t>(encoding));
   if (column_.nullable) encodings_.insert(static_cast<int32_t>(Encoding::kRle));
 
@@ -229,25 +275,29 @@ ColumnChunkWriter::Chunk ColumnChunkWriter::Finish(format::Statistics statistics
   if (dictionary_written_) {
     std::string raw;
     EncodeValues(Encoding::kPlain, plan_.physical, dictionary_.values(), dictionary_.size(), &raw);
-    std::string body;
-    Compress(options_.codec, options_.compression_level, raw, &body);
+    std::string compressed;
+    if (codec_ != Codec::kUncompressed) compressed = Compressed(raw, 0);
+    // The dictionary page counts towards the chunk's codec choice when it is still open.
+    if (!codec_decided_) {
+      DecideCodec(static_cast<int64_t>(raw.size()), static_cast<int64_t>(compressed.size()));
+    }
     format::PageHeader h;
     h.type = format::kDictionaryPage;
-    h.uncompressed_page_size = static_cast<int32_t>(raw.size());
-    h.compressed_page_size = static_cast<int32_t>(body.size());
     h.dictionary_page_header =
         format::DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()),
                                      static_cast<int32_t>(Encoding::kPlain), std::nullopt};
-    AddPage(h, body, static_cast<int64_t>(raw.size()), &chunk.bytes);
+    AddPage(std::move(h), codec_ == Codec::kUncompressed ? raw : compressed,
+            static_cast<int64_t>(raw.size()), &chunk.bytes);
     m.dictionary_page_offset = 0;
     encodings_.insert(static_cast<int32_t>(Encoding::kPlain));
   }
+  if (!codec_decided_) DecideCodec(0, 0);
   m.data_page_offset = static_cast<int64_t>(chunk.bytes.size());
   chunk.bytes.append(pages_);
   m.type = static_cast<int32_t>(plan_.physical);
   m.encodings.assign(encodings_.begin(), encodings_.end());
   m.path_in_schema = {column_.name};
-  m.codec = static_cast<int32_t>(options_.codec);
+  m.codec = static_cast<int32_t>(codec_);
   m.num_values = rows_;
   m.total_uncompressed_size = uncompressed_total_;
   m.total_compressed_size = static_cast<int64_t>(chunk.bytes.size());
@@ -260,6 +310,7 @@ ColumnChunkWriter::Chunk ColumnChunkWriter::Finish(format::Statistics statistics
   dictionary_.Clear();
   dictionary_mode_ = use_dictionary_;
   dictionary_written_ = false;
+  ResetCodec();
   return chunk;
 }
 

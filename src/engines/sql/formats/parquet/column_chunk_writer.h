@@ -4,7 +4,9 @@
 // column's value encoding (from the first page when the dictionary does not pay off, unless
 // the column asked for dictionary encoding), cuts a page (v1 or v2, compressed) whenever the
 // buffered page reaches the size limit, and on Finish emits the dictionary page and data
-// pages with the chunk's metadata. One thread.
+// pages with the chunk's metadata. The chunk's first pages are held both compressed and not
+// until about a megabyte tells whether compression pays (WriterOptions::
+// min_compression_saving); the chunk is then compressed or not as a whole. One thread.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +52,17 @@ class ColumnChunkWriter {
   // (no page has used the dictionary yet).
   void AbandonDictionary();
   void FlushPage();
-  void AddPage(const format::PageHeader& header, const std::string& body, int64_t uncompressed_size,
+  // Emits a page, or holds it while the chunk's codec is undecided. `raw` is the page body
+  // uncompressed; `levels` of its first bytes are v2 levels, never compressed.
+  void AddDataPage(format::PageHeader header, std::string raw, size_t levels);
+  // The page's body under the chunk's codec.
+  std::string Compressed(const std::string& raw, size_t levels) const;
+  // Settles the chunk's codec from the pages held (and `extra_*` bytes not held, the
+  // dictionary page's) and emits the held pages.
+  void DecideCodec(int64_t extra_raw, int64_t extra_compressed);
+  // Starts a chunk's codec choice over.
+  void ResetCodec();
+  void AddPage(format::PageHeader header, const std::string& body, int64_t uncompressed_size,
                std::string* out);
 
   Column column_;
@@ -68,6 +80,18 @@ class ColumnChunkWriter {
   int64_t pending_value_count_ = 0;
   std::vector<uint8_t> pending_levels_;
   int64_t pending_rows_ = 0;
+
+  // A data page held while the chunk's codec is undecided.
+  struct HeldPage {
+    format::PageHeader header;
+    std::string raw;
+    std::string compressed;
+  };
+  Codec codec_;  // the chunk's codec, once decided
+  bool codec_decided_;
+  std::vector<HeldPage> held_;
+  int64_t held_raw_ = 0;
+  int64_t held_compressed_ = 0;
 
   std::string pages_;
   int64_t rows_ = 0;

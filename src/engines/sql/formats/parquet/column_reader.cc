@@ -72,6 +72,7 @@ struct ColumnReader::Impl {
   void SetupValues(int32_t encoding, const uint8_t* data, size_t size, int64_t num_values);
   void DecodeLevels(int64_t n, uint8_t* out);
   void DecodeDense(int64_t n, ColumnBatch* out, int64_t pos);
+  bool DecodeSelected(int64_t n, const uint32_t* idx, size_t count, ColumnBatch* out, int64_t pos);
   void Scatter(ColumnBatch* out, int64_t pos, const uint8_t* valid, int64_t rows, int64_t dense);
   void MaterializeIndices(ColumnBatch* out, int64_t batch_rows, int64_t rows);
   [[noreturn]] void Corrupt(const std::string& why) const {
@@ -387,6 +388,14 @@ void ColumnReader::Impl::DecodeDense(int64_t n, ColumnBatch* out, int64_t pos) {
   }
 }
 
+// Like ValueDecoder::DecodeSelected, for a page whose values need no conversion and are not
+// dictionary indices; false (nothing consumed) otherwise.
+bool ColumnReader::Impl::DecodeSelected(int64_t n, const uint32_t* idx, size_t count,
+                                        ColumnBatch* out, int64_t pos) {
+  return !page_uses_dictionary && chunk.plan.conversion == Conversion::kNone &&
+         values->DecodeSelected(n, idx, count, out, pos);
+}
+
 void ColumnReader::Impl::Scatter(ColumnBatch* out, int64_t pos, const uint8_t* valid, int64_t rows,
                                  int64_t dense) {
   switch (out->type) {
@@ -483,8 +492,7 @@ void ColumnReader::Impl::StartBatch(int64_t n, ColumnBatch* out, bool as_indices
 }
 
 // Completes a batch of `n` delivered rows, `nulls` of them null, begun by StartBatch.
-void ColumnReader::Impl::FinishBatch(int64_t n, int64_t nulls, ColumnBatch* out,
-                                     bool as_indices) {
+void ColumnReader::Impl::FinishBatch(int64_t n, int64_t nulls, ColumnBatch* out, bool as_indices) {
   if (as_indices && n > 0) out->dictionary = dictionary;
   if (as_indices && n == 0) SizeBatch(chunk.plan.value_type, 0, out);
   out->num_rows = n;
@@ -523,6 +531,7 @@ void ColumnReader::Impl::SkipDense(int64_t n) {
     dictionary_values->SkipIndices(n);
     return;
   }
+  if (DecodeSelected(n, nullptr, 0, nullptr, 0)) return;
   segment.Reset(chunk.plan.value_type);
   SizeBatch(chunk.plan.value_type, n, &segment);
   DecodeDense(n, &segment, 0);
@@ -586,7 +595,7 @@ int64_t ColumnReader::Impl::ReadSelected(int64_t rows, const uint32_t* sel, int6
         segment_indices.resize(static_cast<size_t>(values));
       }
       if (!as_indices) GatherDictionary(*dictionary, segment_indices.data(), picked.size(), out, j);
-    } else {
+    } else if (!DecodeSelected(dense, picked.data(), picked.size(), out, j)) {
       segment.Reset(type);
       SizeBatch(type, dense, &segment);
       DecodeDense(dense, &segment, 0);

@@ -1,5 +1,5 @@
 // Tests of the low layers: bit packing, the RLE/bit-packed hybrid, DELTA_BINARY_PACKED, the
-// Thrift compact protocol and the page codecs.
+// Thrift compact protocol, the page codecs and picking values out of PLAIN pages.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -15,6 +15,7 @@
 #include "engines/sql/formats/parquet/parquet_error.h"
 #include "engines/sql/formats/parquet/rle_decoder.h"
 #include "engines/sql/formats/parquet/thrift_compact.h"
+#include "engines/sql/formats/parquet/value_decoder.h"
 
 namespace sql::parquet {
 namespace {
@@ -212,6 +213,41 @@ TEST(DeltaBinaryPacked, RejectsCorruptHeaders) {
   d.Reset(U8(many), many.size(), 1000);
   int64_t out[2];
   EXPECT_THROW(d.Get(out, 2), ParquetError);  // blocks missing
+}
+
+// PLAIN fixed-width values are picked out of the page where they lie: DecodeSelected writes
+// only the chosen values, after those written already, consumes the values it passed over
+// (the next Decode goes on after them), and skips with no values asked for; a page that
+// ends early is an error. Other encodings decline, consuming nothing.
+TEST(PlainValues, DecodeSelectedPicksValuesOutOfThePage) {
+  std::vector<double> values(100);
+  for (size_t i = 0; i < values.size(); ++i) values[i] = 0.5 + static_cast<double>(i);
+  std::string page(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(double));
+  auto decoder =
+      MakeValueDecoder(Encoding::kPlain, PhysicalType::kDouble, 0, U8(page), page.size(), 100);
+  ColumnBatch out;
+  out.Reset(ValueType::kDouble);
+  out.f64.assign(6, -1.0);
+  const uint32_t picked[] = {0, 7, 39};
+  ASSERT_TRUE(decoder->DecodeSelected(40, picked, 3, &out, 1));
+  EXPECT_EQ(std::vector<double>(out.f64.begin(), out.f64.end()),
+            (std::vector<double>{-1.0, 0.5, 7.5, 39.5, -1.0, -1.0}));
+  ASSERT_TRUE(decoder->DecodeSelected(10, nullptr, 0, nullptr, 0));  // rows 40..49 skipped
+  decoder->Decode(2, &out, 4);
+  EXPECT_EQ(out.f64[4], 50.5);
+  EXPECT_EQ(out.f64[5], 51.5);
+  const uint32_t last[] = {47};
+  EXPECT_THROW(decoder->DecodeSelected(49, last, 1, &out, 0), ParquetError);  // 48 left
+
+  const std::string rle_bools("\x02\x00\x00\x00\x10\x01", 6);  // RLE: eight trues
+  auto bools = MakeValueDecoder(Encoding::kRle, PhysicalType::kBoolean, 0, U8(rle_bools),
+                                rle_bools.size(), 8);
+  ColumnBatch b;
+  b.Reset(ValueType::kBool);
+  b.bools.assign(8, 0);
+  EXPECT_FALSE(bools->DecodeSelected(4, picked, 1, &b, 0));
+  bools->Decode(8, &b, 0);  // nothing was consumed
+  EXPECT_EQ(std::vector<uint8_t>(b.bools.begin(), b.bools.end()), std::vector<uint8_t>(8, 1));
 }
 
 TEST(Thrift, RoundTripsPageHeaderAndSkipsUnknownFields) {

@@ -594,6 +594,114 @@ TEST(Writer, DropsDictionariesThatDoNotPayOff) {
   }
 }
 
+// A chunk whose pages compress by less than min_compression_saving is written UNCOMPRESSED,
+// decided on its first megabyte of pages (random integers, 1.2 MB: eight pages held, the
+// ninth written after the choice) or on the whole chunk with its dictionary page (random
+// words, a dictionary chunk smaller than that); text that compresses stays SNAPPY. Pages v1
+// and v2 read back exactly either way, and with the option at 0 every chunk is SNAPPY.
+TEST(Writer, WritesChunksUncompressedWhenCompressionDoesNotPay) {
+  using P = PhysicalType;
+  Schema schema{{Col("noise", P::kInt64, true),
+                 Col("text", P::kByteArray, false, LogicalType::Of(LogicalKind::kString)),
+                 Col("words", P::kByteArray, false, LogicalType::Of(LogicalKind::kString))}};
+  std::mt19937_64 rng(7);
+  std::vector<std::string> words;
+  for (int i = 0; i < 1000; ++i) {
+    std::string w(12, ' ');
+    for (char& ch : w) ch = static_cast<char>(rng());
+    words.push_back(w);
+  }
+  BatchBuilder noise(ValueType::kInt64), text(ValueType::kBinary), word(ValueType::kBinary);
+  constexpr int kRows = 160000;
+  for (int i = 0; i < kRows; ++i) {
+    if (i % 16 == 5) {
+      noise.Null();
+    } else {
+      noise.I64(static_cast<int64_t>(rng()));
+    }
+    text.Bytes("carefully final deposits detect slyly " + std::to_string(i));
+    word.Bytes(words[rng() % words.size()]);
+  }
+  const std::vector<ColumnBatch> cols{noise.Build(), text.Build(), word.Build()};
+  for (PageVersion version : {PageVersion::kV1, PageVersion::kV2}) {
+    for (double saving : {0.05, 0.0}) {
+      WriterOptions o;
+      o.page_version = version;
+      o.data_page_bytes = 128 << 10;
+      o.min_compression_saving = saving;
+      const std::string bytes = WriteFile(schema, {cols}, o);
+      auto file = FileReader::Open(MakeMemorySource(bytes));
+      ASSERT_EQ(file->metadata().row_groups.size(), 1u);
+      const auto& chunks = file->metadata().row_groups[0].columns;
+      const std::string what = std::string(version == PageVersion::kV1 ? "v1" : "v2") + " saving " +
+                               std::to_string(saving);
+      const Codec dropped = saving > 0 ? Codec::kUncompressed : Codec::kSnappy;
+      EXPECT_EQ(chunks[0].codec, dropped) << what;
+      EXPECT_EQ(chunks[1].codec, Codec::kSnappy) << what;
+      EXPECT_EQ(chunks[2].codec, dropped) << what;
+      EXPECT_TRUE(std::find(chunks[2].encodings.begin(), chunks[2].encodings.end(),
+                            Encoding::kRleDictionary) != chunks[2].encodings.end())
+          << what;
+      EXPECT_LT(chunks[1].compressed_size, chunks[1].uncompressed_size / 2) << what;
+      if (saving > 0) {
+        EXPECT_EQ(chunks[0].compressed_size, chunks[0].uncompressed_size) << what;
+        EXPECT_EQ(chunks[2].compressed_size, chunks[2].uncompressed_size) << what;
+      }
+      for (int c = 0; c < 3; ++c) ExpectSameBatch(cols[c], ReadWholeColumn(*file, c, 4096), what);
+    }
+  }
+}
+
+// With delta_integers, INT32 and INT64 chunks without a dictionary (it did not pay off) are
+// DELTA_BINARY_PACKED: sorted keys take a few bits a value. Columns that keep their
+// dictionary, and columns given an encoding, are as before; without the option it is PLAIN.
+TEST(Writer, IntegersWithoutADictionaryAreDeltaEncoded) {
+  using P = PhysicalType;
+  Schema schema{{Col("key", P::kInt64, false), Col("key32", P::kInt32, true),
+                 Col("few", P::kInt64, false), Col("asked", P::kInt64, false)}};
+  BatchBuilder key(ValueType::kInt64), key32(ValueType::kInt32), few(ValueType::kInt64),
+      asked(ValueType::kInt64);
+  constexpr int kRows = 60000;
+  for (int i = 0; i < kRows; ++i) {
+    key.I64(1000000007LL + i * 3 + i % 2);
+    if (i % 9 == 4) {
+      key32.Null();
+    } else {
+      key32.I32(i * 5);
+    }
+    few.I64(i % 10);
+    asked.I64(i * 7LL);
+  }
+  const std::vector<ColumnBatch> cols{key.Build(), key32.Build(), few.Build(), asked.Build()};
+  for (bool delta : {true, false}) {
+    WriterOptions o;
+    o.delta_integers = delta;
+    o.column_encodings["asked"] = Encoding::kPlain;
+    const std::string bytes = WriteFile(schema, {cols}, o);
+    auto file = FileReader::Open(MakeMemorySource(bytes));
+    const auto& chunks = file->metadata().row_groups.at(0).columns;
+    auto has = [&](int c, Encoding e) {
+      const auto& enc = chunks[c].encodings;
+      return std::find(enc.begin(), enc.end(), e) != enc.end();
+    };
+    const std::string what = delta ? "delta" : "plain";
+    for (int c : {0, 1}) {
+      EXPECT_EQ(has(c, Encoding::kDeltaBinaryPacked), delta) << what << " column " << c;
+      EXPECT_EQ(has(c, Encoding::kPlain), !delta) << what << " column " << c;
+      EXPECT_FALSE(has(c, Encoding::kRleDictionary)) << what << " column " << c;
+    }
+    if (delta) {
+      EXPECT_LT(chunks[0].uncompressed_size, kRows / 2) << "about 2 bits a value";
+    }
+    EXPECT_TRUE(has(2, Encoding::kRleDictionary)) << what;
+    EXPECT_FALSE(has(2, Encoding::kDeltaBinaryPacked)) << what;
+    EXPECT_TRUE(has(3, Encoding::kPlain)) << what;
+    EXPECT_FALSE(has(3, Encoding::kDeltaBinaryPacked)) << what;
+    EXPECT_EQ(file->metadata().version, delta ? 2 : 1) << what;
+    for (int c = 0; c < 4; ++c) ExpectSameBatch(cols[c], ReadWholeColumn(*file, c, 1000), what);
+  }
+}
+
 TEST(Writer, CutsRowGroupsBySize) {
   Schema schema{{Col("x", PhysicalType::kInt64, false)}};
   WriterOptions o;
@@ -672,6 +780,9 @@ TEST(Writer, RejectsInvalidSchemasAndOptions) {
   EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true)}}, o), ParquetError);
   o.column_encodings = {{"missing", Encoding::kPlain}};
   EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true)}}, o), ParquetError);
+  WriterOptions saving;
+  saving.min_compression_saving = 1.5;
+  EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true)}}, saving), ParquetError);
   WriterOptions brotli;
   brotli.codec = Codec::kBrotli;
   EXPECT_THROW(make(Schema{{Col("a", P::kInt32, true)}}, brotli), ParquetUnsupportedError);

@@ -204,6 +204,9 @@ FileWriter::Impl::Impl(Sink* sink, Schema schema, WriterOptions options)
       options_.dictionary_page_bytes <= 0 || options_.max_row_group_rows < 0) {
     throw ParquetError("writer size limits must be positive");
   }
+  if (!(options_.min_compression_saving >= 0 && options_.min_compression_saving <= 1)) {
+    throw ParquetError("min_compression_saving must be between 0 and 1");
+  }
   std::set<std::string> names;
   for (const Column& c : schema_.columns) {
     ValidateColumn(c);
@@ -222,12 +225,15 @@ FileWriter::Impl::Impl(Sink* sink, Schema schema, WriterOptions options)
   writers_.reserve(schema_.columns.size());
   for (const Column& c : schema_.columns) {
     plans_.push_back(MakeColumnPlan(c, StoredUnit(c)));
-    Encoding encoding = Encoding::kPlain;
+    const bool integer =
+        c.physical_type == PhysicalType::kInt32 || c.physical_type == PhysicalType::kInt64;
+    Encoding encoding =
+        options_.delta_integers && integer ? Encoding::kDeltaBinaryPacked : Encoding::kPlain;
     bool dictionary = options_.dictionary && c.physical_type != PhysicalType::kBoolean;
     if (auto it = options_.column_encodings.find(c.name); it != options_.column_encodings.end()) {
       dictionary =
           it->second == Encoding::kRleDictionary || it->second == Encoding::kPlainDictionary;
-      if (!dictionary) encoding = it->second;
+      encoding = dictionary ? Encoding::kPlain : it->second;
     }
     if (encoding != Encoding::kPlain) uses_v2_features_ = true;
     writers_.emplace_back(c, plans_.back(), options_, encoding, dictionary);

@@ -41,6 +41,16 @@ struct WriterOptions {
   int64_t data_page_bytes = 1 << 20;
   bool dictionary = true;
   int64_t dictionary_page_bytes = 1 << 20;  // past this a chunk falls back to PLAIN
+  // A column chunk whose first pages (about a megabyte, or the whole chunk when smaller)
+  // shrink by less than this fraction under `codec` is written UNCOMPRESSED instead (the
+  // codec is chosen per chunk): undoing a compression that saves so little costs a reader
+  // more than the bytes it saves. 0 compresses every chunk; at most 1.
+  double min_compression_saving = 0;
+  // INT32 and INT64 values that are not dictionary-encoded (the chunk's dictionary did not
+  // pay off, or filled up) are written DELTA_BINARY_PACKED instead of PLAIN, as parquet-mr's
+  // v2 writer does: sorted keys then take a few bits a value. Columns given an encoding in
+  // column_encodings keep it.
+  bool delta_integers = false;
   // Per-column value encoding, overriding dictionary + PLAIN: kPlain, kRle (BOOLEAN),
   // kDeltaBinaryPacked (INT32, INT64), kDeltaLengthByteArray (BYTE_ARRAY), kDeltaByteArray
   // (BYTE_ARRAY, FIXED_LEN_BYTE_ARRAY), kByteStreamSplit (INT32, INT64, FLOAT, DOUBLE,

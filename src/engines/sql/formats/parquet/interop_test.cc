@@ -397,14 +397,18 @@ TEST_F(Interop, DuckDbReadsWhatWeWrite) {
       Env("PARQUET_INTEROP_NODE").empty() ? "node" : Env("PARQUET_INTEROP_NODE");
   int index = 0;
   for (PageVersion version : {PageVersion::kV1, PageVersion::kV2}) {
-    for (const std::string encodings : {"dict", "plain", "delta", "bss"}) {
-      const Codec codec = codecs[index++ % 5];
+    // "ctas": the options CTAS writes with (chunks uncompressed where SNAPPY saves little,
+    // integers without a dictionary DELTA_BINARY_PACKED).
+    for (const std::string encodings : {"dict", "plain", "delta", "bss", "ctas"}) {
+      const Codec codec = encodings == "ctas" ? Codec::kSnappy : codecs[index++ % 5];
       WriterOptions o;
       o.codec = codec;
       o.page_version = version;
       o.max_row_group_rows = 700;
       o.data_page_bytes = 2000;
-      o.dictionary = encodings == "dict";
+      o.dictionary = encodings == "dict" || encodings == "ctas";
+      o.min_compression_saving = encodings == "ctas" ? 0.3 : 0;
+      o.delta_integers = encodings == "ctas";
       for (const Column& c : schema.columns) {
         const PhysicalType p = c.physical_type;
         if (encodings == "delta") {

@@ -33,7 +33,7 @@ double* ArrayOf<double>(ColumnBatch* b) {
   return b->f64.data();
 }
 
-// PLAIN INT32, INT64, FLOAT, DOUBLE: a memcpy.
+// PLAIN INT32, INT64, FLOAT, DOUBLE: a memcpy, or a gather of the values asked for.
 template <typename T>
 class PlainFixedDecoder : public ValueDecoder {
  public:
@@ -42,6 +42,16 @@ class PlainFixedDecoder : public ValueDecoder {
     if (n == 0) return;
     const uint8_t* src = in_.Take(static_cast<size_t>(n) * sizeof(T));
     std::memcpy(ArrayOf<T>(out) + pos, src, static_cast<size_t>(n) * sizeof(T));
+  }
+  bool DecodeSelected(int64_t n, const uint32_t* idx, size_t count, ColumnBatch* out,
+                      int64_t pos) override {
+    const uint8_t* src = in_.Take(static_cast<size_t>(n) * sizeof(T));
+    if (count == 0) return true;
+    T* dst = ArrayOf<T>(out) + pos;
+    for (size_t k = 0; k < count; ++k) {
+      std::memcpy(dst + k, src + size_t{idx[k]} * sizeof(T), sizeof(T));
+    }
+    return true;
   }
 
  private:

@@ -25,6 +25,16 @@ class ValueDecoder {
   // decoder appends to bytes and sets offsets[pos + 1 .. pos + n]. Throws ParquetError when
   // the page holds fewer values or is corrupt.
   virtual void Decode(int64_t n, ColumnBatch* out, int64_t pos) = 0;
+
+  // Passes over the next `n` values, writing only those at positions idx[0, count) among
+  // them (ascending, each below n) to positions [pos, pos + count) of `out`'s array, and
+  // returns true; the others are not decoded (`out` may be null when `count` is 0). Returns
+  // false, consuming nothing, when the encoding cannot pick values out without decoding
+  // them all. Throws ParquetError like Decode.
+  virtual bool DecodeSelected(int64_t /*n*/, const uint32_t* /*idx*/, size_t /*count*/,
+                              ColumnBatch* /*out*/, int64_t /*pos*/) {
+    return false;
+  }
 };
 
 // `max_values` bounds how many values the page can hold (its value count, nulls included).
