@@ -567,8 +567,10 @@ int64_t ColumnReader::Impl::ReadSelected(int64_t rows, const uint32_t* sel, int6
     picked.clear();
     if (dense == m) {
       // No nulls here: a row's value is at the row's own position.
-      std::memset(out->valid.data() + j, 1, static_cast<size_t>(j_end - j));
-      for (int64_t k = j; k < j_end; ++k) picked.push_back(static_cast<uint32_t>(sel[k] - pos));
+      for (int64_t k = j; k < j_end; ++k) {
+        out->valid[static_cast<size_t>(k)] = 1;
+        picked.push_back(static_cast<uint32_t>(sel[k] - pos));
+      }
     } else {
       int64_t row = 0;
       int64_t dense_pos = 0;
