@@ -1,7 +1,8 @@
 """Interleaved A/B of UniStudio binaries on the S3 PUT paths, for a shared machine where a
 quiet run (bench/s3/run.sh) is not to be had: each round runs every binary once, in turn, so
 they share the same background load. Per binary and round it prints the 4 KiB PUT rate with
-16 wrk clients, its p50, the CPU per request of the server and of wrk, and the 64 MiB PUT
+16 wrk clients, its p50, the CPU per request of the server and of wrk, the server's context
+switches per request (voluntary + involuntary, summed over its threads), and the 64 MiB PUT
 rate (curl, UNSIGNED-PAYLOAD) with the server's CPU per object.
 
 usage: python3 bench/s3/ab.py BINARY... [--rounds 3] [--seconds 6] [--large-count 6]
@@ -35,16 +36,33 @@ def children_cpu():
     return r.ru_utime + r.ru_stime
 
 
+def context_switches(pid):
+    """Context switches of every live thread of `pid` so far."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/status" % (pid, tid)) as f:
+                for line in f:
+                    if "ctxt_switches:" in line:
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass  # the thread exited
+    return total
+
+
 def small_puts(endpoint, pid, seconds):
     keys = ["/bench/small/%06d" % i for i in range(8000)]
     script = b.lua_requests(endpoint, "PUT", keys, 4096)
-    cpu, wrk_cpu, start = b.cpu_seconds(pid), children_cpu(), time.time()
+    cpu, wrk_cpu, switches = b.cpu_seconds(pid), children_cpu(), context_switches(pid)
+    start = time.time()
     r = b.run_wrk(endpoint, script, seconds)
     elapsed = time.time() - start
     requests = r["rps"] * elapsed
-    return "4 KiB PUT %5.0f req/s p50 %5.2f ms, CPU/req server %3.0f us wrk %3.0f us" % (
-        r["rps"], r["p50"], (b.cpu_seconds(pid) - cpu) * 1e6 / requests,
-        (children_cpu() - wrk_cpu) * 1e6 / requests)
+    return ("4 KiB PUT %5.0f req/s p50 %5.2f ms, CPU/req server %3.0f us wrk %3.0f us, "
+            "switches/req %.2f" % (
+                r["rps"], r["p50"], (b.cpu_seconds(pid) - cpu) * 1e6 / requests,
+                (children_cpu() - wrk_cpu) * 1e6 / requests,
+                (context_switches(pid) - switches) / requests))
 
 
 def large_puts(endpoint, pid, path, count):

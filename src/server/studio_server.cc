@@ -140,7 +140,12 @@ void StudioServer::Start() {
   hopts.address = m.options.listen_address;
   hopts.port = m.options.listen_port;
   m.http = std::make_unique<http::Server>(
-      hopts, [this](http::Request& req, http::ResponseWriter& res) { impl_->Route(req, res); });
+      hopts, [this](http::Request& req, http::ResponseWriter& res) { impl_->Route(req, res); },
+      [this](const std::shared_ptr<http::AsyncExchange>& exchange) {
+        // Reserved routes are served by Route only.
+        return !exchange->request().path.starts_with("/_") &&
+               impl_->dispatcher->HandleAsync(exchange);
+      });
   m.http->Start();
   m.sagemaker->set_endpoint_url(LocalUrl(m.options.listen_address, m.http->port()));
   m.mlflow->set_listen_url(LocalUrl(m.options.listen_address, m.http->port()));

@@ -48,35 +48,77 @@ void Sync(int fd) {
   }
 }
 
+// Waits for the commits of CommitAll.
+class Latch {
+ public:
+  explicit Latch(size_t count) : left_(count) {}
+  void CountDown() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (--left_ == 0) done_.notify_one();
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_.wait(lock, [this] { return left_ == 0; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable done_;
+  size_t left_;
+};
+
 }  // namespace
 
 Committer::Committer(meta::Store& meta, BlobFiles& files, size_t lanes)
-    : meta_(meta),
-      files_(files),
-      lanes_(std::max<size_t>(lanes, 1)),
-      lane_taken_(lanes_.size(), false) {}
+    : meta_(meta), files_(files), lanes_(std::max<size_t>(lanes, 1)) {
+  for (size_t i = 0; i < lanes_.size(); ++i) lane_threads_.emplace_back([this, i] { RunLane(i); });
+  metadata_thread_ = std::thread([this] { RunMetadata(); });
+}
 
 Committer::~Committer() {
-  SyncedBatch last;
-  for (Lane& lane : lanes_) {
-    if (lane.fd >= 0) SealPack(lane, last.sealed);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_lanes_ = true;
   }
-  if (last.sealed.empty() && candidates_.empty()) return;
-  RunTransaction({&last}, {});
+  lane_wake_.notify_all();
+  for (std::thread& t : lane_threads_) t.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_metadata_ = true;
+  }
+  metadata_wake_.notify_all();
+  metadata_thread_.join();
+  std::vector<std::unique_ptr<Batch>> last;
+  last.push_back(std::make_unique<Batch>());
+  for (Lane& lane : lanes_) {
+    if (lane.fd >= 0) SealPack(lane, last.front()->sealed);
+  }
+  if (last.front()->sealed.empty() && candidates_.empty()) return;
+  RunTransaction(last, {});
+}
+
+void Committer::Submit(CommitRequest* request, std::function<void()> done) {
+  std::vector<Item> items(1);
+  items[0].request = request;
+  items[0].done = std::move(done);
+  Enqueue(std::move(items));
 }
 
 void Committer::Commit(CommitRequest& request) {
-  Waiter w(&request);
-  Enqueue({&w});
+  CommitAll({&request});
   if (request.error) std::rethrow_exception(request.error);
 }
 
 void Committer::CommitAll(const std::vector<CommitRequest*>& requests) {
   if (requests.empty()) return;
-  std::deque<Waiter> waiters;  // not movable (condition variables): a deque keeps them put
-  std::vector<Waiter*> pointers;
-  for (CommitRequest* r : requests) pointers.push_back(&waiters.emplace_back(r));
-  Enqueue(pointers);
+  Latch latch(requests.size());
+  std::vector<Item> items(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    items[i].request = requests[i];
+    items[i].done = [&latch] { latch.CountDown(); };
+  }
+  Enqueue(std::move(items));
+  latch.Wait();
 }
 
 bool Committer::IsBusyPack(int64_t blob_id) const {
@@ -84,114 +126,86 @@ bool Committer::IsBusyPack(int64_t blob_id) const {
   return std::find(busy_packs_.begin(), busy_packs_.end(), blob_id) != busy_packs_.end();
 }
 
-void Committer::Waiter::Finish() {
-  std::lock_guard<std::mutex> lock(mu);
-  done = true;
-  wake.notify_one();
+void Committer::Enqueue(std::vector<Item> items) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (Item& item : items) queue_.push_back(std::move(item));
+  }
+  // Cheap when no lane waits (they are all writing): the queue is then taken as soon as one
+  // is done.
+  lane_wake_.notify_one();
 }
 
-void Committer::Waiter::Nudge() {
-  std::lock_guard<std::mutex> lock(mu);
-  nudged = true;
-  wake.notify_one();
-}
-
-bool Committer::Waiter::Wait() {
-  std::unique_lock<std::mutex> lock(mu);
-  wake.wait(lock, [this] { return done || nudged; });
-  nudged = false;
-  return done;
-}
-
-void Committer::Enqueue(const std::vector<Waiter*>& waiters) {
-  // A batch takes the whole lane queue, so all of `waiters` are done together, and a thread
-  // that takes a lane finds its own waiters in the batch.
-  Waiter* mine = waiters.front();
-  mine->waits = true;
+void Committer::RunLane(size_t index) {
+  Lane& lane = lanes_[index];
   std::unique_lock<std::mutex> lock(mu_);
-  for (Waiter* w : waiters) {
-    w->queued = true;
-    queue_.push_back(w);
-  }
-  size_t lane = lanes_.size();
-  bool nudged = false;
   while (true) {
-    if (mine->queued) {
-      // The lowest free lane, so that sequential commits keep to one pack. While another lane
-      // is busy, a free one is taken by a nudged waiter (a lane came free) or once enough
-      // requests wait for it: every extra fdatasync costs CPU, so it must carry a batch.
-      lane = static_cast<size_t>(std::find(lane_taken_.begin(), lane_taken_.end(), false) -
-                                 lane_taken_.begin());
-      bool idle = std::find(lane_taken_.begin(), lane_taken_.end(), true) == lane_taken_.end();
-      if (lane < lanes_.size() && (idle || nudged || queue_.size() >= kExtraLaneBatch)) break;
-    }
+    // Every extra fdatasync costs CPU, so while another lane is busy a free one starts only
+    // for a batch worth it.
+    lane_wake_.wait(lock, [this] {
+      return (!queue_.empty() && (writing_ == 0 || queue_.size() >= kExtraLaneBatch)) ||
+             (stop_lanes_ && queue_.empty());
+    });
+    if (queue_.empty()) break;
+    ++writing_;
+    if (writing_ > peak_lanes_.load()) peak_lanes_ = writing_;
+    auto batch = std::make_unique<Batch>();
+    batch->items.reserve(queue_.size());
+    for (Item& item : queue_) batch->items.push_back(std::move(item));
+    queue_.clear();
     lock.unlock();
-    if (mine->Wait()) return;
-    nudged = true;
+
+    WriteBatch(lane, *batch);
+
     lock.lock();
+    // Into the metadata queue before the lane takes more: a lane's batches commit in order.
+    synced_.push_back(std::move(batch));
+    --writing_;
+    metadata_wake_.notify_one();
+    // Requests that queued while this lane wrote may now start another lane (or wait for
+    // this one, which loops).
+    if (!queue_.empty()) lane_wake_.notify_one();
   }
-  lane_taken_[lane] = true;
-  size_t writing = static_cast<size_t>(std::count(lane_taken_.begin(), lane_taken_.end(), true));
-  if (writing > peak_lanes_.load()) peak_lanes_ = writing;
-  SyncedBatch batch;
-  batch.carrier = mine;
-  batch.waiters.assign(queue_.begin(), queue_.end());
-  for (Waiter* w : batch.waiters) w->queued = false;
-  queue_.clear();
-  lock.unlock();
-
-  WriteBatch(lanes_[lane], batch);
-
-  lock.lock();
-  // Into the metadata queue before the lane is free again: a lane's batches commit in order.
-  synced_.push_back(&batch);
-  lane_taken_[lane] = false;
-  if (!queue_.empty()) queue_.front()->Nudge();
-  CommitMetadata(mine, batch, lock);
 }
 
-void Committer::CommitMetadata(Waiter* mine, SyncedBatch& batch,
-                               std::unique_lock<std::mutex>& lock) {
-  while (batch.taken || transaction_running_) {
+void Committer::RunMetadata() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    metadata_wake_.wait(lock, [this] { return !synced_.empty() || stop_metadata_; });
+    if (synced_.empty()) break;
+    std::vector<std::unique_ptr<Batch>> batches;
+    batches.reserve(synced_.size());
+    for (auto& b : synced_) batches.push_back(std::move(b));
+    synced_.clear();
+    std::vector<int64_t> sealed;
+    for (const auto& b : batches) sealed.insert(sealed.end(), b->sealed.begin(), b->sealed.end());
+    // Packs sealed by these batches hold no body whose metadata commits later; the other busy
+    // packs may.
+    std::vector<int64_t> busy;
+    for (int64_t id : busy_packs_) {
+      if (std::find(sealed.begin(), sealed.end(), id) == sealed.end()) busy.push_back(id);
+    }
     lock.unlock();
-    if (mine->Wait()) return;
+
+    RunTransaction(batches, busy);
+
+    lock.lock();
+    std::erase_if(busy_packs_, [&](int64_t id) {
+      return std::find(sealed.begin(), sealed.end(), id) != sealed.end();
+    });
+    lock.unlock();
+    for (const auto& b : batches) {
+      for (Item& item : b->items) {
+        try {
+          item.done();
+        } catch (const std::exception& e) {
+          LOG_ERROR("commit completion failed", {{"error", e.what()}});
+        }
+      }
+    }
+    batches.clear();
     lock.lock();
   }
-  transaction_running_ = true;
-  std::vector<SyncedBatch*> batches(synced_.begin(), synced_.end());
-  synced_.clear();
-  std::vector<int64_t> sealed;
-  for (SyncedBatch* b : batches) {
-    b->taken = true;
-    sealed.insert(sealed.end(), b->sealed.begin(), b->sealed.end());
-  }
-  // Packs sealed by these batches hold no body whose metadata commits later; the other busy
-  // packs may.
-  std::vector<int64_t> busy;
-  for (int64_t id : busy_packs_) {
-    if (std::find(sealed.begin(), sealed.end(), id) == sealed.end()) busy.push_back(id);
-  }
-  lock.unlock();
-
-  RunTransaction(batches, busy);
-  std::vector<Waiter*> finish;
-  for (SyncedBatch* b : batches) {
-    for (Waiter* w : b->waiters) {
-      if (w->waits && w != mine) finish.push_back(w);
-    }
-  }
-  // The batches live on their carriers' stacks: not touched once their waiters are finished.
-  lock.lock();
-  std::erase_if(busy_packs_, [&](int64_t id) {
-    return std::find(sealed.begin(), sealed.end(), id) != sealed.end();
-  });
-  lock.unlock();
-  for (Waiter* w : finish) w->Finish();
-  lock.lock();
-  transaction_running_ = false;
-  // Only the carrier of the next batch wakes, to lead its transaction. Under the lock: a
-  // queued batch cannot be finished (and destroyed) meanwhile.
-  if (!synced_.empty()) synced_.front()->carrier->Nudge();
 }
 
 void Committer::OpenPack(Lane& lane) {
@@ -210,9 +224,9 @@ void Committer::SealPack(Lane& lane, std::vector<int64_t>& sealed) {
   sealed.push_back(lane.pack_id);
 }
 
-void Committer::WriteBatch(Lane& lane, SyncedBatch& batch) {
+void Committer::WriteBatch(Lane& lane, Batch& batch) {
   ++syncs_;
-  std::vector<Waiter*> written;
+  std::vector<Item*> written;
   // Payloads bound for the lane's pack from `pending_start` on, written in one call.
   std::vector<iovec> pending;
   uint64_t pending_start = 0;
@@ -225,10 +239,10 @@ void Committer::WriteBatch(Lane& lane, SyncedBatch& batch) {
   };
   bool dirty = false;  // the lane's pack has unsynced bytes of this batch
   try {
-    for (Waiter* w : batch.waiters) {
-      if (w->request->payloads.empty()) continue;
-      written.push_back(w);
-      for (std::string_view p : w->request->payloads) {
+    for (Item& item : batch.items) {
+      if (item.request->payloads.empty()) continue;
+      written.push_back(&item);
+      for (std::string_view p : item.request->payloads) {
         if (lane.fd >= 0 && lane.end > 0 && lane.end + p.size() > kPackCapacity) {
           WriteAt(lane.fd, pending, pending_start);
           if (dirty) Sync(lane.fd);
@@ -239,7 +253,7 @@ void Committer::WriteBatch(Lane& lane, SyncedBatch& batch) {
         if (pending.size() == kMaxWriteBuffers) WriteAt(lane.fd, pending, pending_start);
         if (pending.empty()) pending_start = lane.end;
         if (!p.empty()) pending.push_back(iovec{const_cast<char*>(p.data()), p.size()});
-        w->locations.push_back(PackLocation{lane.pack_id, lane.end});
+        item.locations.push_back(PackLocation{lane.pack_id, lane.end});
         lane.end += p.size();
         dirty = true;
         note_size();
@@ -251,21 +265,21 @@ void Committer::WriteBatch(Lane& lane, SyncedBatch& batch) {
     // The pack's tail is in an unknown state: fail every request with payloads in this batch
     // and start a new pack next time.
     auto error = std::current_exception();
-    for (Waiter* w : written) w->request->error = error;
+    for (Item* item : written) item->request->error = error;
     batch.pack_sizes.clear();
     if (lane.fd >= 0) SealPack(lane, batch.sealed);
   }
 }
 
-void Committer::RunTransaction(const std::vector<SyncedBatch*>& batches,
+void Committer::RunTransaction(const std::vector<std::unique_ptr<Batch>>& batches,
                                const std::vector<int64_t>& busy) {
   const uint64_t number = ++batches_;
   size_t live = 0;
   std::vector<int64_t> candidates = std::move(candidates_);
   candidates_.clear();
-  for (const SyncedBatch* b : batches) {
-    requests_ += b->waiters.size();
-    for (Waiter* w : b->waiters) live += w->request->error ? 0 : 1;
+  for (const auto& b : batches) {
+    requests_ += b->items.size();
+    for (const Item& item : b->items) live += item.request->error ? 0 : 1;
     candidates.insert(candidates.end(), b->sealed.begin(), b->sealed.end());
   }
   if (live == 0 && candidates.empty()) return;
@@ -273,7 +287,7 @@ void Committer::RunTransaction(const std::vector<SyncedBatch*>& batches,
   try {
     meta_.Write([&](meta::Transaction& tx) {
       garbage.clear();
-      for (const SyncedBatch* b : batches) {
+      for (const auto& b : batches) {
         for (const auto& [id, size] : b->pack_sizes) {
           tx.Exec(
               "INSERT INTO storage_blobs(id, kind, size) VALUES(?, 1, ?) "
@@ -283,18 +297,18 @@ void Committer::RunTransaction(const std::vector<SyncedBatch*>& batches,
       }
       bool isolate = live > 1;
       std::vector<int64_t> unreferenced;
-      for (const SyncedBatch* b : batches) {
-        for (Waiter* w : b->waiters) {
-          if (w->request->error) continue;
-          CommitContext ctx(tx, number, w->locations);
+      for (const auto& b : batches) {
+        for (Item& item : b->items) {
+          if (item.request->error) continue;
+          CommitContext ctx(tx, number, item.locations);
           if (!isolate) {
-            w->request->apply(ctx);
+            item.request->apply(ctx);
           } else {
             tx.Exec("SAVEPOINT storage_request");
             try {
-              w->request->apply(ctx);
+              item.request->apply(ctx);
             } catch (...) {
-              w->request->error = std::current_exception();
+              item.request->error = std::current_exception();
               tx.Exec("ROLLBACK TO storage_request");
               tx.Exec("RELEASE storage_request");
               continue;
@@ -321,9 +335,9 @@ void Committer::RunTransaction(const std::vector<SyncedBatch*>& batches,
     });
   } catch (...) {
     auto error = std::current_exception();
-    for (const SyncedBatch* b : batches) {
-      for (Waiter* w : b->waiters) {
-        if (!w->request->error) w->request->error = error;
+    for (const auto& b : batches) {
+      for (Item& item : b->items) {
+        if (!item.request->error) item.request->error = error;
       }
     }
     // Nothing was committed: check these blobs again next time.

@@ -1,18 +1,20 @@
-// Group commit of every metadata change the ObjectStore makes, in two pipelined stages.
+// Group commit of every metadata change the ObjectStore makes, in two pipelined stages run by
+// the committer's own threads, so that no caller's thread needs to wait for a commit.
 //
 // A caller hands a CommitRequest: small bodies to append to a pack (payloads) and a function
-// that applies its change inside a metadata write transaction. Stage one makes the payloads
-// durable: the committer keeps several lanes, each appending to its own pack file. A request
-// that finds every lane free takes one together with every request queued before it, appends
-// their payloads with one pwritev and fdatasyncs that pack once; while a lane is busy,
-// requests queue up for the next lane to come free, and a free lane is taken early only by a
-// queue of kExtraLaneBatch requests. So several fdatasyncs can be in flight at the device at
-// once, and each covers a batch. Stage two commits metadata: a batch whose
-// bytes are durable joins the metadata queue, and one thread at a time runs a write
-// transaction for every batch queued there, each request inside its own savepoint (a failing
-// request rolls back alone), then deletes the blobs that commit left unreferenced. While one
-// transaction runs, the lanes sync the next batches. Nothing is visible before its bytes are
-// durable, and nothing is acknowledged before its metadata has committed.
+// that applies its change inside a metadata write transaction. Submit queues it and returns at
+// once; `done` runs when it has committed or failed. Commit and CommitAll wait for that.
+// Stage one makes the payloads durable: each lane is a thread appending to its own pack file.
+// A free lane takes every queued request as one batch, appends their payloads with one pwritev
+// and fdatasyncs that pack once; while a lane is busy, requests queue up for the next lane to
+// come free, and another free lane starts early only for a queue of kExtraLaneBatch requests.
+// So several fdatasyncs can be in flight at the device at once, and each covers a batch. Stage
+// two commits metadata: a batch whose bytes are durable joins the metadata queue, and the
+// metadata thread runs one write transaction for every batch queued there, each request inside
+// its own savepoint (a failing request rolls back alone), then deletes the blobs that commit
+// left unreferenced, then runs the requests' `done` functions. While one transaction runs, the
+// lanes sync the next batches. Nothing is visible before its bytes are durable, and nothing is
+// reported done before its metadata has committed.
 //
 // A reference query decides when a blob is garbage: after a request notes (Unreference) that
 // it removed segments of a blob, the transaction deletes the blob if no segment names it any
@@ -27,8 +29,10 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -85,11 +89,17 @@ class Committer {
   static constexpr size_t kExtraLaneBatch = 4;
 
   Committer(meta::Store& meta, BlobFiles& files, size_t lanes = kDefaultLanes);
-  // Seals every lane's pack; deletes those nothing references.
+  // Commits what was submitted, stops the threads, seals every lane's pack and deletes those
+  // nothing references.
   ~Committer();
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
 
+  // Queues `request` and returns without waiting. `done` runs on the metadata thread once the
+  // request has committed, or failed (request->error is then set); `request` must stay valid
+  // until then. `done` must be quick and must not wait for another commit; what it throws is
+  // logged and dropped.
+  void Submit(CommitRequest* request, std::function<void()> done);
   // Commits one request; rethrows its error.
   void Commit(CommitRequest& request);
   // Commits requests together (each may fail alone; errors are left in the requests).
@@ -105,79 +115,65 @@ class Committer {
   size_t peak_lanes() const { return peak_lanes_.load(); }
 
  private:
-  // One request. The thread that enqueued it sleeps on the first of its waiters until the
-  // transaction that took them is done, or until it is nudged to lead: to take a free lane
-  // when it is first in the lane queue, or to run the next transaction when the batch it
-  // carries is first in the metadata queue. Each waiter has its own mutex so that a finishing
-  // leader wakes its batch's threads without holding the queue's mutex (a thread woken under
-  // that mutex would only block on it again): the leader touches a finished waiter only under
-  // the waiter's mutex, so the woken thread may destroy the waiter as soon as it sees `done`.
-  struct Waiter {
-    explicit Waiter(CommitRequest* r) : request(r) {}
-    // Marks the waiter's batch done and wakes its thread.
-    void Finish();
-    // Wakes its thread to lead (called under the queue's mutex).
-    void Nudge();
-    // Sleeps until Finish (true) or Nudge (false).
-    bool Wait();
-
-    CommitRequest* request;
+  // One submitted request and where its payloads went.
+  struct Item {
+    CommitRequest* request = nullptr;
+    std::function<void()> done;
     std::vector<PackLocation> locations;
-    bool waits = false;   // its thread sleeps on it (the first of that thread's waiters)
-    bool queued = false;  // in the lane queue (guarded by the committer's mutex)
-    std::mutex mu;
-    std::condition_variable wake;
-    bool done = false;    // guarded by mu
-    bool nudged = false;  // guarded by mu
   };
 
-  // A pack file and how far it is written. Only the thread holding the lane touches it.
+  // A pack file and how far it is written. Only its lane's thread touches it.
   struct Lane {
     int64_t pack_id = 0;
     int fd = -1;
     uint64_t end = 0;
   };
 
-  // A batch whose payloads are durable, on its way through the metadata queue. It lives on
-  // the stack of the thread that wrote it (its carrier), which sleeps on `carrier`.
-  struct SyncedBatch {
-    std::vector<Waiter*> waiters;
+  // Requests whose payloads one lane wrote and synced together.
+  struct Batch {
+    std::vector<Item> items;
     std::vector<std::pair<int64_t, uint64_t>> pack_sizes;  // packs written and their new ends
     std::vector<int64_t> sealed;                           // packs sealed while writing it
-    Waiter* carrier = nullptr;
-    bool taken = false;  // a transaction holds it (guarded by the committer's mutex)
   };
 
-  void Enqueue(const std::vector<Waiter*>& waiters);
-  // Stage one: appends the batch's payloads to the lane's pack and syncs it. Failures are
-  // left in the requests.
-  void WriteBatch(Lane& lane, SyncedBatch& batch);
-  // Stage two, led by the thread whose waiter is `mine`, after `batch` joined the metadata
-  // queue. Returns when `mine` is done.
-  void CommitMetadata(Waiter* mine, SyncedBatch& batch, std::unique_lock<std::mutex>& lock);
+  void Enqueue(std::vector<Item> items);
+  // Stage one, on lane `index`'s thread.
+  void RunLane(size_t index);
+  // Stage two, on the metadata thread.
+  void RunMetadata();
+  // Appends the batch's payloads to the lane's pack and syncs it. Failures are left in the
+  // requests.
+  void WriteBatch(Lane& lane, Batch& batch);
   // Runs one write transaction for `batches`; `busy` lists packs not to collect.
-  void RunTransaction(const std::vector<SyncedBatch*>& batches, const std::vector<int64_t>& busy);
+  void RunTransaction(const std::vector<std::unique_ptr<Batch>>& batches,
+                      const std::vector<int64_t>& busy);
   void OpenPack(Lane& lane);
   void SealPack(Lane& lane, std::vector<int64_t>& sealed);
 
   meta::Store& meta_;
   BlobFiles& files_;
+  std::vector<Lane> lanes_;
 
   mutable std::mutex mu_;
-  std::deque<Waiter*> queue_;         // waiting for a lane
-  std::vector<Lane> lanes_;           // each held by at most one thread
-  std::vector<bool> lane_taken_;      // guarded by mu_
-  std::deque<SyncedBatch*> synced_;   // waiting for a transaction, guarded by mu_
-  bool transaction_running_ = false;  // guarded by mu_
-  std::vector<int64_t> busy_packs_;   // guarded by mu_
+  std::condition_variable lane_wake_;          // a lane may take the queue
+  std::condition_variable metadata_wake_;      // a batch is synced, or the lanes have stopped
+  std::deque<Item> queue_;                     // waiting for a lane, guarded by mu_
+  std::deque<std::unique_ptr<Batch>> synced_;  // waiting for a transaction, guarded by mu_
+  size_t writing_ = 0;                         // lanes writing a batch, guarded by mu_
+  std::vector<int64_t> busy_packs_;            // guarded by mu_
+  bool stop_lanes_ = false;                    // guarded by mu_
+  bool stop_metadata_ = false;                 // guarded by mu_
 
-  // Transaction leader's state: blobs to check at the next commit.
+  // The metadata thread's state: blobs to check at the next commit.
   std::vector<int64_t> candidates_;
 
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> requests_{0};
   std::atomic<uint64_t> syncs_{0};
   std::atomic<size_t> peak_lanes_{0};
+
+  std::vector<std::thread> lane_threads_;
+  std::thread metadata_thread_;
 };
 
 }  // namespace storage

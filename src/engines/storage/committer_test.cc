@@ -2,12 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -202,6 +205,76 @@ TEST_F(CommitterTest, AFailingRequestFailsAlone) {
     });
   });
   EXPECT_EQ(rows, std::vector<int64_t>{1});
+}
+
+// Submit returns without waiting for the commit, even while the metadata stage is held up;
+// `done` runs on another thread once the change is committed (readable by others), and a
+// failure reaches `done` through the request's error.
+TEST_F(CommitterTest, SubmitReturnsAtOnceAndDoneRunsAfterTheCommit) {
+  meta_->Write([](meta::Transaction& tx) { tx.Exec("CREATE TABLE probe(v INTEGER PRIMARY KEY)"); });
+  Committer committer(*meta_, *files_, 1);
+  std::mutex mu;
+  std::condition_variable cv;
+  bool release = false;
+  std::vector<std::string> events;
+  auto note = [&](std::string what) {
+    std::lock_guard<std::mutex> lock(mu);
+    events.push_back(std::move(what));
+    cv.notify_all();
+  };
+  CommitRequest held({"held"}, [&](CommitContext& ctx) {
+    ctx.tx().Exec("INSERT INTO probe VALUES(1)");
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return release; });
+  });
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id done_thread;
+  committer.Submit(&held, [&] {
+    done_thread = std::this_thread::get_id();
+    int64_t rows = 0;
+    meta_->Read([&](meta::Transaction& tx) {
+      rows = tx.QueryOne("SELECT count(*) FROM probe", {})->Int(0);
+    });
+    note("held done, rows " + std::to_string(rows));
+  });
+  CommitRequest refused({"r"}, [](CommitContext& ctx) {
+    ctx.tx().Exec("INSERT INTO probe VALUES(1)");  // a duplicate key: fails alone
+  });
+  committer.Submit(&refused, [&] { note(refused.error ? "refused failed" : "refused done"); });
+  // Both submissions returned while the first transaction is still held.
+  note("submitted");
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  std::unique_lock<std::mutex> lock(mu);
+  ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(10), [&] { return events.size() == 3; }));
+  EXPECT_EQ(events[0], "submitted");
+  EXPECT_EQ(events[1], "held done, rows 1");
+  EXPECT_EQ(events[2], "refused failed");
+  EXPECT_NE(done_thread, caller);
+  EXPECT_FALSE(held.error);
+}
+
+// Requests submitted just before the committer is destroyed still commit, and their `done`
+// runs before the destructor returns.
+TEST_F(CommitterTest, DestructionCommitsWhatWasSubmitted) {
+  std::vector<std::unique_ptr<CommitRequest>> requests;
+  std::atomic<int> done{0};
+  std::vector<PackLocation> at(40);
+  {
+    Committer committer(*meta_, *files_, 1);
+    for (int i = 0; i < 40; ++i) {
+      requests.push_back(std::make_unique<CommitRequest>(
+          std::vector<std::string_view>{"x"},
+          [&at, i](CommitContext& ctx) { at[i] = ctx.location(0); }));
+      committer.Submit(requests.back().get(), [&] { ++done; });
+    }
+  }
+  EXPECT_EQ(done.load(), 40);
+  for (const auto& r : requests) EXPECT_FALSE(r->error);
+  for (int i = 1; i < 40; ++i) EXPECT_EQ(at[i].offset, at[i - 1].offset + 1);
 }
 
 }  // namespace

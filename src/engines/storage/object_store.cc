@@ -190,9 +190,29 @@ ObjectInfo ObjectStore::PutObject(std::string_view bucket, std::string_view key,
   return PutObjects(bucket, {ObjectWrite{std::string(key), body, options}}).front();
 }
 
-std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
-                                                const std::vector<ObjectWrite>& objects) {
-  if (objects.empty()) return {};
+// Bodies read, verified and staged, and the commit request that publishes them.
+struct ObjectStore::PendingWrite {
+  std::string bucket;
+  std::vector<std::unique_ptr<StagedBody>> staged;
+  std::vector<VersionRow> versions;
+  std::vector<WriteConditions> conditions;
+  std::vector<size_t> first_payload;
+  CommitRequest request;
+
+  // After the commit succeeded: the blobs belong to the versions now.
+  std::vector<ObjectInfo> Published() {
+    std::vector<ObjectInfo> out;
+    out.reserve(versions.size());
+    for (size_t i = 0; i < versions.size(); ++i) {
+      staged[i]->Release();
+      out.push_back(std::move(versions[i].info));
+    }
+    return out;
+  }
+};
+
+std::unique_ptr<ObjectStore::PendingWrite> ObjectStore::StageWrites(
+    std::string_view bucket, const std::vector<ObjectWrite>& objects) {
   // The commit checks the bucket anyway; a read transaction before it only pays when it can
   // spare reading a large body into a bucket that does not exist.
   bool small = true;
@@ -203,18 +223,18 @@ std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
     small = small && o.options.expected_size && *o.options.expected_size <= kPackedBodyMax;
   }
   if (!small) RequireBucketExists(bucket);
-  std::vector<std::unique_ptr<StagedBody>> staged;
-  std::vector<VersionRow> versions(objects.size());
+  auto w = std::make_unique<PendingWrite>();
+  w->bucket = std::string(bucket);
+  w->versions.resize(objects.size());
   std::vector<std::string_view> payloads;
-  std::vector<size_t> first_payload;
   for (size_t i = 0; i < objects.size(); ++i) {
     const PutOptions& options = objects[i].options;
-    const StagedBody& body = *staged.emplace_back(std::make_unique<StagedBody>(
+    const StagedBody& body = *w->staged.emplace_back(std::make_unique<StagedBody>(
         objects[i].body,
         BodyExpectations{options.expected_size, kMaxPutSize, options.content_md5,
                          options.checksum_algorithms, options.expected_checksums},
         *files_));
-    VersionRow& v = versions[i];
+    VersionRow& v = w->versions[i];
     v.info.key = objects[i].key;
     v.info.size = body.size();
     v.info.etag = body.etag();
@@ -222,25 +242,45 @@ std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
     v.info.attributes = options.attributes;
     v.info.checksums = body.checksums();
     v.tags = options.tags;
-    first_payload.push_back(payloads.size());
+    w->conditions.push_back(options.conditions);
+    w->first_payload.push_back(payloads.size());
     for (std::string_view p : body.Payloads()) payloads.push_back(p);
   }
-  CommitRequest request{std::move(payloads), [&](CommitContext& ctx) {
-                          const BucketRow& b = catalog_->RequireBucket(ctx, bucket);
-                          for (size_t i = 0; i < objects.size(); ++i) {
-                            catalog_->PutVersion(ctx, b, versions[i],
-                                                 staged[i]->Segments(ctx, first_payload[i]), {},
-                                                 objects[i].options.conditions);
-                          }
-                        }};
-  committer_->Commit(request);
-  std::vector<ObjectInfo> out;
-  out.reserve(objects.size());
-  for (size_t i = 0; i < objects.size(); ++i) {
-    staged[i]->Release();
-    out.push_back(std::move(versions[i].info));
-  }
-  return out;
+  PendingWrite* pending = w.get();
+  w->request = CommitRequest{std::move(payloads), [this, pending](CommitContext& ctx) {
+                               const BucketRow& b = catalog_->RequireBucket(ctx, pending->bucket);
+                               for (size_t i = 0; i < pending->versions.size(); ++i) {
+                                 catalog_->PutVersion(
+                                     ctx, b, pending->versions[i],
+                                     pending->staged[i]->Segments(ctx, pending->first_payload[i]),
+                                     {}, pending->conditions[i]);
+                               }
+                             }};
+  return w;
+}
+
+std::vector<ObjectInfo> ObjectStore::PutObjects(std::string_view bucket,
+                                                const std::vector<ObjectWrite>& objects) {
+  if (objects.empty()) return {};
+  std::unique_ptr<PendingWrite> w = StageWrites(bucket, objects);
+  committer_->Commit(w->request);
+  return w->Published();
+}
+
+void ObjectStore::PutObjectAsync(std::string_view bucket, std::string_view key, ByteSource& body,
+                                 const PutOptions& options, PutCallback done) {
+  std::shared_ptr<PendingWrite> w =
+      StageWrites(bucket, {ObjectWrite{std::string(key), body, options}});
+  CommitRequest* request = &w->request;
+  committer_->Submit(request, [w = std::move(w), done = std::move(done)] {
+    PutOutcome outcome;
+    if (w->request.error) {
+      outcome.error = w->request.error;
+    } else {
+      outcome.info = std::move(w->Published().front());
+    }
+    done(std::move(outcome));
+  });
 }
 
 ObjectInfo ObjectStore::HeadObject(std::string_view bucket, std::string_view key,

@@ -31,6 +31,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -89,6 +90,15 @@ class ObjectStore {
   // the first failing object is thrown. Returns the objects' infos in the order given.
   std::vector<ObjectInfo> PutObjects(std::string_view bucket,
                                      const std::vector<ObjectWrite>& objects);
+  // PutObject without waiting for the commit: reads, verifies and stages the body on the
+  // calling thread (throwing what PutObject throws for the body, key or options; `done` is
+  // then not called), queues the commit and returns. `done` runs exactly once, on the store's
+  // commit thread, with the new version's info or the commit's error (kPreconditionFailed,
+  // kNoSuchBucket, ...); it must be quick and must not wait for another store operation.
+  // Until then nothing of the object is visible; if the commit fails nothing remains.
+  using PutCallback = std::function<void(PutOutcome)>;
+  void PutObjectAsync(std::string_view bucket, std::string_view key, ByteSource& body,
+                      const PutOptions& options, PutCallback done);
   // Metadata of the latest version, or of `version_id`.
   ObjectInfo HeadObject(std::string_view bucket, std::string_view key,
                         const std::optional<std::string>& version_id = std::nullopt);
@@ -162,6 +172,10 @@ class ObjectStore {
   StoreStats stats() const;
 
  private:
+  struct PendingWrite;
+  // Validates and stages `objects` and prepares the commit that publishes them.
+  std::unique_ptr<PendingWrite> StageWrites(std::string_view bucket,
+                                            const std::vector<ObjectWrite>& objects);
   struct Opened {
     ObjectReader reader;
     int64_t seq;

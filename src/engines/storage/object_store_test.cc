@@ -6,9 +6,13 @@
 #include <algorithm>
 #include <atomic>
 #include <barrier>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -338,6 +342,69 @@ TEST_F(ObjectStoreTest, ConditionalWrites) {
   store_->DeleteObject("bucket", "k");
   Put("bucket", "k", "four", create);
   EXPECT_EQ(Get("bucket", "k"), "four");
+}
+
+// PutObjectAsync: body errors throw at once and leave nothing; a commit's outcome (the new
+// version, or a precondition failure that leaves the old one) arrives through the callback,
+// on another thread, after the version is visible to readers.
+TEST_F(ObjectStoreTest, AsyncPutsReportThroughTheirCallback) {
+  struct Seen {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<PutOutcome> outcome;
+    std::string visible;  // what a reader saw from inside the callback
+    std::thread::id thread;
+  };
+  auto put = [&](std::string key, std::string data, const PutOptions& options) {
+    auto seen = std::make_shared<Seen>();
+    StringSource source(std::move(data));
+    store_->PutObjectAsync("bucket", key, source, options, [this, seen, key](PutOutcome o) {
+      std::string visible = o.error ? "" : Get("bucket", key);
+      std::lock_guard<std::mutex> lock(seen->mu);
+      seen->visible = visible;
+      seen->thread = std::this_thread::get_id();
+      seen->outcome = std::move(o);
+      seen->cv.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(seen->mu);
+    EXPECT_TRUE(seen->cv.wait_for(lock, std::chrono::seconds(10),
+                                  [&] { return seen->outcome.has_value(); }));
+    return seen;
+  };
+  PutOptions create;
+  create.conditions.if_none_match_any = true;
+  create.expected_size = 5;
+  auto first = put("k", "hello", create);
+  ASSERT_FALSE(first->outcome->error);
+  EXPECT_EQ(first->outcome->info.etag, HexMd5("hello"));
+  EXPECT_EQ(first->outcome->info.size, 5u);
+  EXPECT_EQ(first->visible, "hello");
+  EXPECT_NE(first->thread, std::this_thread::get_id());
+
+  auto second = put("k", "world", create);
+  ASSERT_TRUE(second->outcome->error);
+  EXPECT_EQ(CodeOf([&] { std::rethrow_exception(second->outcome->error); }),
+            ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(Get("bucket", "k"), "hello");
+
+  size_t blobs = BlobFileCount();
+  PutOptions bad_md5;
+  bad_md5.content_md5 = base::Md5("something else");
+  bool called = false;
+  StringSource body("bytes");
+  EXPECT_EQ(CodeOf([&] {
+              store_->PutObjectAsync("bucket", "bad", body, bad_md5,
+                                     [&](PutOutcome) { called = true; });
+            }),
+            ErrorCode::kBadDigest);
+  EXPECT_EQ(CodeOf([&] { store_->HeadObject("bucket", "bad"); }), ErrorCode::kNoSuchKey);
+  Reopen();
+  EXPECT_FALSE(called);
+  EXPECT_EQ(Get("bucket", "k"), "hello");
+  IntegrityReport report = store_->CheckIntegrity();
+  EXPECT_EQ(report.temp_files, 0u);
+  EXPECT_EQ(report.unreferenced_blobs, 0u);
+  EXPECT_EQ(report.blob_files, blobs);
 }
 
 TEST_F(ObjectStoreTest, ExactlyOneOfRacingCreatorsWins) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <optional>
 #include <string>
@@ -139,6 +140,13 @@ struct ObjectWrite {
   std::string key;
   ByteSource& body;
   PutOptions options;
+};
+
+// The outcome of an asynchronous write (ObjectStore::PutObjectAsync): the new version's info,
+// or the error that failed it.
+struct PutOutcome {
+  ObjectInfo info;
+  std::exception_ptr error;
 };
 
 struct CopySource {

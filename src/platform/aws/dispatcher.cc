@@ -1,6 +1,8 @@
 #include "platform/aws/dispatcher.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 
 #include "base/crypto.h"
 #include "base/log.h"
@@ -90,6 +92,31 @@ void WriteWire(const protocol::WireResponse& wire, http::ResponseWriter& res) {
 
 }  // namespace
 
+// One request on its way through the dispatcher. An asynchronous one lives on the heap until
+// its answer is written; it holds its exchange, which holds the request and the response the
+// context refers to.
+struct Call {
+  Call(http::Request& req, http::ResponseWriter& res,
+       std::shared_ptr<http::AsyncExchange> async_exchange = nullptr)
+      : exchange(std::move(async_exchange)), ctx(req, res) {}
+
+  const std::shared_ptr<http::AsyncExchange> exchange;  // first: destroyed last
+  RequestContext ctx;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  const Entry* entry = nullptr;
+  std::string op_name = "-";
+  std::optional<sigv4::RequestSignature> sig;
+  std::optional<sigv4::AuthError> sig_error;
+  protocol::WireRequest wire;
+  bool body_read = false;
+  std::optional<protocol::RouteMatch> route;
+  std::optional<ApiError> unknown_operation;
+  const Operation* raw = nullptr;  // the raw operation serving a request the model lacks
+  const Operation* op = nullptr;
+  std::unique_ptr<http::BodyReader> wrapped;
+  base::Json input;
+};
+
 struct Dispatcher::Impl {
   DispatcherOptions options;
   CredentialProvider& credentials;
@@ -103,7 +130,19 @@ struct Dispatcher::Impl {
   // its Action from a form body.
   const Entry* Resolve(http::Request& req, protocol::WireRequest& wire,
                        const std::string& signing_name, bool& body_read);
-  void Serve(RequestContext& ctx, const Entry*& entry, std::string& op_name);
+  // Finds the service and operation of `call` (or its raw operation). Touches neither the
+  // response nor, except for a query-protocol form body, the request body.
+  void Route(Call& call);
+  // Everything between routing and the handler: the response's request id, authentication,
+  // decoding the input, the service's request hook, authorization.
+  void Prepare(Call& call);
+  // Runs the handler and writes its answer, on the calling thread.
+  void Run(Call& call);
+  // Writes the answer to `error` (the exception in flight); rethrows what only the HTTP layer
+  // can answer (the client went away, a streamed response cannot be taken back).
+  void AnswerError(Call& call);
+  // The request's log line and metrics.
+  void Record(Call& call);
   // Verifies the signature and sets the caller and its session policy on `ctx`. With
   // `streaming`, the body is left unread and `wrapped` verifies it as the handler reads.
   void Authenticate(RequestContext& ctx, const Entry& entry, bool streaming,
@@ -178,8 +217,7 @@ const Entry* Dispatcher::Impl::Resolve(http::Request& req, protocol::WireRequest
 }
 
 void Dispatcher::Impl::Authenticate(RequestContext& ctx, const Entry& entry, bool streaming,
-                                    const sigv4::RequestSignature& sig,
-                                    protocol::WireRequest& wire,
+                                    const sigv4::RequestSignature& sig, protocol::WireRequest& wire,
                                     std::unique_ptr<http::BodyReader>& wrapped) {
   Protocol proto = entry.model->protocol();
   std::optional<Credentials> creds = credentials.Lookup(sig.access_key_id);
@@ -243,11 +281,11 @@ void Dispatcher::Impl::Authorize(const RequestContext& ctx, const Entry& entry,
   std::vector<const auth::Policy*> identity_ptrs;
   for (const auto& p : identity) identity_ptrs.push_back(p.get());
   std::shared_ptr<const auth::Policy> resource_policy;
-  if (entry.service->resource_policy()) resource_policy = entry.service->resource_policy()(ctx, input);
+  if (entry.service->resource_policy())
+    resource_policy = entry.service->resource_policy()(ctx, input);
   const auth::Policy* session = ctx.session_policy().get();
 
-  auth::Decision decision =
-      auth::Authorize(identity_ptrs, resource_policy.get(), request, session);
+  auth::Decision decision = auth::Authorize(identity_ptrs, resource_policy.get(), request, session);
   bool allowed = decision.allowed();
   std::string why = decision.Describe();
   if (allowed && resource_policy && entry.service->resource_policy_must_allow()) {
@@ -264,93 +302,94 @@ void Dispatcher::Impl::Authorize(const RequestContext& ctx, const Entry& entry,
   }
 }
 
-void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::string& op_name) {
-  http::Request& req = ctx.http_request();
-  std::optional<sigv4::RequestSignature> sig;
-  std::optional<sigv4::AuthError> sig_error;
+void Dispatcher::Impl::Route(Call& call) {
+  http::Request& req = call.ctx.http_request();
   try {
-    sig = sigv4::RequestSignature::Extract(req);
+    call.sig = sigv4::RequestSignature::Extract(req);
   } catch (const sigv4::AuthError& e) {
-    sig_error = e;
+    call.sig_error = e;
   }
-  std::string signing_name = sig ? sig->service : LooseSigningName(req);
+  std::string signing_name = call.sig ? call.sig->service : LooseSigningName(req);
+  call.wire.method = req.method;
+  call.wire.path = RoutedPath(req, signing_name);
+  call.wire.query = sigv4::DecodeQuery(req.query);
+  call.wire.headers = req.headers;
+  call.entry = Resolve(req, call.wire, signing_name, call.body_read);
+  try {
+    call.route = protocol::ResolveOperation(*call.entry->model, call.wire);
+    call.op_name = call.route->operation->name();
+    call.op = call.entry->service->Find(call.op_name);
+  } catch (const ApiError& e) {
+    // A request the model does not describe may be one a raw operation serves.
+    call.raw = call.body_read ? nullptr : call.entry->service->FindRaw(req, call.wire.path);
+    if (call.raw != nullptr) {
+      call.op_name = call.raw->name;
+    } else {
+      call.unknown_operation = e;
+    }
+  }
+}
 
-  protocol::WireRequest wire;
-  wire.method = req.method;
-  wire.path = RoutedPath(req, signing_name);
-  wire.query = sigv4::DecodeQuery(req.query);
-  wire.headers = req.headers;
-  bool body_read = false;
-  entry = Resolve(req, wire, signing_name, body_read);
-  const protocol::ServiceModel& model = *entry->model;
+void Dispatcher::Impl::Prepare(Call& call) {
+  RequestContext& ctx = call.ctx;
+  http::Request& req = ctx.http_request();
+  const Entry& entry = *call.entry;
+  const protocol::ServiceModel& model = *entry.model;
   Protocol proto = model.protocol();
-  ctx.set_region(sig ? sig->region : options.default_region);
+  ctx.set_region(call.sig ? call.sig->region : options.default_region);
   if (proto == Protocol::kRestXml) {
     ctx.response().headers().Set("x-amz-request-id", ctx.request_id());
     ctx.response().headers().Set("x-amz-id-2", base::Base64Encode(ctx.request_id()));
   } else {
     ctx.response().headers().Set("x-amzn-RequestId", ctx.request_id());
   }
-  ctx.set_routed_path(wire.path);
-  ctx.set_query(wire.query);
+  ctx.set_routed_path(call.wire.path);
+  ctx.set_query(call.wire.query);
   ctx.set_credentials(&credentials);
-  ctx.set_authorizer([this, entry](const RequestContext& c, const std::string& action,
-                                   const std::string& resource, const base::Json& input,
-                                   const RequestContext::KeysFn& keys) {
-    Authorize(c, *entry, action, resource, input, keys);
+  ctx.set_authorizer([this, &entry](const RequestContext& c, const std::string& action,
+                                    const std::string& resource, const base::Json& input,
+                                    const RequestContext::KeysFn& keys) {
+    Authorize(c, entry, action, resource, input, keys);
   });
 
   // The caller is authenticated before an unknown operation is reported, as AWS does: a
   // tampered request hears about its signature, not about the operation it now names.
-  if (sig_error) throw AuthFailureError(proto, *sig_error);
-  std::optional<protocol::RouteMatch> route;
-  std::optional<ApiError> unknown_operation;
-  try {
-    route = protocol::ResolveOperation(model, wire);
-    op_name = route->operation->name();
-    ctx.set_operation(op_name);
-  } catch (const ApiError& e) {
-    // A request the model does not describe may be one a raw operation serves.
-    const Operation* raw = body_read ? nullptr : entry->service->FindRaw(req, wire.path);
-    if (raw != nullptr) {
-      op_name = raw->name;
-      ctx.set_operation(op_name);
-      raw->stream_handler(ctx, base::Json::object());
-      return;
-    }
-    unknown_operation = e;
+  if (call.sig_error) throw AuthFailureError(proto, *call.sig_error);
+  if (call.raw != nullptr) {
+    ctx.set_operation(call.op_name);
+    return;  // raw operations authenticate and authorize themselves
   }
-  bool streaming = route && route->operation->input_streaming();
-  if (!streaming && !body_read) {
-    wire.body = req.body->ReadAll(options.max_document_bytes);
-    body_read = true;
+  if (call.route) ctx.set_operation(call.op_name);
+  bool streaming = call.route && call.route->operation->input_streaming();
+  if (!streaming && !call.body_read) {
+    call.wire.body = req.body->ReadAll(options.max_document_bytes);
+    call.body_read = true;
   }
 
-  std::unique_ptr<http::BodyReader> wrapped;
-  if (sig) {
+  if (call.sig) {
     try {
-      Authenticate(ctx, *entry, streaming, *sig, wire, wrapped);
+      Authenticate(ctx, entry, streaming, *call.sig, call.wire, call.wrapped);
     } catch (const sigv4::AuthError& e) {
       throw AuthFailureError(proto, e);
     }
   } else if (proto != Protocol::kRestXml) {
     throw MissingAuthenticationError(proto);
   }
-  if (unknown_operation) throw *unknown_operation;
-  const protocol::OperationModel& op_model = *route->operation;
-  const Operation* op = entry->service->Find(op_name);
+  if (call.unknown_operation) throw *call.unknown_operation;
+  const protocol::OperationModel& op_model = *call.route->operation;
+  const Operation* op = call.op;
   if (op == nullptr) {
     throw ApiError(501, "NotImplemented",
-                   "UniStudio does not implement " + model.name() + " " + op_name + " yet.");
+                   "UniStudio does not implement " + model.name() + " " + call.op_name + " yet.");
   }
 
-  base::Json input = protocol::DecodeInput(model, op_model, wire, &*route);
-  if (entry->service->request_hook()) entry->service->request_hook()(ctx, input);
+  call.input = protocol::DecodeInput(model, op_model, call.wire, &*call.route);
+  if (entry.service->request_hook()) entry.service->request_hook()(ctx, call.input);
   if (!op->handler_authorizes && (!op->always_allowed || ctx.principal().is_anonymous())) {
-    Authorize(ctx, *entry, op->action_fn ? op->action_fn(ctx, input) : op->action,
-              op->resource ? op->resource(ctx, input) : "*", input,
+    Authorize(ctx, entry, op->action_fn ? op->action_fn(ctx, call.input) : op->action,
+              op->resource ? op->resource(ctx, call.input) : "*", call.input,
               [&](auth::ContextKeys& keys) {
-                if (op->condition_keys) op->condition_keys(ctx, input, keys);
+                if (op->condition_keys) op->condition_keys(ctx, call.input, keys);
               });
   }
 
@@ -360,12 +399,79 @@ void Dispatcher::Impl::Serve(RequestContext& ctx, const Entry*& entry, std::stri
     res.SetStatus(status ? status : head.status);
     for (const auto& [k, v] : head.headers.entries()) res.headers().Set(k, v);
   });
-  if (op->stream_handler) {
-    op->stream_handler(ctx, input);
-    return;
+}
+
+void Dispatcher::Impl::Run(Call& call) {
+  RequestContext& ctx = call.ctx;
+  if (call.raw != nullptr) return call.raw->stream_handler(ctx, base::Json::object());
+  const Operation& op = *call.op;
+  if (op.stream_handler) return op.stream_handler(ctx, call.input);
+  base::Json output;
+  if (op.async_handler) {
+    // This thread may wait: it waits for the reply, then makes the output here.
+    std::mutex mu;
+    std::condition_variable replied;
+    std::function<base::Json()> make_output;
+    op.async_handler(ctx, call.input, [&](std::function<base::Json()> out) {
+      std::lock_guard lock(mu);
+      make_output = std::move(out);
+      replied.notify_one();
+    });
+    std::unique_lock lock(mu);
+    replied.wait(lock, [&] { return make_output != nullptr; });
+    output = make_output();
+  } else {
+    output = op.handler(ctx, call.input);
   }
-  base::Json output = op->handler(ctx, input);
-  WriteWire(protocol::EncodeOutput(model, op_model, output, ctx.request_id()), ctx.response());
+  WriteWire(
+      protocol::EncodeOutput(*call.entry->model, *call.route->operation, output, ctx.request_id()),
+      ctx.response());
+}
+
+void Dispatcher::Impl::AnswerError(Call& call) {
+  http::ResponseWriter& res = call.ctx.response();
+  auto answer = [&](const ApiError& e) {
+    // Once a streaming response has begun, the HTTP layer can only cut it short.
+    if (res.started()) std::rethrow_exception(std::current_exception());
+    const protocol::ServiceModel* model =
+        call.entry ? call.entry->model : (fallback ? fallback->model : entries.front().model);
+    WriteWire(protocol::EncodeError(*model, e, call.ctx.request_id()), res);
+  };
+  try {
+    throw;
+  } catch (const ApiError& e) {
+    answer(e);
+  } catch (const sigv4::PayloadError& e) {
+    answer(PayloadFailureError(call.entry ? call.entry->model->protocol() : Protocol::kRestXml, e));
+  } catch (const http::BodyError& e) {
+    if (e.kind() == http::BodyError::Kind::kTooLarge) {
+      answer(ApiError(413, "RequestEntityTooLarge", "Request entity too large"));
+    } else if (e.kind() == http::BodyError::Kind::kMalformed) {
+      answer(ApiError(400, "IncompleteBody", e.what()));
+    } else {
+      throw;  // the client is gone: let the HTTP layer drop the connection
+    }
+  } catch (const std::exception& e) {
+    LOG_ERROR("internal error", {{"request_id", call.ctx.request_id()}, {"error", e.what()}});
+    bool xml = call.entry && call.entry->model->protocol() == Protocol::kRestXml;
+    answer(ApiError(500, xml ? "InternalError" : "InternalFailure",
+                    "We encountered an internal error. Please try again."));
+  }
+}
+
+void Dispatcher::Impl::Record(Call& call) {
+  const http::Request& req = call.ctx.http_request();
+  int status = call.ctx.response().status();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - call.started).count();
+  std::string service = call.entry ? call.entry->model->name() : "-";
+  base::Metrics::Global().RecordRequest(service, call.op_name, status, seconds);
+  LOG_INFO("request", {{"method", req.method},
+                       {"path", req.path},
+                       {"op", service + "." + call.op_name},
+                       {"status", std::to_string(status)},
+                       {"ms", std::to_string(seconds * 1000)},
+                       {"request_id", call.ctx.request_id()}});
 }
 
 Dispatcher::Dispatcher(DispatcherOptions options, CredentialProvider& credentials)
@@ -384,53 +490,65 @@ void Dispatcher::Register(std::unique_ptr<Service> service) {
 }
 
 void Dispatcher::Handle(http::Request& req, http::ResponseWriter& res) {
-  auto started = std::chrono::steady_clock::now();
-  RequestContext ctx(req, res);
-  ctx.set_request_id(NewRequestId());
-  ctx.set_received_at(base::Now());
-  ctx.set_account_id(impl_->options.account_id);
-  const Entry* entry = nullptr;
-  std::string op_name = "-";
-  auto answer_error = [&](const ApiError& e) {
-    // Once a streaming response has begun, the HTTP layer can only cut it short.
-    if (res.started()) std::rethrow_exception(std::current_exception());
-    const protocol::ServiceModel* model =
-        entry ? entry->model
-              : (impl_->fallback ? impl_->fallback->model : impl_->entries.front().model);
-    WriteWire(protocol::EncodeError(*model, e, ctx.request_id()), res);
-  };
-  Protocol proto = Protocol::kRestXml;
+  Call call(req, res);
+  call.ctx.set_request_id(NewRequestId());
+  call.ctx.set_received_at(base::Now());
+  call.ctx.set_account_id(impl_->options.account_id);
   try {
-    impl_->Serve(ctx, entry, op_name);
-  } catch (const ApiError& e) {
-    answer_error(e);
-  } catch (const sigv4::PayloadError& e) {
-    if (entry) proto = entry->model->protocol();
-    answer_error(PayloadFailureError(proto, e));
-  } catch (const http::BodyError& e) {
-    if (e.kind() == http::BodyError::Kind::kTooLarge) {
-      answer_error(ApiError(413, "RequestEntityTooLarge", "Request entity too large"));
-    } else if (e.kind() == http::BodyError::Kind::kMalformed) {
-      answer_error(ApiError(400, "IncompleteBody", e.what()));
-    } else {
-      throw;  // the client is gone: let the HTTP layer drop the connection
-    }
-  } catch (const std::exception& e) {
-    LOG_ERROR("internal error", {{"request_id", ctx.request_id()}, {"error", e.what()}});
-    bool xml = entry && entry->model->protocol() == Protocol::kRestXml;
-    answer_error(ApiError(500, xml ? "InternalError" : "InternalFailure",
-                          "We encountered an internal error. Please try again."));
+    impl_->Route(call);
+    impl_->Prepare(call);
+    impl_->Run(call);
+  } catch (...) {
+    impl_->AnswerError(call);
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::string service = entry ? entry->model->name() : "-";
-  base::Metrics::Global().RecordRequest(service, op_name, res.status(), seconds);
-  LOG_INFO("request", {{"method", req.method},
-                       {"path", req.path},
-                       {"op", service + "." + op_name},
-                       {"status", std::to_string(res.status())},
-                       {"ms", std::to_string(seconds * 1000)},
-                       {"request_id", ctx.request_id()}});
+  impl_->Record(call);
+}
+
+bool Dispatcher::HandleAsync(const std::shared_ptr<http::AsyncExchange>& exchange) {
+  http::Request& req = exchange->request();
+  // Only uploads have asynchronous operations; other requests are spared routing twice.
+  if (req.method != "PUT") return false;
+  auto call = std::make_shared<Call>(req, exchange->response(), exchange);
+  try {
+    impl_->Route(*call);
+  } catch (...) {
+    return false;  // answered on a worker thread, which routes again
+  }
+  if (call->op == nullptr || !call->op->async_handler || call->sig_error) return false;
+  call->ctx.set_request_id(NewRequestId());
+  call->ctx.set_received_at(base::Now());
+  call->ctx.set_account_id(impl_->options.account_id);
+  Impl* impl = impl_.get();
+  // Writes the answer and ends the request, on the connection's I/O thread.
+  auto finish = [impl](Call& c, const std::function<base::Json()>* make_output) {
+    int failure_status = 0;
+    try {
+      try {
+        if (make_output == nullptr) throw;
+        base::Json output = (*make_output)();
+        WriteWire(protocol::EncodeOutput(*c.entry->model, *c.route->operation, output,
+                                         c.ctx.request_id()),
+                  c.ctx.response());
+      } catch (...) {
+        impl->AnswerError(c);
+      }
+    } catch (...) {
+      failure_status = 500;
+    }
+    impl->Record(c);
+    c.exchange->Finish(failure_status);
+  };
+  try {
+    impl_->Prepare(*call);
+    call->op->async_handler(
+        call->ctx, call->input, [call, finish](std::function<base::Json()> output) {
+          call->exchange->Post(
+              [call, finish, output = std::move(output)] { finish(*call, &output); });
+        });
+  } catch (...) {
+    finish(*call, nullptr);
+  }
+  return true;
 }
 
 }  // namespace aws

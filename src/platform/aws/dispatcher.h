@@ -6,6 +6,8 @@
 // protocol codec, authorizes the operation's IAM action on its resource with the caller's
 // identity policies and the resource's policy, runs the handler, and encodes the output or
 // the error in the service's protocol. It logs one line per request and records metrics.
+// Uploads whose operation answers asynchronously can be served by HandleAsync on the HTTP I/O
+// thread, with the answer written once the handler replies.
 // Services are registered at startup; Handle is called concurrently afterwards.
 #pragma once
 
@@ -16,6 +18,7 @@
 
 #include "platform/aws/credential_provider.h"
 #include "platform/aws/service.h"
+#include "platform/http/async_exchange.h"
 #include "platform/http/request.h"
 #include "platform/http/response_writer.h"
 
@@ -40,7 +43,12 @@ class Dispatcher {
   // before serving.
   void Register(std::unique_ptr<Service> service);
 
+  // Serves a request on the calling thread, which may block.
   void Handle(http::Request& request, http::ResponseWriter& response);
+  // An http::AsyncHandler: serves, without blocking, a request whose operation has an
+  // asynchronous handler (an upload whose body came with its head); returns false, having
+  // touched nothing, for any other request, which then goes to Handle.
+  bool HandleAsync(const std::shared_ptr<http::AsyncExchange>& exchange);
 
  private:
   struct Impl;

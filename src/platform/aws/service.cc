@@ -21,6 +21,12 @@ Operation& Service::Stream(const std::string& name, StreamHandler handler) {
   return op;
 }
 
+Operation& Service::Async(const std::string& name, AsyncHandler handler) {
+  Operation& op = Add(name);
+  op.async_handler = std::move(handler);
+  return op;
+}
+
 Operation& Service::Raw(const std::string& name, RawMatcher matcher, StreamHandler handler) {
   Operation& op = Stream(name, std::move(handler));
   op.raw_matcher = std::move(matcher);

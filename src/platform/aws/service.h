@@ -10,8 +10,9 @@
 // Handlers take the decoded input document and return the output document, using botocore
 // member names (see platform/aws/protocol for the conventions), and throw aws::ApiError.
 // Streaming handlers (S3 objects) write the response themselves; raw handlers serve requests
-// the model does not describe (S3 browser uploads). A Service is built at
-// startup and read-only afterwards; handlers are called concurrently.
+// the model does not describe (S3 browser uploads); asynchronous handlers answer after they
+// return, without a thread waiting in between (S3 PutObject, whose commit is grouped). A Service is
+// built at startup and read-only afterwards; handlers are called concurrently.
 #pragma once
 
 #include <functional>
@@ -31,6 +32,14 @@ namespace aws {
 
 using JsonHandler = std::function<base::Json(RequestContext&, const base::Json& input)>;
 using StreamHandler = std::function<void(RequestContext&, const base::Json& input)>;
+// How an asynchronous handler answers, once, from any thread: with a function that makes the
+// output document or throws the handler's error, run later on the thread that answers.
+using Reply = std::function<void(std::function<base::Json()> output)>;
+// A handler that may answer after it returns. It either throws (the error is answered and
+// `reply` must not be called) or calls `reply` exactly once, before or after returning. It
+// must not block: for a small request the dispatcher runs it on the connection's I/O thread
+// (Dispatcher::HandleAsync). Elsewhere the dispatcher's thread waits for the reply.
+using AsyncHandler = std::function<void(RequestContext&, const base::Json& input, Reply reply)>;
 using ResourceFn = std::function<std::string(const RequestContext&, const base::Json& input)>;
 using ConditionKeysFn =
     std::function<void(const RequestContext&, const base::Json& input, auth::ContextKeys& keys)>;
@@ -56,9 +65,10 @@ struct Operation {
   ResourceFn resource;
   // Service-specific condition keys (s3:prefix, s3:x-amz-acl, ...).
   ConditionKeysFn condition_keys;
-  // Exactly one of the two is set.
+  // Exactly one of the three is set.
   JsonHandler handler;
   StreamHandler stream_handler;
+  AsyncHandler async_handler;
   // Any authenticated caller may call it, whatever the policies say (sts:GetCallerIdentity).
   bool always_allowed = false;
   // The handler authorizes the request itself with RequestContext::Authorize (S3
@@ -90,6 +100,8 @@ class Service {
   Operation& Handle(const std::string& name, JsonHandler handler);
   // Registers an operation whose handler writes the response itself (streaming bodies).
   Operation& Stream(const std::string& name, StreamHandler handler);
+  // Registers an operation served by an asynchronous handler.
+  Operation& Async(const std::string& name, AsyncHandler handler);
   const Operation* Find(std::string_view name) const;
 
   // Registers a raw operation: a request that no operation of the model matches but `matcher`

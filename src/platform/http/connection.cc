@@ -29,7 +29,9 @@
 #include <string>
 #include <vector>
 
+#include "base/error.h"
 #include "base/log.h"
+#include "platform/http/async_exchange.h"
 #include "platform/http/body_stream.h"
 #include "platform/http/response_head.h"
 #include "platform/http/response_stream.h"
@@ -143,8 +145,9 @@ class ServerConnection final : public Connection,
                                public Transport,
                                public std::enable_shared_from_this<ServerConnection> {
  public:
-  ServerConnection(ServerContext& context, tcp::socket socket)
+  ServerConnection(ServerContext& context, asio::io_context& io, tcp::socket socket)
       : context_(context),
+        io_(io),
         idle_timeout_(context.options().idle_timeout),
         stream_(std::move(socket)),
         remote_address_(PeerAddress(stream_.socket())) {
@@ -207,6 +210,35 @@ class ServerConnection final : public Connection,
   }
 
   bool stopping() const override { return context_.stopping(); }
+
+  // Runs `fn` on the connection's strand.
+  void Post(std::function<void()> fn) {
+    asio::post(stream_.get_executor(), [self = shared_from_this(), fn = std::move(fn)] {
+      try {
+        fn();
+      } catch (const std::exception& e) {
+        LOG_ERROR("asynchronous request step failed", {{"error", e.what()}});
+      }
+    });
+  }
+
+  // Once the handler (on a worker thread, or through an AsyncExchange) is done with
+  // `exchange`: completes the response and, if its last bytes are written already, ends the
+  // request. Any thread.
+  void HandlerDone(Exchange& exchange, int failure_status) {
+    bool finished = true;
+    try {
+      exchange.response.Finish(failure_status);
+    } catch (...) {
+      finished = false;
+    }
+    if (!finished) handler_failed_ = true;
+    // Usually the response's last bytes are still on their way out: their write completion
+    // then ends the request on the strand, and this thread need not post there again.
+    if (ends_left_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->EndRequest(); });
+    }
+  }
 
  private:
   // kWaiting: between requests (reading a head, or draining the last body); kRequest: from a
@@ -295,6 +327,7 @@ class ServerConnection final : public Connection,
     ends_left_.store(1, std::memory_order_relaxed);
     handler_failed_ = false;
     write_failed_ = false;
+    if (body_complete && context_.async_handler() && TryAsync()) return;
     try {
       context_.workers().Submit(
           [self = shared_from_this(), exchange = exchange_] { self->RunHandler(*exchange); });
@@ -323,19 +356,11 @@ class ServerConnection final : public Connection,
                {{"method", exchange.request.method}, {"path", exchange.request.path}});
       failure_status = 500;
     }
-    bool finished = true;
-    try {
-      exchange.response.Finish(failure_status);
-    } catch (...) {
-      finished = false;
-    }
-    if (!finished) handler_failed_ = true;
-    // Usually the response's last bytes are still on their way out: their write completion
-    // then ends the request on the strand, and this thread need not post there again.
-    if (ends_left_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      asio::post(stream_.get_executor(), [self = shared_from_this()] { self->EndRequest(); });
-    }
+    HandlerDone(exchange, failure_status);
   }
+
+  // Offers the request to the server's AsyncHandler; true when it took it.
+  bool TryAsync();
 
   void EndRequest() {
     std::shared_ptr<Exchange> exchange = std::move(exchange_);
@@ -499,6 +524,10 @@ class ServerConnection final : public Connection,
   // finish, with an error if the connection is closed meanwhile.
   template <class Start>
   WaitResult RunOnStrand(Start start) {
+    // The I/O thread cannot wait for itself (an AsyncExchange's response may only Send).
+    if (io_.get_executor().running_in_this_thread()) {
+      throw base::Error("a blocking read or write on the connection's I/O thread");
+    }
     {
       std::lock_guard lock(wait_mu_);
       wait_done_ = false;
@@ -518,6 +547,7 @@ class ServerConnection final : public Connection,
   }
 
   ServerContext& context_;
+  asio::io_context& io_;
   const std::chrono::steady_clock::duration idle_timeout_;
   beast::tcp_stream stream_;
   const std::string remote_address_;
@@ -549,6 +579,43 @@ class ServerConnection final : public Connection,
   WaitResult wait_result_;
 };
 
+// A request the server's AsyncHandler took.
+class AsyncCall final : public AsyncExchange {
+ public:
+  AsyncCall(std::shared_ptr<ServerConnection> connection, std::shared_ptr<Exchange> exchange)
+      : connection_(std::move(connection)), exchange_(std::move(exchange)) {}
+  ~AsyncCall() override { Finish(500); }
+
+  Request& request() override { return exchange_->request; }
+  ResponseWriter& response() override { return exchange_->response; }
+  void Post(std::function<void()> fn) override { connection_->Post(std::move(fn)); }
+  void Finish(int failure_status) override {
+    if (!finished_.exchange(true)) connection_->HandlerDone(*exchange_, failure_status);
+  }
+  // The handler left the request to the worker threads: nothing to finish here.
+  void Decline() { finished_ = true; }
+
+ private:
+  const std::shared_ptr<ServerConnection> connection_;
+  const std::shared_ptr<Exchange> exchange_;
+  std::atomic<bool> finished_{false};
+};
+
+bool ServerConnection::TryAsync() {
+  auto call = std::make_shared<AsyncCall>(shared_from_this(), exchange_);
+  try {
+    if (context_.async_handler()(call)) return true;
+  } catch (const std::exception& e) {
+    LOG_WARN("asynchronous request handler failed", {{"method", exchange_->request.method},
+                                                     {"path", exchange_->request.path},
+                                                     {"error", e.what()}});
+    call->Finish(500);
+    return true;
+  }
+  call->Decline();
+  return false;
+}
+
 }  // namespace
 
 void Connection::Serve(ServerContext& context, asio::io_context& io, int fd) {
@@ -565,7 +632,7 @@ void Connection::Serve(ServerContext& context, asio::io_context& io, int fd) {
     ::close(fd);
     return;
   }
-  auto connection = std::make_shared<ServerConnection>(context, std::move(socket));
+  auto connection = std::make_shared<ServerConnection>(context, io, std::move(socket));
   context.Register(connection);
   connection->Start();
 }

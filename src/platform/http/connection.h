@@ -1,6 +1,7 @@
-// One accepted TCP connection: reads request heads, hands each request to a worker thread,
-// streams its body and response through the Transport interface, and keeps the connection
-// alive or closes it. All socket work happens on the connection's strand on the server's
+// One accepted TCP connection: reads request heads, offers each request whose body came with
+// its head to the server's AsyncHandler and hands the others to a worker thread, streams
+// bodies and responses through the Transport interface, and keeps the connection alive or
+// closes it. All socket work happens on the connection's strand on the server's
 // I/O threads; a connection waiting for its next request holds no thread. Thread-safe.
 #pragma once
 

@@ -31,8 +31,8 @@ constexpr std::chrono::milliseconds kAcceptBackoff{100};
 // (spread round-robin): a connection's socket events, timers and the hand-offs from its
 // handler thread then never pass between I/O threads or contend for a shared queue.
 struct Server::Impl {
-  Impl(ServerOptions options, Handler handler)
-      : context(std::move(options), std::move(handler)),
+  Impl(ServerOptions options, Handler handler, AsyncHandler async_handler)
+      : context(std::move(options), std::move(handler), std::move(async_handler)),
         ios(MakeContexts(IoThreads(context.options()))),
         acceptor(asio::make_strand(*ios[0])),
         backoff(acceptor.get_executor()) {}
@@ -119,8 +119,9 @@ struct Server::Impl {
   bool stopped = false;
 };
 
-Server::Server(ServerOptions options, Handler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+Server::Server(ServerOptions options, Handler handler, AsyncHandler async_handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler),
+                                   std::move(async_handler))) {}
 
 Server::~Server() { Stop(std::chrono::seconds(0)); }
 

@@ -3,8 +3,10 @@
 //
 // I/O is asynchronous on a few threads; a request's handler runs on a worker thread where it
 // may block (reading a large body, writing a file), so keep-alive connections that are idle
-// hold no thread. Keep-alive, `Expect: 100-continue`, chunked request and response bodies,
-// header and body size limits, and idle timeouts are handled here. Thread-safe.
+// hold no thread. An optional AsyncHandler (async_exchange.h) may first take a request whose
+// body came whole with its head and answer it later without any thread waiting for it. Keep-alive,
+// `Expect: 100-continue`, chunked request and response bodies, header and body size limits, and
+// idle timeouts are handled here. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -13,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "platform/http/async_exchange.h"
 #include "platform/http/request.h"
 #include "platform/http/response_writer.h"
 
@@ -35,7 +38,7 @@ using Handler = std::function<void(Request&, ResponseWriter&)>;
 
 class Server {
  public:
-  Server(ServerOptions options, Handler handler);
+  Server(ServerOptions options, Handler handler, AsyncHandler async_handler = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

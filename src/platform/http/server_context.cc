@@ -8,9 +8,10 @@ constexpr std::chrono::seconds kWorkerIdleExit{30};
 
 }  // namespace
 
-ServerContext::ServerContext(ServerOptions options, Handler handler)
+ServerContext::ServerContext(ServerOptions options, Handler handler, AsyncHandler async_handler)
     : options_(std::move(options)),
       handler_(std::move(handler)),
+      async_handler_(std::move(async_handler)),
       workers_(options_.max_workers, kWorkerIdleExit) {}
 
 void ServerContext::BeginRequest() {

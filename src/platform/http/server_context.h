@@ -1,4 +1,4 @@
-// What the server and its connections share: the options, the handler, the worker pool, the
+// What the server and its connections share: the options, the handlers, the worker pool, the
 // stopping flag, the count of requests in progress and the registry of open connections
 // (so Stop can close them). Thread-safe.
 #pragma once
@@ -21,10 +21,12 @@ class Connection;
 
 class ServerContext {
  public:
-  ServerContext(ServerOptions options, Handler handler);
+  ServerContext(ServerOptions options, Handler handler, AsyncHandler async_handler = {});
 
   const ServerOptions& options() const { return options_; }
   const Handler& handler() const { return handler_; }
+  // Empty when the server has none.
+  const AsyncHandler& async_handler() const { return async_handler_; }
   WorkerPool& workers() { return workers_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
 
@@ -47,6 +49,7 @@ class ServerContext {
  private:
   const ServerOptions options_;
   const Handler handler_;
+  const AsyncHandler async_handler_;
   WorkerPool workers_;
   std::atomic<bool> stopping_{false};
   std::mutex mu_;

@@ -10,8 +10,10 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <map>
 #include <mutex>
@@ -250,11 +252,11 @@ uint64_t RssBytes() {
 
 class ServerTest : public ::testing::Test {
  protected:
-  void StartServer(Handler handler, ServerOptions options = {}) {
+  void StartServer(Handler handler, ServerOptions options = {}, AsyncHandler async = {}) {
     options.address = "127.0.0.1";
     options.port = 0;
     if (options.io_threads == 0) options.io_threads = 2;
-    server_ = std::make_unique<Server>(options, std::move(handler));
+    server_ = std::make_unique<Server>(options, std::move(handler), std::move(async));
     server_->Start();
   }
   uint16_t port() const { return server_->port(); }
@@ -364,9 +366,8 @@ TEST_F(ServerTest, ExpectContinueIsSentOnlyWhenTheHandlerReads) {
 }
 
 TEST_F(ServerTest, EmptyBodyWithExpectContinueGetsAnInterim100AndKeepsTheConnection) {
-  StartServer([&](Request& req, ResponseWriter& w) {
-    w.Send("got " + req.body->ReadAll(1024) + ".");
-  });
+  StartServer(
+      [&](Request& req, ResponseWriter& w) { w.Send("got " + req.body->ReadAll(1024) + "."); });
   Client c(port());
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE(
@@ -1009,6 +1010,151 @@ TEST_F(ServerTest, SixtyFourConnectionsTimesTwoHundredRequests) {
   }
   for (auto& t : clients) t.join();
   EXPECT_EQ(answered, kConnections * kRequests);
+}
+
+// Answers PUTs later from another thread (as a group commit's completion would), on the
+// connection's I/O thread, and leaves every other request to the worker threads.
+class DeferredPuts {
+ public:
+  ~DeferredPuts() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+  AsyncHandler Handler() {
+    return [this](const std::shared_ptr<AsyncExchange>& ex) {
+      if (ex->request().method != "PUT") return false;
+      std::string body = ex->request().body->ReadAll(kMiB);
+      std::thread::id io = std::this_thread::get_id();
+      std::lock_guard lock(mu_);
+      if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
+      // Completed from the other thread: the answer is written on the I/O thread.
+      queue_.push_back([ex, body, io] {
+        ex->Post([ex, body, io] {
+          bool same = std::this_thread::get_id() == io;
+          ex->response().headers().Set("X-Same-Thread", same ? "yes" : "no");
+          ex->response().Send("deferred " + ex->request().path + " " + body);
+          ex->Finish();
+        });
+      });
+      cv_.notify_all();
+      return true;
+    };
+  }
+
+ private:
+  void Run() {
+    std::unique_lock lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      auto fn = std::move(queue_.front());
+      queue_.erase(queue_.begin());
+      lock.unlock();
+      std::this_thread::sleep_for(2ms);
+      fn();
+      lock.lock();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::function<void()>> queue_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// An AsyncHandler takes small PUTs on the I/O thread and answers them later through the
+// exchange; the connection stays alive across them, pipelined requests are answered in order,
+// and what it declines (GET, a body too large to come with its head, a client waiting for
+// "100 Continue") reaches the worker handler with its body intact.
+TEST_F(ServerTest, AsyncHandlerAnswersLaterOnTheIoThread) {
+  DeferredPuts deferred;
+  std::atomic<int> worker_calls{0};
+  StartServer(
+      [&](Request& req, ResponseWriter& w) {
+        ++worker_calls;
+        EchoHandler(req, w);
+      },
+      {}, deferred.Handler());
+  Client c(port());
+  ASSERT_TRUE(c.connected());
+  auto put = [](const std::string& target, const std::string& body, const std::string& extra) {
+    return "PUT " + target +
+           " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+           extra + "\r\n" + body;
+  };
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.Send(put("/k" + std::to_string(i), "body" + std::to_string(i), "")));
+    Response r = c.ReadResponse();
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "deferred /k" + std::to_string(i) + " body" + std::to_string(i));
+    EXPECT_EQ(r.Header("x-same-thread"), "yes");
+  }
+  EXPECT_EQ(worker_calls, 0);
+  ASSERT_TRUE(c.Send(put("/a", "1", "") + Get("/g") + put("/b", "2", "")));
+  EXPECT_EQ(c.ReadResponse().body, "deferred /a 1");
+  EXPECT_EQ(c.ReadResponse().body, "GET /g  ");
+  EXPECT_EQ(c.ReadResponse().body, "deferred /b 2");
+  EXPECT_EQ(worker_calls, 1);
+
+  std::string large(100 * 1024, 'L');
+  ASSERT_TRUE(c.Send(put("/large", large, "")));
+  Response r = c.ReadResponse();
+  EXPECT_EQ(r.body, "PUT /large  " + large);
+  ASSERT_TRUE(
+      c.Send("PUT /c HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+             "Expect: 100-continue\r\n\r\n"));
+  r = c.ReadResponse();
+  EXPECT_EQ(r.status, 100);
+  ASSERT_TRUE(c.Send("cccc"));
+  r = c.ReadResponse();
+  EXPECT_EQ(r.body, "PUT /c  cccc");
+  EXPECT_EQ(worker_calls, 3);
+}
+
+// An exchange dropped without an answer is answered 500; a response too large to be sent
+// without waiting fails in the handler instead of blocking the I/O thread, which keeps
+// serving; a throwing AsyncHandler gets 500.
+TEST_F(ServerTest, AsyncExchangeMisuseIsAnsweredNotHung) {
+  std::promise<std::string> send_error;
+  StartServer(EchoHandler, {}, [&](const std::shared_ptr<AsyncExchange>& ex) {
+    const std::string& path = ex->request().path;
+    if (path == "/drop") return true;  // released here without Finish
+    if (path == "/throw") throw std::runtime_error("refused");
+    if (path == "/big") {
+      try {
+        ex->response().Send(std::string(200 * 1024, 'x'));
+      } catch (const base::Error& e) {
+        send_error.set_value(e.what());
+      }
+      return true;
+    }
+    return false;
+  });
+  Client c(port());
+  ASSERT_TRUE(c.Send(Get("/drop")));
+  Response r = c.ReadResponse();
+  EXPECT_EQ(r.status, 500);
+  ASSERT_TRUE(c.Send(Get("/throw")));
+  EXPECT_EQ(c.ReadResponse().status, 500);
+  ASSERT_TRUE(c.Send(Get("/ok")));
+  EXPECT_EQ(c.ReadResponse().body, "GET /ok  ");
+  Client big(port());
+  ASSERT_TRUE(big.Send(Get("/big")));
+  auto error = send_error.get_future();
+  ASSERT_EQ(error.wait_for(10s), std::future_status::ready);
+  EXPECT_NE(error.get().find("I/O thread"), std::string::npos);
+  // The head was written as part of the failed send: the connection is closed, not hung.
+  EXPECT_TRUE(big.WaitClosed());
+  Client after(port());
+  ASSERT_TRUE(after.Send(Get("/after")));
+  EXPECT_EQ(after.ReadResponse().body, "GET /after  ");
 }
 
 TEST_F(ServerTest, StartFailsWithIoErrorWhenThePortIsTaken) {

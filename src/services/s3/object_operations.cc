@@ -25,7 +25,9 @@ void AddVersionId(const std::string& version_id, Json& out) {
   if (!version_id.empty() && version_id != storage::kNullVersionId) out["VersionId"] = version_id;
 }
 
-Json PutObject(ServiceState& s, aws::RequestContext& ctx, const Json& in) {
+// Answers once the group commit has published the object (or failed): the body is read and
+// staged here, and no thread waits for the commit.
+void PutObject(ServiceState& s, aws::RequestContext& ctx, const Json& in, aws::Reply reply) {
   std::string bucket = InputString(in, "Bucket");
   std::string key = InputString(in, "Key");
   BodySource body(ctx);
@@ -38,11 +40,17 @@ Json PutObject(ServiceState& s, aws::RequestContext& ctx, const Json& in) {
   o.expected_checksums = InputChecksums(in);
   o.checksum_algorithms = UploadChecksumAlgorithms(in, body);
   o.conditions = WriteConditionsOf(in);
-  storage::ObjectInfo info = s.store().PutObject(bucket, key, body, o);
-  Json out = {{"ETag", QuoteEtag(info.etag)}};
-  AddVersionId(info.version_id, out);
-  AddChecksums(info.checksums, info.checksum_type, out);
-  return out;
+  s.store().PutObjectAsync(bucket, key, body, o,
+                           [reply = std::move(reply)](storage::PutOutcome outcome) {
+                             reply([outcome = std::move(outcome)] {
+                               if (outcome.error) std::rethrow_exception(outcome.error);
+                               const storage::ObjectInfo& info = outcome.info;
+                               Json out = {{"ETag", QuoteEtag(info.etag)}};
+                               AddVersionId(info.version_id, out);
+                               AddChecksums(info.checksums, info.checksum_type, out);
+                               return out;
+                             });
+                           });
 }
 
 // The headers GetObject and HeadObject answer with.
@@ -229,9 +237,10 @@ Json TaggingOutput(const std::string& version_id, Json out) {
 }  // namespace
 
 void RegisterObjectOperations(ServiceState& s, aws::Service& svc) {
-  svc.Handle("PutObject", Translated([&s](aws::RequestContext& ctx, const Json& in) {
-               return PutObject(s, ctx, in);
-             }))
+  svc.Async("PutObject",
+            TranslatedAsync([&s](aws::RequestContext& ctx, const Json& in, aws::Reply reply) {
+              PutObject(s, ctx, in, std::move(reply));
+            }))
       .Action("s3:PutObject")
       .Resource(ObjectResource)
       .ConditionKeys([](const aws::RequestContext&, const Json& in, auth::ContextKeys& keys) {

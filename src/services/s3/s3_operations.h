@@ -24,6 +24,8 @@ void AddCorsHeaders(ServiceState& state, aws::RequestContext& ctx, const std::st
 // Handlers whose storage::StorageError becomes the S3 error naming input Bucket and Key.
 aws::JsonHandler Translated(aws::JsonHandler handler);
 aws::StreamHandler TranslatedStream(aws::StreamHandler handler);
+// The same for an asynchronous handler: what it throws and what its reply's output throws.
+aws::AsyncHandler TranslatedAsync(aws::AsyncHandler handler);
 
 // Resource functions: the input's bucket, and the input's object.
 std::string BucketResource(const aws::RequestContext&, const base::Json& in);

@@ -31,6 +31,26 @@ aws::StreamHandler TranslatedStream(aws::StreamHandler handler) {
   };
 }
 
+aws::AsyncHandler TranslatedAsync(aws::AsyncHandler handler) {
+  return
+      [handler = std::move(handler)](aws::RequestContext& ctx, const Json& in, aws::Reply reply) {
+        auto translate = [bucket = InputString(in, "Bucket"),
+                          key = InputString(in, "Key")](const std::function<Json()>& fn) {
+          try {
+            return fn();
+          } catch (const storage::StorageError& e) {
+            throw ToApiError(e, bucket, key);
+          }
+        };
+        translate([&] {
+          handler(ctx, in, [reply = std::move(reply), translate](std::function<Json()> output) {
+            reply([translate, output = std::move(output)] { return translate(output); });
+          });
+          return Json();
+        });
+      };
+}
+
 std::string BucketResource(const aws::RequestContext&, const Json& in) {
   return BucketArn(InputString(in, "Bucket"));
 }

@@ -47,6 +47,10 @@ struct QueryState {
   // and copies of hash-join build pipelines run on the worker threads.
   std::atomic<uint64_t> aggregate_partitions_merged{0};
   std::atomic<uint64_t> parallel_build_pipelines{0};
+  // Hash join build sides whose rows were indexed in partitions on the worker threads.
+  std::atomic<uint64_t> partitioned_join_builds{0};
+  // Chunks a copy of a parallel pipeline handed to another whose own scan had run dry.
+  std::atomic<uint64_t> chunks_exchanged{0};
   std::shared_ptr<FileSystem> fs;
   ThreadPool* pool = nullptr;
   int threads = 1;

@@ -136,7 +136,7 @@ uint32_t GroupHashTable::AddGroup(std::vector<Vector>& keys, size_t row) {
   return g;
 }
 
-void GroupHashTable::HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes) {
+void GroupHashTable::Hash(const std::vector<Vector>& keys, size_t count, uint64_t* hashes) {
   for (size_t c = 0; c < keys.size(); c++) HashVector(keys[c], count, hashes, c > 0);
 }
 
@@ -164,7 +164,7 @@ void GroupHashTable::FindOrCreate(std::vector<Vector>& keys, size_t count, uint3
   }
   KeepStrings(keys);
   hashes_.resize(count);
-  HashKeys(keys, count, hashes_.data());
+  Hash(keys, count, hashes_.data());
   for (size_t i = 0; i < count; i++) group_ids[i] = Insert(keys, i, hashes_[i]);
 }
 
@@ -181,22 +181,11 @@ void GroupHashTable::KeepStrings(std::vector<Vector>& keys) {
   }
 }
 
-void GroupHashTable::Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const {
-  std::vector<uint64_t> hashes(count);
-  HashKeys(keys, count, hashes.data());
-  for (size_t i = 0; i < count; i++) {
-    uint32_t tag = static_cast<uint32_t>(hashes[i]);
-    size_t p = tag & mask_;
-    group_ids[i] = kEmpty;
-    while (true) {
-      const Slot& s = slots_[p];
-      if (s.group == kEmpty) break;
-      if (s.tag == tag && Matches(keys, i, s.group)) {
-        group_ids[i] = s.group;
-        break;
-      }
-      p = (p + 1) & mask_;
-    }
+uint32_t GroupHashTable::FindRow(const std::vector<Vector>& keys, size_t row, uint32_t tag) const {
+  for (size_t p = tag & mask_;; p = (p + 1) & mask_) {
+    const Slot& s = slots_[p];
+    if (s.group == kEmpty) return kEmpty;
+    if (s.tag == tag && Matches(keys, row, s.group)) return s.group;
   }
 }
 

@@ -24,8 +24,12 @@ class GroupHashTable {
   // trusted: a key given another tag than its own is not found.
   void FindOrCreate(std::vector<Vector>& keys, size_t count, const uint32_t* tags,
                     uint32_t* group_ids);
-  // Finds existing groups only; writes UINT32_MAX where the key is absent.
-  void Find(std::vector<Vector>& keys, size_t count, uint32_t* group_ids) const;
+  // Finds an existing group only: the group of row `row` of `keys`, whose tag (the low 32
+  // bits of its Hash) is `tag`, or UINT32_MAX when the key is absent.
+  uint32_t FindRow(const std::vector<Vector>& keys, size_t row, uint32_t tag) const;
+  // hashes[i] = the hash of row i of `keys` (flat vectors), i < count: its low 32 bits are
+  // the row's tag; its other bits are free to split rows between tables.
+  static void Hash(const std::vector<Vector>& keys, size_t count, uint64_t* hashes);
 
   size_t size() const { return groups_; }
   // tags[g] = the tag (low 32 bits of the hash) of group g, for g < size().
@@ -49,7 +53,6 @@ class GroupHashTable {
     uint32_t tag;
     uint32_t group;  // UINT32_MAX = empty
   };
-  static void HashKeys(const std::vector<Vector>& keys, size_t count, uint64_t* hashes);
   // With ShareStrings, keeps the string heaps of `keys` alive for the groups they add.
   void KeepStrings(std::vector<Vector>& keys);
   void Grow();

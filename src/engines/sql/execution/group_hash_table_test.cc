@@ -1,5 +1,5 @@
 // GroupHashTable: string keys copied into the table, or shared with the key vectors; keys
-// merged with the tags of the table they come from.
+// merged with the tags of the table they come from; rows looked up by their hash's tag.
 #include "engines/sql/execution/group_hash_table.h"
 
 #include <gtest/gtest.h>
@@ -67,6 +67,34 @@ TEST(GroupHashTableTest, KeysWithKnownTagsAreNotHashedAgain) {
   uint32_t id;
   merged.FindOrCreate(keys, 1, wrong, &id);
   EXPECT_EQ(id, 3u);
+}
+
+TEST(GroupHashTableTest, RowsAreFoundByTheTagOfTheirHash) {
+  QueryState query;
+  ExecContext ctx(&query);
+  std::vector<Vector> keys(2);
+  keys[0].Initialize(Type::Bigint(), 4);
+  keys[1].Initialize(Type::Varchar(), 4);
+  const int64_t numbers[4] = {5, 5, 6, 5};
+  const char* names[4] = {"a", "b", "a", "a"};
+  for (size_t i = 0; i < 4; i++) {
+    keys[0].data<int64_t>()[i] = numbers[i];
+    keys[1].data<std::string_view>()[i] = keys[1].AddString(names[i]);
+  }
+  keys[1].SetNull(2);
+  uint64_t hashes[4];
+  GroupHashTable::Hash(keys, 4, hashes);
+  EXPECT_EQ(hashes[0], hashes[3]);
+  EXPECT_NE(hashes[0], hashes[1]);
+  GroupHashTable table({Type::Bigint(), Type::Varchar()}, &ctx);
+  uint32_t ids[2];
+  table.FindOrCreate(keys, 2, ids);  // (5, a) and (5, b)
+  EXPECT_EQ(table.FindRow(keys, 3, static_cast<uint32_t>(hashes[3])), 0u);
+  EXPECT_EQ(table.FindRow(keys, 1, static_cast<uint32_t>(hashes[1])), 1u);
+  EXPECT_EQ(table.FindRow(keys, 2, static_cast<uint32_t>(hashes[2])), UINT32_MAX);  // (6, NULL)
+  // Under another row's tag a key is not found.
+  EXPECT_EQ(table.FindRow(keys, 0, static_cast<uint32_t>(hashes[1])), UINT32_MAX);
+  EXPECT_EQ(table.size(), 2u);
 }
 
 }  // namespace

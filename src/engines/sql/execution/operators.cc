@@ -184,8 +184,11 @@ struct AggregateSpec {
 // entries: no large table is ever grown and rehashed. A table counts as full once one more
 // chunk of new groups could take it past the threshold, a power of two: its key storage and
 // slots, which double, then never grow past the threshold's size.
+// Copies whose tables never filled are merged the same way when the others hold at least
+// kPartitionedMergeGroups groups in all; fewer are folded into the first copy's table.
 constexpr size_t kPartitions = 64;
 constexpr size_t kFlushThreshold = 1 << 15;
+constexpr size_t kPartitionedMergeGroups = 1 << 13;
 
 bool LocalTableFull(const GroupHashTable& table) {
   return table.size() + kVectorSize > kFlushThreshold;
@@ -645,6 +648,10 @@ class HashAggregate : public PhysicalOperator {
   // the partial aggregations of a parallel one, which CanMerge().
   void AllowFlush() { flush_ = true; }
   bool HasFlushed() const { return !flushed_.empty(); }
+  // Groups in the local table (not flushed).
+  size_t LocalGroups() const {
+    return sets_.empty() || !sets_[0].part ? 0 : GroupCount(*sets_[0].part);
+  }
 
   // Moves every group of the local table into the partitions' flushed lists and empties
   // the table, keeping its memory; the state rows stay where they are.
@@ -739,15 +746,23 @@ class HashAggregate : public PhysicalOperator {
   void ConsumeInput() {
     sets_.resize(grouping_sets_.size());
     DataChunk in;
-    while (child_->Next(in)) {
-      ctx_->CheckCancelled();
-      in.Flatten();
-      std::vector<Vector> group_vals(groups_.size());
-      for (size_t g = 0; g < groups_.size(); g++) {
-        exec_.Execute(*groups_[g], in, group_vals[g]);
-        group_vals[g].Flatten(in.size());
+    try {
+      while (child_->Next(in)) {
+        ctx_->CheckCancelled();
+        in.Flatten();
+        std::vector<Vector> group_vals(groups_.size());
+        for (size_t g = 0; g < groups_.size(); g++) {
+          exec_.Execute(*groups_[g], in, group_vals[g]);
+          group_vals[g].Flatten(in.size());
+        }
+        for (size_t s = 0; s < grouping_sets_.size(); s++)
+          Consume(sets_[s], grouping_sets_[s], in, group_vals);
       }
-      for (size_t s = 0; s < grouping_sets_.size(); s++) Consume(sets_[s], grouping_sets_[s], in, group_vals);
+    } catch (...) {
+      // A copy of a parallel pipeline that fails stops its scans at once: the other copies
+      // may be waiting for their chunks (ChunkExchange).
+      child_.reset();
+      throw;
     }
     // The input's operators (and the hash join build sides only they probe) are done.
     child_.reset();
@@ -899,8 +914,12 @@ class ParallelAggregate : public PhysicalOperator {
       Run(std::move(tasks));
       tasks.clear();
       bool flushed = false;
-      for (auto& p : parts_) flushed = flushed || p->HasFlushed();
-      if (flushed) {
+      size_t others = 0;
+      for (size_t i = 0; i < parts_.size(); i++) {
+        flushed = flushed || parts_[i]->HasFlushed();
+        if (i > 0) others += parts_[i]->LocalGroups();
+      }
+      if (flushed || others >= kPartitionedMergeGroups) {
         std::vector<HashAggregate*> sources;
         for (auto& p : parts_) {
           sources.push_back(p.get());
@@ -1046,11 +1065,13 @@ std::vector<Vector> FlatKeys(ExpressionExecutor& exec, const std::vector<BoundEx
 
 }  // namespace
 
-// The build side of a hash join: its rows, a table of their keys and, per key, the chain of
+// The build side of a hash join: its rows, tables of their keys and, per key, the chain of
 // rows that have it. Built once (under a lock) and then read by every probing copy of a
 // parallel pipeline. Its input is one operator, or copies of one parallel pipeline that run
-// on the worker threads (after the build sides they probe), their rows then entered into
-// the table in turn.
+// on the worker threads (after the build sides they probe). The rows are then indexed by
+// their keys' hashes in kBuildPartitions tables, each filled on its own thread and sized
+// once for its rows, when the pool has threads to spare and the rows are many
+// (kParallelIndexRows); in one table otherwise.
 class HashJoinBuild {
  public:
   struct Entry {
@@ -1058,11 +1079,17 @@ class HashJoinBuild {
     uint32_t row;
     uint32_t next;
   };
+  static constexpr size_t kBuildPartitions = 16;
+  static constexpr size_t kParallelIndexRows = 1 << 14;
 
-  HashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> inputs, std::vector<std::shared_ptr<HashJoinBuild>> nested,
-                std::vector<BoundExprPtr> rkeys, std::vector<bool> null_equal)
-      : ctx_(ctx), inputs_(std::move(inputs)), nested_(std::move(nested)), rkeys_(std::move(rkeys)),
-        null_equal_(std::move(null_equal)), exec_(ctx) {}
+  HashJoinBuild(ExecContext* ctx, std::vector<PhysicalPtr> inputs,
+                std::vector<std::shared_ptr<HashJoinBuild>> nested, std::vector<BoundExprPtr> rkeys,
+                std::vector<bool> null_equal)
+      : ctx_(ctx),
+        inputs_(std::move(inputs)),
+        nested_(std::move(nested)),
+        rkeys_(std::move(rkeys)),
+        null_equal_(std::move(null_equal)) {}
 
   // Builds on first call; later calls (from any thread) wait for it.
   void Ensure() {
@@ -1075,7 +1102,6 @@ class HashJoinBuild {
       error_ = std::current_exception();
       throw;
     }
-    if (key_filter_) key_filter_->Fill(table_->keys()[0].data<int64_t>(), table_->size());
     built_ = true;
     // The input operators (their scans' buffers) and the build sides only they probe are
     // done: they go before the probe starts, not with the plan.
@@ -1093,91 +1119,203 @@ class HashJoinBuild {
     return key_filter_;
   }
 
-  GroupHashTable& table() { return *table_; }
+  // The key of each of the `n` rows of `keys` (flat vectors): gids[i] = its index into
+  // heads(), or kNone when no build row has it. Keys are matched with NULLs equal: the
+  // caller drops rows whose NULL keys must not match.
+  void Find(std::vector<Vector>& keys, size_t n, uint32_t* gids) const {
+    if (heads_.empty()) {
+      std::fill(gids, gids + n, kNone);
+      return;
+    }
+    std::vector<uint64_t> hashes(n);
+    GroupHashTable::Hash(keys, n, hashes.data());
+    for (size_t i = 0; i < n; i++) {
+      size_t p = PartitionOf(hashes[i], tables_.size());
+      uint32_t g = tables_[p]->FindRow(keys, i, static_cast<uint32_t>(hashes[i]));
+      gids[i] = g == kNone ? kNone : group_base_[p] + g;
+    }
+  }
   const std::vector<uint32_t>& heads() const { return heads_; }
   const std::vector<Entry>& entries() const { return entries_; }
   const std::vector<DataChunk*>& chunks() const { return chunk_ptrs_; }
   std::vector<std::vector<uint8_t>>& matched() { return matched_; }
 
  private:
+  // The rows of one chunk by key: the keys (flat vectors), each row's tag, and the rows
+  // whose keys can match, by partition: those of partition p are
+  // order[starts[p], starts[p + 1]).
+  struct ChunkKeys {
+    std::vector<Vector> keys;
+    std::vector<uint32_t> tags;
+    std::vector<uint32_t> order;
+    std::vector<uint32_t> starts;
+  };
+
+  // Of `partitions` (a power of two up to 64), the one a hash goes to: bits the tags (the
+  // low 32, which place keys in a table's slots) leave alone.
+  static size_t PartitionOf(uint64_t hash, size_t partitions) {
+    return (hash >> 58) & (partitions - 1);
+  }
+
   void Build() {
-    std::vector<Type> key_types;
-    for (auto& k : rkeys_) key_types.push_back(k->type);
-    table_ = std::make_unique<GroupHashTable>(key_types, ctx_);
     ThreadPool* pool = ctx_->query()->pool;
     if (inputs_.size() == 1 || !pool) {
       for (auto& input : inputs_) {
         DataChunk in;
         while (input->Next(in)) {
           ctx_->CheckCancelled();
-          Add(in);
+          Store(chunks_, in);
           in = DataChunk();
         }
       }
-      return;
-    }
-    for (auto& b : nested_) b->Ensure();
-    std::vector<std::vector<DataChunk>> parts(inputs_.size());
-    std::vector<std::function<void()>> tasks;
-    for (size_t i = 0; i < inputs_.size(); i++) {
-      tasks.push_back([this, i, &parts] {
-        DataChunk in;
-        while (inputs_[i]->Next(in)) {
-          ctx_->CheckCancelled();
-          parts[i].push_back(std::move(in));
-          in = DataChunk();
-        }
-      });
-    }
-    pool->Run(std::move(tasks));
-    ctx_->query()->parallel_build_pipelines.fetch_add(inputs_.size(), std::memory_order_relaxed);
-    for (auto& part : parts) {
-      for (DataChunk& in : part) {
-        ctx_->CheckCancelled();
-        Add(in);
+    } else {
+      for (auto& b : nested_) b->Ensure();
+      std::vector<std::vector<std::unique_ptr<DataChunk>>> parts(inputs_.size());
+      std::vector<std::function<void()>> tasks;
+      for (size_t i = 0; i < inputs_.size(); i++) {
+        tasks.push_back([this, i, &parts] {
+          DataChunk in;
+          try {
+            while (inputs_[i]->Next(in)) {
+              ctx_->CheckCancelled();
+              Store(parts[i], in);
+              in = DataChunk();
+            }
+          } catch (...) {
+            inputs_[i].reset();  // stops its scans for the copies that wait on them
+            throw;
+          }
+        });
       }
+      pool->Run(std::move(tasks));
+      ctx_->query()->parallel_build_pipelines.fetch_add(inputs_.size(), std::memory_order_relaxed);
+      for (auto& part : parts) {
+        for (auto& chunk : part) chunks_.push_back(std::move(chunk));
+      }
+    }
+    size_t rows = 0;
+    for (auto& c : chunks_) {
+      matched_.emplace_back(c->size(), 0);
+      rows += c->size();
+    }
+    bool parallel =
+        pool && pool->size() > 1 && ctx_->query()->threads > 1 && rows >= kParallelIndexRows;
+    Index(parallel ? pool : nullptr);
+    if (parallel) ctx_->query()->partitioned_join_builds.fetch_add(1, std::memory_order_relaxed);
+    if (key_filter_) {
+      std::vector<int64_t> keys;
+      for (auto& t : tables_) {
+        const int64_t* k = t->keys()[0].data<int64_t>();
+        keys.insert(keys.end(), k, k + t->size());
+      }
+      key_filter_->Fill(keys.data(), keys.size());
     }
   }
 
-  // Enters the rows of `in` (consumed) into the table.
-  void Add(DataChunk& in) {
+  // Keeps the rows of `in` (consumed) at the end of `chunks`: small chunks (after selective
+  // filters) are packed into the last one.
+  void Store(std::vector<std::unique_ptr<DataChunk>>& chunks, DataChunk& in) {
     in.Flatten();
     size_t n = in.size();
-    std::vector<Vector> keys = FlatKeys(exec_, rkeys_, in, n);
-    // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
-    std::vector<uint32_t> valid_rows;
-    for (size_t i = 0; i < n; i++) {
-      bool ok = true;
-      for (size_t k = 0; k < keys.size(); k++) ok = ok && (null_equal_[k] || keys[k].IsValid(i));
-      if (ok) valid_rows.push_back(static_cast<uint32_t>(i));
-    }
-    // Small chunks (after selective filters) are packed into the previous one.
-    bool packed = n < kVectorSize / 2 && !chunks_.empty() && chunks_.back()->size() + n <= kVectorSize;
-    uint32_t base_row = packed ? static_cast<uint32_t>(chunks_.back()->size()) : 0;
-    packed = packed && chunks_.back()->AppendInPlace(in);
-    if (!packed) base_row = 0;
-    uint32_t chunk_index = static_cast<uint32_t>(chunks_.size() - (packed ? 1 : 0));
-    std::vector<uint32_t> gids(valid_rows.size());
-    if (!valid_rows.empty()) {
-      std::vector<Vector> vk(keys.size());
-      for (size_t k = 0; k < keys.size(); k++) vk[k].Gather(keys[k], valid_rows.data(), valid_rows.size());
-      table_->FindOrCreate(vk, valid_rows.size(), gids.data());
-    }
-    if (heads_.size() < table_->size()) heads_.resize(table_->size(), kNone);
-    for (size_t i = 0; i < valid_rows.size(); i++) {
-      uint32_t entry = static_cast<uint32_t>(entries_.size());
-      entries_.push_back({chunk_index, base_row + valid_rows[i], heads_[gids[i]]});
-      heads_[gids[i]] = entry;
-    }
     size_t bytes = 0;
     for (auto t : in.types()) bytes += PhysicalSize(t.physical()) * n;
-    ctx_->Reserve(static_cast<int64_t>(bytes + valid_rows.size() * sizeof(Entry)));
-    if (packed) {
-      matched_.back().resize(chunks_.back()->size(), 0);
-    } else {
-      chunks_.push_back(std::make_unique<DataChunk>(std::move(in)));
-      matched_.emplace_back(n, 0);
+    ctx_->Reserve(static_cast<int64_t>(bytes));
+    bool packed = n < kVectorSize / 2 && !chunks.empty() &&
+                  chunks.back()->size() + n <= kVectorSize && chunks.back()->AppendInPlace(in);
+    if (!packed) chunks.push_back(std::make_unique<DataChunk>(std::move(in)));
+  }
+
+  // Runs f(0) .. f(count - 1), on the pool's threads when given one.
+  static void RunEach(ThreadPool* pool, size_t count, const std::function<void(size_t)>& f) {
+    if (!pool || count < 2) {
+      for (size_t i = 0; i < count; i++) f(i);
+      return;
     }
+    std::vector<std::function<void()>> tasks;
+    for (size_t i = 0; i < count; i++) tasks.push_back([&f, i] { f(i); });
+    pool->Run(std::move(tasks));
+  }
+
+  // Enters every stored row whose keys can match into the key tables (kBuildPartitions of
+  // them, filled in parallel, with a pool; one without). Partition p's rows take the
+  // entries from entry_base[p] on, the counts being known beforehand, and its groups as
+  // many heads from the same index (a partition has no more groups than rows).
+  void Index(ThreadPool* pool) {
+    const size_t partitions = pool ? kBuildPartitions : 1;
+    std::vector<ChunkKeys> by_chunk(chunks_.size());
+    const size_t workers = pool ? static_cast<size_t>(pool->size()) : 1;
+    RunEach(pool, workers, [&](size_t w) {
+      ExpressionExecutor exec(ctx_);
+      std::vector<uint64_t> hashes;
+      std::vector<uint8_t> part;
+      for (size_t c = w; c < chunks_.size(); c += workers) {
+        ctx_->CheckCancelled();
+        DataChunk& chunk = *chunks_[c];
+        size_t n = chunk.size();
+        ChunkKeys& ck = by_chunk[c];
+        ck.keys = FlatKeys(exec, rkeys_, chunk, n);
+        hashes.resize(n);
+        GroupHashTable::Hash(ck.keys, n, hashes.data());
+        ck.tags.resize(n);
+        part.resize(n);
+        ck.starts.assign(partitions + 1, 0);
+        // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
+        constexpr uint8_t kNoPartition = 0xff;
+        for (size_t i = 0; i < n; i++) {
+          ck.tags[i] = static_cast<uint32_t>(hashes[i]);
+          bool ok = true;
+          for (size_t k = 0; k < ck.keys.size(); k++) {
+            ok = ok && (null_equal_[k] || ck.keys[k].IsValid(i));
+          }
+          part[i] = ok ? static_cast<uint8_t>(PartitionOf(hashes[i], partitions)) : kNoPartition;
+          if (ok) ck.starts[part[i] + 1]++;
+        }
+        for (size_t p = 0; p < partitions; p++) ck.starts[p + 1] += ck.starts[p];
+        ck.order.resize(ck.starts[partitions]);
+        std::vector<uint32_t> fill(ck.starts.begin(), ck.starts.end() - 1);
+        for (size_t i = 0; i < n; i++) {
+          if (part[i] != kNoPartition) ck.order[fill[part[i]]++] = static_cast<uint32_t>(i);
+        }
+      }
+    });
+    std::vector<uint32_t> entry_base(partitions + 1, 0);
+    for (size_t p = 0; p < partitions; p++) {
+      size_t rows = 0;
+      for (const ChunkKeys& ck : by_chunk) rows += ck.starts[p + 1] - ck.starts[p];
+      entry_base[p + 1] = static_cast<uint32_t>(entry_base[p] + rows);
+    }
+    entries_.resize(entry_base[partitions]);
+    heads_.assign(entry_base[partitions], kNone);
+    ctx_->Reserve(static_cast<int64_t>(entries_.size() * (sizeof(Entry) + sizeof(uint32_t))));
+    group_base_.assign(entry_base.begin(), entry_base.end() - 1);
+    std::vector<Type> key_types;
+    for (auto& k : rkeys_) key_types.push_back(k->type);
+    tables_.resize(partitions);
+    RunEach(pool, partitions, [&](size_t p) {
+      auto table = std::make_unique<GroupHashTable>(key_types, ctx_);
+      table->Reserve(entry_base[p + 1] - entry_base[p]);
+      uint32_t* heads = heads_.data() + entry_base[p];
+      uint32_t next_entry = entry_base[p];
+      std::vector<Vector> keys(key_types.size());
+      std::vector<uint32_t> tags, gids;
+      for (size_t c = 0; c < by_chunk.size(); c++) {
+        ctx_->CheckCancelled();
+        const ChunkKeys& ck = by_chunk[c];
+        const uint32_t* rows = ck.order.data() + ck.starts[p];
+        size_t m = ck.starts[p + 1] - ck.starts[p];
+        if (m == 0) continue;
+        for (size_t k = 0; k < keys.size(); k++) keys[k].Gather(ck.keys[k], rows, m);
+        tags.resize(m);
+        gids.resize(m);
+        for (size_t i = 0; i < m; i++) tags[i] = ck.tags[rows[i]];
+        table->FindOrCreate(keys, m, tags.data(), gids.data());
+        for (size_t i = 0; i < m; i++) {
+          entries_[next_entry] = {static_cast<uint32_t>(c), rows[i], heads[gids[i]]};
+          heads[gids[i]] = next_entry++;
+        }
+      }
+      tables_[p] = std::move(table);
+    });
   }
 
   ExecContext* ctx_;
@@ -1185,11 +1323,12 @@ class HashJoinBuild {
   std::vector<std::shared_ptr<HashJoinBuild>> nested_;
   std::vector<BoundExprPtr> rkeys_;
   std::vector<bool> null_equal_;
-  ExpressionExecutor exec_;
   std::mutex mu_;
   bool built_ = false;
   std::exception_ptr error_;
-  std::unique_ptr<GroupHashTable> table_;
+  // The key tables of the partitions and where each one's groups start in heads_.
+  std::vector<std::unique_ptr<GroupHashTable>> tables_;
+  std::vector<uint32_t> group_base_;
   std::vector<uint32_t> heads_;
   std::vector<Entry> entries_;
   std::vector<std::unique_ptr<DataChunk>> chunks_;
@@ -1247,9 +1386,8 @@ class HashJoin : public PhysicalOperator {
     in.Flatten();
     size_t n = in.size();
     std::vector<Vector> keys = FlatKeys(exec_, lkeys_, in, n);
-    std::vector<uint32_t> gids(n, kNone);
-    GroupHashTable& table = build_->table();
-    if (table.size() > 0) table.Find(keys, n, gids.data());
+    std::vector<uint32_t> gids(n);
+    build_->Find(keys, n, gids.data());
     const auto& heads = build_->heads();
     const auto& entries = build_->entries();
     const std::vector<DataChunk*>& chunks = build_->chunks();

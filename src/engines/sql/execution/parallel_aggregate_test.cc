@@ -42,6 +42,8 @@ class ParallelAggregateTest : public ::testing::Test {
     QueryResult r = conn_.Query(sql, o);
     last_merged_ = r.aggregate_partitions_merged;
     last_build_pipelines_ = r.parallel_build_pipelines;
+    last_exchanged_ = r.chunks_exchanged;
+    last_partitioned_builds_ = r.partitioned_join_builds;
     std::vector<std::string> out;
     for (size_t i = 0; i < r.RowCount(); i++) {
       std::string row;
@@ -61,6 +63,8 @@ class ParallelAggregateTest : public ::testing::Test {
 
   uint64_t last_merged_ = 0;
   uint64_t last_build_pipelines_ = 0;
+  uint64_t last_exchanged_ = 0;
+  uint64_t last_partitioned_builds_ = 0;
   fs::path dir_;
   Database db_;
   Connection conn_{db_};
@@ -89,6 +93,19 @@ TEST_F(ParallelAggregateTest, SplitPartialTablesMergePartitionByPartition) {
   EXPECT_EQ(serial[0], "v0-0|2|v0|280000|280000");
   EXPECT_EQ(serial.back(), "v9-9999|1|v9|129999|129999");
   EXPECT_EQ(last_merged_, 64u);  // the 3-thread run merged its 64 partitions one by one
+}
+
+TEST_F(ParallelAggregateTest, UnfilledTablesOfManyGroupsMergePartitionByPartition) {
+  // 14,000 groups: no copy's table fills, but the second copy's groups are too many to fold
+  // into the first's on one thread. 700 groups are.
+  std::string many = "SELECT k, id % 2000, count(*), sum(id) FROM f GROUP BY 1, 2 ORDER BY 1, 2";
+  std::vector<std::string> serial = SerialRowsMatchedBy(many, {2});
+  ASSERT_EQ(serial.size(), 14000u);
+  EXPECT_EQ(serial[0], "0|0|24|3660000");
+  EXPECT_EQ(last_merged_, 64u);
+  std::string few = "SELECT k, id % 100, count(*), sum(id) FROM f GROUP BY 1, 2 ORDER BY 1, 2";
+  EXPECT_EQ(SerialRowsMatchedBy(few, {2}).size(), 700u);
+  EXPECT_EQ(last_merged_, 0u);
 }
 
 TEST_F(ParallelAggregateTest, ResultChunksAreSizedToTheirRows) {
@@ -178,6 +195,55 @@ TEST_F(ParallelAggregateTest, BuildSidePipelinesRunInParallel) {
   EXPECT_EQ(last_build_pipelines_, 8u);
   Rows(sql, 1);
   EXPECT_EQ(last_build_pipelines_, 0u);
+}
+
+TEST_F(ParallelAggregateTest, LargeBuildSidesAreIndexedInPartitions) {
+  // A build side of 68,600 rows (every fifth), 4,900 keys of 14 rows each and NULL keys for
+  // every seventh, probed by inner, left, right and full joins: indexed in 16 tables on the
+  // worker threads, it must give the serial plan's rows.
+  std::string build =
+      "(SELECT CASE WHEN id % 7 = 3 THEN NULL ELSE id % 4900 END AS j, id AS bid "
+      "FROM f WHERE id % 5 = 0)";
+  std::string inner =
+      "SELECT count(*), sum(a.id), sum(b.bid) FROM f a, " + build + " b WHERE a.id = b.j";
+  std::vector<std::string> serial = SerialRowsMatchedBy(inner, {2, 3});
+  EXPECT_EQ(serial, (std::vector<std::string>{"58800|143962000|10084102000"}));
+  EXPECT_EQ(last_partitioned_builds_, 1u);
+  Rows(inner, 1);
+  EXPECT_EQ(last_partitioned_builds_, 0u);
+  for (const char* type : {"LEFT", "RIGHT", "FULL"}) {
+    std::string outer = "SELECT count(*), count(a.id), count(b.bid), sum(b.bid) FROM f a " +
+                        std::string(type) + " JOIN " + build + " b ON a.id = b.j";
+    SerialRowsMatchedBy(outer, {2});
+  }
+}
+
+TEST_F(ParallelAggregateTest, CopiesShareTheChunksOfOneRowGroup) {
+  // 120,000 rows: one row group, one morsel. The copy that takes it hands chunks to the one
+  // left without a morsel whenever that one waits (each run likely, some run surely).
+  fs::path one = dir_ / "one";
+  QueryOptions files;
+  files.file_table_functions = true;
+  conn_.Query("CREATE TABLE one WITH (format = 'PARQUET', external_location = '" + one.string() +
+                  "') AS SELECT id, k, s FROM f WHERE id < 120000",
+              files);
+  std::string sql = "SELECT k, s, count(*), sum(id) FROM one GROUP BY k, s ORDER BY k, s";
+  std::vector<std::string> serial = Rows(sql, 1);
+  ASSERT_EQ(serial.size(), 490u);
+  EXPECT_EQ(serial[0], "0|v0|280|15082200");
+  EXPECT_EQ(last_exchanged_, 0u);
+  uint64_t exchanged = 0;
+  for (int run = 0; run < 20 && exchanged == 0; run++) {
+    EXPECT_EQ(Rows(sql, 2), serial);
+    exchanged = last_exchanged_;
+  }
+  EXPECT_GT(exchanged, 0u);
+  // An aggregation on one integer key reads its morsels whole in each copy (to find its
+  // groups in key order): no chunk changes copies.
+  std::vector<std::string> by_id =
+      Rows("SELECT max(id), count(*) FROM (SELECT id, count(*) FROM one GROUP BY id)", 2);
+  EXPECT_EQ(by_id, (std::vector<std::string>{"119999|120000"}));
+  EXPECT_EQ(last_exchanged_, 0u);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "engines/sql/binder/binder.h"
+#include "engines/sql/execution/chunk_exchange.h"
 #include "engines/sql/execution/expression_executor.h"
 #include "engines/sql/execution/key_bounds.h"
 #include "engines/sql/execution/operators.h"
@@ -220,6 +221,10 @@ struct PhysicalPlanner::PipelineState {
   std::map<const LogicalOperator*, std::shared_ptr<HashJoinBuild>> builds;
   std::vector<std::shared_ptr<HashJoinBuild>> build_list;
   std::map<const LogicalOperator*, std::vector<JoinKeyPushdown>> join_filters;  // by scan
+  // Whether the pipeline's consumer takes its rows in any order and split in any way between
+  // the copies, so that the external scans' chunks may change copies (ChunkExchange).
+  bool exchange = false;
+  std::map<const LogicalOperator*, std::shared_ptr<ChunkExchange>> exchanges;  // by scan
 };
 
 PhysicalPlanner::PhysicalPlanner(ExecContext* ctx) : ctx_(ctx) {}
@@ -252,6 +257,10 @@ PhysicalPtr PhysicalPlanner::PlanParallelAggregate(const LogicalOperator& op,
   for (const auto& e : op.groups) groups.push_back(Resolve(*e, bindings));
   for (const auto& e : op.aggregates) aggs.push_back(Resolve(*e, bindings));
   PipelineState state;
+  // An aggregation on one integer key first tries to find its groups in key order
+  // (OrderedGroups), which needs each copy to read its morsels whole.
+  state.exchange =
+      !(op.groups.size() == 1 && op.groups[0]->type.physical() == PhysicalType::kInt64);
   std::vector<PhysicalPtr> copies;
   for (int t = 0; t < q->threads; t++) copies.push_back(PlanPipeline(*op.children[0], &state, t == 0));
   return MakeParallelHashAggregate(ctx_, std::move(copies), groups, aggs, op.types,
@@ -263,8 +272,12 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
     case LogicalKind::kGet: {
       PhysicalPtr scan;
       if (op.external) {
-        return MakeParallelExternalScan(ctx_, op, state->scans[&op], first,
-                                        state->join_filters[&op]);
+        scan =
+            MakeParallelExternalScan(ctx_, op, state->scans[&op], first, state->join_filters[&op]);
+        if (!state->exchange) return scan;
+        auto& exchange = state->exchanges[&op];
+        if (!exchange) exchange = std::make_shared<ChunkExchange>();
+        return MakeExchangeSource(ctx_, std::move(scan), exchange);
       }
       auto& counter = state->memory_scans[&op];
       if (!counter) counter = std::make_shared<std::atomic<size_t>>(0);
@@ -300,6 +313,7 @@ PhysicalPtr PhysicalPlanner::PlanPipeline(const LogicalOperator& op, PipelineSta
         if (q->threads >= 2 && q->pool && IsParallelPipeline(*op.children[1])) {
           // The build side's own pipeline runs in copies too.
           PipelineState inner;
+          inner.exchange = true;  // a build side takes its rows in any order
           std::vector<PhysicalPtr> copies;
           for (int t = 0; t < q->threads; t++) copies.push_back(PlanPipeline(*op.children[1], &inner, first && t == 0));
           build = MakeParallelHashJoinBuild(ctx_, std::move(copies), std::move(inner.build_list), std::move(keys.right),

@@ -124,6 +124,8 @@ class StatementRunner {
     r.memory_reserved = static_cast<uint64_t>(std::max<int64_t>(0, state_.memory_used.load()));
     r.aggregate_partitions_merged = state_.aggregate_partitions_merged.load();
     r.parallel_build_pipelines = state_.parallel_build_pipelines.load();
+    r.chunks_exchanged = state_.chunks_exchanged.load();
+    r.partitioned_join_builds = state_.partitioned_join_builds.load();
     return r;
   }
 

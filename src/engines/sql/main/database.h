@@ -75,6 +75,11 @@ struct QueryResult {
   // one on the worker threads, and copies of hash-join build pipelines run on them.
   uint64_t aggregate_partitions_merged = 0;
   uint64_t parallel_build_pipelines = 0;
+  // Chunks a copy of a parallel pipeline handed to another whose own scan had run dry (a
+  // table of fewer or more uneven row groups than threads).
+  uint64_t chunks_exchanged = 0;
+  // Hash join build sides of many rows indexed in partitions on the worker threads.
+  uint64_t partitioned_join_builds = 0;
   // Rows written by INSERT / UPDATE / DELETE / CTAS (-1 for queries).
   int64_t update_count = -1;
   size_t RowCount() const { return rows.row_count(); }
