@@ -1141,12 +1141,14 @@ class HashJoinBuild {
   std::vector<std::vector<uint8_t>>& matched() { return matched_; }
 
  private:
-  // The rows of one chunk by key: the keys (flat), their hashes, and the rows (those whose
-  // keys can match) of each partition.
+  // The rows of one chunk by key: the keys (flat vectors), each row's tag, and the rows
+  // whose keys can match, by partition: those of partition p are
+  // order[starts[p], starts[p + 1]).
   struct ChunkKeys {
     std::vector<Vector> keys;
-    std::vector<uint64_t> hashes;
-    std::vector<std::vector<uint32_t>> rows;
+    std::vector<uint32_t> tags;
+    std::vector<uint32_t> order;
+    std::vector<uint32_t> starts;
   };
 
   // Of `partitions` (a power of two up to 64), the one a hash goes to: bits the tags (the
@@ -1235,85 +1237,84 @@ class HashJoinBuild {
   }
 
   // Enters every stored row whose keys can match into the key tables (kBuildPartitions of
-  // them, filled in parallel, with a pool; one without), then numbers the groups and
-  // entries of all the tables in one sequence, partition after partition.
+  // them, filled in parallel, with a pool; one without). Partition p's rows take the
+  // entries from entry_base[p] on, the counts being known beforehand, and its groups as
+  // many heads from the same index (a partition has no more groups than rows).
   void Index(ThreadPool* pool) {
     const size_t partitions = pool ? kBuildPartitions : 1;
     std::vector<ChunkKeys> by_chunk(chunks_.size());
     const size_t workers = pool ? static_cast<size_t>(pool->size()) : 1;
     RunEach(pool, workers, [&](size_t w) {
       ExpressionExecutor exec(ctx_);
+      std::vector<uint64_t> hashes;
+      std::vector<uint8_t> part;
       for (size_t c = w; c < chunks_.size(); c += workers) {
         ctx_->CheckCancelled();
         DataChunk& chunk = *chunks_[c];
         size_t n = chunk.size();
         ChunkKeys& ck = by_chunk[c];
         ck.keys = FlatKeys(exec, rkeys_, chunk, n);
-        ck.hashes.resize(n);
-        GroupHashTable::Hash(ck.keys, n, ck.hashes.data());
-        ck.rows.resize(partitions);
+        hashes.resize(n);
+        GroupHashTable::Hash(ck.keys, n, hashes.data());
+        ck.tags.resize(n);
+        part.resize(n);
+        ck.starts.assign(partitions + 1, 0);
         // Rows with a NULL key never match ('=' semantics) but are kept for outer joins.
+        constexpr uint8_t kNoPartition = 0xff;
         for (size_t i = 0; i < n; i++) {
+          ck.tags[i] = static_cast<uint32_t>(hashes[i]);
           bool ok = true;
-          for (size_t k = 0; k < ck.keys.size(); k++)
+          for (size_t k = 0; k < ck.keys.size(); k++) {
             ok = ok && (null_equal_[k] || ck.keys[k].IsValid(i));
-          if (ok)
-            ck.rows[PartitionOf(ck.hashes[i], partitions)].push_back(static_cast<uint32_t>(i));
+          }
+          part[i] = ok ? static_cast<uint8_t>(PartitionOf(hashes[i], partitions)) : kNoPartition;
+          if (ok) ck.starts[part[i] + 1]++;
+        }
+        for (size_t p = 0; p < partitions; p++) ck.starts[p + 1] += ck.starts[p];
+        ck.order.resize(ck.starts[partitions]);
+        std::vector<uint32_t> fill(ck.starts.begin(), ck.starts.end() - 1);
+        for (size_t i = 0; i < n; i++) {
+          if (part[i] != kNoPartition) ck.order[fill[part[i]]++] = static_cast<uint32_t>(i);
         }
       }
     });
+    std::vector<uint32_t> entry_base(partitions + 1, 0);
+    for (size_t p = 0; p < partitions; p++) {
+      size_t rows = 0;
+      for (const ChunkKeys& ck : by_chunk) rows += ck.starts[p + 1] - ck.starts[p];
+      entry_base[p + 1] = static_cast<uint32_t>(entry_base[p] + rows);
+    }
+    entries_.resize(entry_base[partitions]);
+    heads_.assign(entry_base[partitions], kNone);
+    ctx_->Reserve(static_cast<int64_t>(entries_.size() * (sizeof(Entry) + sizeof(uint32_t))));
+    group_base_.assign(entry_base.begin(), entry_base.end() - 1);
     std::vector<Type> key_types;
     for (auto& k : rkeys_) key_types.push_back(k->type);
     tables_.resize(partitions);
-    std::vector<std::vector<uint32_t>> heads(partitions);
-    std::vector<std::vector<Entry>> entries(partitions);
     RunEach(pool, partitions, [&](size_t p) {
-      size_t total = 0;
-      for (const ChunkKeys& ck : by_chunk) total += ck.rows[p].size();
       auto table = std::make_unique<GroupHashTable>(key_types, ctx_);
-      table->Reserve(total);
-      entries[p].reserve(total);
-      ctx_->Reserve(static_cast<int64_t>(total * sizeof(Entry)));
+      table->Reserve(entry_base[p + 1] - entry_base[p]);
+      uint32_t* heads = heads_.data() + entry_base[p];
+      uint32_t next_entry = entry_base[p];
       std::vector<Vector> keys(key_types.size());
       std::vector<uint32_t> tags, gids;
       for (size_t c = 0; c < by_chunk.size(); c++) {
         ctx_->CheckCancelled();
         const ChunkKeys& ck = by_chunk[c];
-        const std::vector<uint32_t>& rows = ck.rows[p];
-        if (rows.empty()) continue;
-        size_t m = rows.size();
-        for (size_t k = 0; k < keys.size(); k++) keys[k].Gather(ck.keys[k], rows.data(), m);
+        const uint32_t* rows = ck.order.data() + ck.starts[p];
+        size_t m = ck.starts[p + 1] - ck.starts[p];
+        if (m == 0) continue;
+        for (size_t k = 0; k < keys.size(); k++) keys[k].Gather(ck.keys[k], rows, m);
         tags.resize(m);
         gids.resize(m);
-        for (size_t i = 0; i < m; i++) tags[i] = static_cast<uint32_t>(ck.hashes[rows[i]]);
+        for (size_t i = 0; i < m; i++) tags[i] = ck.tags[rows[i]];
         table->FindOrCreate(keys, m, tags.data(), gids.data());
-        heads[p].resize(table->size(), kNone);
         for (size_t i = 0; i < m; i++) {
-          entries[p].push_back({static_cast<uint32_t>(c), rows[i], heads[p][gids[i]]});
-          heads[p][gids[i]] = static_cast<uint32_t>(entries[p].size() - 1);
+          entries_[next_entry] = {static_cast<uint32_t>(c), rows[i], heads[gids[i]]};
+          heads[gids[i]] = next_entry++;
         }
       }
       tables_[p] = std::move(table);
-    });
-    group_base_.resize(partitions);
-    std::vector<uint32_t> entry_base(partitions);
-    size_t groups = 0, total = 0;
-    for (size_t p = 0; p < partitions; p++) {
-      group_base_[p] = static_cast<uint32_t>(groups);
-      entry_base[p] = static_cast<uint32_t>(total);
-      groups += heads[p].size();
-      total += entries[p].size();
-    }
-    heads_.resize(groups);
-    entries_.resize(total);
-    RunEach(pool, partitions, [&](size_t p) {
-      const uint32_t base = entry_base[p];
-      for (size_t g = 0; g < heads[p].size(); g++) heads_[group_base_[p] + g] = heads[p][g] + base;
-      for (size_t e = 0; e < entries[p].size(); e++) {
-        Entry x = entries[p][e];
-        if (x.next != kNone) x.next += base;
-        entries_[base + e] = x;
-      }
     });
   }
 

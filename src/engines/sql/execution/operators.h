@@ -55,7 +55,8 @@ PhysicalPtr MakeHashJoin(ExecContext* ctx, PhysicalPtr left, PhysicalPtr right, 
                          std::vector<BoundExprPtr> left_keys, std::vector<BoundExprPtr> right_keys,
                          std::vector<bool> null_equal, BoundExprPtr residual, std::vector<Type> types);
 // The build side of a hash join, shareable by the probing copies of a parallel pipeline:
-// built once, by PrepareHashJoinBuild or by the first probe, then read-only.
+// built once, by PrepareHashJoinBuild or by the first probe, then read-only. Many rows (16k
+// or more, with worker threads) are indexed in partitions on the worker threads.
 std::shared_ptr<HashJoinBuild> MakeHashJoinBuild(ExecContext* ctx, PhysicalPtr right,
                                                  std::vector<BoundExprPtr> right_keys,
                                                  std::vector<bool> null_equal);

@@ -2,9 +2,10 @@
 // input positions, picks hash joins for equi-conditions (nested loops otherwise), fuses
 // ORDER BY + LIMIT into a top-N sort and HAVING into its aggregation, runs hash aggregations over
 // parallel copies of their input pipeline (scans, filters, projections, hash join probes), and the
-// build sides of those probes over copies of theirs, and evaluates VALUES rows. Also executes
-// subquery plans for the expression executor. Stateless apart from the query context; one planner
-// per execution.
+// build sides of those probes over copies of theirs, and evaluates VALUES rows. The copies share
+// their external scan's chunks (ChunkExchange) unless the aggregation over them may find its
+// groups in key order. Also executes subquery plans for the expression executor. Stateless apart
+// from the query context; one planner per execution.
 #pragma once
 
 #include "engines/sql/execution/physical_operator.h"
