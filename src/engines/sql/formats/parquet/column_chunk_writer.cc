@@ -190,7 +190,20 @@ bool ColumnChunkWriter::DictionaryPays() const {
   }
   const int width = BitWidth(static_cast<uint64_t>(dictionary_.size() - 1));
   const auto indices = static_cast<int64_t>(pending_indices_.size()) * width / 8;
-  return dictionary_.plain_bytes() + indices < plain;
+  const int64_t dictionary = dictionary_.plain_bytes() + indices;
+  if (dictionary >= plain) return false;
+  if (encoding_ == Encoding::kPlain || plan_.physical_value_type == ValueType::kBinary) return true;
+  // Readers decide filters once per dictionary value, so the dictionary stays unless the
+  // encoding the chunk would fall back to (DELTA_BINARY_PACKED: sorted keys take a few
+  // bits a value) takes less than half its size.
+  ColumnBatch values;
+  values.Reset(plan_.physical_value_type);
+  const auto n = static_cast<int64_t>(pending_indices_.size());
+  SizeBatch(plan_.physical_value_type, n, &values);
+  GatherDictionary(d, pending_indices_.data(), pending_indices_.size(), &values, 0);
+  std::string fallback;
+  EncodeValues(encoding_, plan_.physical, values, n, &fallback);
+  return dictionary <= 2 * static_cast<int64_t>(fallback.size());
 }
 
 void ColumnChunkWriter::AbandonDictionary() {

@@ -46,7 +46,8 @@ class ColumnChunkWriter {
  private:
   int64_t PendingBytes() const;
   // Whether the dictionary page plus the pending page's indices take less than the pending
-  // values would as PLAIN.
+  // values would as PLAIN, and, when the chunk falls back to another encoding, no more than
+  // twice what they take in it.
   bool DictionaryPays() const;
   // Turns the pending indices back into values and stops dictionary encoding the chunk
   // (no page has used the dictionary yet).

@@ -565,13 +565,21 @@ int64_t ColumnReader::Impl::ReadSelected(int64_t rows, const uint32_t* sel, int6
     const int64_t dense = SegmentLevels(m, segment_valid.data());
     // The dense position of each selected row holding a value, in order; nulls are counted.
     picked.clear();
-    int64_t row = 0;
-    int64_t dense_pos = 0;
-    for (int64_t k = j; k < j_end; ++k) {
-      const int64_t r = sel[k] - pos;
-      for (; row < r; ++row) dense_pos += valid[row];
-      out->valid[static_cast<size_t>(k)] = valid[r];
-      if (valid[r]) picked.push_back(static_cast<uint32_t>(dense_pos));
+    if (dense == m) {
+      // No nulls here: a row's value is at the row's own position.
+      for (int64_t k = j; k < j_end; ++k) {
+        out->valid[static_cast<size_t>(k)] = 1;
+        picked.push_back(static_cast<uint32_t>(sel[k] - pos));
+      }
+    } else {
+      int64_t row = 0;
+      int64_t dense_pos = 0;
+      for (int64_t k = j; k < j_end; ++k) {
+        const int64_t r = sel[k] - pos;
+        for (; row < r; ++row) dense_pos += valid[row];
+        out->valid[static_cast<size_t>(k)] = valid[r];
+        if (valid[r]) picked.push_back(static_cast<uint32_t>(dense_pos));
+      }
     }
     const auto values = static_cast<int64_t>(picked.size());
     nulls += (j_end - j) - values;

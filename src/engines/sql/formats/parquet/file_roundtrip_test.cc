@@ -653,14 +653,17 @@ TEST(Writer, WritesChunksUncompressedWhenCompressionDoesNotPay) {
 }
 
 // With delta_integers, INT32 and INT64 chunks without a dictionary (it did not pay off) are
-// DELTA_BINARY_PACKED: sorted keys take a few bits a value. Columns that keep their
-// dictionary, and columns given an encoding, are as before; without the option it is PLAIN.
+// DELTA_BINARY_PACKED: sorted keys take a few bits a value. A dictionary that beats PLAIN
+// but takes more than twice the delta encoding is dropped too (sorted keys repeated a few
+// times); one within that (ten values in turn) stays, as do columns given an encoding.
+// Without the option every dictionary that beats PLAIN stays and the rest is PLAIN.
 TEST(Writer, IntegersWithoutADictionaryAreDeltaEncoded) {
   using P = PhysicalType;
   Schema schema{{Col("key", P::kInt64, false), Col("key32", P::kInt32, true),
-                 Col("few", P::kInt64, false), Col("asked", P::kInt64, false)}};
+                 Col("few", P::kInt64, false), Col("asked", P::kInt64, false),
+                 Col("repeated", P::kInt64, false)}};
   BatchBuilder key(ValueType::kInt64), key32(ValueType::kInt32), few(ValueType::kInt64),
-      asked(ValueType::kInt64);
+      asked(ValueType::kInt64), repeated(ValueType::kInt64);
   constexpr int kRows = 60000;
   for (int i = 0; i < kRows; ++i) {
     key.I64(1000000007LL + i * 3 + i % 2);
@@ -671,8 +674,10 @@ TEST(Writer, IntegersWithoutADictionaryAreDeltaEncoded) {
     }
     few.I64(i % 10);
     asked.I64(i * 7LL);
+    repeated.I64(5000000 + i / 4);
   }
-  const std::vector<ColumnBatch> cols{key.Build(), key32.Build(), few.Build(), asked.Build()};
+  const std::vector<ColumnBatch> cols{key.Build(), key32.Build(), few.Build(), asked.Build(),
+                                      repeated.Build()};
   for (bool delta : {true, false}) {
     WriterOptions o;
     o.delta_integers = delta;
@@ -697,8 +702,10 @@ TEST(Writer, IntegersWithoutADictionaryAreDeltaEncoded) {
     EXPECT_FALSE(has(2, Encoding::kDeltaBinaryPacked)) << what;
     EXPECT_TRUE(has(3, Encoding::kPlain)) << what;
     EXPECT_FALSE(has(3, Encoding::kDeltaBinaryPacked)) << what;
+    EXPECT_EQ(has(4, Encoding::kDeltaBinaryPacked), delta) << what;
+    EXPECT_EQ(has(4, Encoding::kRleDictionary), !delta) << what;
     EXPECT_EQ(file->metadata().version, delta ? 2 : 1) << what;
-    for (int c = 0; c < 4; ++c) ExpectSameBatch(cols[c], ReadWholeColumn(*file, c, 1000), what);
+    for (int c = 0; c < 5; ++c) ExpectSameBatch(cols[c], ReadWholeColumn(*file, c, 1000), what);
   }
 }
 

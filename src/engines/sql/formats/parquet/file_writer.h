@@ -48,8 +48,9 @@ struct WriterOptions {
   double min_compression_saving = 0;
   // INT32 and INT64 values that are not dictionary-encoded (the chunk's dictionary did not
   // pay off, or filled up) are written DELTA_BINARY_PACKED instead of PLAIN, as parquet-mr's
-  // v2 writer does: sorted keys then take a few bits a value. Columns given an encoding in
-  // column_encodings keep it.
+  // v2 writer does: sorted keys then take a few bits a value. A chunk also drops a
+  // dictionary that takes more than twice that encoding (keys repeated a few times, as
+  // lineitem's order keys). Columns given an encoding in column_encodings keep it.
   bool delta_integers = false;
   // Per-column value encoding, overriding dictionary + PLAIN: kPlain, kRle (BOOLEAN),
   // kDeltaBinaryPacked (INT32, INT64), kDeltaLengthByteArray (BYTE_ARRAY), kDeltaByteArray
