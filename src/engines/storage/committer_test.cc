@@ -42,6 +42,15 @@ class CommitterTest : public ::testing::Test {
     std::ifstream in(files_->PathOf(id), std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
+  // The bytes of a pack up to the end its metadata records; what the file holds past that
+  // end (while a lane appends to it) must be zeros.
+  std::string PackContent(int64_t id) {
+    std::string bytes = ReadPack(id);
+    size_t end = static_cast<size_t>(PackRows(id));
+    EXPECT_LE(end, bytes.size());
+    EXPECT_EQ(bytes.find_first_not_of('\0', end), std::string::npos);
+    return bytes.substr(0, end);
+  }
   int64_t PackRows(int64_t id) {
     int64_t n = 0;
     meta_->Read([&](meta::Transaction& tx) {
@@ -95,17 +104,24 @@ TEST_F(CommitterTest, LanesWriteSeveralPacksAtOnce) {
     std::set<std::pair<int64_t, uint64_t>> seen;
     for (const auto& list : placed) {
       for (const Placed& p : list) {
-        if (!packs.count(p.at.blob_id)) packs[p.at.blob_id] = ReadPack(p.at.blob_id);
+        if (!packs.count(p.at.blob_id)) packs[p.at.blob_id] = PackContent(p.at.blob_id);
         ASSERT_TRUE(seen.insert({p.at.blob_id, p.at.offset}).second);
         EXPECT_EQ(packs[p.at.blob_id].substr(p.at.offset, p.body.size()), p.body);
       }
     }
     EXPECT_GE(packs.size(), 2u);
     EXPECT_LE(packs.size(), 4u);
+    size_t total = 0;
     for (const auto& [id, bytes] : packs) {
       EXPECT_TRUE(committer.IsBusyPack(id));
-      EXPECT_EQ(PackRows(id), static_cast<int64_t>(bytes.size()));
+      total += bytes.size();
     }
+    // The recorded ends cover every body and nothing else.
+    size_t bodies = 0;
+    for (const auto& list : placed) {
+      for (const Placed& p : list) bodies += p.body.size();
+    }
+    EXPECT_EQ(total, bodies);
   }
   // Sealed at destruction, and nothing refers to them: collected.
   size_t left = 0;
@@ -135,7 +151,7 @@ TEST_F(CommitterTest, OneLaneKeepsOnePack) {
   EXPECT_EQ(packs.size(), 1u);
   std::string expected;
   for (int i = 0; i < 6 * 50; ++i) expected += "abc";
-  EXPECT_EQ(ReadPack(*packs.begin()), expected);
+  EXPECT_EQ(PackContent(*packs.begin()), expected);
 }
 
 // The two stages overlap: while one transaction runs, the next batch's bytes are written and
@@ -178,10 +194,37 @@ TEST_F(CommitterTest, BusyPacksAreCollectedOnlyOnceSealed) {
       EXPECT_EQ(ctx.location(0).offset, 5u);
     });
     committer.Commit(more);
-    EXPECT_EQ(ReadPack(pack), "bytesmore");
+    EXPECT_EQ(PackContent(pack), "bytesmore");
   }
   EXPECT_FALSE(fs::exists(files_->PathOf(pack)));
   EXPECT_EQ(PackRows(pack), 0);
+}
+
+// A pack being appended to is kept filled with zeros past its end (so a batch's fdatasync
+// flushes data only), never over a body; once sealed, the file is cut back to its end.
+TEST_F(CommitterTest, PacksAreZeroFilledAheadAndCutWhenSealed) {
+  int64_t pack = 0;
+  std::string expected;
+  {
+    Committer committer(*meta_, *files_, 1);
+    for (int i = 0; i < 3; ++i) {
+      std::string body = "body number " + std::to_string(i) + ";";
+      expected += body;
+      CommitRequest r({body}, [&](CommitContext& ctx) {
+        pack = ctx.location(0).blob_id;
+        // A segment keeps the pack referenced, so that it outlives the committer.
+        ctx.tx().Exec("INSERT OR REPLACE INTO storage_segments VALUES(1, 0, ?, 0, 1)",
+                      {meta::Int(pack)});
+      });
+      committer.Commit(r);
+    }
+    std::string bytes = ReadPack(pack);
+    ASSERT_GE(bytes.size(), expected.size() + (256 << 10));
+    EXPECT_EQ(bytes.substr(0, expected.size()), expected);
+    EXPECT_EQ(bytes.find_first_not_of('\0', expected.size()), std::string::npos);
+    EXPECT_EQ(PackRows(pack), static_cast<int64_t>(expected.size()));
+  }
+  EXPECT_EQ(ReadPack(pack), expected);
 }
 
 // A request whose change fails rolls back alone; the others in its batch commit.

@@ -257,10 +257,16 @@ PhysicalPtr PhysicalPlanner::PlanParallelAggregate(const LogicalOperator& op,
   for (const auto& e : op.groups) groups.push_back(Resolve(*e, bindings));
   for (const auto& e : op.aggregates) aggs.push_back(Resolve(*e, bindings));
   PipelineState state;
-  // An aggregation on one integer key first tries to find its groups in key order
-  // (OrderedGroups), which needs each copy to read its morsels whole.
-  state.exchange =
-      !(op.groups.size() == 1 && op.groups[0]->type.physical() == PhysicalType::kInt64);
+  // An aggregation on one integer key that the pipeline's scan reads first tries to find its
+  // groups in key order (OrderedGroups), which needs each copy to read its morsels whole. A
+  // key from a join's build side never arrives in order: the chunks may change copies.
+  bool in_key_order = false;
+  if (op.groups.size() == 1 && op.groups[0]->type.physical() == PhysicalType::kInt64) {
+    const BoundExpr& key = *op.groups[0];
+    in_key_order = key.kind != BoundExprKind::kColumnRef ||
+                   KeyScan(*op.children[0], key.binding).first != nullptr;
+  }
+  state.exchange = !in_key_order;
   std::vector<PhysicalPtr> copies;
   for (int t = 0; t < q->threads; t++) copies.push_back(PlanPipeline(*op.children[0], &state, t == 0));
   return MakeParallelHashAggregate(ctx_, std::move(copies), groups, aggs, op.types,
