@@ -601,13 +601,26 @@ class ExternalScan : public PhysicalOperator {
       const Vector& values = chunk.column(c);
       if (values.is_constant()) continue;
       const int64_t* data = values.data<int64_t>();
-      uint64_t rows = 0, passed = 0;
+      // The rows still in, gathered first: the lookups then run in a loop without branches,
+      // so that the filter's memory is fetched for many keys at once.
+      uint32_t rows_in[kVectorSize];
+      size_t rows = 0;
       for (size_t i = 0; i < n; i++) {
-        if (!mask[i]) continue;
-        bool pass = values.IsValid(i) && filter.MayContain(data[i]);
-        mask[i] = pass;
-        rows++;
-        passed += pass;
+        rows_in[rows] = static_cast<uint32_t>(i);
+        rows += mask[i] != 0;
+      }
+      uint8_t pass[kVectorSize];
+      if (values.has_nulls()) {
+        for (size_t k = 0; k < rows; k++) {
+          pass[k] = values.IsValid(rows_in[k]) && filter.MayContain(data[rows_in[k]]);
+        }
+      } else {
+        for (size_t k = 0; k < rows; k++) pass[k] = filter.MayContain(data[rows_in[k]]);
+      }
+      uint64_t passed = 0;
+      for (size_t k = 0; k < rows; k++) {
+        mask[rows_in[k]] = pass[k];
+        passed += pass[k];
       }
       CountJoinChecks(j, rows, passed);
       ctx_->query()->join_key_lookups.fetch_add(rows, std::memory_order_relaxed);
