@@ -35,7 +35,7 @@ class AsyncExchange {
 };
 
 // Runs on a connection's I/O thread for a request whose whole body came with its head (a body
-// of known length up to 64 KiB sent without waiting for "100 Continue", or no body), before
+// of known length up to 64 KiB, read before the request is dispatched, or no body), before
 // the request goes to the server's Handler. It must not block. It returns false to leave the
 // request to the Handler, having read nothing of its body and written nothing of its
 // response, or true once it has taken the request: the exchange then ends it.

@@ -47,7 +47,10 @@ namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 // Bodies with a Content-Length up to this size are read on the I/O thread before the handler
-// is dispatched, which saves the handler thread a round trip per read on small requests.
+// is dispatched, which saves the handler thread a round trip per read on small requests and
+// lets an AsyncHandler take them. A client waiting for "100 Continue" before such a body gets
+// it at once: refusing the request unread would spare little, and botocore asks for it before
+// every PUT.
 constexpr uint64_t kPrefetchLimit = 64 * 1024;
 // How long a closing connection keeps reading (and discarding) what the client still sends,
 // so that the client sees the response instead of a reset.
@@ -260,6 +263,7 @@ class ServerConnection final : public Connection,
     if (buffer_.capacity() < kHeadBufferSize) buffer_.reserve(kHeadBufferSize);
     parser_.emplace();
     direct_left_.reset();
+    continue_sent_ = false;
     parser_->header_limit(static_cast<uint32_t>(std::min<size_t>(
         context_.options().max_header_bytes, std::numeric_limits<uint32_t>::max())));
     parser_->body_limit(context_.options().max_body_bytes);
@@ -283,9 +287,17 @@ class ServerConnection final : public Connection,
     phase_ = Phase::kRequest;
     context_.BeginRequest();
     auto length = parser_->content_length();
-    if (!parser_->is_done() && !ExpectsContinue(parser_->get()) && length &&
-        *length <= kPrefetchLimit) {
-      return Prefetch(static_cast<size_t>(*length));
+    if (!parser_->is_done() && length && *length <= kPrefetchLimit) {
+      if (!ExpectsContinue(parser_->get())) return Prefetch(static_cast<size_t>(*length));
+      continue_sent_ = true;
+      return WriteAll({asio::buffer(kContinueResponse.data(), kContinueResponse.size())},
+                      [this, size = static_cast<size_t>(*length)](beast::error_code ec) {
+                        if (ec) {
+                          context_.EndRequest();
+                          return CloseNow();
+                        }
+                        Prefetch(size);
+                      });
     }
     Dispatch(std::string(), parser_->is_done());
   }
@@ -322,7 +334,7 @@ class ServerConnection final : public Connection,
     auto length = parser_->content_length();
     exchange_ = std::make_shared<Exchange>(
         *this, std::move(request), length ? std::optional<uint64_t>(*length) : std::nullopt,
-        ExpectsContinue(message), std::move(prefetched), body_complete,
+        ExpectsContinue(message) && !continue_sent_, std::move(prefetched), body_complete,
         message.method() == bhttp::verb::head, message.version() == 10, message.keep_alive());
     ends_left_.store(1, std::memory_order_relaxed);
     handler_failed_ = false;
@@ -555,6 +567,8 @@ class ServerConnection final : public Connection,
   std::optional<bhttp::request_parser<bhttp::buffer_body>> parser_;
   // The body bytes still to come once they are read past the parser (ReadDirect).
   std::optional<uint64_t> direct_left_;
+  // "100 Continue" went out before the request's (small) body was read.
+  bool continue_sent_ = false;
 
   // Touched on the strand only.
   Phase phase_ = Phase::kWaiting;
