@@ -1,4 +1,5 @@
-// Runtime join filters: the Bloom filter holds every key and few others, and a scan under
+// Runtime join filters: the filter holds every key and few others (none when the keys are
+// dense enough for its bitmap form), and a scan under
 // the probe side of an inner or semi join (also under other joins' probe sides) drops rows
 // no build key matches (Parquet dictionary columns and CSV value columns alike) without
 // changing any result.
@@ -37,6 +38,28 @@ TEST(JoinKeyFilter, HoldsEveryKeyAndFewOthers) {
   JoinKeyFilter empty;
   empty.Fill(nullptr, 0);
   EXPECT_FALSE(empty.MayContain(0));
+}
+
+TEST(JoinKeyFilter, DenseKeysAreHeldExactly) {
+  // Every third value in [-150000, 150000) and both ends of int64 apart: the bitmap over the
+  // range answers exactly, where the Bloom filter would pass ~1% of the other values.
+  std::vector<int64_t> keys;
+  for (int64_t k = -50000; k < 50000; k++) keys.push_back(k * 3);
+  JoinKeyFilter filter;
+  filter.Fill(keys.data(), keys.size());
+  EXPECT_TRUE(filter.exact());
+  for (int64_t v = -150010; v < 150010; v++) {
+    ASSERT_EQ(filter.MayContain(v), v % 3 == 0 && v >= -150000 && v < 150000) << v;
+  }
+  EXPECT_FALSE(filter.MayContain(std::numeric_limits<int64_t>::min()));
+  EXPECT_FALSE(filter.MayContain(std::numeric_limits<int64_t>::max()));
+  // Keys too sparse for a bitmap (and a span that overflows int64) keep the Bloom filter.
+  std::vector<int64_t> wide = {std::numeric_limits<int64_t>::min(), 0,
+                               std::numeric_limits<int64_t>::max()};
+  JoinKeyFilter sparse;
+  sparse.Fill(wide.data(), wide.size());
+  EXPECT_FALSE(sparse.exact());
+  for (int64_t k : wide) EXPECT_TRUE(sparse.MayContain(k));
 }
 
 TEST(JoinKeyFilter, RangesWithoutKeysAreRuledOut) {
