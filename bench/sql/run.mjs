@@ -113,7 +113,10 @@ async function timeDuck(sql) {
 }
 
 // Runs are interleaved (UniStudio, DuckDB, SQLite, then again) so that load from other
-// processes on a shared machine hits every engine alike; medians are reported.
+// processes on a shared machine hits every engine alike; medians are reported. Each timed run
+// starts after a pause, so that it does not share the cores with the tail of the previous
+// engine's run (DuckDB's worker threads, a process still exiting and freeing its memory).
+const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 const rows = [];
 for (const f of queryFiles) {
   const name = f.replace('.sql', '').toUpperCase();
@@ -122,15 +125,18 @@ for (const f of queryFiles) {
   const m = { uni: [], uniCpu: [], duck: [], duckCpu: [], sqlite: [], sqliteCpu: [] };
   let out = '';
   for (let i = 0; i < runs; i++) {
+    await settle();
     const u = timeProcess(bin, ['sql', '--format', 'csv', `${views};\n${dialect(text, 'trino')}`]);
     out = u.out;
     m.uni.push(u.ms);
     m.uniCpu.push(u.cpu);
+    await settle();
     const d = await timeDuck(dialect(text, 'trino'));
     m.duck.push(d.ms);
     m.duckCpu.push(d.cpu);
     // SQLite once: it is the slow baseline (minutes per query).
     if (!skipSqlite && i === 0) {
+      await settle();
       const s = timeProcess('sqlite3', [sqliteDb], dialect(text, 'sqlite') + ';\n', sqliteTimeoutMs);
       m.sqlite.push(s.ms);
       m.sqliteCpu.push(s.cpu);
