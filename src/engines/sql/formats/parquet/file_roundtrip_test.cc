@@ -216,6 +216,11 @@ std::string WriteFile(const Schema& schema, const std::vector<std::vector<Column
   return sink.Release();
 }
 
+// Whether a column chunk lists encoding `e`.
+bool Uses(const ColumnChunkInfo& chunk, Encoding e) {
+  return std::find(chunk.encodings.begin(), chunk.encodings.end(), e) != chunk.encodings.end();
+}
+
 void ExpectFileHolds(const std::string& bytes, const Schema& schema,
                      const std::vector<ColumnBatch>& expected, int64_t batch_rows,
                      const std::string& what) {
@@ -581,10 +586,7 @@ TEST(Writer, DropsDictionariesThatDoNotPayOff) {
     const std::string bytes = WriteFile(schema, {cols}, o);
     auto file = FileReader::Open(MakeMemorySource(bytes));
     const auto& chunks = file->metadata().row_groups.at(0).columns;
-    auto has = [&](int c, Encoding e) {
-      const auto& enc = chunks[c].encodings;
-      return std::find(enc.begin(), enc.end(), e) != enc.end();
-    };
+    auto has = [&](int c, Encoding e) { return Uses(chunks[c], e); };
     const std::string what = "limit " + std::to_string(dictionary_limit);
     EXPECT_FALSE(has(0, Encoding::kRleDictionary)) << what;
     EXPECT_TRUE(has(1, Encoding::kRleDictionary)) << what;
@@ -639,9 +641,7 @@ TEST(Writer, WritesChunksUncompressedWhenCompressionDoesNotPay) {
       EXPECT_EQ(chunks[0].codec, dropped) << what;
       EXPECT_EQ(chunks[1].codec, Codec::kSnappy) << what;
       EXPECT_EQ(chunks[2].codec, dropped) << what;
-      EXPECT_TRUE(std::find(chunks[2].encodings.begin(), chunks[2].encodings.end(),
-                            Encoding::kRleDictionary) != chunks[2].encodings.end())
-          << what;
+      EXPECT_TRUE(Uses(chunks[2], Encoding::kRleDictionary)) << what;
       EXPECT_LT(chunks[1].compressed_size, chunks[1].uncompressed_size / 2) << what;
       if (saving > 0) {
         EXPECT_EQ(chunks[0].compressed_size, chunks[0].uncompressed_size) << what;
@@ -685,10 +685,7 @@ TEST(Writer, IntegersWithoutADictionaryAreDeltaEncoded) {
     const std::string bytes = WriteFile(schema, {cols}, o);
     auto file = FileReader::Open(MakeMemorySource(bytes));
     const auto& chunks = file->metadata().row_groups.at(0).columns;
-    auto has = [&](int c, Encoding e) {
-      const auto& enc = chunks[c].encodings;
-      return std::find(enc.begin(), enc.end(), e) != enc.end();
-    };
+    auto has = [&](int c, Encoding e) { return Uses(chunks[c], e); };
     const std::string what = delta ? "delta" : "plain";
     for (int c : {0, 1}) {
       EXPECT_EQ(has(c, Encoding::kDeltaBinaryPacked), delta) << what << " column " << c;
