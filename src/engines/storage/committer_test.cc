@@ -178,11 +178,12 @@ TEST_F(CommitterTest, NextBatchSyncsWhileATransactionRuns) {
 }
 
 // A pack a lane still appends to is not collected when a commit unreferences it; once sealed
-// (here at destruction) and unreferenced, it is.
+// (here at destruction) and unreferenced, it is. One lane, so every commit appends to the
+// same pack (with more, which lane takes a batch is up to their threads).
 TEST_F(CommitterTest, BusyPacksAreCollectedOnlyOnceSealed) {
   int64_t pack = 0;
   {
-    Committer committer(*meta_, *files_, 2);
+    Committer committer(*meta_, *files_, 1);
     CommitRequest put({"bytes"}, [&](CommitContext& ctx) { pack = ctx.location(0).blob_id; });
     committer.Commit(put);
     CommitRequest drop({}, [&](CommitContext& ctx) { ctx.Unreference(pack); });
