@@ -141,6 +141,10 @@ struct Dispatcher::Impl {
   // Writes the answer to `error` (the exception in flight); rethrows what only the HTTP layer
   // can answer (the client went away, a streamed response cannot be taken back).
   void AnswerError(Call& call);
+  // Gives the request its id, time of arrival and account.
+  void Begin(Call& call);
+  // Encodes the handler's output and writes it as the answer.
+  void WriteOutput(Call& call, const base::Json& output);
   // The request's log line and metrics.
   void Record(Call& call);
   // Verifies the signature and sets the caller and its session policy on `ctx`. With
@@ -423,9 +427,19 @@ void Dispatcher::Impl::Run(Call& call) {
   } else {
     output = op.handler(ctx, call.input);
   }
-  WriteWire(
-      protocol::EncodeOutput(*call.entry->model, *call.route->operation, output, ctx.request_id()),
-      ctx.response());
+  WriteOutput(call, output);
+}
+
+void Dispatcher::Impl::Begin(Call& call) {
+  call.ctx.set_request_id(NewRequestId());
+  call.ctx.set_received_at(base::Now());
+  call.ctx.set_account_id(options.account_id);
+}
+
+void Dispatcher::Impl::WriteOutput(Call& call, const base::Json& output) {
+  WriteWire(protocol::EncodeOutput(*call.entry->model, *call.route->operation, output,
+                                   call.ctx.request_id()),
+            call.ctx.response());
 }
 
 void Dispatcher::Impl::AnswerError(Call& call) {
@@ -491,9 +505,7 @@ void Dispatcher::Register(std::unique_ptr<Service> service) {
 
 void Dispatcher::Handle(http::Request& req, http::ResponseWriter& res) {
   Call call(req, res);
-  call.ctx.set_request_id(NewRequestId());
-  call.ctx.set_received_at(base::Now());
-  call.ctx.set_account_id(impl_->options.account_id);
+  impl_->Begin(call);
   try {
     impl_->Route(call);
     impl_->Prepare(call);
@@ -515,9 +527,7 @@ bool Dispatcher::HandleAsync(const std::shared_ptr<http::AsyncExchange>& exchang
     return false;  // answered on a worker thread, which routes again
   }
   if (call->op == nullptr || !call->op->async_handler || call->sig_error) return false;
-  call->ctx.set_request_id(NewRequestId());
-  call->ctx.set_received_at(base::Now());
-  call->ctx.set_account_id(impl_->options.account_id);
+  impl_->Begin(*call);
   Impl* impl = impl_.get();
   // Writes the answer and ends the request, on the connection's I/O thread.
   auto finish = [impl](Call& c, const std::function<base::Json()>* make_output) {
@@ -525,10 +535,7 @@ bool Dispatcher::HandleAsync(const std::shared_ptr<http::AsyncExchange>& exchang
     try {
       try {
         if (make_output == nullptr) throw;
-        base::Json output = (*make_output)();
-        WriteWire(protocol::EncodeOutput(*c.entry->model, *c.route->operation, output,
-                                         c.ctx.request_id()),
-                  c.ctx.response());
+        impl->WriteOutput(c, (*make_output)());
       } catch (...) {
         impl->AnswerError(c);
       }
